@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: MIT
+# Two commands for a newcomer: `make demo` and `make test` (see README.md).
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PY := /usr/bin/python3
+APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest-dev libgmock-dev \
+  libbenchmark-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev libsuitesparse-dev \
+  libopenblas0-pthread pybind11-dev python3-dev python3-pybind11 python3-numpy python3-h5py \
+  python3-matplotlib python3-pytest python3-scipy python3-xarray python3-pandas python3-distributed \
+  python3-nbclient python3-nbformat python3-ipykernel jupyter-nbconvert ffmpeg
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE=$(PY)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@./scripts/demo.sh $(BUILD)
+
+test: build
+	cd $(BUILD) && OMP_WAIT_POLICY=passive ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	./scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) out

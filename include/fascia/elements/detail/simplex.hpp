@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Volume (D = 3, tetrahedron) or area (D = 2, triangle in the x-y plane) of a simplex and
+/// its first and second derivatives with respect to the node positions.
+///
+/// With edges a = x1 - x0, b = x2 - x0, c = x3 - x0 the signed measure is
+/// det = a . (b x c) (3-D) or a_x b_y - a_y b_x (2-D); dJ = d(det)/det_0 etc. Derivatives in
+/// closed form: d det/da = b x c, d det/db = c x a, d det/dc = a x b, and
+/// d²det/da db = -[c]x, d²det/da dc = [b]x, d²det/db dc = -[a]x.
+#include "fascia/elements/element_group.hpp"
+
+namespace fascia::detail {
+
+template <int D>
+struct SimplexMeasure {
+  static constexpr int N = D + 1;
+  double det = 0.0;                                   ///< signed det of the edge matrix
+  Eigen::Matrix<double, 3 * N, 1> grad;               ///< d det / dx
+  ElementHessian<N> hess;                             ///< d² det / dx²
+};
+
+inline Mat3 cross_matrix(const Vec3& v) {
+  Mat3 m;
+  m << 0, -v.z(), v.y(), v.z(), 0, -v.x(), -v.y(), v.x(), 0;
+  return m;
+}
+
+template <int D>
+SimplexMeasure<D> simplex_measure(ConstNodes x, const std::array<Index, D + 1>& nd, bool with_hessian) {
+  constexpr int N = D + 1;
+  SimplexMeasure<D> m;
+  m.grad.setZero();
+  m.hess.setZero();
+  const Vec3 x0 = x[nd[0]];
+  if constexpr (D == 3) {
+    const Vec3 a = x[nd[1]] - x0, b = x[nd[2]] - x0, c = x[nd[3]] - x0;
+    m.det = a.dot(b.cross(c));
+    const Vec3 ga = b.cross(c), gb = c.cross(a), gc = a.cross(b);
+    m.grad.template segment<3>(3) = ga;
+    m.grad.template segment<3>(6) = gb;
+    m.grad.template segment<3>(9) = gc;
+    m.grad.template segment<3>(0) = -(ga + gb + gc);
+    if (with_hessian) {
+      Eigen::Matrix<double, 9, 9> h = Eigen::Matrix<double, 9, 9>::Zero();
+      h.block<3, 3>(0, 3) = -cross_matrix(c);
+      h.block<3, 3>(0, 6) = cross_matrix(b);
+      h.block<3, 3>(3, 6) = -cross_matrix(a);
+      h.block<3, 3>(3, 0) = h.block<3, 3>(0, 3).transpose();
+      h.block<3, 3>(6, 0) = h.block<3, 3>(0, 6).transpose();
+      h.block<3, 3>(6, 3) = h.block<3, 3>(3, 6).transpose();
+      Eigen::Matrix<double, 9, 12> t = Eigen::Matrix<double, 9, 12>::Zero();
+      for (int k = 0; k < 3; ++k) {
+        t.block<3, 3>(3 * k, 0) = -Mat3::Identity();
+        t.block<3, 3>(3 * k, 3 * (k + 1)) = Mat3::Identity();
+      }
+      m.hess = t.transpose() * h * t;
+    }
+  } else {
+    static_assert(D == 2, "simplices are triangles or tetrahedra");
+    const Vec3 a = x[nd[1]] - x0, b = x[nd[2]] - x0;
+    m.det = a.x() * b.y() - a.y() * b.x();
+    const Eigen::Vector2d ga(b.y(), -b.x()), gb(-a.y(), a.x());
+    m.grad.template segment<2>(3) = ga;
+    m.grad.template segment<2>(6) = gb;
+    m.grad.template segment<2>(0) = -(ga + gb);
+    if (with_hessian) {
+      // d²det/da_x db_y = 1, d²det/da_y db_x = -1, mapped through a = x1 - x0, b = x2 - x0.
+      Eigen::Matrix<double, 3 * N, 3 * N>& h = m.hess;
+      auto add = [&](int ia, int ib, double v) {  // ia, ib: (node, comp) of a and b
+        h(ia, ib) += v;
+        h(ib, ia) += v;
+      };
+      const int ax = 3, ay = 4, bx = 6, by = 7, ox = 0, oy = 1;
+      // det(x0,x1,x2) = (x1-x0)_x (x2-x0)_y - (x1-x0)_y (x2-x0)_x
+      add(ax, by, 1.0);
+      add(ay, bx, -1.0);
+      add(ox, by, -1.0);
+      add(ax, oy, -1.0);
+      add(oy, bx, 1.0);
+      add(ox, ay, 1.0);
+    }
+  }
+  return m;
+}
+
+/// Reference measure (signed det of the edge matrix at the rest positions).
+template <int D>
+double rest_det(ConstNodes X, const std::array<Index, D + 1>& nd) {
+  return simplex_measure<D>(X, nd, false).det;
+}
+
+}  // namespace fascia::detail

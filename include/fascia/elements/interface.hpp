@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Loose-layer interface between two node planes (MODEL.md §4): a node i below and its
+/// partner j above, initially a distance h apart along the reference normal n (= e_z).
+///
+/// With the relative displacement s = (x_j - x_i) - (X_j - X_i), normal opening s_n = s.n and
+/// slip s_t = s - s_n n, the energy per element of tributary area A is
+///   W = A/h [ G_inf |s_t|^2 / 2 + sum_k G_k g_k |s_t - s*_k|^2 / 2 + K(s_n) s_n^2 / 2 ],
+/// i.e. shear traction tau = G slip / h (MODEL.md §4) with the loose layer's Prony series on the
+/// slip (exact Maxwell update as in maxwell.hpp), and a normal stiffness that is stiff in
+/// compression (contact, K = K_c) and weak in tension (K = K_t).
+/// The interface is small-rotation: n is the reference normal. That is accurate for slabs that
+/// slide and compress but do not rotate as a whole; it is not invariant under large rotations.
+#include <array>
+#include <vector>
+
+#include "fascia/elements/element_group.hpp"
+#include "fascia/elements/maxwell.hpp"
+
+namespace fascia {
+
+struct InterfaceGroup {
+  static constexpr int kNodes = 2;
+  static constexpr std::string_view kName = "interfaces";
+  static constexpr bool kHasState = true;
+  static constexpr int kMaxTerms = 3;  ///< Prony branches per interface
+
+  struct Branch {
+    double g = 0.0, tau = 1.0;
+  };
+  std::vector<Branch> branches;  ///< shared by all elements of the group (one loose material)
+
+  std::vector<std::array<Index, 2>> connectivity;  ///< (below, above)
+  std::vector<Vec3> rest_offset;                    ///< X_j - X_i [m]
+  std::vector<double> shear_stiffness;  ///< A G0 / h [N/m] (instantaneous)
+  std::vector<double> compression_stiffness, tension_stiffness;  ///< A K / h [N/m]
+  /// Per element and branch: viscous slip history and the frozen step parameters.
+  std::vector<std::array<Vec3, kMaxTerms>> branch_slip, frozen_slip;
+  std::vector<std::array<Vec3, kMaxTerms>> start_slip;
+  double step_g[kMaxTerms] = {1.0, 1.0, 1.0};
+  double step_a[kMaxTerms] = {1.0, 1.0, 1.0};
+
+  std::size_t size() const { return connectivity.size(); }
+  std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }
+  void add(Index below, Index above, const Vec3& offset, double k_shear, double k_comp, double k_tens) {
+    connectivity.push_back({below, above});
+    rest_offset.push_back(offset);
+    shear_stiffness.push_back(k_shear);
+    compression_stiffness.push_back(k_comp);
+    tension_stiffness.push_back(k_tens);
+    std::array<Vec3, kMaxTerms> z;
+    z.fill(Vec3::Zero());
+    branch_slip.push_back(z);
+    frozen_slip.push_back(z);
+    start_slip.push_back(z);
+  }
+  double relaxed_fraction() const {
+    double g = 0.0;
+    for (const auto& b : branches) g += b.g;
+    return g;
+  }
+
+  /// Relative displacement s.
+  Vec3 opening(Index e, ConstNodes x) const {
+    return x[connectivity[e][1]] - x[connectivity[e][0]] - rest_offset[e];
+  }
+  /// Tangential slip vector s_t [m].
+  Vec3 slip(Index e, ConstNodes x) const {
+    Vec3 s = opening(e, x);
+    s.z() = 0.0;
+    return s;
+  }
+
+  double energy(Index e, ConstNodes x) const {
+    const Vec3 s = opening(e, x);
+    const Vec3 st(s.x(), s.y(), 0.0);
+    const double k0 = shear_stiffness[e];
+    double w = 0.5 * k0 * (1.0 - relaxed_fraction()) * st.squaredNorm();
+    for (std::size_t b = 0; b < branches.size(); ++b)
+      w += 0.5 * k0 * branches[b].g * step_g[b] * (st - frozen_slip[e][b]).squaredNorm();
+    const double kn = s.z() < 0.0 ? compression_stiffness[e] : tension_stiffness[e];
+    return w + 0.5 * kn * s.z() * s.z();
+  }
+  /// Traction-like force on the upper node, dW/ds (the lower node gets the opposite).
+  Vec3 force_on_opening(Index e, ConstNodes x) const {
+    const Vec3 s = opening(e, x);
+    const Vec3 st(s.x(), s.y(), 0.0);
+    const double k0 = shear_stiffness[e];
+    Vec3 g = k0 * (1.0 - relaxed_fraction()) * st;
+    for (std::size_t b = 0; b < branches.size(); ++b)
+      g += k0 * branches[b].g * step_g[b] * (st - frozen_slip[e][b]);
+    const double kn = s.z() < 0.0 ? compression_stiffness[e] : tension_stiffness[e];
+    g.z() = kn * s.z();
+    return g;
+  }
+  ElementForces<2> forces(Index e, ConstNodes x) const {
+    const Vec3 g = force_on_opening(e, x);
+    ElementForces<2> f;
+    f.col(0) = g;
+    f.col(1) = -g;
+    return f;
+  }
+  ElementHessian<2> hessian(Index e, ConstNodes x, HessianMode mode) const {
+    const Vec3 s = opening(e, x);
+    double kt = shear_stiffness[e] * (1.0 - relaxed_fraction());
+    for (std::size_t b = 0; b < branches.size(); ++b)
+      kt += shear_stiffness[e] * branches[b].g * (mode == HessianMode::stability ? 1.0 : step_g[b]);
+    const double kn = (s.z() < 0.0 || mode == HessianMode::stability) ? compression_stiffness[e]
+                                                                      : tension_stiffness[e];
+    const Mat3 k = Eigen::Vector3d(kt, kt, kn).asDiagonal();
+    ElementHessian<2> h;
+    h.block<3, 3>(0, 0) = k;
+    h.block<3, 3>(3, 3) = k;
+    h.block<3, 3>(0, 3) = -k;
+    h.block<3, 3>(3, 0) = -k;
+    return h;
+  }
+  /// Group-wide step coefficients; call once per step before the per-element begin_step.
+  void begin_group_step(const StepContext& ctx) {
+    for (std::size_t b = 0; b < branches.size(); ++b) {
+      const auto c = MaxwellStep::of(ctx.dt, branches[b].tau);
+      step_a[b] = c.a;
+      step_g[b] = c.g;
+    }
+  }
+  void begin_step(Index e, ConstNodes x, const StepContext&) {
+    // Branch elastic slip q obeys the Maxwell update; frozen_slip is the branch's rest slip L*.
+    const Vec3 st = slip(e, x);
+    for (std::size_t b = 0; b < branches.size(); ++b) {
+      start_slip[e][b] = st;
+      frozen_slip[e][b] = st - step_a[b] * branch_slip[e][b] / step_g[b];
+    }
+  }
+  double end_step(Index e, ConstNodes x, const StepContext&) {
+    const Vec3 st = slip(e, x);
+    double dissipated = 0.0;
+    for (std::size_t b = 0; b < branches.size(); ++b) {
+      const double k = shear_stiffness[e] * branches[b].g;
+      const Vec3 q_old = branch_slip[e][b];
+      const Vec3 q_new = step_g[b] * (st - frozen_slip[e][b]);
+      branch_slip[e][b] = q_new;
+      dissipated += 0.5 * k * (q_old + q_new).dot(st - start_slip[e][b]) -
+                    0.5 * k * (q_new.squaredNorm() - q_old.squaredNorm());
+    }
+    return dissipated;
+  }
+};
+
+}  // namespace fascia

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file HDF5 output of runs (schema: docs/hdf5-schema.md). Declarations only: the HDF5 C API is
+/// kept in src/io/ behind a pimpl so that no public header includes hdf5.h.
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fascia::io {
+
+/// One element group of the model, as written to /model/elements/<name>.
+struct ElementGroupData {
+  std::string name;                 ///< e.g. "springs", "fibers", "tets"
+  int nodes_per_element = 2;
+  std::vector<std::int32_t> connectivity;  ///< n_elements x nodes_per_element, row-major
+  std::map<std::string, std::vector<double>> parameters;  ///< per-element parameters, SI units
+};
+
+/// The model written once per file under /model.
+struct ModelData {
+  std::vector<double> rest_positions;  ///< n_nodes x 3 [m]
+  std::vector<double> masses;          ///< n_nodes [kg]
+  std::vector<std::int32_t> layer_id;  ///< n_nodes; 0 = muscle, 1.. = dense layers, -k = loose layer k
+  std::vector<ElementGroupData> groups;
+  std::map<std::string, std::string> text_attributes;  ///< e.g. assumed-parameter notes
+  std::map<std::string, double> number_attributes;     ///< e.g. calibrated moduli
+};
+
+/// Attributes of one run group /runs/<name>.
+struct RunInfo {
+  std::string name;      ///< protocol name (the NAME of [protocol.NAME])
+  std::string protocol;  ///< protocol kind
+  std::uint64_t seed = 0;
+  int threads = 1;
+  std::string scenario_text;
+};
+
+/// Streams one file: model, then one or more runs with frames appended as they come.
+/// Frames are flushed to disk as they are written, so a killed process leaves a readable file.
+class RunWriter {
+public:
+  /// Creates (truncates) `path`, creating parent folders. Root attributes: fascia_version,
+  /// git_revision, created (ISO 8601 UTC), units = "SI", scenario (TOML text).
+  RunWriter(const std::string& path, const std::string& scenario_text);
+  ~RunWriter();
+  RunWriter(const RunWriter&) = delete;
+  RunWriter& operator=(const RunWriter&) = delete;
+
+  void write_model(const ModelData& model);
+  /// Opens /runs/<name> with status = "incomplete".
+  void begin_run(const RunInfo& info);
+  /// Appends one frame to the open run: time [s], displacement and velocity (n_nodes x 3 each),
+  /// and named per-node scalar fields (each n_nodes long). Flushes the file.
+  void append_frame(double time, std::span<const double> displacement,
+                    std::span<const double> velocity,
+                    const std::map<std::string, std::vector<double>>& node_fields = {});
+  /// Appends one sample of scalar time series (energies, forces) to /runs/<name>/series/<key>.
+  void append_series(double time, const std::map<std::string, double>& values);
+  /// Writes /runs/<name>/metrics/<metric> scalars (a metric that does not apply is simply absent).
+  void write_metrics(const std::map<std::string, double>& metrics);
+  /// Sets the status attribute ("complete", "incomplete", "diverged") and a message; closes the run.
+  void end_run(const std::string& status, const std::string& message = "");
+  /// Writes /comparison: rows = run names, columns = metric names, NaN where absent.
+  void write_comparison(const std::vector<std::string>& runs, const std::vector<std::string>& metrics,
+                        const std::vector<double>& values_row_major);
+  /// Path of the file being written.
+  const std::string& path() const;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// What `fascia info` shows for one run.
+struct RunSummary {
+  std::string name, protocol, status, message;
+  std::size_t frames = 0;
+  double last_time = 0.0;
+  std::map<std::string, double> metrics;
+};
+
+struct FileSummary {
+  std::string path, fascia_version, git_revision, created;
+  std::size_t nodes = 0;
+  std::vector<RunSummary> runs;
+};
+
+/// Reads a file written by RunWriter (also one whose writer was killed). Throws fascia::InputError
+/// naming the path when it is missing, not HDF5, or not a fascia file.
+FileSummary read_summary(const std::string& path);
+
+/// Writes the XDMF sidecar (`<file>.xdmf` next to `<file>.h5`) describing every run's frames as a
+/// temporal collection on the model's nodes, so that ParaView opens it directly. Returns its path.
+std::string write_xdmf(const std::string& h5_path);
+
+}  // namespace fascia::io

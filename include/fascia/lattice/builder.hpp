@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Builds the layered slab (muscle substrate, dense fascial layers, loose interfaces) or
+/// the 2-D sheet from a validated scenario, deterministically from the seed (MODEL.md §3).
+///
+/// Structured grid, nodes numbered lexicographically (x fastest, then y, then z): the order that
+/// keeps neighbours close in memory (docs/performance.md). Each block of cells gets its matrix as
+/// calibrated central springs (simple-cubic + face diagonals, fit to the isotropic tensor with
+/// lambda = mu, plus volumetric tetrahedra for the rest of the bulk modulus) when the cell aspect
+/// allows an exact fit, and as neo-Hookean tetrahedra otherwise (or when asked). Dense layers get
+/// fibre springs along an in-plane stencil whose weights reproduce the fibre tensor. Adjacent
+/// dense layers are joined by loose-layer interface elements.
+#include "fascia/lattice/lattice.hpp"
+#include "fascia/tissue/material.hpp"
+
+namespace fascia {
+
+/// Build the lattice for `geometry` with materials `mat`. Throws InputError on impossible
+/// geometry (e.g. fewer than 2 nodes along an axis).
+Lattice build_lattice(const GeometrySpec& geometry, const TissueMaterials& mat);
+
+/// Total slab thickness [m] (muscle + layers + interfaces), used as the drainage length.
+double slab_thickness(const GeometrySpec& geometry, const MaterialSpec& material);
+
+/// A uniform block of one material (no layering, no interfaces): nx x ny x nz nodes of spacing
+/// (dx, dy, dz), fibres at `fiber_angle_deg` with concentration `kappa` when mat.fiber_modulus > 0.
+/// Used by homogenisation tests and benchmarks; the same calibration as build_lattice.
+Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double dz,
+                    const LayerMaterial& mat, const FiberLaw& law, double fiber_angle_deg,
+                    double kappa, const std::string& matrix_model = "auto", std::uint64_t seed = 1);
+
+}  // namespace fascia

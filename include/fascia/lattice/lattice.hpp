@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file A built lattice: nodes, their masses and layers, the element groups, named node sets
+/// and the calibration report. Produced by fascia/lattice/builder.hpp; no state of motion here.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fascia/core/types.hpp"
+#include "fascia/elements/groups.hpp"
+
+namespace fascia {
+
+/// One block of cells (a tissue layer) and how its matrix was represented.
+struct BlockReport {
+  std::string name;             ///< "muscle", "dense1", ...
+  std::string material;         ///< "muscle", "dense", "loose"
+  double z_bottom = 0, thickness = 0;  ///< [m]
+  int cells = 0;                ///< cells through the thickness
+  std::string matrix_model;     ///< "springs" or "tets"
+  double spring_fit_residual = 0;   ///< relative residual of the matrix-spring fit
+  double fiber_fit_residual = 0;    ///< relative residual of the fibre-stencil fit
+  double fiber_angle_deg = 0;       ///< mean fibre direction (dense layers)
+};
+
+struct Lattice {
+  int dim = 3;                         ///< 2: in-plane sheet (z fixed), 3: slab
+  Index nx = 0, ny = 0, nz = 0;        ///< nodes along x, y and node planes along z
+  double dx = 0, dy = 0;               ///< in-plane spacing [m]
+  double sheet_thickness = 0;          ///< 2-D only [m]
+  std::vector<double> rest_positions;  ///< n x 3 [m]
+  std::vector<double> masses;          ///< lumped, n [kg]
+  std::vector<std::int32_t> layer_id;  ///< n: 0 muscle, l >= 1 dense layer l
+  ElementGroups groups;
+  std::map<std::string, std::vector<Index>> node_sets;  ///< "top", "bottom", "lateral"
+  std::vector<BlockReport> blocks;
+  std::vector<std::string> notes;      ///< assumptions and fallbacks worth recording
+
+  std::size_t num_nodes() const { return masses.size(); }
+  Vec3 rest(Index i) const {
+    return {rest_positions[3 * i], rest_positions[3 * i + 1], rest_positions[3 * i + 2]};
+  }
+};
+
+}  // namespace fascia

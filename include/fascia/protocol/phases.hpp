@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file The phase machinery shared by every loading protocol (MODEL.md §5): a protocol is a
+/// sequence of named phases (ramp, hold, release, recover; pulse, ripple) with a time span and
+/// a hint whether the phase is fast (waves: explicit) or slow (quasi-static: implicit), plus a
+/// load function that sets external forces and prescribed positions at any time.
+#include <string>
+#include <vector>
+
+#include "fascia/solve/explicit.hpp"
+
+namespace fascia {
+
+enum class PhaseSpeed { fast, slow };
+
+struct Phase {
+  std::string name;
+  double start = 0.0, end = 0.0;  ///< [s]
+  PhaseSpeed speed = PhaseSpeed::fast;
+  double duration() const { return end - start; }
+};
+
+/// Smooth ramp 0 -> 1 over [0, 1] with zero slope at both ends (C1 smoothstep), so that a
+/// force-controlled ramp does not excite the lattice more than the physics asks.
+inline double smooth_ramp(double s) {
+  if (s <= 0.0) return 0.0;
+  if (s >= 1.0) return 1.0;
+  return s * s * (3.0 - 2.0 * s);
+}
+
+/// Index of the phase containing t (the last one past the end).
+inline std::size_t phase_at(const std::vector<Phase>& phases, double t) {
+  for (std::size_t p = 0; p < phases.size(); ++p)
+    if (t < phases[p].end) return p;
+  return phases.empty() ? 0 : phases.size() - 1;
+}
+
+}  // namespace fascia

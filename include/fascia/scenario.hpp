@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Scenario: the top of the run flow (ARCHITECTURE.md): TOML -> tissue -> lattice -> system
+/// -> protocols -> HDF5. `run_scenario` runs every protocol of a scenario on the same tissue and
+/// writes one file; with one protocol it is `fascia run`, with several `fascia compare`.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fascia/scenario_spec.hpp"
+
+namespace fascia {
+
+/// Parses scenario TOML text. `origin` names the source in error messages (a path or "<string>").
+/// Unknown keys, wrong types and out-of-range values throw InputError naming the key path.
+ScenarioSpec parse_scenario(const std::string& toml_text, const std::string& origin = "<string>");
+/// Reads and parses a scenario file; a missing or unreadable file throws InputError.
+ScenarioSpec load_scenario_file(const std::string& path);
+
+struct RunOptions {
+  int threads = -1;            ///< -1: use solver.threads from the scenario; 0: all cores
+  std::string output_file;     ///< empty: use output.file from the scenario
+  std::vector<std::string> only;  ///< protocol names to run; empty = all
+  /// Progress callback (run name, phase name, fraction of the run done in [0,1]); may be empty.
+  std::function<void(const std::string&, const std::string&, double)> progress;
+};
+
+struct RunResult {
+  std::string name, protocol, status, message;
+  std::map<std::string, double> metrics;
+};
+
+struct ScenarioResult {
+  std::string output_file, xdmf_file;
+  std::vector<RunResult> runs;
+  std::vector<std::string> metric_names;  ///< columns of the comparison table, sorted
+};
+
+/// Runs the scenario's protocols and writes the output file. Bad input throws InputError before
+/// anything is written; a run that diverges is reported in its RunResult (status "diverged").
+ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options = {});
+
+}  // namespace fascia

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Plain configuration structs mirroring the TOML scenario file (docs/scenario.md).
+///
+/// Units live in the field names exactly as in the TOML keys (`_mm`, `_kpa`, `_s`, `_hz`, `_c`,
+/// `_deg`, `_mpa`). Conversion to SI happens once, in the tissue / lattice / protocol builders.
+/// Every struct has in-class defaults and a `validate(prefix)` that throws fascia::InputError
+/// naming the key path, the value and the allowed range.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fascia {
+
+/// [tissue]: composition and temperature. Two fractions given, the third derived.
+struct TissueSpec {
+  std::optional<double> water;     ///< volume fraction of water, [0, 1]; default 0.70
+  std::optional<double> collagen;  ///< volume fraction of collagen, [0, 1]; default 0.20
+  std::optional<double> ground;    ///< volume fraction of ground substance, [0, 1]; default 0.10
+  double temperature_c = 37.0;     ///< tissue temperature [°C], [0, 50]
+  /// Resolved (water, collagen, ground): defaults 0.70/0.20/0.10 when none is given; given
+  /// fractions are kept and missing ones share the remainder in proportion to their defaults.
+  /// Throws InputError naming the key when a fraction is outside [0, 1] or the three given
+  /// ones do not sum to 1 within 1e-9.
+  std::array<double, 3> fractions(const std::string& prefix = "tissue") const;
+  void validate(const std::string& prefix = "tissue") const;
+};
+
+/// [material]: overrides of the mixture-rule parameters (docs/model.md lists each source).
+struct MaterialSpec {
+  double fiber_modulus_mpa = 150.0;         ///< dense-layer modulus along fibres at phi_c = 0.20 [MPa], > 0
+  double cross_fiber_modulus_mpa = 10.0;    ///< dense-layer modulus across fibres at phi_g = 0.10 [MPa], > 0
+  double toe_strain = 0.02;                 ///< end of the exponential toe, (0, 0.2]
+  double toe_exponent = 60.0;               ///< B in A(exp(B e)-1), > 0  (assumed)
+  double failure_strain = 0.14;             ///< mean fibre rupture strain, (toe_strain, 1]
+  double failure_strain_spread = 0.1;       ///< relative std. dev. of per-fibre failure strain, [0, 0.5] (assumed)
+  double yield_strain = 0.08;               ///< onset of permanent set, [toe_strain, failure_strain]
+  double plastic_fraction = 0.5;            ///< share of strain beyond yield that becomes set, [0, 1]
+  double matrix_poisson = 0.30;             ///< drained Poisson ratio of the ground matrix, [0, 0.499]
+  double loose_modulus_kpa = 4.77;          ///< loose (HA-rich) layer instantaneous Young's modulus [kPa], > 0
+  double muscle_shear_modulus_kpa = 10.0;   ///< muscle substrate shear modulus [kPa], > 0
+  double muscle_thickness_mm = 2.0;         ///< muscle substrate thickness in a slab [mm], > 0
+  double permeability = 1e-15;              ///< k0 at phi_w0 = 0.70 [m^4/(N s)], > 0
+  double water_bulk_modulus_mpa = 2200.0;   ///< bulk modulus of water [MPa], >= 0 (0 = drained only)
+  /// Prony series of the dense layers: relaxed fractions g_i and times tau_i [s].
+  std::vector<double> dense_prony_g = {0.4};
+  std::vector<double> dense_prony_tau_s = {60.0};
+  /// Prony series of the loose layers (Iatridis et al. 2003).
+  std::vector<double> loose_prony_g = {0.21, 0.2135};  // 1 - 2.75/4.77 relaxes in all
+  std::vector<double> loose_prony_tau_s = {3.8, 30.0};
+  void validate(const std::string& prefix = "material") const;
+};
+
+/// [geometry]
+struct GeometrySpec {
+  std::string kind = "slab";                       ///< "slab" (3-D) or "sheet" (2-D in-plane)
+  std::array<double, 2> size_mm = {20.0, 20.0};    ///< in-plane extent [mm], each > 0
+  int layers = 3;                                  ///< dense fascial layers, [1, 20]
+  double layer_thickness_mm = 0.28;                ///< per dense layer [mm], > 0
+  double interface_thickness_mm = 0.043;           ///< loose layer between dense layers [mm], > 0
+  double fiber_angle_deg = 0.0;                    ///< first layer's fibre direction from x [deg], [-180, 180]
+  double crossing_angle_deg = 78.0;                ///< between adjacent layers [deg], [0, 180]
+  double dispersion_kappa = 5.0;                   ///< von Mises concentration, [0, 1000]
+  double spacing_mm = 0.25;                        ///< lattice spacing [mm], > 0
+  std::string lateral_boundary = "free";           ///< "free", "fixed"
+  std::string matrix_model = "springs";            ///< "springs" (mass-spring) or "tets" (neo-Hookean FE)
+  std::uint64_t seed = 1;
+  void validate(const std::string& prefix = "geometry") const;
+};
+
+/// [solver]
+struct SolverSpec {
+  std::string integrator = "auto";   ///< "explicit", "implicit", "auto"
+  int threads = 0;                    ///< 0 = all cores; [0, 1024]
+  double dt_s = 0.0;                  ///< explicit step [s]; 0 = automatic (safety * stable limit)
+  double safety = 0.8;                ///< fraction of the stable step, (0, 1]
+  double implicit_dt_s = 0.0;         ///< initial implicit step [s]; 0 = phase duration / 50
+  double newton_tolerance = 1e-6;     ///< relative residual, (0, 1)
+  int max_newton_iterations = 30;     ///< [1, 1000]
+  std::string linear_solver = "auto"; ///< "auto", "ldlt", "cholmod", "cg"
+  double damping_ratio = 0.0;         ///< mass-proportional damping as a fraction of critical at the lowest mode? [0, 10]
+  void validate(const std::string& prefix = "solver") const;
+};
+
+/// One [protocol.NAME] table. Which keys apply depends on `kind`.
+struct ProtocolSpec {
+  std::string name;                   ///< the NAME of [protocol.NAME]
+  std::string kind;                   ///< "impulse", "static_pressure", "compression_active_shear", "compression_passive_shear"
+  // compressor protocols
+  double pressure_kpa = 50.0;
+  double radius_mm = 5.0;
+  double ramp_s = 1.0;
+  double hold_s = 20.0;
+  double release_s = 1.0;
+  double recover_s = 600.0;
+  double amplitude_mm = 5.0;
+  double frequency_hz = 0.5;
+  int cycles = 10;
+  double friction = 0.5;              ///< Coulomb coefficient compressor/skin
+  // impulse
+  double force_n = 0.5;
+  double duration_s = 1e-4;
+  double end_s = 0.02;
+  std::array<double, 3> direction = {0.0, 0.0, 0.0};  ///< force direction; zero = default (slab: -z, sheet: +x)
+  double frame_interval_s = 0.0;      ///< 0 = use output.frame_interval_s
+  void validate(const std::string& prefix) const;
+};
+
+/// [output]
+struct OutputSpec {
+  std::string file = "out/fascia.h5";
+  double frame_interval_s = 0.1;  ///< > 0
+  void validate(const std::string& prefix = "output") const;
+};
+
+/// A whole scenario: one tissue, one lattice, several protocols.
+struct ScenarioSpec {
+  TissueSpec tissue;
+  MaterialSpec material;
+  GeometrySpec geometry;
+  SolverSpec solver;
+  std::vector<ProtocolSpec> protocols;  ///< in file order
+  OutputSpec output;
+  std::string source_text;              ///< the TOML text it came from (stored in HDF5)
+  void validate() const;
+};
+
+}  // namespace fascia

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Implicit backward-Euler integration (first order, unconditionally stable) with Newton's
+/// method, a backtracking line search and an adaptive step size: the engine of slow phases
+/// (holds, creep, recovery) lasting minutes to hours, where the explicit limit dt < 2/omega_max
+/// would cost billions of steps. Equations and the adaptive rule: docs/solvers.md.
+///
+/// One step of size h from (x_n, v_n) minimises the incremental potential over the free DOFs
+/// \f[ \Phi(x) = \frac{1}{2h^2}(x - \hat x)^T M (x - \hat x) + E(x) - f_{ext}(t_{n+1})^T x,
+///     \qquad \hat x = x_n + h v_n, \f]
+/// with prescribed DOFs at `System::prescribed` for t_{n+1}; then v_{n+1} = (x_{n+1} - x_n)/h.
+/// E is the elements' incremental potential for the step (viscous branches frozen by
+/// begin_step, history advanced by end_step after acceptance). `quasi_static` drops the inertia
+/// term: each step is then a static equilibrium under the loads of t_{n+1}.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fascia/solve/explicit.hpp"
+
+namespace fascia {
+
+/// Newton / step-size settings of the implicit integrator. Call validate() (the constructor does).
+struct ImplicitOptions {
+  double dt_initial = 1e-3;  ///< first step tried by advance_to [s], in [dt_min, dt_max]
+  double dt_min = 1e-9;      ///< smallest step before giving up with SimulationError [s], > 0
+  double dt_max = 1e300;     ///< largest step advance_to takes [s], >= dt_initial
+  /// Relative residual: converged when |r_free| <= tolerance * max(|f_int|, |f_ext|, floor),
+  /// 2-norms, f_int over all DOFs (reactions included), floor = 1e-9 * max diag(K) * extent.
+  /// Range (0, 1).
+  double tolerance = 1e-6;
+  int max_newton_iterations = 30;  ///< per attempt, >= 1; more means the step is halved
+  /// "ldlt" (Eigen SimplicialLDLT), "cholmod" (CHOLMOD supernodal LLT; only when built with
+  /// FASCIA_HAVE_CHOLMOD), "cg" (Eigen conjugate gradient, diagonal preconditioner), or "auto":
+  /// cg above `cg_threshold` free DOFs, else cholmod when available, else ldlt.
+  std::string linear_solver = "auto";
+  std::int64_t cg_threshold = 300000;  ///< free DOFs above which "auto" picks cg, >= 0
+  bool quasi_static = false;  ///< drop the inertia term (static equilibrium at every step)
+  double growth = 1.5;        ///< step factor after a quick convergence, >= 1
+  int quick_iterations = 4;   ///< "quick": converged within this many Newton iterations, >= 1
+
+  /// Throws InputError naming the field (key prefix `solver.implicit.`).
+  void validate() const;
+  /// Names accepted by `linear_solver`.
+  static std::vector<std::string> linear_solver_names();
+};
+
+/// What one call of ImplicitIntegrator::step did.
+struct StepReport {
+  double dt = 0.0;                ///< time advanced [s]
+  int substeps = 0;               ///< accepted backward-Euler steps
+  int halvings = 0;               ///< failed attempts (each halved the step)
+  int newton_iterations = 0;      ///< over all attempts, failed ones included
+  double residual = 0.0;          ///< relative residual of the last accepted substep
+  double numerical_dissipation = 0.0;  ///< energy lost to backward Euler's damping [J]
+  double next_dt = 0.0;           ///< step size suggested for the next call [s]
+};
+
+class ImplicitIntegrator {
+public:
+  /// Validates `options`; the system is held by reference and must outlive the integrator.
+  ImplicitIntegrator(System& sys, ImplicitOptions options);
+  ~ImplicitIntegrator();
+  ImplicitIntegrator(const ImplicitIntegrator&) = delete;
+  ImplicitIntegrator& operator=(const ImplicitIntegrator&) = delete;
+
+  /// Advances by exactly `dt` [s]. Substeps adaptively when Newton fails: the step is halved and
+  /// retried from the saved state (positions, velocities, history variables), down to
+  /// options.dt_min, below which it throws SimulationError. `load` sets external forces and
+  /// prescribed positions for a time t (called for the end time of every substep).
+  StepReport step(const LoadFunction& load, double dt);
+
+  /// Steps from sys.time to t_end with the adaptive step size: x growth after a quick
+  /// convergence, halving on failure, never beyond dt_max or past t_end. `on_step`, when given,
+  /// is called after every accepted step; returning false stops early.
+  void advance_to(double t_end, const LoadFunction& load, const std::function<bool()>& on_step = {});
+
+  /// Re-evaluates the start-of-step forces after the caller changed the state (e.g. between
+  /// phases or after another integrator ran); called automatically on the first step.
+  void reset(const LoadFunction& load);
+
+  /// Step size advance_to tries next [s].
+  double suggested_dt() const { return dt_; }
+  /// Total energy removed by backward Euler's numerical damping so far [J]: the ledger residual
+  /// W_in - dE_stored - dE_kin - D_physical (inertia excluded when quasi_static). Not added to
+  /// System::dissipated, which holds physical dissipation only.
+  double numerical_dissipation() const { return numerical_dissipation_; }
+  /// The linear solver actually in use ("ldlt", "cholmod" or "cg"); set by the first step.
+  const std::string& linear_solver() const { return solver_name_; }
+  const ImplicitOptions& options() const { return opt_; }
+
+private:
+  struct Workspace;
+  bool attempt(const LoadFunction& load, double h, StepReport& report);
+  void save_state();
+  void restore_state();
+  void prepare_pattern();
+
+  System& sys_;
+  ImplicitOptions opt_;
+  double dt_;
+  double numerical_dissipation_ = 0.0;
+  std::string solver_name_;
+  std::unique_ptr<Workspace> ws_;
+};
+
+}  // namespace fascia

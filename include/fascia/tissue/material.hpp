@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Mixture rules: composition (water, collagen, ground substance) -> material parameters
+/// of each tissue kind, in SI units. Every rule and default is documented in docs/model.md.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "fascia/core/error.hpp"
+#include "fascia/scenario_spec.hpp"
+
+namespace fascia {
+
+/// Reference composition at which the moduli of MaterialSpec are quoted.
+inline constexpr double kRefWater = 0.70, kRefCollagen = 0.20, kRefGround = 0.10;
+inline constexpr double kWaterDensity = 1000.0, kCollagenDensity = 1350.0, kGroundDensity = 1100.0;
+
+/// One term of a generalized-Maxwell (Prony) series G(t) = G0 (1 - sum g_i (1 - exp(-t/tau_i))).
+struct PronyTerm {
+  double g;    ///< fraction of the instantaneous modulus that relaxes through this branch, [0,1)
+  double tau;  ///< relaxation time [s]
+};
+
+/// Tension-only crimped collagen fibre law (MODEL.md §2), in terms of engineering strain e.
+struct FiberLaw {
+  double toe_strain = 0.02;      ///< e_toe
+  double toe_exponent = 60.0;    ///< B
+  double failure_strain = 0.14;  ///< e_fail (mean; per-fibre values are scattered by the builder)
+  double yield_strain = 0.08;    ///< e_yield: beyond it the rest length grows (permanent set)
+  double plastic_fraction = 0.5; ///< d(plastic strain)/d(strain) beyond yield
+
+  /// Normalised stress s(e) = sigma / E_f: 0 for e <= 0; (exp(Be)-1)/(B exp(B e_toe)) in the toe;
+  /// s_toe + (e - e_toe) beyond, continuous in value and slope at e_toe.
+  double stress(double e) const {
+    if (e <= 0.0) return 0.0;
+    const double scale = 1.0 / (toe_exponent * std::exp(toe_exponent * toe_strain));
+    if (e <= toe_strain) return std::expm1(toe_exponent * e) * scale;
+    return std::expm1(toe_exponent * toe_strain) * scale + (e - toe_strain);
+  }
+  /// ds/de.
+  double tangent(double e) const {
+    if (e <= 0.0) return 0.0;
+    if (e <= toe_strain) return std::exp(toe_exponent * (e - toe_strain));
+    return 1.0;
+  }
+  /// Normalised energy density w(e) = integral of s from 0 to e.
+  double energy(double e) const {
+    if (e <= 0.0) return 0.0;
+    const double B = toe_exponent;
+    const double scale = 1.0 / (B * std::exp(B * toe_strain));
+    const double et = std::min(e, toe_strain);
+    const double w_toe = (std::expm1(B * et) / B - et) * scale;
+    if (e <= toe_strain) return w_toe;
+    const double d = e - toe_strain;
+    return w_toe + std::expm1(B * toe_strain) * scale * d + 0.5 * d * d;
+  }
+};
+
+/// Continuum parameters of one tissue kind (a block of the lattice), SI units.
+struct LayerMaterial {
+  std::string name;          ///< "muscle", "dense", "loose"
+  double density = 1000.0;   ///< [kg/m^3]
+  double shear_modulus = 0;  ///< instantaneous matrix shear modulus mu [Pa]
+  double drained_bulk = 0;   ///< drained bulk modulus K_d [Pa]
+  double undrained_bulk = 0; ///< undrained bulk modulus K_u [Pa] (>= K_d)
+  double drainage_time = 0;  ///< tau_d = L^2 / (H_A k) [s]
+  double fiber_modulus = 0;  ///< fibre-direction tensile modulus E_f added to the matrix [Pa]
+  double permeability = 0;   ///< k(phi_w) [m^4/(N s)]
+  std::vector<PronyTerm> prony;  ///< deviatoric relaxation of the matrix
+
+  double young_modulus() const {
+    return 9.0 * drained_bulk * shear_modulus / (3.0 * drained_bulk + shear_modulus);
+  }
+  double poisson() const {
+    return (3.0 * drained_bulk - 2.0 * shear_modulus) / (2.0 * (3.0 * drained_bulk + shear_modulus));
+  }
+};
+
+/// Everything the lattice builder needs to know about the tissue.
+struct TissueMaterials {
+  double water = kRefWater, collagen = kRefCollagen, ground = kRefGround;
+  double temperature_c = 37.0;
+  LayerMaterial muscle, dense, loose;
+  FiberLaw fiber;
+  double failure_strain_spread = 0.1;
+  double muscle_thickness = 2e-3;  ///< [m]
+};
+
+/// Kozeny–Carman permeability k = k0 [phi^3/(1-phi)^2] / [phi0^3/(1-phi0)^2] (MODEL.md §1).
+inline double kozeny_carman(double k0, double phi_w, double phi_w0 = kRefWater) {
+  auto f = [](double p) { return p * p * p / ((1.0 - p) * (1.0 - p)); };
+  return k0 * f(phi_w) / f(phi_w0);
+}
+
+/// Drained bulk modulus from shear modulus and Poisson ratio: K = 2 mu (1+nu) / (3 (1-2 nu)).
+inline double bulk_from_poisson(double mu, double nu) {
+  return 2.0 * mu * (1.0 + nu) / (3.0 * (1.0 - 2.0 * nu));
+}
+
+/// Applies the mixture rules of docs/model.md to a validated scenario.
+/// @param drainage_length  L in tau_d = L^2/(H_A k) [m] (the slab thickness: water leaves at the top)
+TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSpec& m, double drainage_length);
+
+// ---------------------------------------------------------------------------------------------
+
+inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSpec& m,
+                                      double drainage_length) {
+  TissueMaterials out;
+  const auto f = tissue.fractions();
+  out.water = f[0];
+  out.collagen = f[1];
+  out.ground = f[2];
+  out.temperature_c = tissue.temperature_c;
+  const double rho = kWaterDensity * f[0] + kCollagenDensity * f[1] + kGroundDensity * f[2];
+  const double nu = m.matrix_poisson;
+  const double k_perm = kozeny_carman(m.permeability, f[0]);
+  // Undrained bulk by Biot–Gassmann with incompressible solid grains (alpha = 1): the pore fluid
+  // adds M = K_w / phi_w. water_bulk_modulus_mpa = 0 turns the water's volumetric load off.
+  const double biot_modulus = f[0] > 0.0 ? m.water_bulk_modulus_mpa * 1e6 / f[0] : 0.0;
+
+  auto finish = [&](LayerMaterial& L, double mu, std::vector<PronyTerm> prony) {
+    L.density = rho;
+    L.shear_modulus = mu;
+    L.drained_bulk = bulk_from_poisson(mu, nu);
+    L.undrained_bulk = L.drained_bulk + biot_modulus;
+    L.permeability = k_perm;
+    const double aggregate = L.drained_bulk + 4.0 / 3.0 * mu;  // H_A
+    L.drainage_time = drainage_length * drainage_length / (aggregate * k_perm);
+    L.prony = std::move(prony);
+  };
+  auto prony_of = [](const std::vector<double>& g, const std::vector<double>& tau) {
+    std::vector<PronyTerm> p;
+    for (std::size_t i = 0; i < g.size() && i < tau.size(); ++i) p.push_back({g[i], tau[i]});
+    return p;
+  };
+
+  // Dense layers: fibre modulus scales with phi_c, matrix with phi_g (MODEL.md §1). At the
+  // reference composition the along-fibre modulus is E_m + E_f = fiber_modulus_mpa (Otsuka 2018)
+  // and the across-fibre modulus E_m = cross_fiber_modulus_mpa.
+  const double e_m_ref = m.cross_fiber_modulus_mpa * 1e6;
+  const double e_f_ref = std::max(0.0, m.fiber_modulus_mpa * 1e6 - e_m_ref);
+  out.dense.name = "dense";
+  finish(out.dense, f[2] / kRefGround * e_m_ref / (2.0 * (1.0 + nu)),
+         prony_of(m.dense_prony_g, m.dense_prony_tau_s));
+  out.dense.fiber_modulus = f[1] / kRefCollagen * e_f_ref;
+
+  // Loose HA-rich layers: ground substance only (Iatridis 2003), scaling with phi_g.
+  out.loose.name = "loose";
+  finish(out.loose, f[2] / kRefGround * m.loose_modulus_kpa * 1e3 / (2.0 * (1.0 + nu)),
+         prony_of(m.loose_prony_g, m.loose_prony_tau_s));
+
+  // Muscle substrate: not fascia, its modulus does not follow the fascial composition.
+  out.muscle.name = "muscle";
+  finish(out.muscle, m.muscle_shear_modulus_kpa * 1e3, {});
+  out.muscle.density = 1060.0;  // skeletal muscle (ICRP 2009 / IT'IS database)
+
+  out.fiber.toe_strain = m.toe_strain;
+  out.fiber.toe_exponent = m.toe_exponent;
+  out.fiber.failure_strain = m.failure_strain;
+  out.fiber.yield_strain = m.yield_strain;
+  out.fiber.plastic_fraction = m.plastic_fraction;
+  out.failure_strain_spread = m.failure_strain_spread;
+  out.muscle_thickness = m.muscle_thickness_mm * 1e-3;
+  return out;
+}
+
+}  // namespace fascia

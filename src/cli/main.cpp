@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: MIT
+/// @file The `fascia` command line (docs/cli.md).
+///
+///   fascia run SCENARIO.toml [-o OUT.h5] [--only NAME]...
+///   fascia compare SCENARIO.toml [-o OUT.h5]
+///   fascia info OUT.h5
+///   fascia validate SCENARIO.toml
+///
+/// Exit codes: 0 ok, 1 other error, 2 bad input (one line on stderr), 3 a run diverged.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "fascia/core/error.hpp"
+#include "fascia/io/run_writer.hpp"
+#include "fascia/scenario.hpp"
+
+#ifndef FASCIA_VERSION
+#define FASCIA_VERSION "unknown"
+#endif
+#ifndef FASCIA_GIT_REVISION
+#define FASCIA_GIT_REVISION "unknown"
+#endif
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitError = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitDiverged = 3;
+
+/// One line, whatever the message holds.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+void print_error(const std::string& message) {
+  std::fflush(stdout);
+  std::cerr << "fascia: error: " << one_line(message) << std::endl;
+}
+
+std::string format_number(double v) {
+  if (std::isnan(v)) return "nan";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+/// "front_speed_m_s" -> "front_speed [m/s]": the unit suffix of a metric name as a bracketed unit.
+std::string metric_header(const std::string& name) {
+  struct Suffix {
+    const char* suffix;
+    const char* unit;
+  };
+  static const Suffix suffixes[] = {{"_m_s", "m/s"}, {"_m3", "m^3"}, {"_pa", "Pa"}, {"_j", "J"},
+                                    {"_kg", "kg"},   {"_hz", "Hz"},  {"_n", "N"},   {"_m", "m"},
+                                    {"_s", "s"}};
+  for (const auto& s : suffixes) {
+    const std::string suf = s.suffix;
+    if (name.size() > suf.size() && name.compare(name.size() - suf.size(), suf.size(), suf) == 0)
+      return name.substr(0, name.size() - suf.size()) + " [" + s.unit + "]";
+  }
+  return name + " [-]";
+}
+
+/// Prints rows of cells as an aligned table: first column left-aligned, the others right-aligned.
+void print_table(std::ostream& os, const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) return;
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t j = 0; j < r.size() && j < width.size(); ++j) width[j] = std::max(width[j], r[j].size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string line;
+    for (std::size_t j = 0; j < rows[i].size() && j < width.size(); ++j) {
+      const std::string& cell = rows[i][j];
+      const std::string pad(width[j] - cell.size(), ' ');
+      if (j) line += "  ";
+      line += (j < 3) ? cell + pad : pad + cell;
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    os << line << "\n";
+    if (i == 0) {
+      std::string rule;
+      for (std::size_t j = 0; j < width.size(); ++j) rule += (j ? "  " : "") + std::string(width[j], '-');
+      os << rule << "\n";
+    }
+  }
+}
+
+/// A single updating progress line on stderr (only used when stderr is a terminal).
+class Progress {
+public:
+  Progress() = default;
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+  ~Progress() { finish(); }
+  void update(const std::string& run, const std::string& phase, double fraction) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    const int permille = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 1000.0);
+    const bool changed_label = run != run_ || phase != phase_;
+    if (!changed_label && permille == permille_) return;
+    if (!changed_label && permille < 1000 && now - last_ < std::chrono::milliseconds(100)) return;
+    run_ = run;
+    phase_ = phase;
+    permille_ = permille;
+    last_ = now;
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "\r%s: %s %5.1f%%", run.c_str(), phase.c_str(), permille / 10.0);
+    std::string line = buf;
+    const std::size_t len = line.size();
+    if (len < width_) line += std::string(width_ - len, ' ');
+    width_ = std::max(width_, len);
+    std::cerr << line << std::flush;
+    shown_ = true;
+  }
+  void finish() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (shown_) std::cerr << "\r" << std::string(width_, ' ') << "\r" << std::flush;
+    shown_ = false;
+  }
+
+private:
+  std::mutex mutex_;
+  std::string run_, phase_;
+  int permille_ = -1;
+  std::size_t width_ = 0;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+struct Globals {
+  int threads = -1;
+  bool quiet = false;
+};
+
+fascia::RunOptions make_options(const Globals& g, Progress& progress) {
+  fascia::RunOptions o;
+  o.threads = g.threads;
+  if (!g.quiet && ::isatty(STDERR_FILENO)) {
+    o.progress = [&progress](const std::string& run, const std::string& phase, double f) {
+      progress.update(run, phase, f);
+    };
+  }
+  return o;
+}
+
+int exit_code_for(const fascia::ScenarioResult& r) {
+  for (const auto& run : r.runs)
+    if (run.status == "diverged") return kExitDiverged;
+  return kExitOk;
+}
+
+void check_only(const fascia::ScenarioSpec& spec, const std::vector<std::string>& only) {
+  for (const auto& name : only) {
+    const bool found = std::any_of(spec.protocols.begin(), spec.protocols.end(),
+                                   [&](const fascia::ProtocolSpec& p) { return p.name == name; });
+    if (!found) {
+      std::string names;
+      for (const auto& p : spec.protocols) names += (names.empty() ? "" : ", ") + p.name;
+      throw fascia::InputError("--only", "no protocol named \"" + name + "\" in the scenario; it has: " + names);
+    }
+  }
+}
+
+int cmd_run(const Globals& g, const std::string& scenario, const std::string& out,
+            const std::vector<std::string>& only) {
+  const auto spec = fascia::load_scenario_file(scenario);
+  check_only(spec, only);
+  Progress progress;
+  auto options = make_options(g, progress);
+  options.output_file = out;
+  options.only = only;
+  const auto result = fascia::run_scenario(spec, options);
+  progress.finish();
+  std::cout << "output: " << result.output_file << "\n";
+  if (!result.xdmf_file.empty()) std::cout << "xdmf:   " << result.xdmf_file << "\n";
+  static const char* key_metrics[] = {"front_speed_m_s",        "attenuation_length_m",
+                                      "adhesions_broken_fraction_final", "residual_slip_m",
+                                      "residual_strain",        "fiber_damage_fraction"};
+  for (const auto& run : result.runs) {
+    std::cout << run.name << " (" << run.protocol << "): " << run.status;
+    for (const char* m : key_metrics) {
+      auto it = run.metrics.find(m);
+      if (it != run.metrics.end()) std::cout << ", " << m << " = " << format_number(it->second);
+    }
+    std::cout << "\n";
+    if (!run.message.empty()) std::cout << "  " << one_line(run.message) << "\n";
+  }
+  return exit_code_for(result);
+}
+
+int cmd_compare(const Globals& g, const std::string& scenario, const std::string& out) {
+  const auto spec = fascia::load_scenario_file(scenario);
+  Progress progress;
+  auto options = make_options(g, progress);
+  options.output_file = out;
+  const auto result = fascia::run_scenario(spec, options);
+  progress.finish();
+
+  std::vector<std::string> metrics = result.metric_names;
+  if (metrics.empty()) {  // fall back to the union of the runs' metrics
+    for (const auto& run : result.runs)
+      for (const auto& [name, v] : run.metrics)
+        if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) metrics.push_back(name);
+    std::sort(metrics.begin(), metrics.end());
+  }
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"run", "protocol", "status"};
+  for (const auto& m : metrics) header.push_back(metric_header(m));
+  rows.push_back(header);
+  for (const auto& run : result.runs) {
+    std::vector<std::string> row = {run.name, run.protocol, run.status};
+    for (const auto& m : metrics) {
+      auto it = run.metrics.find(m);
+      row.push_back(it == run.metrics.end() ? "-" : format_number(it->second));
+    }
+    rows.push_back(row);
+  }
+  print_table(std::cout, rows);
+  std::cout << "\n(- = metric does not apply to the run)\n";
+  std::cout << "output: " << result.output_file << "\n";
+  if (!result.xdmf_file.empty()) std::cout << "xdmf:   " << result.xdmf_file << "\n";
+  for (const auto& run : result.runs)
+    if (!run.message.empty()) std::cout << run.name << ": " << one_line(run.message) << "\n";
+  return exit_code_for(result);
+}
+
+int cmd_info(const std::string& file) {
+  const auto s = fascia::io::read_summary(file);
+  std::cout << "file:    " << s.path << "\n";
+  std::cout << "written by fascia " << s.fascia_version << " (git " << s.git_revision << ")";
+  if (!s.created.empty()) std::cout << " at " << s.created;
+  std::cout << "\n";
+  std::cout << "nodes:   " << s.nodes << "\n";
+  std::cout << "runs:    " << s.runs.size() << "\n";
+  for (const auto& r : s.runs) {
+    std::cout << "\n[" << r.name << "] " << r.protocol << "\n";
+    std::cout << "  status:    " << r.status << "\n";
+    std::cout << "  frames:    " << r.frames << "\n";
+    std::cout << "  last time: " << format_number(r.last_time) << " s\n";
+    if (!r.message.empty()) std::cout << "  message:   " << one_line(r.message) << "\n";
+    if (!r.metrics.empty()) {
+      std::size_t w = 0;
+      for (const auto& [name, v] : r.metrics) w = std::max(w, name.size());
+      std::cout << "  metrics:\n";
+      for (const auto& [name, v] : r.metrics)
+        std::cout << "    " << name << std::string(w - name.size(), ' ') << " = " << format_number(v) << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+int cmd_validate(const std::string& scenario) {
+  const auto spec = fascia::load_scenario_file(scenario);
+  const auto f = spec.tissue.fractions();
+  const auto& geo = spec.geometry;
+  std::ostringstream os;
+  os << "ok: " << scenario << ": " << geo.kind << " " << format_number(geo.size_mm[0]) << " x "
+     << format_number(geo.size_mm[1]) << " mm, spacing " << format_number(geo.spacing_mm) << " mm";
+  if (geo.kind == "slab") os << ", " << geo.layers << " layer" << (geo.layers == 1 ? "" : "s");
+  os << "; water/collagen/ground " << format_number(f[0]) << "/" << format_number(f[1]) << "/"
+     << format_number(f[2]) << " at " << format_number(spec.tissue.temperature_c) << " degC; "
+     << spec.protocols.size() << " protocol" << (spec.protocols.size() == 1 ? "" : "s") << ": ";
+  for (std::size_t i = 0; i < spec.protocols.size(); ++i)
+    os << (i ? ", " : "") << spec.protocols[i].name << " (" << spec.protocols[i].kind << ")";
+  os << "; output " << spec.output.file;
+  std::cout << os.str() << "\n";
+  return kExitOk;
+}
+
+int real_main(int argc, char** argv) {
+  CLI::App app{"fascia: simulate human fascia (docs/cli.md)", "fascia"};
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+  Globals g;
+  bool version = false;
+  app.add_flag("--version", version, "Print the version and git revision, then exit");
+  app.add_option("--threads", g.threads, "Threads (0 = all cores; default: solver.threads)")
+      ->check(CLI::Range(0, 4096));
+  app.add_flag("-q,--quiet", g.quiet, "No progress line on stderr");
+
+  std::string scenario, out, file;
+  std::vector<std::string> only;
+  auto* run = app.add_subcommand("run", "Run a scenario's protocols and write an HDF5 file");
+  run->add_option("scenario", scenario, "Scenario file (TOML)")->required();
+  run->add_option("-o,--output", out, "Output HDF5 file (default: output.file of the scenario)");
+  run->add_option("--only", only, "Run only this protocol (repeatable, or comma-separated)")
+      ->allow_extra_args(false)
+      ->delimiter(',');
+
+  auto* compare = app.add_subcommand("compare", "Run every protocol and print a comparison table");
+  compare->add_option("scenario", scenario, "Scenario file (TOML)")->required();
+  compare->add_option("-o,--output", out, "Output HDF5 file (default: output.file of the scenario)");
+
+  auto* info = app.add_subcommand("info", "Summarise an output file");
+  info->add_option("file", file, "HDF5 file written by fascia")->required();
+
+  auto* validate = app.add_subcommand("validate", "Parse and check a scenario without running it");
+  validate->add_option("scenario", scenario, "Scenario file (TOML)")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    print_error(std::string(e.what()) + " (see fascia --help)");
+    return kExitBadInput;
+  }
+
+  if (version) {
+    std::cout << "fascia " << FASCIA_VERSION << " (git " << FASCIA_GIT_REVISION << ")\n";
+    return kExitOk;
+  }
+  if (run->parsed()) return cmd_run(g, scenario, out, only);
+  if (compare->parsed()) return cmd_compare(g, scenario, out);
+  if (info->parsed()) return cmd_info(file);
+  if (validate->parsed()) return cmd_validate(scenario);
+  print_error("a subcommand is required: run, compare, info or validate (see fascia --help)");
+  return kExitBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return real_main(argc, argv);
+  } catch (const fascia::InputError& e) {
+    print_error(e.what());
+    return kExitBadInput;
+  } catch (const fascia::SimulationError& e) {
+    print_error(std::string("simulation failed: ") + e.what());
+    return kExitDiverged;
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return kExitError;
+  } catch (...) {
+    print_error("unknown error");
+    return kExitError;
+  }
+}

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: MIT
+/// @file RunWriter and read_summary: the HDF5 layout of docs/hdf5-schema.md.
+#include "fascia/io/run_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+
+#include "fascia/core/error.hpp"
+#include "io/hdf5_handle.hpp"
+
+#ifndef FASCIA_VERSION
+#define FASCIA_VERSION "unknown"
+#endif
+#ifndef FASCIA_GIT_REVISION
+#define FASCIA_GIT_REVISION "unknown"
+#endif
+
+namespace fascia::io {
+
+namespace {
+
+constexpr const char* kFormat = "fascia-output";
+constexpr int kFormatVersion = 1;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+/// Series samples between frames are flushed at most this often (frames are always flushed).
+constexpr auto kSeriesFlushInterval = std::chrono::seconds(1);
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// HDF5 link names may not contain '/' and "." means the group itself.
+void check_name(const std::string& name, const std::string& what) {
+  if (name.empty() || name == "." || name.find('/') != std::string::npos ||
+      name.find('\0') != std::string::npos) {
+    throw InputError(what, "invalid name '" + name + "' (must be non-empty, without '/')");
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+struct RunWriter::Impl {
+  struct OpenRun {
+    std::string name;
+    h5::Handle group, frames, series, metrics;
+    h5::Appender time, displacement, velocity;
+    std::map<std::string, h5::Appender> fields;
+    h5::Appender series_time;
+    std::map<std::string, h5::Appender> series_values;
+    hsize_t n_frames = 0, n_samples = 0;
+  };
+
+  // Declaration order matters: members are destroyed bottom-up, so every dataset and group
+  // handle is closed before the file handle.
+  std::string path;
+  h5::Handle file;
+  h5::Handle runs_group;
+  bool model_written = false;
+  std::optional<std::size_t> n_nodes;  ///< from the model, or else from the first frame
+  std::optional<OpenRun> run;
+  std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
+
+  void flush() {
+    h5::check_status(H5Fflush(file, H5F_SCOPE_LOCAL), "flush '" + path + "'");
+    last_flush = std::chrono::steady_clock::now();
+  }
+
+  OpenRun& open_run(const char* what) {
+    if (!run) throw std::logic_error(std::string("RunWriter::") + what + ": no run is open (call begin_run)");
+    return *run;
+  }
+
+  void create_frame_datasets(OpenRun& r, std::size_t nodes) {
+    const h5::Appender::Options vec{1, true, kNaN};
+    r.displacement = h5::Appender(r.frames, "displacement", {nodes, 3}, vec);
+    r.velocity = h5::Appender(r.frames, "velocity", {nodes, 3}, vec);
+    r.time = h5::Appender(r.group, "time", {}, {256, false, kNaN});
+  }
+
+  void close_run() noexcept { run.reset(); }
+};
+
+RunWriter::RunWriter(const std::string& path, const std::string& scenario_text)
+    : impl_(std::make_unique<Impl>()) {
+  h5::ErrorSilencer quiet;
+  impl_->path = path;
+  const std::filesystem::path p(path);
+  if (p.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(p.parent_path(), ec);
+    if (ec) {
+      throw std::runtime_error("cannot create folder '" + p.parent_path().string() + "' for '" +
+                               path + "': " + ec.message());
+    }
+  }
+  impl_->file = h5::create_file(path);
+  const hid_t root = impl_->file;
+  h5::write_attr(root, "fascia_version", FASCIA_VERSION);
+  h5::write_attr(root, "git_revision", FASCIA_GIT_REVISION);
+  h5::write_attr(root, "created", utc_now_iso8601());
+  h5::write_attr(root, "units", "SI");
+  h5::write_attr(root, "scenario", scenario_text);
+  h5::write_attr(root, "format", kFormat);
+  h5::write_attr(root, "format_version", std::int32_t{kFormatVersion});
+  impl_->runs_group = h5::create_group(root, "runs", /*track_order=*/true);
+  impl_->flush();
+}
+
+RunWriter::~RunWriter() {
+  if (!impl_) return;
+  h5::ErrorSilencer quiet;
+  try {
+    impl_->close_run();  // an open run keeps status = "incomplete"
+    if (impl_->file.valid()) H5Fflush(impl_->file, H5F_SCOPE_LOCAL);
+  } catch (...) {  // a destructor must not throw; the file is as complete as the last flush
+  }
+}
+
+const std::string& RunWriter::path() const { return impl_->path; }
+
+void RunWriter::write_model(const ModelData& m) {
+  h5::ErrorSilencer quiet;
+  if (impl_->model_written) throw std::logic_error("RunWriter::write_model: model already written");
+  if (m.rest_positions.size() % 3 != 0) {
+    throw std::invalid_argument("RunWriter::write_model: rest_positions size is not a multiple of 3");
+  }
+  const std::size_t n = m.rest_positions.size() / 3;
+  if (impl_->n_nodes && *impl_->n_nodes != n) {
+    throw std::invalid_argument("RunWriter::write_model: model has " + std::to_string(n) +
+                                " nodes but frames already written have " +
+                                std::to_string(*impl_->n_nodes));
+  }
+  if (m.masses.size() != n || m.layer_id.size() != n) {
+    throw std::invalid_argument("RunWriter::write_model: masses (" + std::to_string(m.masses.size()) +
+                                ") and layer_id (" + std::to_string(m.layer_id.size()) +
+                                ") must have one entry per node (" + std::to_string(n) + ")");
+  }
+  h5::Handle model = h5::create_group(impl_->file, "model");
+  h5::write_dataset<double>(model, "rest_positions", {n, 3}, m.rest_positions.data());
+  h5::write_dataset<double>(model, "masses", {n}, m.masses.data());
+  h5::write_dataset<std::int32_t>(model, "layer_id", {n}, m.layer_id.data());
+  h5::Handle elements = h5::create_group(model, "elements", /*track_order=*/true);
+  for (const auto& g : m.groups) {
+    check_name(g.name, "model.elements");
+    if (g.nodes_per_element < 1 || g.connectivity.size() % static_cast<std::size_t>(g.nodes_per_element) != 0) {
+      throw std::invalid_argument("RunWriter::write_model: group '" + g.name +
+                                  "': connectivity size is not a multiple of nodes_per_element");
+    }
+    const std::size_t ne = g.connectivity.size() / static_cast<std::size_t>(g.nodes_per_element);
+    for (std::int32_t id : g.connectivity) {
+      if (id < 0 || static_cast<std::size_t>(id) >= n) {
+        throw std::invalid_argument("RunWriter::write_model: group '" + g.name + "': node index " +
+                                    std::to_string(id) + " out of range [0, " + std::to_string(n) + ")");
+      }
+    }
+    h5::Handle group = h5::create_group(elements, g.name, /*track_order=*/true);
+    h5::write_dataset<std::int32_t>(group, "connectivity",
+                                    {ne, static_cast<hsize_t>(g.nodes_per_element)},
+                                    g.connectivity.data());
+    for (const auto& [key, values] : g.parameters) {
+      check_name(key, "model.elements." + g.name);
+      if (key == "connectivity") {
+        throw std::invalid_argument("RunWriter::write_model: parameter name 'connectivity' is reserved");
+      }
+      if (values.size() != ne) {
+        throw std::invalid_argument("RunWriter::write_model: group '" + g.name + "' parameter '" + key +
+                                    "' has " + std::to_string(values.size()) + " values for " +
+                                    std::to_string(ne) + " elements");
+      }
+      h5::write_dataset<double>(group, key, {ne}, values.data());
+    }
+  }
+  for (const auto& [key, text] : m.text_attributes) h5::write_attr(model, key, text);
+  for (const auto& [key, value] : m.number_attributes) h5::write_attr(model, key, value);
+  impl_->model_written = true;
+  impl_->n_nodes = n;
+  impl_->flush();
+}
+
+void RunWriter::begin_run(const RunInfo& info) {
+  h5::ErrorSilencer quiet;
+  check_name(info.name, "protocol");
+  impl_->close_run();  // a run still open stays "incomplete"
+  if (h5::exists(impl_->runs_group, info.name)) {
+    throw InputError("protocol." + info.name,
+                     "a run of this name already exists in '" + impl_->path + "'");
+  }
+  Impl::OpenRun r;
+  r.name = info.name;
+  r.group = h5::create_group(impl_->runs_group, info.name);
+  h5::write_attr(r.group, "status", "incomplete");
+  h5::write_attr(r.group, "message", "");
+  h5::write_attr(r.group, "protocol", info.protocol);
+  h5::write_attr(r.group, "seed", info.seed);
+  h5::write_attr(r.group, "threads", std::int32_t{info.threads});
+  h5::write_attr(r.group, "scenario", info.scenario_text);
+  r.frames = h5::create_group(r.group, "frames", /*track_order=*/true);
+  r.series = h5::create_group(r.group, "series", /*track_order=*/true);
+  r.metrics = h5::create_group(r.group, "metrics", /*track_order=*/true);
+  if (impl_->n_nodes) impl_->create_frame_datasets(r, *impl_->n_nodes);
+  r.series_time = h5::Appender(r.series, "time", {}, {1024, false, kNaN});
+  impl_->run = std::move(r);
+  impl_->flush();
+}
+
+void RunWriter::append_frame(double time, std::span<const double> displacement,
+                             std::span<const double> velocity,
+                             const std::map<std::string, std::vector<double>>& node_fields) {
+  h5::ErrorSilencer quiet;
+  auto& r = impl_->open_run("append_frame");
+  if (!impl_->n_nodes) {
+    if (displacement.size() % 3 != 0) {
+      throw std::invalid_argument("RunWriter::append_frame: displacement size is not a multiple of 3");
+    }
+    impl_->n_nodes = displacement.size() / 3;
+  }
+  const std::size_t n = *impl_->n_nodes;
+  if (displacement.size() != 3 * n || velocity.size() != 3 * n) {
+    throw std::invalid_argument("RunWriter::append_frame: displacement (" +
+                                std::to_string(displacement.size()) + ") and velocity (" +
+                                std::to_string(velocity.size()) + ") must hold 3 x " +
+                                std::to_string(n) + " values");
+  }
+  for (const auto& [key, values] : node_fields) {
+    check_name(key, "frames");
+    if (key == "displacement" || key == "velocity") {
+      throw std::invalid_argument("RunWriter::append_frame: node field name '" + key + "' is reserved");
+    }
+    if (values.size() != n) {
+      throw std::invalid_argument("RunWriter::append_frame: node field '" + key + "' has " +
+                                  std::to_string(values.size()) + " values for " +
+                                  std::to_string(n) + " nodes");
+    }
+  }
+  if (!r.time.valid()) impl_->create_frame_datasets(r, n);
+  // Order: the bulk datasets first, time last, so that a reader taking the shortest of
+  // time/displacement/velocity never sees a frame whose data is missing.
+  r.displacement.append(displacement.data());
+  r.velocity.append(velocity.data());
+  for (const auto& [key, values] : node_fields) {
+    auto it = r.fields.find(key);
+    if (it == r.fields.end()) {
+      // A field that appears late reads NaN for the earlier frames.
+      it = r.fields.emplace(key, h5::Appender(r.frames, key, {n}, {1, true, kNaN})).first;
+      it->second.pad_to(r.n_frames);
+    }
+    it->second.append(values.data());
+  }
+  for (auto& [key, appender] : r.fields) {
+    if (!node_fields.count(key)) appender.append(nullptr);  // missing this frame: NaN
+  }
+  r.time.append(&time);
+  ++r.n_frames;
+  impl_->flush();
+}
+
+void RunWriter::append_series(double time, const std::map<std::string, double>& values) {
+  h5::ErrorSilencer quiet;
+  auto& r = impl_->open_run("append_series");
+  for (const auto& [key, v] : values) {
+    check_name(key, "series");
+    if (key == "time") throw std::invalid_argument("RunWriter::append_series: key 'time' is reserved");
+  }
+  for (const auto& [key, v] : values) {
+    auto it = r.series_values.find(key);
+    if (it == r.series_values.end()) {
+      it = r.series_values.emplace(key, h5::Appender(r.series, key, {}, {1024, false, kNaN})).first;
+      it->second.pad_to(r.n_samples);
+    }
+    it->second.append(&v);
+  }
+  for (auto& [key, appender] : r.series_values) {
+    if (!values.count(key)) appender.append(nullptr);
+  }
+  r.series_time.append(&time);
+  ++r.n_samples;
+  if (std::chrono::steady_clock::now() - impl_->last_flush >= kSeriesFlushInterval) impl_->flush();
+}
+
+void RunWriter::write_metrics(const std::map<std::string, double>& metrics) {
+  h5::ErrorSilencer quiet;
+  auto& r = impl_->open_run("write_metrics");
+  for (const auto& [key, value] : metrics) {
+    check_name(key, "metrics");
+    h5::write_scalar(r.metrics, key, value);
+  }
+  impl_->flush();
+}
+
+void RunWriter::end_run(const std::string& status, const std::string& message) {
+  h5::ErrorSilencer quiet;
+  auto& r = impl_->open_run("end_run");
+  if (status != "complete" && status != "incomplete" && status != "diverged") {
+    throw std::invalid_argument("RunWriter::end_run: status '" + status +
+                                "' is not one of complete, incomplete, diverged");
+  }
+  h5::write_attr(r.group, "status", status);
+  h5::write_attr(r.group, "message", message);
+  impl_->close_run();
+  impl_->flush();
+}
+
+void RunWriter::write_comparison(const std::vector<std::string>& runs,
+                                 const std::vector<std::string>& metrics,
+                                 const std::vector<double>& values_row_major) {
+  h5::ErrorSilencer quiet;
+  if (values_row_major.size() != runs.size() * metrics.size()) {
+    throw std::invalid_argument("RunWriter::write_comparison: " + std::to_string(values_row_major.size()) +
+                                " values for " + std::to_string(runs.size()) + " runs x " +
+                                std::to_string(metrics.size()) + " metrics");
+  }
+  if (h5::exists(impl_->file, "comparison")) {  // written again: replace the previous table
+    h5::check_status(H5Ldelete(impl_->file, "comparison", H5P_DEFAULT), "replace /comparison");
+  }
+  h5::Handle cmp = h5::create_group(impl_->file, "comparison");
+  h5::write_strings(cmp, "runs", runs);
+  h5::write_strings(cmp, "metrics", metrics);
+  h5::write_dataset<double>(cmp, "table", {runs.size(), metrics.size()}, values_row_major.data());
+  impl_->flush();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+std::size_t leading_extent(hid_t loc, const std::string& name) {
+  if (h5::object_type(loc, name) != H5I_DATASET) return 0;
+  h5::Handle d = h5::open_dataset(loc, name);
+  const auto dims = h5::dims(d);
+  return dims.empty() ? 0 : static_cast<std::size_t>(dims[0]);
+}
+
+RunSummary summarize_run(hid_t runs, const std::string& name) {
+  RunSummary s;
+  s.name = name;
+  h5::Handle g = h5::open_group(runs, name);
+  s.protocol = h5::read_string_attr(g, "protocol").value_or("");
+  s.status = h5::read_string_attr(g, "status").value_or("incomplete");
+  s.message = h5::read_string_attr(g, "message").value_or("");
+  // A frame counts once time, displacement and velocity all hold it (a writer killed in the
+  // middle of a frame may have extended some of them only).
+  std::size_t frames = leading_extent(g, "time");
+  frames = std::min(frames, leading_extent(g, "frames/displacement"));
+  frames = std::min(frames, leading_extent(g, "frames/velocity"));
+  s.frames = frames;
+  if (frames > 0) {
+    h5::Handle t = h5::open_dataset(g, "time");
+    h5::Handle space(H5Dget_space(t), "time space");
+    const hsize_t start = frames - 1, count = 1;
+    h5::check_status(H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+                     "select last time");
+    h5::Handle mem(H5Screate_simple(1, &count, nullptr), "memory space");
+    h5::check_status(H5Dread(t, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &s.last_time), "read time");
+  }
+  if (h5::object_type(g, "metrics") == H5I_GROUP) {
+    h5::Handle m = h5::open_group(g, "metrics");
+    for (const auto& key : h5::list_children(m)) {
+      if (h5::object_type(m, key) != H5I_DATASET) continue;
+      h5::Handle d = h5::open_dataset(m, key);
+      const auto values = h5::read_all<double>(d);
+      if (values.size() == 1) s.metrics[key] = values[0];
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+FileSummary read_summary(const std::string& path) {
+  h5::ErrorSilencer quiet;
+  h5::Handle file = h5::open_file_readonly(path);  // throws InputError naming the path
+  std::optional<std::string> format;
+  try {
+    format = h5::read_string_attr(file, "format");
+  } catch (const std::exception&) {
+    format.reset();
+  }
+  if (!format || *format != kFormat) {
+    throw InputError(path, "not a fascia output file (root attribute format = \"" +
+                               std::string(kFormat) + "\" missing)");
+  }
+  try {
+    FileSummary out;
+    out.path = path;
+    out.fascia_version = h5::read_string_attr(file, "fascia_version").value_or("");
+    out.git_revision = h5::read_string_attr(file, "git_revision").value_or("");
+    out.created = h5::read_string_attr(file, "created").value_or("");
+    out.nodes = leading_extent(file, "model/rest_positions");
+    if (h5::object_type(file, "runs") == H5I_GROUP) {
+      h5::Handle runs = h5::open_group(file, "runs");
+      for (const auto& name : h5::list_children(runs)) {
+        if (h5::object_type(runs, name) != H5I_GROUP) continue;
+        out.runs.push_back(summarize_run(runs, name));
+      }
+    }
+    return out;
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw InputError(path, std::string("damaged fascia output file: ") + e.what());
+  }
+}
+
+}  // namespace fascia::io

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: MIT
+#include "fascia/lattice/builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <unordered_map>
+
+#include "fascia/core/error.hpp"
+#include "fascia/core/random.hpp"
+#include "fascia/lattice/calibration.hpp"
+
+namespace fascia {
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+/// Largest spring-fit residual accepted before a block falls back to tetrahedra ("auto").
+constexpr double kSpringFitTolerance = 1e-6;
+
+/// One kind of bond inside a cell: corner pairs, the share of each bond owned by the cell, and
+/// the bond vector used for calibration.
+struct CellBond {
+  std::vector<std::array<int, 2>> corners;
+  double share;
+  Vec3 direction;
+};
+
+/// Sums stiffness contributions of many cells onto unique node pairs, in a deterministic order.
+class BondSum {
+public:
+  void add(Index i, Index j, double k) {
+    const auto key = i < j ? (std::uint64_t(i) << 32 | std::uint32_t(j)) : (std::uint64_t(j) << 32 | std::uint32_t(i));
+    auto [it, inserted] = index_.try_emplace(key, keys_.size());
+    if (inserted) {
+      keys_.push_back(key);
+      sums_.push_back(0.0);
+    }
+    sums_[it->second] += k;
+  }
+  /// Calls fn(i, j, k) for each pair, sorted by (i, j): node-ordered elements.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    std::vector<std::size_t> order(keys_.size());
+    for (std::size_t n = 0; n < order.size(); ++n) order[n] = n;
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return keys_[a] < keys_[b]; });
+    for (auto n : order) fn(Index(keys_[n] >> 32), Index(keys_[n] & 0xffffffffu), sums_[n]);
+  }
+
+private:
+  std::unordered_map<std::uint64_t, std::size_t> index_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<double> sums_;
+};
+
+SymTensor4 planar_part(SymTensor4 c) {
+  const auto& idx = symmetric_indices();
+  for (int m = 0; m < 15; ++m)
+    for (int q = 0; q < 4; ++q)
+      if (idx[m][q] == 2) c[m] = 0.0;
+  return c;
+}
+
+double bulk_of(const SymTensor4& c, int dim) {
+  // Voigt average of C_iijj: (1/dim^2) sum_ij C_iijj. Index of (i,i,j,j) with i<=j in the table.
+  const auto& idx = symmetric_indices();
+  double sum = 0.0;
+  for (int i = 0; i < dim; ++i)
+    for (int j = 0; j < dim; ++j) {
+      const std::array<int, 4> want = i <= j ? std::array<int, 4>{i, i, j, j} : std::array<int, 4>{j, j, i, i};
+      for (int m = 0; m < 15; ++m)
+        if (idx[m] == want) sum += c[m];
+    }
+  return sum / (dim * dim);
+}
+
+/// Plane-stress area modulus of a 3-D isotropic material: E / (2 (1 - nu)).
+double plane_stress_bulk(double mu, double k) {
+  const double e = 9.0 * k * mu / (3.0 * k + mu);
+  const double nu = (3.0 * k - 2.0 * mu) / (2.0 * (3.0 * k + mu));
+  return e / (2.0 * (1.0 - nu));
+}
+
+struct Builder {
+  int dim;
+  Index nx, ny, nz = 0;
+  double dx, dy;
+  double thickness2d = 0.0;  // sheet thickness
+  std::uint64_t seed;
+  std::vector<double> z;     // plane heights
+  Lattice lat;
+  BondSum springs, fibers;
+  std::vector<BondSum> maxwell;          // one per distinct (material, term)
+  std::vector<double> maxwell_tau;
+  FiberLaw law;
+  double failure_spread = 0.1;
+
+  Index id(Index i, Index j, Index k) const { return (k * ny + j) * nx + i; }
+
+  std::vector<CellBond> matrix_bonds(double dz) const {
+    if (dim == 2)
+      return {{{{0, 1}, {2, 3}}, 0.5, {dx, 0, 0}},
+              {{{0, 2}, {1, 3}}, 0.5, {0, dy, 0}},
+              {{{0, 3}}, 1.0, {dx, dy, 0}},
+              {{{1, 2}}, 1.0, {-dx, dy, 0}}};
+    return {{{{0, 1}, {2, 3}, {4, 5}, {6, 7}}, 0.25, {dx, 0, 0}},
+            {{{0, 2}, {1, 3}, {4, 6}, {5, 7}}, 0.25, {0, dy, 0}},
+            {{{0, 4}, {1, 5}, {2, 6}, {3, 7}}, 0.25, {0, 0, dz}},
+            {{{0, 3}, {4, 7}}, 0.5, {dx, dy, 0}},
+            {{{1, 2}, {5, 6}}, 0.5, {-dx, dy, 0}},
+            {{{0, 5}, {2, 7}}, 0.5, {dx, 0, dz}},
+            {{{1, 4}, {3, 6}}, 0.5, {-dx, 0, dz}},
+            {{{0, 6}, {1, 7}}, 0.5, {0, dy, dz}},
+            {{{2, 4}, {3, 5}}, 0.5, {0, -dy, dz}}};
+  }
+  std::array<Index, 8> corners(Index i, Index j, Index k) const {
+    std::array<Index, 8> c{};
+    for (int b = 0; b < (dim == 2 ? 4 : 8); ++b) c[b] = id(i + (b & 1), j + ((b >> 1) & 1), k + ((b >> 2) & 1));
+    return c;
+  }
+  double cell_volume(double dz) const { return dim == 2 ? dx * dy * thickness2d : dx * dy * dz; }
+  Index cell_layers(Index k0, Index cells) const { return dim == 2 ? 1 : cells + 0 * k0; }
+
+  void add_mass(Index k0, Index cells, double rho) {
+    for (Index k = k0; k < k0 + cell_layers(k0, cells); ++k) {
+      const double dz = dim == 2 ? 0.0 : z[k + 1] - z[k];
+      const double m = rho * cell_volume(dz) / (dim == 2 ? 4.0 : 8.0);
+      for (Index j = 0; j + 1 < ny; ++j)
+        for (Index i = 0; i + 1 < nx; ++i) {
+          const auto c = corners(i, j, k);
+          for (int b = 0; b < (dim == 2 ? 4 : 8); ++b) lat.masses[c[b]] += m;
+        }
+    }
+  }
+
+  /// Matrix of one block: calibrated springs (+ Maxwell springs, bulk simplices) or neo-Hookean.
+  void add_matrix(Index k0, Index cells, const LayerMaterial& mat, const std::string& model, BlockReport& rep) {
+    const double dz = dim == 2 ? 1.0 : z[k0 + 1] - z[k0];
+    const double volume = cell_volume(dz);
+    const auto bonds = matrix_bonds(dz);
+    std::vector<Vec3> dirs;
+    for (const auto& b : bonds) dirs.push_back(b.direction);
+    SymTensor4 unit = isotropic_cauchy(1.0);
+    if (dim == 2) unit = planar_part(unit);
+    const BondFit fit = fit_bonds(dirs, volume, unit);
+    rep.spring_fit_residual = fit.relative_residual;
+    const bool use_springs = model == "springs" || (model == "auto" && fit.relative_residual < kSpringFitTolerance);
+    if (model == "springs" && fit.relative_residual > 0.05)
+      throw InputError("geometry.matrix_model",
+                       "value \"springs\" cannot represent block '" + rep.name + "': cells of " +
+                           detail::to_text(dx * 1e3) + " x " + detail::to_text(dz * 1e3) +
+                           " mm give a spring-fit residual of " + detail::to_text(fit.relative_residual) +
+                           "; allowed: \"auto\" or \"tets\", or a spacing_mm that makes cells near-cubic");
+    rep.matrix_model = use_springs ? "springs" : "tets";
+
+    double g_sum = 0.0;
+    for (const auto& p : mat.prony) g_sum += p.g;
+    const double mu0 = mat.shear_modulus;
+    const double mu_inf = use_springs ? mu0 * (1.0 - g_sum) : mu0;
+    // Bulk: what the (relaxed) network lacks, carried by volumetric simplices.
+    const SymTensor4 net = bond_tensor(dirs, fit.stiffness, volume) * mu_inf;
+    double bulk_target = mat.drained_bulk, bulk_water = mat.undrained_bulk - mat.drained_bulk;
+    if (dim == 2) {
+      bulk_target = plane_stress_bulk(mu_inf, mat.drained_bulk);
+      bulk_water = plane_stress_bulk(mu_inf, mat.undrained_bulk) - bulk_target;
+    }
+    const double delta_bulk = use_springs ? bulk_target - bulk_of(net, dim) : 0.0;
+
+    const std::size_t first_term = maxwell.size();
+    if (use_springs)
+      for (const auto& p : mat.prony) {
+        maxwell.emplace_back();
+        maxwell_tau.push_back(p.tau);
+        (void)p;
+      }
+
+    auto& bulk3 = std::get<BulkGroup<3>>(lat.groups);
+    auto& bulk2 = std::get<BulkGroup<2>>(lat.groups);
+    auto& water3 = std::get<BulkMaxwellGroup<3>>(lat.groups);
+    auto& water2 = std::get<BulkMaxwellGroup<2>>(lat.groups);
+    auto& neo3 = std::get<NeoHookeanGroup<3>>(lat.groups);
+    auto& neo2 = std::get<NeoHookeanGroup<2>>(lat.groups);
+    const ConstNodes X = view(lat.rest_positions);
+
+    for (Index k = k0; k < k0 + cell_layers(k0, cells); ++k)
+      for (Index j = 0; j + 1 < ny; ++j)
+        for (Index i = 0; i + 1 < nx; ++i) {
+          const auto c = corners(i, j, k);
+          if (use_springs)
+            for (std::size_t t = 0; t < bonds.size(); ++t)
+              for (const auto& pr : bonds[t].corners) {
+                const double k_bond = fit.stiffness[t] * bonds[t].share;
+                springs.add(c[pr[0]], c[pr[1]], k_bond * mu_inf);
+                for (std::size_t p = 0; p < mat.prony.size(); ++p)
+                  maxwell[first_term + p].add(c[pr[0]], c[pr[1]], k_bond * mu0 * mat.prony[p].g);
+              }
+          // Simplices: 6 Kuhn tetrahedra per cube (or 2 triangles per square).
+          if (dim == 3) {
+            const int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
+            for (const auto& p : perms) {
+              std::array<Index, 4> t = {c[0], c[p[0]], c[p[0] + p[1]], c[7]};
+              double det = detail::rest_det<3>(X, t);
+              if (det < 0) {
+                std::swap(t[1], t[2]);
+                det = -det;
+              }
+              const double v = det / 6.0;
+              if (use_springs) {
+                if (delta_bulk != 0.0) bulk3.add(t, det, delta_bulk * v);
+              } else {
+                neo3.add(t, X, v, mu0, mat.drained_bulk - 2.0 / 3.0 * mu0);
+              }
+              if (bulk_water > 0.0) water3.add(t, det, bulk_water * v, mat.drainage_time);
+            }
+          } else {
+            for (const auto& tri : {std::array<int, 3>{0, 1, 3}, std::array<int, 3>{0, 3, 2}}) {
+              std::array<Index, 3> t = {c[tri[0]], c[tri[1]], c[tri[2]]};
+              double det = detail::rest_det<2>(X, t);
+              if (det < 0) {
+                std::swap(t[1], t[2]);
+                det = -det;
+              }
+              const double v = 0.5 * det * thickness2d;
+              if (use_springs) {
+                if (delta_bulk != 0.0) bulk2.add(t, det, delta_bulk * v);
+              } else {
+                // Plane-stress neo-Hookean: lambda* = 2 mu lambda / (lambda + 2 mu).
+                const double lam = mat.drained_bulk - 2.0 / 3.0 * mu0;
+                neo2.add(t, X, v, mu0, 2.0 * mu0 * lam / (lam + 2.0 * mu0));
+              }
+              if (bulk_water > 0.0) water2.add(t, det, bulk_water * v, mat.drainage_time);
+            }
+          }
+        }
+  }
+
+  /// Fibre springs of a dense block for a target fibre tensor.
+  void add_fibers(Index k0, Index cells, const SymTensor4& target, BlockReport& rep) {
+    const double dz = dim == 2 ? 1.0 : z[k0 + 1] - z[k0];
+    const double volume = cell_volume(dz);
+    // In-plane stencil: axes, diagonals and knight moves (2,1),(1,2),(-1,2),(-2,1).
+    const std::array<std::array<int, 2>, 8> offsets = {{{1, 0}, {0, 1}, {1, 1}, {-1, 1}, {2, 1}, {1, 2}, {-1, 2}, {-2, 1}}};
+    std::vector<Vec3> dirs;
+    for (const auto& o : offsets) dirs.push_back(Vec3(o[0] * dx, o[1] * dy, 0.0));
+    const BondFit fit = fit_bonds(dirs, volume, target);
+    rep.fiber_fit_residual = fit.relative_residual;
+    // Each in-plane bond of the stencil starting at a node of the cell's bottom and top planes;
+    // a plane is shared by two cells, so each cell owns half (3-D). In 2-D the cell owns the
+    // bonds starting at its corner 0 and the x/y edges are shared by two cells.
+    const int planes = dim == 2 ? 1 : 2;
+    for (Index k = k0; k < k0 + cell_layers(k0, cells); ++k)
+      for (Index j = 0; j + 1 < ny; ++j)
+        for (Index i = 0; i + 1 < nx; ++i)
+          for (int pz = 0; pz < planes; ++pz)
+            for (std::size_t t = 0; t < offsets.size(); ++t) {
+              if (fit.stiffness[t] <= 0.0) continue;
+              const double share = 1.0 / planes;
+              auto add = [&](Index i0, Index j0, double s) {
+                const Index i1 = i0 + offsets[t][0], j1 = j0 + offsets[t][1];
+                if (i1 < 0 || i1 >= nx || j1 < 0 || j1 >= ny) return;
+                fibers.add(id(i0, j0, k + pz), id(i1, j1, k + pz), fit.stiffness[t] * s);
+              };
+              if (t < 2) {  // axis bonds: the cell's two edges along the axis, each shared by two cells
+                if (t == 0) {
+                  add(i, j, 0.5 * share);
+                  add(i, j + 1, 0.5 * share);
+                } else {
+                  add(i, j, 0.5 * share);
+                  add(i + 1, j, 0.5 * share);
+                }
+              } else if (t == 3) {
+                add(i + 1, j, share);  // (-1, 1) diagonal of this cell starts at corner 1
+              } else {
+                add(i, j, share);
+              }
+            }
+  }
+
+  void finish_fibers() {
+    auto& g = std::get<FiberGroup>(lat.groups);
+    g.law = law;
+    Index n = 0;
+    fibers.for_each([&](Index i, Index j, double k) {
+      const double l = (lat.rest(j) - lat.rest(i)).norm();
+      double ef = law.failure_strain * (1.0 + failure_spread * random_normal(seed, Stream::fiber_failure, n++));
+      ef = std::clamp(ef, std::max(0.5 * law.failure_strain, 1.01 * law.toe_strain), 1.5 * law.failure_strain);
+      g.add(i, j, k * l, l, ef);
+    });
+  }
+  void finish_springs() {
+    auto& s = std::get<SpringGroup>(lat.groups);
+    springs.for_each([&](Index i, Index j, double k) { s.add(i, j, k, (lat.rest(j) - lat.rest(i)).norm()); });
+    auto& m = std::get<MaxwellSpringGroup>(lat.groups);
+    for (std::size_t t = 0; t < maxwell.size(); ++t)
+      maxwell[t].for_each([&](Index i, Index j, double k) {
+        m.add(i, j, k, maxwell_tau[t], (lat.rest(j) - lat.rest(i)).norm());
+      });
+  }
+
+  void allocate_nodes() {
+    const std::size_t n = std::size_t(nx) * ny * nz;
+    lat.rest_positions.assign(3 * n, 0.0);
+    lat.masses.assign(n, 0.0);
+    lat.layer_id.assign(n, 0);
+    for (Index k = 0; k < nz; ++k)
+      for (Index j = 0; j < ny; ++j)
+        for (Index i = 0; i < nx; ++i) {
+          const Index p = id(i, j, k);
+          lat.rest_positions[3 * p] = i * dx;
+          lat.rest_positions[3 * p + 1] = j * dy;
+          lat.rest_positions[3 * p + 2] = dim == 2 ? 0.0 : z[k];
+        }
+    lat.nx = nx;
+    lat.ny = ny;
+    lat.nz = nz;
+    lat.dx = dx;
+    lat.dy = dy;
+    lat.dim = dim;
+    lat.sheet_thickness = thickness2d;
+    auto& top = lat.node_sets["top"];
+    auto& bottom = lat.node_sets["bottom"];
+    auto& lateral = lat.node_sets["lateral"];
+    for (Index j = 0; j < ny; ++j)
+      for (Index i = 0; i < nx; ++i) {
+        top.push_back(id(i, j, nz - 1));
+        bottom.push_back(id(i, j, 0));
+      }
+    for (Index k = 0; k < nz; ++k)
+      for (Index j = 0; j < ny; ++j)
+        for (Index i = 0; i < nx; ++i)
+          if (i == 0 || j == 0 || i == nx - 1 || j == ny - 1) lateral.push_back(id(i, j, k));
+  }
+};
+
+Index nodes_along(double length, double spacing, const char* key) {
+  const double cells = std::round(length / spacing);
+  if (cells < 1.0 || cells > 1e5)
+    throw InputError(key, "size / spacing gives " + detail::to_text(cells) +
+                              " cells; allowed 1 to 100000 (adjust geometry.size_mm or geometry.spacing_mm)");
+  return Index(cells) + 1;
+}
+
+}  // namespace
+
+double slab_thickness(const GeometrySpec& g, const MaterialSpec& m) {
+  if (g.kind == "sheet") return g.layers * g.layer_thickness_mm * 1e-3;
+  return (m.muscle_thickness_mm + g.layers * g.layer_thickness_mm + g.layers * g.interface_thickness_mm) * 1e-3;
+}
+
+Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
+  Builder b;
+  b.dim = g.kind == "sheet" ? 2 : 3;
+  b.seed = g.seed;
+  b.law = mat.fiber;
+  b.failure_spread = mat.failure_strain_spread;
+  const double a = g.spacing_mm * 1e-3;
+  b.nx = nodes_along(g.size_mm[0] * 1e-3, a, "geometry.size_mm");
+  b.ny = nodes_along(g.size_mm[1] * 1e-3, a, "geometry.size_mm");
+  b.dx = g.size_mm[0] * 1e-3 / (b.nx - 1);
+  b.dy = g.size_mm[1] * 1e-3 / (b.ny - 1);
+  const double t_layer = g.layer_thickness_mm * 1e-3, h_int = g.interface_thickness_mm * 1e-3;
+  auto layer_angle = [&](int l) {  // alternate layers cross at crossing_angle (Stecco 2009)
+    return g.fiber_angle_deg + (l % 2 == 1 ? g.crossing_angle_deg : 0.0);
+  };
+
+  if (b.dim == 2) {
+    b.thickness2d = g.layers * t_layer;
+    b.nz = 1;
+    b.z = {0.0};
+    b.allocate_nodes();
+    BlockReport rep{"sheet", "dense", 0.0, b.thickness2d, 1, "", 0, 0, g.fiber_angle_deg};
+    b.add_mass(0, 1, mat.dense.density);
+    b.add_matrix(0, 1, mat.dense, g.matrix_model, rep);
+    SymTensor4 target = SymTensor4::Zero();
+    for (int l = 0; l < g.layers; ++l)
+      target += fiber_tensor(mat.dense.fiber_modulus, layer_angle(l) * kDeg, g.dispersion_kappa) / g.layers;
+    b.add_fibers(0, 1, target, rep);
+    b.lat.blocks.push_back(rep);
+    std::fill(b.lat.layer_id.begin(), b.lat.layer_id.end(), 1);
+  } else {
+    // Blocks bottom to top: muscle, then the dense layers, each its own node planes; consecutive
+    // blocks are joined by loose-layer interfaces of thickness h_int.
+    struct Plan {
+      std::string name;
+      const LayerMaterial* mat;
+      double thickness;
+      int layer;
+    };
+    std::vector<Plan> plan = {{"muscle", &mat.muscle, mat.muscle_thickness, 0}};
+    for (int l = 1; l <= g.layers; ++l) plan.push_back({"dense" + std::to_string(l), &mat.dense, t_layer, l});
+    std::vector<Index> first_plane, cells;
+    double zc = 0.0;
+    for (std::size_t p = 0; p < plan.size(); ++p) {
+      if (p > 0) zc += h_int;
+      const Index n = std::max<Index>(1, Index(std::lround(plan[p].thickness / a)));
+      first_plane.push_back(Index(b.z.size()));
+      cells.push_back(n);
+      for (Index k = 0; k <= n; ++k) b.z.push_back(zc + plan[p].thickness * k / n);
+      zc += plan[p].thickness;
+    }
+    b.nz = Index(b.z.size());
+    b.allocate_nodes();
+    for (std::size_t p = 0; p < plan.size(); ++p) {
+      BlockReport rep{plan[p].name, plan[p].mat->name, b.z[first_plane[p]], plan[p].thickness,
+                      int(cells[p]), "", 0, 0, 0};
+      b.add_mass(first_plane[p], cells[p], plan[p].mat->density);
+      b.add_matrix(first_plane[p], cells[p], *plan[p].mat, g.matrix_model, rep);
+      if (plan[p].layer > 0 && plan[p].mat->fiber_modulus > 0) {
+        rep.fiber_angle_deg = layer_angle(plan[p].layer - 1);
+        b.add_fibers(first_plane[p], cells[p],
+                     fiber_tensor(plan[p].mat->fiber_modulus, rep.fiber_angle_deg * kDeg, g.dispersion_kappa), rep);
+      }
+      for (Index k = first_plane[p]; k <= first_plane[p] + cells[p]; ++k)
+        for (Index j = 0; j < b.ny; ++j)
+          for (Index i = 0; i < b.nx; ++i) b.lat.layer_id[b.id(i, j, k)] = plan[p].layer;
+      b.lat.blocks.push_back(rep);
+    }
+    // Interfaces between consecutive blocks (MODEL.md §4): shear G_loose/h, contact stiffness of
+    // the dense layer's aggregate modulus over one cell (assumed penalty), weak drained tension.
+    auto& itf = std::get<InterfaceGroup>(b.lat.groups);
+    for (const auto& p : mat.loose.prony) itf.branches.push_back({p.g, p.tau});
+    if (itf.branches.size() > InterfaceGroup::kMaxTerms)
+      throw InputError("material.loose_prony_g", "at most 3 Prony terms are supported for the loose layer");
+    const double h_a_loose = mat.loose.drained_bulk + 4.0 / 3.0 * mat.loose.shear_modulus;
+    const double h_a_dense = mat.dense.drained_bulk + 4.0 / 3.0 * mat.dense.shear_modulus;
+    for (std::size_t p = 1; p < plan.size(); ++p) {
+      const Index below = first_plane[p] - 1, above = first_plane[p];
+      const double dz_cell = b.z[above + 1] - b.z[above];
+      for (Index j = 0; j < b.ny; ++j)
+        for (Index i = 0; i < b.nx; ++i) {
+          const double area = b.dx * b.dy * ((i == 0 || i == b.nx - 1) ? 0.5 : 1.0) *
+                              ((j == 0 || j == b.ny - 1) ? 0.5 : 1.0);
+          itf.add(b.id(i, j, below), b.id(i, j, above), Vec3(0, 0, h_int),
+                  area * mat.loose.shear_modulus / h_int, area * h_a_dense / dz_cell, area * h_a_loose / h_int);
+        }
+    }
+    b.lat.notes.push_back("interface contact stiffness = dense aggregate modulus / cell height (assumed penalty)");
+  }
+  b.finish_springs();
+  b.finish_fibers();
+  for (const auto& rep : b.lat.blocks)
+    if (rep.matrix_model == "tets")
+      b.lat.notes.push_back("block " + rep.name + ": cells too far from cubic for an exact spring fit "
+                            "(residual " + detail::to_text(rep.spring_fit_residual) +
+                            "); neo-Hookean tetrahedra used, elastic (no Prony relaxation)");
+  return std::move(b.lat);
+}
+
+Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double dz, const LayerMaterial& mat,
+                    const FiberLaw& law, double fiber_angle_deg, double kappa, const std::string& matrix_model,
+                    std::uint64_t seed) {
+  Builder b;
+  b.dim = nz <= 1 ? 2 : 3;
+  b.seed = seed;
+  b.law = law;
+  b.failure_spread = 0.0;
+  b.nx = nx;
+  b.ny = ny;
+  b.nz = std::max<Index>(1, nz);
+  b.dx = dx;
+  b.dy = dy;
+  b.thickness2d = b.dim == 2 ? dz : 0.0;
+  for (Index k = 0; k < b.nz; ++k) b.z.push_back(b.dim == 2 ? 0.0 : k * dz);
+  b.allocate_nodes();
+  BlockReport rep{"block", mat.name, 0.0, b.dim == 2 ? dz : (b.nz - 1) * dz, int(std::max<Index>(1, b.nz - 1)), "", 0, 0, fiber_angle_deg};
+  b.add_mass(0, b.dim == 2 ? 1 : b.nz - 1, mat.density);
+  b.add_matrix(0, b.dim == 2 ? 1 : b.nz - 1, mat, matrix_model, rep);
+  if (mat.fiber_modulus > 0)
+    b.add_fibers(0, b.dim == 2 ? 1 : b.nz - 1, fiber_tensor(mat.fiber_modulus, fiber_angle_deg * kDeg, kappa), rep);
+  b.lat.blocks.push_back(rep);
+  b.finish_springs();
+  b.finish_fibers();
+  return std::move(b.lat);
+}
+
+}  // namespace fascia

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+// The `fascia` binary: exit codes and one-line error messages for bad input. Running simulations
+// is tested elsewhere; here only `validate`, `info`, `--version` and bad-input cases of `run`.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#ifndef FASCIA_CLI_PATH
+#define FASCIA_CLI_PATH "fascia"
+#endif
+#ifndef FASCIA_EXAMPLES_DIR
+#define FASCIA_EXAMPLES_DIR "examples"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+class Cli : public ::testing::Test {
+protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("fascia_test_cli_" + std::string(info->name()) + "_" +
+                                        std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  /// Runs `fascia ARGS` (ARGS already shell-quoted) with stdout and stderr captured separately.
+  CliResult run(const std::string& args) const {
+    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    const std::string cmd = quote(FASCIA_CLI_PATH) + " " + args + " </dev/null >" + quote(out.string()) +
+                            " 2>" + quote(err.string());
+    const int status = std::system(cmd.c_str());
+    CliResult r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_all(out);
+    r.err = read_all(err);
+    return r;
+  }
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  static int lines(const std::string& s) {
+    int n = 0;
+    for (char c : s) n += (c == '\n');
+    if (!s.empty() && s.back() != '\n') ++n;
+    return n;
+  }
+
+  fs::path dir_;
+};
+
+#define EXPECT_CONTAINS(haystack, needle) \
+  EXPECT_NE(std::string(haystack).find(needle), std::string::npos) << "text: " << (haystack)
+
+TEST_F(Cli, VersionExitsZero) {
+  const auto r = run("--version");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, FASCIA_VERSION);
+  EXPECT_CONTAINS(r.out, FASCIA_GIT_REVISION);
+}
+
+TEST_F(Cli, HelpExitsZero) {
+  const auto r = run("--help");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "validate");
+}
+
+TEST_F(Cli, ValidateEachExample) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(FASCIA_EXAMPLES_DIR) / "scenarios")) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const auto r = run("validate " + quote(entry.path().string()));
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out.rfind("ok", 0), 0u) << r.out;
+    EXPECT_EQ(lines(r.out), 1);
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    ++count;
+  }
+  EXPECT_GE(count, 3);
+}
+
+TEST_F(Cli, BadScenarioIsExitTwoWithOneLineNamingTheKey) {
+  const auto p = write("bad.toml",
+                       "[protocol.active]\nkind = \"compression_active_shear\"\nfrequency_hz = -1\n");
+  const auto r = run("validate " + quote(p.string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("fascia: error: ", 0), 0u) << r.err;
+  EXPECT_CONTAINS(r.err, "protocol.active.frequency_hz");
+  EXPECT_CONTAINS(r.err, "-1");
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST_F(Cli, UnknownKeyIsExitTwo) {
+  const auto p = write("typo.toml", "[geometry]\nspacing = 0.5\n[protocol.tap]\nkind = \"impulse\"\n");
+  const auto r = run("validate " + quote(p.string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_CONTAINS(r.err, "geometry.spacing");
+}
+
+TEST_F(Cli, SyntaxErrorIsExitTwo) {
+  const auto p = write("syntax.toml", "[tissue\nwater = 0.7\n");
+  const auto r = run("validate " + quote(p.string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_CONTAINS(r.err, p.string() + ":1:");
+}
+
+TEST_F(Cli, MissingFileIsExitTwo) {
+  const std::string missing = (dir_ / "no_such_scenario.toml").string();
+  for (const std::string cmd : {"validate", "run", "compare"}) {
+    SCOPED_TRACE(cmd);
+    const auto r = run(cmd + " " + quote(missing));
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_CONTAINS(r.err, missing);
+  }
+}
+
+TEST_F(Cli, RunWithBadInputIsExitTwoAndWritesNothing) {
+  const fs::path out = dir_ / "out.h5";
+  const auto p = write("bad_run.toml", "[material]\nfiber_modulus_mpa = -1\n[protocol.tap]\nkind = \"impulse\"\n");
+  const auto r = run("--quiet run " + quote(p.string()) + " -o " + quote(out.string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_CONTAINS(r.err, "material.fiber_modulus_mpa");
+  EXPECT_FALSE(fs::exists(out));
+
+  const auto example = fs::path(FASCIA_EXAMPLES_DIR) / "scenarios" / "ripple_sheet.toml";
+  const auto r2 = run("run " + quote(example.string()) + " --only nosuchrun -o " + quote(out.string()));
+  EXPECT_EQ(r2.code, 2);
+  EXPECT_EQ(lines(r2.err), 1) << r2.err;
+  EXPECT_CONTAINS(r2.err, "nosuchrun");
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(Cli, InfoOnNonHdf5FileIsExitTwoNamingThePath) {
+  const auto p = write("not_hdf5.h5", "this is not an HDF5 file\n");
+  const auto r = run("info " + quote(p.string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_CONTAINS(r.err, p.string());
+
+  const std::string missing = (dir_ / "missing.h5").string();
+  const auto r2 = run("info " + quote(missing));
+  EXPECT_EQ(r2.code, 2);
+  EXPECT_CONTAINS(r2.err, missing);
+}
+
+TEST_F(Cli, UsageErrorsAreExitTwo) {
+  for (const std::string args : {"", "frobnicate", "validate", "--threads -1 validate x.toml",
+                                 "--threads many validate x.toml", "run --nonsense x.toml"}) {
+    SCOPED_TRACE(args);
+    const auto r = run(args);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("fascia: error: ", 0), 0u) << r.err;
+  }
+}
+
+}  // namespace
