@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: MIT
 /// @file run_scenario: scenario -> materials -> lattice -> one System per protocol -> HDF5.
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/observe/ripple.hpp"
+#include "fascia/protocol/compressor.hpp"
 #include "fascia/protocol/impulse.hpp"
+#include "fascia/solve/implicit.hpp"
 #include "fascia/scenario.hpp"
 #include "fascia/solve/explicit.hpp"
 #include "fascia/tissue/material.hpp"
@@ -16,12 +20,12 @@
 namespace fascia {
 namespace {
 
-io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const System& sys) {
+io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat) {
   io::ModelData m;
   m.rest_positions = lat.rest_positions;
   m.masses = lat.masses;
   m.layer_id = lat.layer_id;
-  for_each_group(sys.groups, [&](const auto& g) {
+  for_each_group(lat.groups, [&](const auto& g) {
     using G = std::decay_t<decltype(g)>;
     if (g.size() == 0) return;
     io::ElementGroupData d;
@@ -97,89 +101,252 @@ double fiber_damage_fraction(const System& sys) {
   return double(broken) / double(g.size());
 }
 
+/// Largest |principal Green–Lagrange strain| over the tetrahedra of the dense layers.
+double max_dense_strain(const System& sys) {
+  const auto& info = sys.lattice_info;
+  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
+  double peak = 0.0;
+  auto scan = [&](const auto& g) {
+    for (std::size_t e = 0; e < g.size(); ++e) {
+      const auto nd = g.nodes(Index(e));
+      bool dense = true;
+      for (Index n : nd) dense = dense && n < Index(info.num_nodes()) && info.layer_id[n] >= 1;
+      if (!dense) continue;
+      Mat3 dm, ds;
+      for (int a = 0; a < 3; ++a) {
+        dm.col(a) = X[nd[a + 1]] - X[nd[0]];
+        ds.col(a) = x[nd[a + 1]] - x[nd[0]];
+      }
+      const Mat3 f = ds * dm.inverse();
+      const Mat3 green = 0.5 * (f.transpose() * f - Mat3::Identity());
+      const Eigen::SelfAdjointEigenSolver<Mat3> es(green, Eigen::EigenvaluesOnly);
+      peak = std::max(peak, es.eigenvalues().cwiseAbs().maxCoeff());
+    }
+  };
+  scan(std::get<BulkGroup<3>>(sys.groups));
+  scan(std::get<BulkMaxwellGroup<3>>(sys.groups));
+  scan(std::get<NeoHookeanGroup<3>>(sys.groups));
+  return peak;
+}
+
+double peak_interface_shear(const System& sys) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  const ConstNodes x = view(sys.positions);
+  double peak = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) peak = std::max(peak, g.shear_traction(Index(e), x));
+  return peak;
+}
+
+/// RMS tangential slip over all interface elements [m].
+double rms_interface_slip(const System& sys) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  if (g.size() == 0) return 0.0;
+  const ConstNodes x = view(sys.positions);
+  double sum = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) sum += g.slip(Index(e), x).squaredNorm();
+  return std::sqrt(sum / double(g.size()));
+}
+
+std::optional<double> adhesion_broken_fraction(const System& sys) {
+  const auto& g = std::get<AdhesionGroup>(sys.groups);
+  const auto total = g.total_bonds();
+  if (total == 0) return std::nullopt;
+  return 1.0 - double(g.intact_bonds()) / double(total);
+}
+
+/// Per-node fields written with every frame: interface slip magnitude on each interface's upper node.
+std::map<std::string, std::vector<double>> node_fields(const System& sys, std::size_t n_nodes) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  std::map<std::string, std::vector<double>> fields;
+  if (g.size() == 0) return fields;
+  auto& slip = fields["interface_slip_m"];
+  slip.assign(n_nodes, 0.0);
+  const ConstNodes x = view(sys.positions);
+  for (std::size_t e = 0; e < g.size(); ++e) slip[g.connectivity[e][1]] = g.slip(Index(e), x).norm();
+  return fields;
+}
+
+enum class Kind { impulse, compressor };
+
 struct Prepared {
-  const ProtocolSpec* spec;
+  const ProtocolSpec* spec = nullptr;
   std::unique_ptr<System> sys;
+  Kind kind = Kind::impulse;
   ImpulseProtocol impulse;
-  double dt = 0.0;
+  CompressorProtocol compressor;
+  double explicit_dt = 0.0;
+  const std::vector<Phase>& phases() const { return kind == Kind::impulse ? impulse.phases : compressor.phases; }
+  double end_time() const { return phases().empty() ? 0.0 : phases().back().end; }
 };
 
 /// Energy ledger metrics shared by every run.
-void ledger_metrics(System& sys, std::map<std::string, double>& metrics) {
+/// energy_balance_error is relative to the largest work input reached during the run: the net
+/// work of a load-unload cycle can be near zero while the energy that went through is not.
+void ledger_metrics(System& sys, double numerical_dissipation, double peak_work, std::map<std::string, double>& metrics) {
   const double stored = stored_energy(sys) + kinetic_energy(sys);
   metrics["work_input_j"] = sys.work_input;
   metrics["energy_stored_j"] = stored;
   metrics["energy_dissipated_j"] = sys.dissipated;
-  if (std::abs(sys.work_input) > 0.0)
-    metrics["energy_balance_error"] = std::abs(sys.work_input - stored - sys.dissipated) / std::abs(sys.work_input);
+  if (numerical_dissipation != 0.0) metrics["numerical_dissipation_j"] = numerical_dissipation;
+  const double scale = std::max(std::abs(sys.work_input), peak_work);
+  if (scale > 0.0) metrics["energy_balance_error"] = std::abs(sys.work_input - stored - sys.dissipated) / scale;
 }
 
-RunResult run_impulse(Prepared& p, const ScenarioSpec& spec, const TissueMaterials& mat, io::RunWriter& writer,
-                      const RunOptions& options) {
+bool use_explicit(const SolverSpec& solver, const Phase& phase) {
+  if (solver.integrator == "explicit") return true;
+  if (solver.integrator == "implicit") return false;
+  return phase.speed == PhaseSpeed::fast;
+}
+
+RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMaterials& mat, io::RunWriter& writer,
+                       const RunOptions& options, std::size_t n_lattice_nodes) {
   System& sys = *p.sys;
   const ProtocolSpec& ps = *p.spec;
   const auto& info = sys.lattice_info;
-  const bool sheet = info.dim == 2;
-  std::vector<Index> observed;
-  if (sheet)
-    for (Index n = 0; n < Index(sys.num_nodes()); ++n) observed.push_back(n);
-  else
-    observed = info.node_sets.at("top");
-  std::vector<Vec3> rest;
-  for (Index n : observed) rest.push_back(info.rest(n));
-  RippleObserver observer(observed, rest, p.impulse.centre, ps.radius_mm * 1e-3, std::min(info.dx, info.dy));
-
-  const std::size_t steps = std::max<std::size_t>(1, std::size_t(std::ceil(ps.end_s / p.dt - 1e-9)));
-  const double dt = ps.end_s / double(steps);
-  const double interval = ps.frame_interval_s > 0 ? ps.frame_interval_s : spec.output.frame_interval_s;
-  const std::size_t stride = std::max<std::size_t>(1, std::size_t(std::llround(interval / dt)));
-  ExplicitIntegrator integrator(sys, dt, 0.0);
-  const LoadFunction load = [&](double t, System& s) { p.impulse.apply(t, s); };
-
-  std::vector<double> displacement(sys.num_dofs());
-  double peak_ratio = 0.0;
-  auto write_frame = [&]() {
-    for (std::size_t d = 0; d < displacement.size(); ++d) displacement[d] = sys.positions[d] - sys.rest_positions[d];
-    writer.append_frame(sys.time, displacement, sys.velocities);
-    const double kin = kinetic_energy(sys);
-    writer.append_series(sys.time, {{"kinetic_energy_j", kin},
-                                    {"stored_energy_j", stored_energy(sys)},
-                                    {"work_input_j", sys.work_input},
-                                    {"dissipated_j", sys.dissipated},
-                                    {"applied_force_n", p.impulse.pulse(sys.time)}});
+  const LoadFunction load = [&](double t, System& s) {
+    if (p.kind == Kind::impulse) p.impulse.apply(t, s);
+    else p.compressor.apply(t, s);
   };
-  RunResult result{ps.name, ps.kind, "complete", "", {}};
-  write_frame();
-  integrator.reset(load);
-  for (std::size_t s = 1; s <= steps; ++s) {
-    integrator.step(load);
-    observer.observe(sys.time, sys.positions, sys.rest_positions);
-    if (s % 64 == 0 || s == steps) {
-      peak_ratio = std::max(peak_ratio, peak_fiber_stress_ratio(sys));
-      const double energy = kinetic_energy(sys) + stored_energy(sys);
-      // Energy blow-up: a stable run never holds much more energy than was put in.
-      const double budget = 10.0 * std::abs(sys.work_input) + 1e-9;
-      if (!state_is_finite(sys) || !(energy <= budget)) {
-        result.status = "diverged";
-        result.message = "diverged at t = " + detail::to_text(sys.time) + " s (step " + std::to_string(s) +
-                         "): " + (state_is_finite(sys) ? "energy " + detail::to_text(energy) + " J exceeds 10x the work input"
-                                                       : "non-finite positions or velocities") +
-                         "; reduce solver.dt_s or solver.safety";
-        break;
-      }
+
+  std::optional<RippleObserver> observer;
+  if (p.kind == Kind::impulse) {
+    std::vector<Index> observed;
+    if (info.dim == 2)
+      for (Index n = 0; n < Index(n_lattice_nodes); ++n) observed.push_back(n);
+    else
+      observed = info.node_sets.at("top");
+    std::vector<Vec3> rest;
+    for (Index n : observed) rest.push_back(info.rest(n));
+    observer.emplace(observed, rest, p.impulse.centre, ps.radius_mm * 1e-3, std::min(info.dx, info.dy));
+  }
+
+  const double interval = ps.frame_interval_s > 0 ? ps.frame_interval_s : spec.output.frame_interval_s;
+  double next_frame = 0.0;
+  std::vector<double> displacement(3 * n_lattice_nodes), velocity(3 * n_lattice_nodes);
+  double peak_fiber = 0.0, peak_shear = 0.0, peak_strain = 0.0, peak_indentation = 0.0, peak_work = 0.0;
+  auto write_frame = [&]() {
+    for (std::size_t d = 0; d < displacement.size(); ++d) {
+      displacement[d] = sys.positions[d] - sys.rest_positions[d];
+      velocity[d] = sys.velocities[d];
     }
-    if (s % stride == 0 || s == steps) write_frame();
-    if (options.progress && (s % 256 == 0 || s == steps))
-      options.progress(ps.name, p.impulse.phases[phase_at(p.impulse.phases, sys.time)].name, double(s) / steps);
+    writer.append_frame(sys.time, displacement, velocity, node_fields(sys, n_lattice_nodes));
+    std::map<std::string, double> series = {{"kinetic_energy_j", kinetic_energy(sys)},
+                                            {"stored_energy_j", stored_energy(sys)},
+                                            {"work_input_j", sys.work_input},
+                                            {"dissipated_j", sys.dissipated}};
+    if (p.kind == Kind::impulse) {
+      series["applied_force_n"] = p.impulse.pulse(sys.time);
+    } else {
+      const Index c = p.compressor.compressor;
+      series["compressor_force_n"] = p.compressor.pressing_force(sys.time);
+      series["compressor_z_m"] = sys.positions[3 * c + 2] - sys.rest_positions[3 * c + 2];
+      series["compressor_x_m"] = sys.positions[3 * c] - sys.rest_positions[3 * c];
+      series["drive_m"] = p.compressor.drive(sys.time);
+      series["interface_slip_rms_m"] = rms_interface_slip(sys);
+      if (auto f = adhesion_broken_fraction(sys)) series["adhesions_broken_fraction"] = *f;
+    }
+    writer.append_series(sys.time, series);
+    next_frame = sys.time + interval * (1.0 - 1e-9);
+  };
+  auto sample_peaks = [&]() {
+    peak_work = std::max(peak_work, sys.work_input);
+    peak_fiber = std::max(peak_fiber, peak_fiber_stress_ratio(sys));
+    peak_shear = std::max(peak_shear, peak_interface_shear(sys));
+    if (p.kind == Kind::compressor) {
+      peak_strain = std::max(peak_strain, max_dense_strain(sys));
+      const Index c = p.compressor.compressor;
+      peak_indentation = std::max(peak_indentation, sys.rest_positions[3 * c + 2] - sys.positions[3 * c + 2]);
+    }
+  };
+
+  RunResult result{ps.name, ps.kind, "complete", "", {}};
+  double numerical_dissipation = 0.0;
+  std::optional<double> broken_at_hold;
+  const double t_end = p.end_time();
+  auto check_state = [&]() -> bool {
+    const double energy = kinetic_energy(sys) + stored_energy(sys);
+    const double budget = 10.0 * std::abs(sys.work_input) + 1e-9;
+    if (state_is_finite(sys) && energy <= budget) return true;
+    result.status = "diverged";
+    result.message = "diverged at t = " + detail::to_text(sys.time) + " s: " +
+                     (state_is_finite(sys) ? "energy " + detail::to_text(energy) + " J exceeds 10x the work input"
+                                           : std::string("non-finite positions or velocities")) +
+                     "; reduce solver.dt_s or solver.safety, or use solver.integrator = \"implicit\"";
+    return false;
+  };
+
+  write_frame();
+  for (const Phase& phase : p.phases()) {
+    if (result.status != "complete") break;
+    std::size_t step_in_phase = 0;
+    auto after_step = [&]() -> bool {
+      ++step_in_phase;
+      if (observer) observer->observe(sys.time, sys.positions, sys.rest_positions);
+      const bool explicit_phase = use_explicit(spec.solver, phase);
+      if (!explicit_phase || step_in_phase % 64 == 0) {
+        sample_peaks();
+        if (!check_state()) return false;
+      }
+      if (sys.time >= next_frame) write_frame();
+      if (options.progress && (!explicit_phase || step_in_phase % 256 == 0))
+        options.progress(ps.name, phase.name, t_end > 0 ? sys.time / t_end : 1.0);
+      return true;
+    };
+    try {
+      if (use_explicit(spec.solver, phase)) {
+        const std::size_t steps =
+            std::max<std::size_t>(1, std::size_t(std::ceil((phase.end - sys.time) / p.explicit_dt - 1e-9)));
+        ExplicitIntegrator integrator(sys, (phase.end - sys.time) / double(steps), spec.solver.damping_ratio);
+        integrator.reset(load);
+        for (std::size_t s = 0; s < steps; ++s) {
+          integrator.step(load);
+          if (!after_step()) break;
+        }
+      } else {
+        ImplicitOptions opt;
+        const double span = phase.end - sys.time;
+        double dt_max = span / 20.0;
+        if (p.kind == Kind::compressor && phase.name == "hold" && p.compressor.frequency > 0 &&
+            p.compressor.motion != CompressorProtocol::Motion::none)
+          dt_max = std::min(dt_max, 1.0 / (p.compressor.frequency * 24.0));  // 24 steps per cycle
+        opt.dt_max = dt_max;
+        opt.dt_initial = spec.solver.implicit_dt_s > 0 ? std::min(spec.solver.implicit_dt_s, dt_max)
+                                                       : std::min(dt_max, span / 50.0);
+        opt.dt_min = std::min(opt.dt_initial, 1e-9 * std::max(1.0, span));
+        opt.tolerance = spec.solver.newton_tolerance;
+        opt.max_newton_iterations = spec.solver.max_newton_iterations;
+        opt.linear_solver = spec.solver.linear_solver;
+        ImplicitIntegrator integrator(sys, opt);
+        integrator.reset(load);
+        integrator.advance_to(phase.end, load, after_step);
+        numerical_dissipation += integrator.numerical_dissipation();
+      }
+    } catch (const SimulationError& e) {
+      result.status = "diverged";
+      result.message = std::string("solver failed in phase ") + phase.name + ": " + e.what();
+    }
+    if (phase.name == "hold" && result.status == "complete") broken_at_hold = adhesion_broken_fraction(sys);
   }
-  if (result.status == "complete") {
-    if (auto v = observer.front_speed()) result.metrics["front_speed_m_s"] = *v;
-    if (auto l = observer.attenuation_length()) result.metrics["attenuation_length_m"] = *l;
+  write_frame();  // the final state, whatever the frame interval
+
+  if (observer && result.status == "complete") {
+    if (auto v = observer->front_speed()) result.metrics["front_speed_m_s"] = *v;
+    if (auto l = observer->attenuation_length()) result.metrics["attenuation_length_m"] = *l;
   }
-  result.metrics["peak_fiber_stress_pa"] = peak_ratio * mat.dense.fiber_modulus;
+  if (p.kind == Kind::compressor) {
+    if (broken_at_hold) result.metrics["adhesions_broken_fraction_hold"] = *broken_at_hold;
+    if (result.status == "complete") {
+      if (auto f = adhesion_broken_fraction(sys)) result.metrics["adhesions_broken_fraction_final"] = *f;
+      if (std::get<InterfaceGroup>(sys.groups).size() > 0) result.metrics["residual_slip_m"] = rms_interface_slip(sys);
+      result.metrics["residual_strain"] = max_dense_strain(sys);
+    }
+    result.metrics["peak_dense_strain"] = peak_strain;
+    result.metrics["peak_indentation_m"] = peak_indentation;
+  }
+  if (std::get<InterfaceGroup>(sys.groups).size() > 0) result.metrics["peak_interface_shear_pa"] = peak_shear;
+  result.metrics["peak_fiber_stress_pa"] = peak_fiber * mat.dense.fiber_modulus;
   result.metrics["fiber_damage_fraction"] = fiber_damage_fraction(sys);
-  result.metrics["time_step_s"] = dt;
-  ledger_metrics(sys, result.metrics);
+  ledger_metrics(sys, numerical_dissipation, peak_work, result.metrics);
   return result;
 }
 
@@ -191,7 +358,8 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   set_threads(threads);
   const TissueMaterials mat =
       make_materials(spec.tissue, spec.material, slab_thickness(spec.geometry, spec.material));
-  const Lattice lattice = build_lattice(spec.geometry, mat);
+  Lattice lattice = build_lattice(spec.geometry, mat);
+  if (spec.geometry.kind == "slab") add_adhesions(lattice, spec.adhesion, spec.geometry.seed);
 
   // Prepare every run first, so that bad input (e.g. a time step above the stability limit)
   // is reported before any file is written.
@@ -203,20 +371,34 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
     p.spec = &ps;
     p.sys = std::make_unique<System>(lattice, spec.geometry.seed);
     if (ps.kind == "impulse") {
+      p.kind = Kind::impulse;
       p.impulse = ImpulseProtocol::make(ps, spec.geometry, *p.sys);
+    } else {
+      p.kind = Kind::compressor;
+      p.compressor = CompressorProtocol::make(ps, spec.geometry, mat, *p.sys);
+    }
+    const bool needs_explicit = std::any_of(p.phases().begin(), p.phases().end(),
+                                            [&](const Phase& ph) { return use_explicit(spec.solver, ph); });
+    if (needs_explicit) {
       const double critical = critical_time_step(*p.sys);
       if (spec.solver.dt_s > 0.0) {
         if (spec.solver.dt_s > critical)
           throw InputError("solver.dt_s", "value " + detail::to_text(spec.solver.dt_s) +
                                               " s exceeds the explicit stability limit of this lattice; allowed (0, " +
                                               detail::to_text(critical) + "] s");
-        p.dt = spec.solver.dt_s;
+        p.explicit_dt = spec.solver.dt_s;
       } else {
-        p.dt = spec.solver.safety * critical;
+        p.explicit_dt = spec.solver.safety * critical;
       }
-    } else {
-      throw InputError("protocol." + ps.name + ".kind",
-                       "\"" + ps.kind + "\" is not available in this build; allowed: \"impulse\"");
+      double explicit_time = 0.0;
+      for (const auto& ph : p.phases())
+        if (use_explicit(spec.solver, ph)) explicit_time += ph.duration();
+      const double steps = explicit_time / p.explicit_dt;
+      if (steps > 5e7)
+        throw InputError("solver.integrator",
+                         "\"explicit\" would need " + detail::to_text(steps) + " steps of " +
+                             detail::to_text(p.explicit_dt) + " s for protocol " + ps.name +
+                             "; allowed at most 5e7: use \"auto\" or \"implicit\" for slow phases");
     }
     runs.push_back(std::move(p));
   }
@@ -226,12 +408,12 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   out.output_file = options.output_file.empty() ? spec.output.file : options.output_file;
   {
     io::RunWriter writer(out.output_file, spec.source_text);
-    writer.write_model(model_data(lattice, mat, *runs.front().sys));
+    writer.write_model(model_data(lattice, mat));
     std::set<std::string> metric_names;
     for (auto& p : runs) {
       writer.begin_run({p.spec->name, p.spec->kind, spec.geometry.seed, threads > 0 ? threads : omp_get_max_threads(),
                         spec.source_text});
-      RunResult r = run_impulse(p, spec, mat, writer, options);
+      RunResult r = run_protocol(p, spec, mat, writer, options, lattice.num_nodes());
       writer.write_metrics(r.metrics);
       writer.end_run(r.status, r.message);
       for (const auto& [k, v] : r.metrics) metric_names.insert(k);

@@ -188,6 +188,7 @@ void MaterialSpec::validate(const std::string& prefix) const {
   open_closed(p + "muscle_thickness_mm", muscle_thickness_mm, 0.0, 1000.0, "mm");
   open_closed(p + "permeability", permeability, 0.0, 1e-6, "m^4/(N s)");
   closed(p + "water_bulk_modulus_mpa", water_bulk_modulus_mpa, 0.0, 1e5, "MPa");
+  closed(p + "ha_viscosity_pa_s", ha_viscosity_pa_s, 0.0, 1e6, "Pa s");
   check_prony(prefix, "dense", dense_prony_g, dense_prony_tau_s);
   check_prony(prefix, "loose", loose_prony_g, loose_prony_tau_s);
 }
@@ -215,7 +216,7 @@ void GeometrySpec::validate(const std::string& prefix) const {
                                            num(half_min) + "] mm");
   }
   check_choice(p + "lateral_boundary", lateral_boundary, {"free", "fixed"});
-  check_choice(p + "matrix_model", matrix_model, {"springs", "tets"});
+  check_choice(p + "matrix_model", matrix_model, {"auto", "springs", "tets"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,11 +273,30 @@ void ProtocolSpec::validate(const std::string& prefix) const {
   open_closed(p + "amplitude_mm", amplitude_mm, 0.0, 1000.0, "mm");
   open_closed(p + "frequency_hz", frequency_hz, 0.0, 1000.0, "Hz");
   check_int(p + "cycles", cycles, 1, 100000);
+  if (kind == "compression_active_shear") {
+    check_choice(p + "drive", drive, {"base", "contraction"});
+    open_closed(p + "active_stress_kpa", active_stress_kpa, 0.0, 1e4, "kPa");
+  }
   const double hold = cycles / frequency_hz;
   if (hold > kMaxDuration) {
     throw InputError(p + "cycles", "cycles / frequency_hz = " + num(hold) + " s is too long; allowed <= " +
                                        num(kMaxDuration) + " s");
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// [adhesion]
+
+void AdhesionSpec::validate(const std::string& prefix) const {
+  const std::string p = prefix + ".";
+  closed(p + "density_per_mm2", density_per_mm2, 0.0, 1e4, "1/mm^2");
+  closed(p + "stiffness_n_per_m", stiffness_n_per_m, 0.0, 1e9, "N/m");
+  check_choice(p + "rupture", rupture, {"bell", "threshold"});
+  closed(p + "bell_rate_per_s", bell_rate_per_s, 0.0, 1e6, "1/s");
+  open_closed(p + "bell_force_n", bell_force_n, 0.0, 1e6, "N");
+  open_closed(p + "threshold_force_n", threshold_force_n, 0.0, 1e6, "N");
+  closed(p + "heal_rate_per_s", heal_rate_per_s, 0.0, 1e6, "1/s");
+  closed(p + "rest_speed_mm_s", rest_speed_mm_s, 0.0, 1e6, "mm/s");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,6 +315,7 @@ void ScenarioSpec::validate() const {
   material.validate("material");
   geometry.validate("geometry");
   solver.validate("solver");
+  adhesion.validate("adhesion");
   output.validate("output");
   if (protocols.empty()) {
     throw InputError("protocol", "no protocol given; at least one [protocol.NAME] table is required "

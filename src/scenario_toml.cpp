@@ -261,7 +261,8 @@ public:
                  {"dense_prony_g", vec(s.dense_prony_g)},
                  {"dense_prony_tau_s", vec(s.dense_prony_tau_s)},
                  {"loose_prony_g", vec(s.loose_prony_g)},
-                 {"loose_prony_tau_s", vec(s.loose_prony_tau_s)}});
+                 {"loose_prony_tau_s", vec(s.loose_prony_tau_s)},
+                 {"ha_viscosity_pa_s", num(s.ha_viscosity_pa_s)}});
   }
 
   void geometry(const toml::table& t, GeometrySpec& s) const {
@@ -298,6 +299,19 @@ public:
                  {"damping_ratio", num(s.damping_ratio)}});
   }
 
+  void adhesion(const toml::table& t, AdhesionSpec& s) const {
+    auto num = [&](double& dst) { return [&, p = &dst](auto& n, auto& k) { *p = number(n, k); }; };
+    read_fields(t, "adhesion",
+                {{"density_per_mm2", num(s.density_per_mm2)},
+                 {"stiffness_n_per_m", num(s.stiffness_n_per_m)},
+                 {"rupture", [&](auto& n, auto& k) { s.rupture = string(n, k); }},
+                 {"bell_rate_per_s", num(s.bell_rate_per_s)},
+                 {"bell_force_n", num(s.bell_force_n)},
+                 {"threshold_force_n", num(s.threshold_force_n)},
+                 {"heal_rate_per_s", num(s.heal_rate_per_s)},
+                 {"rest_speed_mm_s", num(s.rest_speed_mm_s)}});
+  }
+
   void output(const toml::table& t, OutputSpec& s) const {
     read_fields(t, "output",
                 {{"file", [&](auto& n, auto& k) { s.file = string(n, k); }},
@@ -313,6 +327,7 @@ public:
       keys.insert(keys.end(), {"pressure_kpa", "ramp_s"});
       if (kind == "static_pressure") keys.push_back("hold_s");
       else keys.insert(keys.end(), {"amplitude_mm", "frequency_hz", "cycles"});
+      if (kind == "compression_active_shear") keys.insert(keys.end(), {"drive", "active_stress_kpa"});
       keys.insert(keys.end(), {"release_s", "recover_s", "friction"});
     }
     return keys;
@@ -359,6 +374,8 @@ public:
         {"release_s", num(s.release_s)},
         {"recover_s", num(s.recover_s)},
         {"friction", num(s.friction)},
+        {"drive", [&](auto& n, auto& k) { s.drive = string(n, k); }},
+        {"active_stress_kpa", num(s.active_stress_kpa)},
         {"force_n", num(s.force_n)},
         {"duration_s", num(s.duration_s)},
         {"end_s", num(s.end_s)},
@@ -384,7 +401,7 @@ public:
 
   ScenarioSpec scenario(const toml::table& root) const {
     ScenarioSpec spec;
-    const std::vector<std::string> sections = {"tissue", "material", "geometry", "solver", "protocol", "output"};
+    const std::vector<std::string> sections = {"tissue", "material", "geometry", "solver", "adhesion", "protocol", "output"};
     for (auto&& [kp, vp] : in_file_order(root)) {
       const toml::key& k = *kp;
       const toml::node& v = *vp;
@@ -393,7 +410,7 @@ public:
         const std::string what = v.is_table() ? "table" : "top-level key";
         const std::string guess = suggest(key, sections);
         fail(key, "unknown " + what + (guess.empty() ? "" : " (did you mean [" + guess + "]?)") +
-                      "; allowed tables: [tissue], [material], [geometry], [solver], [protocol.NAME], [output]",
+                      "; allowed tables: [tissue], [material], [geometry], [solver], [adhesion], [protocol.NAME], [output]",
              k.source());
       }
       const toml::table& t = table(v, key);
@@ -401,6 +418,7 @@ public:
       else if (key == "material") material(t, spec.material);
       else if (key == "geometry") geometry(t, spec.geometry);
       else if (key == "solver") solver(t, spec.solver);
+      else if (key == "adhesion") adhesion(t, spec.adhesion);
       else if (key == "output") output(t, spec.output);
       else {
         for (auto&& [pkp, pvp] : in_file_order(t)) {

@@ -45,6 +45,7 @@ struct MaterialSpec {
   double muscle_thickness_mm = 2.0;         ///< muscle substrate thickness in a slab [mm], > 0
   double permeability = 1e-15;              ///< k0 at phi_w0 = 0.70 [m^4/(N s)], > 0
   double water_bulk_modulus_mpa = 2200.0;   ///< bulk modulus of water [MPa], >= 0 (0 = drained only)
+  double ha_viscosity_pa_s = 1.0;           ///< viscosity of the loose layers' HA [Pa s], >= 0 (assumed)
   /// Prony series of the dense layers: relaxed fractions g_i and times tau_i [s].
   std::vector<double> dense_prony_g = {0.4};
   std::vector<double> dense_prony_tau_s = {60.0};
@@ -66,9 +67,23 @@ struct GeometrySpec {
   double dispersion_kappa = 5.0;                   ///< von Mises concentration, [0, 1000]
   double spacing_mm = 0.25;                        ///< lattice spacing [mm], > 0
   std::string lateral_boundary = "free";           ///< "free", "fixed"
-  std::string matrix_model = "springs";            ///< "springs" (mass-spring) or "tets" (neo-Hookean FE)
+  std::string matrix_model = "auto";               ///< "auto", "springs" (mass-spring) or "tets" (neo-Hookean FE)
   std::uint64_t seed = 1;
   void validate(const std::string& prefix = "geometry") const;
+};
+
+/// [adhesion]: breakable cross-links across every interface (MODEL.md §4). All values are
+/// *assumed* (no dose–response data exist): make them prominent in sweeps.
+struct AdhesionSpec {
+  double density_per_mm2 = 4.0;       ///< bonds per mm^2 of interface, [0, 1e4]
+  double stiffness_n_per_m = 25.0;    ///< k_a per bond [N/m], >= 0
+  std::string rupture = "bell";       ///< "bell" (stochastic, Bell 1978) or "threshold"
+  double bell_rate_per_s = 1e-4;      ///< k0 [1/s], >= 0
+  double bell_force_n = 1e-3;         ///< F_b [N], > 0
+  double threshold_force_n = 5e-3;    ///< F_crit [N], > 0
+  double heal_rate_per_s = 1e-3;      ///< k_heal [1/s], >= 0
+  double rest_speed_mm_s = 0.01;      ///< slip speed below which layers count as at rest [mm/s], >= 0
+  void validate(const std::string& prefix = "adhesion") const;
 };
 
 /// [solver]
@@ -76,7 +91,7 @@ struct SolverSpec {
   std::string integrator = "auto";   ///< "explicit", "implicit", "auto"
   int threads = 0;                    ///< 0 = all cores; [0, 1024]
   double dt_s = 0.0;                  ///< explicit step [s]; 0 = automatic (safety * stable limit)
-  double safety = 0.8;                ///< fraction of the stable step, (0, 1]
+  double safety = 0.4;                ///< fraction of the stable step, (0, 1]; Verlet energy error grows as (safety)^2
   double implicit_dt_s = 0.0;         ///< initial implicit step [s]; 0 = phase duration / 50
   double newton_tolerance = 1e-6;     ///< relative residual, (0, 1)
   int max_newton_iterations = 30;     ///< [1, 1000]
@@ -100,6 +115,8 @@ struct ProtocolSpec {
   double frequency_hz = 0.5;
   int cycles = 10;
   double friction = 0.5;              ///< Coulomb coefficient compressor/skin
+  std::string drive = "base";         ///< active shear: "base" (the muscle base slides) or "contraction"
+  double active_stress_kpa = 20.0;    ///< peak active muscle stress for drive = "contraction" [kPa]
   // impulse
   double force_n = 0.5;
   double duration_s = 1e-4;
@@ -122,6 +139,7 @@ struct ScenarioSpec {
   MaterialSpec material;
   GeometrySpec geometry;
   SolverSpec solver;
+  AdhesionSpec adhesion;
   std::vector<ProtocolSpec> protocols;  ///< in file order
   OutputSpec output;
   std::string source_text;              ///< the TOML text it came from (stored in HDF5)

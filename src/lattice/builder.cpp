@@ -430,7 +430,8 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
           const double area = b.dx * b.dy * ((i == 0 || i == b.nx - 1) ? 0.5 : 1.0) *
                               ((j == 0 || j == b.ny - 1) ? 0.5 : 1.0);
           itf.add(b.id(i, j, below), b.id(i, j, above), Vec3(0, 0, h_int),
-                  area * mat.loose.shear_modulus / h_int, area * h_a_dense / dz_cell, area * h_a_loose / h_int);
+                  area * mat.loose.shear_modulus / h_int, area * h_a_dense / dz_cell, area * h_a_loose / h_int,
+                  area, mat.ha_viscosity * area / h_int);
         }
     }
     b.lat.notes.push_back("interface contact stiffness = dense aggregate modulus / cell height (assumed penalty)");
@@ -443,6 +444,26 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
                             "(residual " + detail::to_text(rep.spring_fit_residual) +
                             "); neo-Hookean tetrahedra used, elastic (no Prony relaxation)");
   return std::move(b.lat);
+}
+
+void add_adhesions(Lattice& lat, const AdhesionSpec& spec, std::uint64_t seed) {
+  const auto& itf = std::get<InterfaceGroup>(lat.groups);
+  auto& adh = std::get<AdhesionGroup>(lat.groups);
+  adh = AdhesionGroup{};
+  adh.law = spec.rupture == "threshold" ? RuptureLaw::threshold : RuptureLaw::bell;
+  adh.bond_stiffness = spec.stiffness_n_per_m;
+  adh.bell_rate = spec.bell_rate_per_s;
+  adh.bell_force = spec.bell_force_n;
+  adh.threshold_force = spec.threshold_force_n;
+  adh.heal_rate = spec.heal_rate_per_s;
+  adh.rest_speed = spec.rest_speed_mm_s * 1e-3;
+  if (spec.density_per_mm2 <= 0.0 || spec.stiffness_n_per_m <= 0.0) return;
+  for (std::size_t e = 0; e < itf.size(); ++e) {
+    // Unbiased stochastic rounding of density x area, keyed by the interface element.
+    const double expected = spec.density_per_mm2 * itf.area[e] * 1e6;
+    const int bonds = int(std::floor(expected + random_uniform(seed, Stream::adhesion_layout, e)));
+    if (bonds > 0) adh.add(itf.connectivity[e][0], itf.connectivity[e][1], itf.rest_offset[e], std::min(bonds, 100000));
+  }
 }
 
 Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double dz, const LayerMaterial& mat,

@@ -2,6 +2,9 @@
 #include "fascia/solve/assembly.hpp"
 
 #include <algorithm>
+#include <type_traits>
+
+#include "fascia/solve/spring_kernel.hpp"
 
 namespace fascia {
 namespace {
@@ -50,6 +53,13 @@ void internal_forces(System& sys, ConstNodes x, std::vector<double>& f) {
   for_each_group_indexed(sys.groups, [&]<std::size_t I>(const auto& g) {
     using G = std::decay_t<decltype(g)>;
     if (g.size() == 0) return;
+    if constexpr (std::is_same_v<G, SpringGroup>) {
+      // Node-centric gather over the cached adjacency (solve/spring_kernel.hpp): same forces,
+      // same per-node summation order, no per-element buffer.
+      if (!sys.spring_adjacency.matches(g, sys.num_nodes())) sys.spring_adjacency.build(g, sys.num_nodes());
+      add_spring_forces(sys.spring_adjacency, x.data, f.data(), g.size() >= kParallelThreshold);
+      return;
+    }
     auto& buf = sys.element_buffer[I];
     parallel_for(g.size(), [&](std::size_t e) {
       const ElementForces<G::kNodes> fe = g.forces(Index(e), x);
@@ -136,6 +146,8 @@ double stored_energy(System& sys) {
     parallel_for(g.size(), [&](std::size_t e) {
       if constexpr (requires { g.stored_energy(Index(e)); })
         buf[e] = g.stored_energy(Index(e));
+      else if constexpr (requires { g.stored_energy(Index(e), x); })
+        buf[e] = g.stored_energy(Index(e), x);
       else
         buf[e] = g.energy(Index(e), x);
     });
@@ -145,14 +157,26 @@ double stored_energy(System& sys) {
 }
 
 double kinetic_energy(const System& sys) {
+  // Prescribed DOFs belong to the apparatus (a moving base, a lifted compressor): their motion is
+  // imposed, so their kinetic energy is not the tissue's and their reaction work excludes inertia.
   double k = 0.0;
-  for (std::size_t i = 0; i < sys.num_nodes(); ++i) {
-    const double* v = &sys.velocities[3 * i];
-    k += 0.5 * sys.masses[i] * (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-  }
+  for (std::size_t d = 0; d < sys.num_dofs(); ++d)
+    if (!sys.fixed[d]) k += 0.5 * sys.masses[d / 3] * sys.velocities[d] * sys.velocities[d];
   return k;
 }
 
-void set_threads(int threads) { omp_set_num_threads(threads > 0 ? threads : omp_get_num_procs()); }
+}  // namespace fascia
+
+// OpenBLAS (behind CHOLMOD's supernodal factorisation) spins its own thread pool with
+// sched_yield; on a shared 2-core machine that competes with our OpenMP threads. Declared weak so
+// that the library links with any BLAS.
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+
+namespace fascia {
+
+void set_threads(int threads) {
+  omp_set_num_threads(threads > 0 ? threads : omp_get_num_procs());
+  if (openblas_set_num_threads) openblas_set_num_threads(1);
+}
 
 }  // namespace fascia

@@ -5,6 +5,8 @@
 /// integrator and contract test picks it up.
 #include <tuple>
 
+#include "fascia/elements/adhesion.hpp"
+#include "fascia/elements/contact.hpp"
 #include "fascia/elements/fiber.hpp"
 #include "fascia/elements/interface.hpp"
 #include "fascia/elements/maxwell.hpp"
@@ -13,7 +15,7 @@
 
 namespace fascia {
 
-using ElementGroups = std::tuple<SpringGroup, MaxwellSpringGroup, FiberGroup, InterfaceGroup,
+using ElementGroups = std::tuple<SpringGroup, MaxwellSpringGroup, FiberGroup, InterfaceGroup, AdhesionGroup, ContactGroup,
                                  BulkGroup<3>, BulkGroup<2>, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
                                  NeoHookeanGroup<3>, NeoHookeanGroup<2>>;
 

@@ -8,7 +8,9 @@
 ///   W = A/h [ G_inf |s_t|^2 / 2 + sum_k G_k g_k |s_t - s*_k|^2 / 2 + K(s_n) s_n^2 / 2 ],
 /// i.e. shear traction tau = G slip / h (MODEL.md §4) with the loose layer's Prony series on the
 /// slip (exact Maxwell update as in maxwell.hpp), and a normal stiffness that is stiff in
-/// compression (contact, K = K_c) and weak in tension (K = K_t).
+/// compression (contact, K = K_c) and weak in tension (K = K_t). The HA-rich layer's viscosity
+/// adds a dashpot tau = eta slip_rate / h (MODEL.md §4), integrated by backward Euler as the
+/// incremental potential c_v / (2 dt) |s_t - s_t^n|^2 with c_v = eta A / h.
 /// The interface is small-rotation: n is the reference normal. That is accurate for slabs that
 /// slide and compress but do not rotate as a whole; it is not invariant under large rotations.
 #include <array>
@@ -34,6 +36,10 @@ struct InterfaceGroup {
   std::vector<Vec3> rest_offset;                    ///< X_j - X_i [m]
   std::vector<double> shear_stiffness;  ///< A G0 / h [N/m] (instantaneous)
   std::vector<double> compression_stiffness, tension_stiffness;  ///< A K / h [N/m]
+  std::vector<double> area;         ///< tributary area A [m^2]
+  std::vector<double> viscosity;    ///< c_v = eta A / h [N s/m]
+  std::vector<Vec3> start_tangential;  ///< s_t at the start of the step
+  double step_dt = 0.0;
   /// Per element and branch: viscous slip history and the frozen step parameters.
   std::vector<std::array<Vec3, kMaxTerms>> branch_slip, frozen_slip;
   std::vector<std::array<Vec3, kMaxTerms>> start_slip;
@@ -42,7 +48,11 @@ struct InterfaceGroup {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }
-  void add(Index below, Index above, const Vec3& offset, double k_shear, double k_comp, double k_tens) {
+  void add(Index below, Index above, const Vec3& offset, double k_shear, double k_comp, double k_tens,
+           double tributary_area = 0.0, double c_viscous = 0.0) {
+    area.push_back(tributary_area);
+    viscosity.push_back(c_viscous);
+    start_tangential.push_back(Vec3::Zero());
     connectivity.push_back({below, above});
     rest_offset.push_back(offset);
     shear_stiffness.push_back(k_shear);
@@ -78,6 +88,23 @@ struct InterfaceGroup {
     double w = 0.5 * k0 * (1.0 - relaxed_fraction()) * st.squaredNorm();
     for (std::size_t b = 0; b < branches.size(); ++b)
       w += 0.5 * k0 * branches[b].g * step_g[b] * (st - frozen_slip[e][b]).squaredNorm();
+    if (step_dt > 0.0) w += 0.5 * viscosity[e] / step_dt * (st - start_tangential[e]).squaredNorm();
+    const double kn = s.z() < 0.0 ? compression_stiffness[e] : tension_stiffness[e];
+    return w + 0.5 * kn * s.z() * s.z();
+  }
+  /// Shear traction |tau| [Pa] transmitted by the interface (elastic, viscoelastic and viscous).
+  double shear_traction(Index e, ConstNodes x) const {
+    const Vec3 g = force_on_opening(e, x);
+    return area[e] > 0.0 ? std::hypot(g.x(), g.y()) / area[e] : 0.0;
+  }
+  /// Elastic energy at the end of a step: relaxed spring, normal spring, and each branch's
+  /// spring k_b |q_b|^2 / 2 (the incremental potential also counts the step's viscous work).
+  double stored_energy(Index e, ConstNodes x) const {
+    const Vec3 s = opening(e, x);
+    const Vec3 st(s.x(), s.y(), 0.0);
+    double w = 0.5 * shear_stiffness[e] * (1.0 - relaxed_fraction()) * st.squaredNorm();
+    for (std::size_t b = 0; b < branches.size(); ++b)
+      w += 0.5 * shear_stiffness[e] * branches[b].g * branch_slip[e][b].squaredNorm();
     const double kn = s.z() < 0.0 ? compression_stiffness[e] : tension_stiffness[e];
     return w + 0.5 * kn * s.z() * s.z();
   }
@@ -89,6 +116,7 @@ struct InterfaceGroup {
     Vec3 g = k0 * (1.0 - relaxed_fraction()) * st;
     for (std::size_t b = 0; b < branches.size(); ++b)
       g += k0 * branches[b].g * step_g[b] * (st - frozen_slip[e][b]);
+    if (step_dt > 0.0) g += viscosity[e] / step_dt * (st - start_tangential[e]);
     const double kn = s.z() < 0.0 ? compression_stiffness[e] : tension_stiffness[e];
     g.z() = kn * s.z();
     return g;
@@ -105,6 +133,8 @@ struct InterfaceGroup {
     double kt = shear_stiffness[e] * (1.0 - relaxed_fraction());
     for (std::size_t b = 0; b < branches.size(); ++b)
       kt += shear_stiffness[e] * branches[b].g * (mode == HessianMode::stability ? 1.0 : step_g[b]);
+    // The dashpot is not a stiffness for the explicit stability bound (it damps).
+    if (mode != HessianMode::stability && step_dt > 0.0) kt += viscosity[e] / step_dt;
     const double kn = (s.z() < 0.0 || mode == HessianMode::stability) ? compression_stiffness[e]
                                                                       : tension_stiffness[e];
     const Mat3 k = Eigen::Vector3d(kt, kt, kn).asDiagonal();
@@ -117,6 +147,7 @@ struct InterfaceGroup {
   }
   /// Group-wide step coefficients; call once per step before the per-element begin_step.
   void begin_group_step(const StepContext& ctx) {
+    step_dt = ctx.dt;
     for (std::size_t b = 0; b < branches.size(); ++b) {
       const auto c = MaxwellStep::of(ctx.dt, branches[b].tau);
       step_a[b] = c.a;
@@ -126,6 +157,7 @@ struct InterfaceGroup {
   void begin_step(Index e, ConstNodes x, const StepContext&) {
     // Branch elastic slip q obeys the Maxwell update; frozen_slip is the branch's rest slip L*.
     const Vec3 st = slip(e, x);
+    start_tangential[e] = st;
     for (std::size_t b = 0; b < branches.size(); ++b) {
       start_slip[e][b] = st;
       frozen_slip[e][b] = st - step_a[b] * branch_slip[e][b] / step_g[b];
@@ -133,7 +165,7 @@ struct InterfaceGroup {
   }
   double end_step(Index e, ConstNodes x, const StepContext&) {
     const Vec3 st = slip(e, x);
-    double dissipated = 0.0;
+    double dissipated = step_dt > 0.0 ? viscosity[e] / step_dt * (st - start_tangential[e]).squaredNorm() : 0.0;
     for (std::size_t b = 0; b < branches.size(); ++b) {
       const double k = shear_stiffness[e] * branches[b].g;
       const Vec3 q_old = branch_slip[e][b];

@@ -106,6 +106,8 @@ struct BulkMaxwellGroup : detail::SimplexBase<D> {
     const double d = this->volume_ratio(e, x) - frozen_rest[e];
     return 0.5 * frozen_c[e] * d * d;
   }
+  /// Energy stored in the water's volumetric spring, c q^2 / 2, at the end of a step.
+  double stored_energy(Index e) const { return 0.5 * coefficient[e] * strain[e] * strain[e]; }
   ElementForces<D + 1> forces(Index e, ConstNodes x) const {
     const auto m = detail::simplex_measure<D>(x, this->connectivity[e], false);
     const double j = m.det / this->rest_measure[e];

@@ -19,6 +19,10 @@ namespace fascia {
 /// geometry (e.g. fewer than 2 nodes along an axis).
 Lattice build_lattice(const GeometrySpec& geometry, const TissueMaterials& mat);
 
+/// Adds adhesion bundles across every interface of the lattice (MODEL.md §4): density x
+/// tributary area bonds per interface node pair, stochastically rounded from the seed.
+void add_adhesions(Lattice& lattice, const AdhesionSpec& adhesion, std::uint64_t seed);
+
 /// Total slab thickness [m] (muscle + layers + interfaces), used as the drainage length.
 double slab_thickness(const GeometrySpec& geometry, const MaterialSpec& material);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fascia/lattice/lattice.hpp"
+#include "fascia/solve/spring_kernel.hpp"
 
 namespace fascia {
 
@@ -41,6 +42,7 @@ struct System {
   ElementGroups groups;
   std::array<Incidence, kNumGroups> incidence;
   std::array<std::vector<double>, kNumGroups> element_buffer;  ///< scratch, per group
+  SpringAdjacency spring_adjacency;    ///< node-centric cache of the SpringGroup (solve/spring_kernel.hpp)
   Lattice lattice_info;                ///< geometry, node sets and reports (groups moved out)
 
   double time = 0.0;           ///< [s]
@@ -57,7 +59,10 @@ struct System {
   std::size_t num_dofs() const { return 3 * masses.size(); }
   /// Fixes (or frees) all three DOFs of the given nodes at their current positions.
   void fix_nodes(const std::vector<Index>& nodes, bool fix = true);
-  /// Restores positions to the rest state, zero velocities, clears history (a fresh run).
+  /// Appends a node (e.g. a rigid tool) at rest position X with mass m; returns its index.
+  /// Call rebuild_incidence() after adding elements that use it.
+  Index add_node(const Vec3& X, double mass);
+  /// Rebuilds the node -> element incidence lists and scratch buffers (after elements changed).
   void rebuild_incidence();
 };
 
@@ -90,6 +95,20 @@ inline void System::fix_nodes(const std::vector<Index>& nodes, bool fix) {
     }
 }
 
+inline Index System::add_node(const Vec3& X, double mass) {
+  const Index id = Index(num_nodes());
+  for (int c = 0; c < 3; ++c) {
+    rest_positions.push_back(X[c]);
+    positions.push_back(X[c]);
+    velocities.push_back(0.0);
+    fixed.push_back(0);
+    prescribed.push_back(X[c]);
+    external_forces.push_back(0.0);
+  }
+  masses.push_back(mass);
+  return id;
+}
+
 inline void System::rebuild_incidence() {
   const std::size_t n = num_nodes();
   for_each_group_indexed(groups, [&]<std::size_t I>(const auto& g) {
@@ -107,6 +126,7 @@ inline void System::rebuild_incidence() {
     }
     element_buffer[I].assign(3 * g.size() * G::kNodes, 0.0);
   });
+  spring_adjacency.build(std::get<SpringGroup>(groups), n);
 }
 
 }  // namespace fascia

@@ -12,6 +12,7 @@
 namespace fascia {
 
 /// Below this many elements a group is processed serially (threads cost more than they save).
+/// On a machine shared with other processes, run with OMP_WAIT_POLICY=passive (docs/performance.md).
 inline constexpr std::size_t kParallelThreshold = 4096;
 
 /// Total internal energy (incremental potential) at positions x [J].
@@ -37,7 +38,7 @@ double end_step(System& sys, const StepContext& ctx);
 /// by their stored spring energy [J].
 double stored_energy(System& sys);
 
-/// Kinetic energy sum m v^2 / 2 [J].
+/// Kinetic energy sum m v^2 / 2 over the free DOFs [J] (prescribed DOFs belong to the apparatus).
 double kinetic_energy(const System& sys);
 
 /// Sets the number of OpenMP threads used by the assembly (0 = all cores).

@@ -36,6 +36,10 @@ private:
   System& sys_;
   double dt_, damping_;
   std::vector<double> force_, previous_external_;
+  // Scratch kept between steps (no allocation per step): forces at the new positions, the
+  // displacement of prescribed DOFs, and per-block partial sums of the energy ledger (summed in
+  // block order, so the ledger does not depend on the thread count).
+  std::vector<double> f_new_, dx_, work_part_, damping_part_;
   bool initialised_ = false;
 };
 

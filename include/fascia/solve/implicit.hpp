@@ -38,6 +38,9 @@ struct ImplicitOptions {
   std::string linear_solver = "auto";
   std::int64_t cg_threshold = 300000;  ///< free DOFs above which "auto" picks cg, >= 0
   bool quasi_static = false;  ///< drop the inertia term (static equilibrium at every step)
+  /// Newton matrix from the exact Hessian (quadratic convergence) while it is positive definite;
+  /// false, or where it is not: HessianMode::projected (positive semi-definite, linear convergence).
+  bool exact_hessian = true;
   double growth = 1.5;        ///< step factor after a quick convergence, >= 1
   int quick_iterations = 4;   ///< "quick": converged within this many Newton iterations, >= 1
 

@@ -84,6 +84,7 @@ struct TissueMaterials {
   FiberLaw fiber;
   double failure_strain_spread = 0.1;
   double muscle_thickness = 2e-3;  ///< [m]
+  double ha_viscosity = 1.0;       ///< loose-layer HA viscosity [Pa s] (assumed)
 };
 
 /// Kozeny–Carman permeability k = k0 [phi^3/(1-phi)^2] / [phi0^3/(1-phi0)^2] (MODEL.md §1).
@@ -130,7 +131,8 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
   };
   auto prony_of = [](const std::vector<double>& g, const std::vector<double>& tau) {
     std::vector<PronyTerm> p;
-    for (std::size_t i = 0; i < g.size() && i < tau.size(); ++i) p.push_back({g[i], tau[i]});
+    for (std::size_t i = 0; i < g.size() && i < tau.size(); ++i)
+      if (g[i] > 0.0) p.push_back({g[i], tau[i]});  // a zero branch carries nothing
     return p;
   };
 
@@ -161,6 +163,7 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
   out.fiber.plastic_fraction = m.plastic_fraction;
   out.failure_strain_spread = m.failure_strain_spread;
   out.muscle_thickness = m.muscle_thickness_mm * 1e-3;
+  out.ha_viscosity = m.ha_viscosity_pa_s;
   return out;
 }
 

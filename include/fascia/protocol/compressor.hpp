@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Compressor protocols (MODEL.md §5): a rigid circular patch of radius r pressed on the
+/// top surface under force control (F = P0 pi r^2), penalty contact with Coulomb friction.
+/// Phases: ramp (F rises smoothly to F0), hold, release (F falls to 0), recover (the compressor is
+/// lifted 1 mm clear and the tissue relaxes on its own).
+/// - static_pressure: nothing else moves; the hold lasts hold_s.
+/// - compression_active_shear: during the hold the muscle moves under the held tissue: either
+///   the muscle base slides tangentially, x = A sin(2 pi f t) (drive = "base"), or the muscle
+///   contracts: a uniform active stress sigma_a(t) = sigma_0 (1 - cos 2 pi f t)/2 along x, whose
+///   nodal equivalent is a traction on the muscle's x = L face with the x = 0 face held (origin)
+///   and the base free to slide (drive = "contraction"). The hold lasts cycles / f.
+/// - compression_passive_shear: during the hold the compressor itself slides, x = A sin(2 pi f t).
+/// All three are the same mechanics with different boundary motion: nothing else differs.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <optional>
+
+#include "fascia/core/error.hpp"
+#include "fascia/model/system.hpp"
+#include "fascia/protocol/phases.hpp"
+#include "fascia/scenario_spec.hpp"
+#include "fascia/tissue/material.hpp"
+
+namespace fascia {
+
+struct CompressorProtocol {
+  enum class Motion { none, base, contraction, compressor };
+  std::vector<Phase> phases;
+  Motion motion = Motion::none;
+  Index compressor = -1;
+  Vec3 compressor_rest;
+  double force = 0.0;             ///< F0 [N]
+  double amplitude = 0.0, frequency = 0.0, active_stress = 0.0;
+  double t_hold = 0.0, t_release = 0.0, t_recover = 0.0, t_end = 0.0, ramp = 0.0, release = 0.0;
+  std::vector<Index> base_nodes;     ///< slid (drive = base)
+  std::vector<Index> traction_nodes; ///< muscle x = L face (drive = contraction)
+  std::vector<double> traction_area; ///< tributary area of each [m^2]
+  mutable std::optional<double> lift_from;  ///< compressor height when recovery starts
+
+  static constexpr double kCompressorMass = 0.05;  ///< [kg] assumed (a hand-held tool's contact part)
+  static constexpr double kLift = 1e-3;            ///< [m] lift-off height during recovery
+
+  static CompressorProtocol make(const ProtocolSpec& spec, const GeometrySpec& geometry,
+                                 const TissueMaterials& mat, System& sys);
+
+  /// Compressor force at t [N] (positive pushes down).
+  double pressing_force(double t) const {
+    if (t < t_hold) return force * smooth_ramp(t / ramp);
+    if (t < t_release) return force;
+    if (t < t_recover) return force * (1.0 - smooth_ramp((t - t_release) / release));
+    return 0.0;
+  }
+  /// Tangential drive displacement at t [m] (zero outside the hold).
+  double drive(double t) const {
+    if (t <= t_hold || t >= t_release) return 0.0;
+    return amplitude * std::sin(2.0 * std::numbers::pi * frequency * (t - t_hold));
+  }
+  double active(double t) const {
+    if (t <= t_hold || t >= t_release) return 0.0;
+    return active_stress * 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * frequency * (t - t_hold)));
+  }
+
+  void apply(double t, System& sys) const {
+    const Index c = compressor;
+    if (t < t_recover) {
+      sys.fixed[3 * c + 2] = 0;
+      sys.external_forces[3 * c + 2] = -pressing_force(t);
+      lift_from.reset();
+    } else {
+      if (!lift_from) lift_from = sys.positions[3 * c + 2];
+      sys.fixed[3 * c + 2] = 1;
+      sys.external_forces[3 * c + 2] = 0.0;
+      sys.prescribed[3 * c + 2] = *lift_from + kLift * smooth_ramp((t - t_recover) / std::max(release, 1e-3));
+    }
+    sys.prescribed[3 * c] = compressor_rest.x() + (motion == Motion::compressor ? drive(t) : 0.0);
+    if (motion == Motion::base)
+      for (Index n : base_nodes) sys.prescribed[3 * n] = sys.rest_positions[3 * n] + drive(t);
+    if (motion == Motion::contraction) {
+      const double s = active(t);
+      for (std::size_t q = 0; q < traction_nodes.size(); ++q)
+        sys.external_forces[3 * traction_nodes[q]] = -s * traction_area[q];
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+
+inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, const GeometrySpec& geometry,
+                                                   const TissueMaterials& mat, System& sys) {
+  const auto& info = sys.lattice_info;
+  if (info.dim != 3)
+    throw InputError("protocol." + spec.name + ".kind",
+                     "\"" + spec.kind + "\" needs a 3-D slab; allowed with geometry.kind = \"slab\" only");
+  CompressorProtocol p;
+  const double r = spec.radius_mm * 1e-3;
+  p.force = spec.pressure_kpa * 1e3 * std::numbers::pi * r * r;
+  p.ramp = spec.ramp_s;
+  p.release = spec.release_s;
+  const bool shear = spec.kind != "static_pressure";
+  const double hold = shear ? spec.cycles / spec.frequency_hz : spec.hold_s;
+  p.t_hold = spec.ramp_s;
+  p.t_release = p.t_hold + hold;
+  p.t_recover = p.t_release + spec.release_s;
+  p.t_end = p.t_recover + spec.recover_s;
+  p.phases = {{"ramp", 0.0, p.t_hold, PhaseSpeed::slow},
+              {"hold", p.t_hold, p.t_release, PhaseSpeed::slow},
+              {"release", p.t_release, p.t_recover, PhaseSpeed::slow},
+              {"recover", p.t_recover, p.t_end, PhaseSpeed::slow}};
+  p.phases.erase(std::remove_if(p.phases.begin(), p.phases.end(), [](const Phase& ph) { return ph.duration() <= 0; }),
+                 p.phases.end());
+  p.amplitude = spec.amplitude_mm * 1e-3;
+  p.frequency = spec.frequency_hz;
+  p.active_stress = spec.active_stress_kpa * 1e3;
+  if (spec.kind == "compression_active_shear") p.motion = spec.drive == "contraction" ? Motion::contraction : Motion::base;
+  if (spec.kind == "compression_passive_shear") p.motion = Motion::compressor;
+
+  // The compressor: one rigid node above the patch centre, touching the surface.
+  const auto& top = info.node_sets.at("top");
+  const double z_top = info.rest(top.front()).z();
+  const Vec3 centre(0.5 * (info.nx - 1) * info.dx, 0.5 * (info.ny - 1) * info.dy, z_top);
+  if (r > 0.5 * std::min((info.nx - 1) * info.dx, (info.ny - 1) * info.dy))
+    throw InputError("protocol." + spec.name + ".radius_mm",
+                     "value " + detail::to_text(spec.radius_mm) + " is larger than the slab; allowed (0, " +
+                         detail::to_text(0.5e3 * std::min((info.nx - 1) * info.dx, (info.ny - 1) * info.dy)) + "] mm");
+  p.compressor_rest = centre;
+  p.compressor = sys.add_node(centre, kCompressorMass);
+  // Penalty stiffness: ten times the top dense cell's drained aggregate modulus over its height,
+  // so that the penetration stays ~1e-3 of the tissue's own deformation (assumed, standard).
+  const Index nz = info.nz;
+  const double dz_top = info.rest(top.front()).z() -
+                        info.rest(Index((nz - 2) * info.ny * info.nx)).z();
+  const double aggregate = mat.dense.drained_bulk + 4.0 / 3.0 * mat.dense.shear_modulus;
+  auto& contact = std::get<ContactGroup>(sys.groups);
+  contact.friction = spec.friction;
+  for (Index n : top) {
+    const Vec3 x = info.rest(n);
+    if (std::hypot(x.x() - centre.x(), x.y() - centre.y()) > r + 1e-12) continue;
+    const Index i = Index(std::llround(x.x() / info.dx)), j = Index(std::llround(x.y() / info.dy));
+    const double area = info.dx * info.dy * ((i == 0 || i == info.nx - 1) ? 0.5 : 1.0) *
+                        ((j == 0 || j == info.ny - 1) ? 0.5 : 1.0);
+    const double kn = 10.0 * aggregate * area / dz_top;
+    contact.add(n, p.compressor, x - centre, kn, kn);
+  }
+  if (contact.size() == 0)
+    throw InputError("protocol." + spec.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
+                                                                  detail::to_text(0.5e3 * info.dx) + " mm");
+  sys.fixed[3 * p.compressor] = sys.fixed[3 * p.compressor + 1] = 1;
+
+  // Base: fixed (on bone); for a contraction drive it slides freely (z held), the origin face held.
+  const auto& bottom = info.node_sets.at("bottom");
+  if (p.motion == Motion::contraction) {
+    for (Index n : bottom) sys.fixed[3 * n + 2] = 1;
+    for (Index n = 0; n < Index(info.num_nodes()); ++n) {
+      if (info.layer_id[n] != 0) continue;
+      const Index i = n % info.nx, j = (n / info.nx) % info.ny;
+      const double wy = (j == 0 || j == info.ny - 1) ? 0.5 : 1.0;
+      const Index k = n / (info.nx * info.ny);
+      const double dzl = k + 1 < nz && info.layer_id[n + info.nx * info.ny] == 0
+                             ? info.rest(n + info.nx * info.ny).z() - info.rest(n).z() : 0.0;
+      const double dzb = k > 0 ? info.rest(n).z() - info.rest(n - info.nx * info.ny).z() : 0.0;
+      if (i == 0) sys.fix_nodes({n});
+      if (i == info.nx - 1) {
+        p.traction_nodes.push_back(n);
+        p.traction_area.push_back(info.dy * wy * 0.5 * (dzl + dzb));
+      }
+    }
+  } else {
+    sys.fix_nodes(bottom);
+    if (p.motion == Motion::base) p.base_nodes = bottom;
+  }
+  if (geometry.lateral_boundary == "fixed") sys.fix_nodes(info.node_sets.at("lateral"));
+  sys.rebuild_incidence();
+  return p;
+}
+
+}  // namespace fascia

@@ -1,0 +1,267 @@
+# SPDX-License-Identifier: MIT
+"""Read fascia output files (docs/hdf5-schema.md) into numpy arrays, pandas and xarray.
+
+Shapes and units (all SI)::
+
+    model.rest_positions   (n_nodes, 3)            [m]
+    model.masses           (n_nodes,)              [kg]
+    model.layer_id         (n_nodes,)              int32: 0 muscle, l >= 1 dense layer l, -k loose layer k
+    run.time               (n_frames,)             [s]
+    run.displacement       (n_frames, n_nodes, 3)  [m]
+    run.velocity           (n_frames, n_nodes, 3)  [m/s]
+    run.fields[name]       (n_frames, n_nodes)     [unit in the name]
+    run.series[key]        (n_samples,)            [unit in the key]; run.series["time"] [s]
+    run.metrics[name]      float                   [unit in the name]
+
+A file whose writer was killed opens normally; ``n_frames`` is the shortest of time,
+displacement and velocity (the schema's rule). While a writer is still running, set
+``HDF5_USE_FILE_LOCKING=FALSE`` in the environment before importing h5py to peek at it.
+"""
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+import h5py
+import numpy as np
+
+__all__ = ["Model", "Run", "OutputFile", "open", "read_model", "read_run", "run_names", "comparison",
+           "to_xarray"]
+
+
+def _str(v) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+@dataclass
+class Model:
+    """The model of an output file (``/model``)."""
+
+    rest_positions: np.ndarray  #: (n_nodes, 3) [m]
+    masses: np.ndarray  #: (n_nodes,) [kg]
+    layer_id: np.ndarray  #: (n_nodes,) int32
+    elements: Dict[str, Dict[str, np.ndarray]] = field(default_factory=dict)  #: group -> {connectivity, params}
+    attrs: Dict[str, object] = field(default_factory=dict)
+
+    @property
+    def num_nodes(self) -> int:
+        return len(self.masses)
+
+
+@dataclass
+class Run:
+    """One run (``/runs/<name>``) with its frames loaded as numpy arrays."""
+
+    name: str
+    protocol: str
+    status: str
+    message: str
+    seed: int
+    time: np.ndarray  #: (n_frames,) [s]
+    displacement: np.ndarray  #: (n_frames, n_nodes, 3) [m]
+    velocity: np.ndarray  #: (n_frames, n_nodes, 3) [m/s]
+    fields: Dict[str, np.ndarray]  #: name -> (n_frames, n_nodes)
+    series: Dict[str, np.ndarray]  #: key -> (n_samples,), including "time" [s]
+    metrics: Dict[str, float]
+    scenario: str = ""
+
+    @property
+    def num_frames(self) -> int:
+        return len(self.time)
+
+
+def _check(f: h5py.File, path) -> None:
+    if _str(f.attrs.get("format", "")) != "fascia-output":
+        raise ValueError(f"{path}: not a fascia output file (no format = 'fascia-output')")
+
+
+def _read_model(f: h5py.File) -> Model:
+    g = f["model"]
+    elements = {}
+    if "elements" in g:
+        for name, eg in g["elements"].items():
+            elements[name] = {k: eg[k][()] for k in eg}
+    return Model(rest_positions=g["rest_positions"][()], masses=g["masses"][()], layer_id=g["layer_id"][()],
+                 elements=elements, attrs={k: (_str(v) if isinstance(v, (str, bytes)) else v)
+                                           for k, v in g.attrs.items()})
+
+
+def _read_run(f: h5py.File, name: str, frames=None) -> Run:
+    if name not in f.get("runs", {}):
+        raise ValueError(f"{f.filename}: no run '{name}'; runs: {', '.join(f.get('runs', {}))}")
+    g = f["runs"][name]
+    fr = g["frames"]
+    n = min(len(g["time"]), len(fr["displacement"]), len(fr["velocity"]))
+    sel = slice(0, n) if frames is None else np.arange(n)[frames]
+    fields = {k: fr[k][:n][sel] for k in fr if k not in ("displacement", "velocity")}
+    series = {}
+    if "series" in g:
+        series = {k: g["series"][k][()] for k in g["series"]}
+    metrics = {}
+    if "metrics" in g:
+        metrics = {k: float(g["metrics"][k][()]) for k in g["metrics"]}
+    return Run(name=name, protocol=_str(g.attrs.get("protocol", "")), status=_str(g.attrs.get("status", "")),
+               message=_str(g.attrs.get("message", "")), seed=int(g.attrs.get("seed", 0)),
+               time=g["time"][:n][sel], displacement=fr["displacement"][:n][sel],
+               velocity=fr["velocity"][:n][sel], fields=fields, series=series, metrics=metrics,
+               scenario=_str(g.attrs.get("scenario", "")))
+
+
+class OutputFile:
+    """An open output file. Use as a context manager::
+
+        with fascia.io.open("out/tap.h5") as f:
+            u = f.run("tap").displacement      # (n_frames, n_nodes, 3) [m]
+    """
+
+    def __init__(self, path):
+        self.path = str(path)
+        self._f = h5py.File(self.path, "r")
+        try:
+            _check(self._f, self.path)
+        except Exception:
+            self._f.close()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self._f.close()
+
+    @property
+    def h5(self) -> h5py.File:
+        """The underlying h5py.File."""
+        return self._f
+
+    @property
+    def attrs(self) -> Dict[str, object]:
+        """Root attributes (fascia_version, git_revision, created, units, scenario...)."""
+        return {k: (_str(v) if isinstance(v, (str, bytes)) else v) for k, v in self._f.attrs.items()}
+
+    @property
+    def runs(self) -> List[str]:
+        """Run names in the order they were written."""
+        return list(self._f.get("runs", {}))
+
+    @property
+    def model(self) -> Model:
+        return _read_model(self._f)
+
+    def run(self, name: Optional[str] = None, frames=None) -> Run:
+        """Load run ``name`` (default: the only/first run); ``frames`` selects frames (slice/indices)."""
+        if name is None:
+            if not self.runs:
+                raise ValueError(f"{self.path}: no runs")
+            name = self.runs[0]
+        return _read_run(self._f, name, frames)
+
+    def comparison(self):
+        return comparison(self.path)
+
+
+def open(path) -> OutputFile:  # noqa: A001 - fascia.io.open mirrors h5py.File / builtins.open
+    """Open an output file for reading (works on a killed run's file too)."""
+    return OutputFile(path)
+
+
+def run_names(path) -> List[str]:
+    with OutputFile(path) as f:
+        return f.runs
+
+
+def read_model(path) -> Model:
+    with OutputFile(path) as f:
+        return f.model
+
+
+def read_run(path, run: Optional[str] = None, frames=None) -> Run:
+    """Load one run of ``path`` into numpy arrays (see the module docstring for shapes/units)."""
+    with OutputFile(path) as f:
+        return f.run(run, frames)
+
+
+def comparison(path):
+    """The file's comparison table as a pandas DataFrame (index = run, columns = metrics, NaN = n/a).
+
+    Built from ``/comparison`` when present, else from each run's metrics; adds ``protocol`` and
+    ``status`` columns.
+    """
+    import pandas as pd
+
+    with OutputFile(path) as f:
+        h = f.h5
+        rows = {}
+        for name in f.runs:
+            g = h["runs"][name]
+            row = {"protocol": _str(g.attrs.get("protocol", "")), "status": _str(g.attrs.get("status", ""))}
+            if "metrics" in g:
+                row.update({k: float(g["metrics"][k][()]) for k in g["metrics"]})
+            rows[name] = row
+        if "comparison" in h:
+            runs = [_str(x) for x in h["comparison/runs"][()]]
+            metrics = [_str(x) for x in h["comparison/metrics"][()]]
+            table = h["comparison/table"][()]
+            for i, r in enumerate(runs):
+                rows.setdefault(r, {}).update({m: float(table[i, j]) for j, m in enumerate(metrics)})
+    df = pd.DataFrame.from_dict(rows, orient="index")
+    df.index.name = "run"
+    return df
+
+
+def _unit_of(name: str) -> str:
+    suffixes = {"_m_s": "m/s", "_m3": "m^3", "_kg": "kg", "_pa": "Pa", "_j": "J", "_n": "N", "_s": "s",
+                "_m": "m"}
+    for suf, unit in suffixes.items():
+        if name.endswith(suf):
+            return unit
+    return "1"
+
+
+def to_xarray(path, run: Optional[str] = None):
+    """One run as an :class:`xarray.Dataset`.
+
+    Dimensions ``time`` (n_frames), ``node`` (n_nodes), ``component`` (x, y, z). Variables:
+    ``displacement`` [m] and ``velocity`` [m/s] (time, node, component); per-node fields
+    (time, node); coordinates ``rest_position`` [m] (node, component), ``mass`` [kg] and
+    ``layer_id`` (node). Metrics, status and protocol are attributes; every variable has a
+    ``units`` attribute. Series (sampled on their own time axis) are in variables
+    ``series_<key>`` with dimension ``series_time``.
+    """
+    import xarray as xr
+
+    with OutputFile(path) as f:
+        model = f.model
+        r = f.run(run)
+    comp = ["x", "y", "z"]
+    coords = {
+        "time": ("time", r.time, {"units": "s", "long_name": "simulation time"}),
+        "node": ("node", np.arange(model.num_nodes)),
+        "component": ("component", comp),
+        "rest_position": (("node", "component"), model.rest_positions, {"units": "m"}),
+        "mass": ("node", model.masses, {"units": "kg"}),
+        "layer_id": ("node", model.layer_id, {"units": "1",
+                                             "description": "0 muscle, l>=1 dense layer l, -k loose layer k"}),
+    }
+    data = {
+        "displacement": (("time", "node", "component"), r.displacement, {"units": "m"}),
+        "velocity": (("time", "node", "component"), r.velocity, {"units": "m/s"}),
+    }
+    for k, v in r.fields.items():
+        data[k] = (("time", "node"), v, {"units": _unit_of(k)})
+    if "time" in r.series:
+        coords["series_time"] = ("series_time", r.series["time"], {"units": "s"})
+        for k, v in r.series.items():
+            if k != "time":
+                data["series_" + k] = (("series_time",), v, {"units": _unit_of(k)})
+    attrs = {"run": r.name, "protocol": r.protocol, "status": r.status, "message": r.message, "seed": r.seed,
+             "source_file": str(path), "units": "SI"}
+    attrs.update({"metric_" + k: v for k, v in r.metrics.items()})
+    return xr.Dataset(data_vars=data, coords=coords, attrs=attrs)
+
+
+_ = builtins  # builtins.open stays reachable as fascia.io.builtins.open

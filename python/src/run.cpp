@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/// @file run(): runs a scenario with the GIL released; result objects; read_summary().
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bindings.hpp"
+#include "fascia/io/run_writer.hpp"
+#include "fascia/scenario.hpp"
+
+namespace fascia::python {
+
+void bind_run(py::module_& m) {
+  py::class_<RunResult>(m, "RunResult", "Outcome of one protocol run.")
+      .def_readonly("name", &RunResult::name, "protocol name ([protocol.NAME])")
+      .def_readonly("protocol", &RunResult::protocol, "protocol kind")
+      .def_readonly("status", &RunResult::status, "\"complete\", \"incomplete\" or \"diverged\"")
+      .def_readonly("message", &RunResult::message, "why a run diverged; empty otherwise")
+      .def_readonly("metrics", &RunResult::metrics, "dict metric name -> value (SI, unit in the name)")
+      .def("__repr__", [](const RunResult& r) {
+        return "RunResult(name='" + r.name + "', protocol='" + r.protocol + "', status='" + r.status +
+               "', metrics=" + std::to_string(r.metrics.size()) + ")";
+      });
+
+  py::class_<ScenarioResult>(m, "ScenarioResult", "Outcome of run(): the files written and one RunResult per run.")
+      .def_readonly("output_file", &ScenarioResult::output_file, "HDF5 file written")
+      .def_readonly("xdmf_file", &ScenarioResult::xdmf_file, "XDMF sidecar for ParaView")
+      .def_readonly("runs", &ScenarioResult::runs, "list of RunResult, in run order")
+      .def_readonly("metric_names", &ScenarioResult::metric_names, "columns of the comparison table, sorted")
+      .def("__repr__", [](const ScenarioResult& r) {
+        return "ScenarioResult(output_file='" + r.output_file + "', runs=" + std::to_string(r.runs.size()) + ")";
+      });
+
+  m.def(
+      "run",
+      [](const ScenarioSpec& spec, const std::string& output, int threads, const std::vector<std::string>& only,
+         const std::optional<py::function>& progress) {
+        RunOptions opt;
+        opt.threads = threads;
+        opt.output_file = output;
+        opt.only = only;
+        if (progress) {
+          // The callback runs on the simulating thread, which does not hold the GIL: take it for the
+          // call. A Python exception (e.g. KeyboardInterrupt) propagates and stops the run.
+          py::function fn = *progress;
+          opt.progress = [fn](const std::string& run, const std::string& phase, double fraction) {
+            py::gil_scoped_acquire gil;
+            if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+            fn(run, phase, fraction);
+          };
+        }
+        ScenarioResult result;
+        {
+          py::gil_scoped_release release;
+          result = run_scenario(spec, opt);
+        }
+        return result;
+      },
+      py::arg("spec"), py::kw_only(), py::arg("output") = "", py::arg("threads") = -1,
+      py::arg("only") = std::vector<std::string>{}, py::arg("progress") = py::none(),
+      R"doc(Runs the scenario's protocols and writes one HDF5 file (docs/hdf5-schema.md).
+
+output:   path of the HDF5 file; "" = spec.output.file
+threads:  OpenMP threads; -1 = spec.solver.threads, 0 = all cores
+only:     protocol names to run; [] = all
+progress: callable(run: str, phase: str, fraction: float) called now and then from the simulating
+          thread (with the GIL held); raising in it stops the run.
+The GIL is released while simulating, so other Python threads keep running. Bad input raises
+fascia.InputError (a ValueError) naming the key before anything is written; a diverged run is
+reported in its RunResult.status.)doc");
+
+  py::class_<io::RunSummary>(m, "RunSummary", "One run of an output file (as `fascia info` shows it).")
+      .def_readonly("name", &io::RunSummary::name)
+      .def_readonly("protocol", &io::RunSummary::protocol)
+      .def_readonly("status", &io::RunSummary::status)
+      .def_readonly("message", &io::RunSummary::message)
+      .def_readonly("frames", &io::RunSummary::frames)
+      .def_readonly("last_time", &io::RunSummary::last_time, "[s]")
+      .def_readonly("metrics", &io::RunSummary::metrics);
+  py::class_<io::FileSummary>(m, "FileSummary", "Summary of an output file (`fascia info`).")
+      .def_readonly("path", &io::FileSummary::path)
+      .def_readonly("fascia_version", &io::FileSummary::fascia_version)
+      .def_readonly("git_revision", &io::FileSummary::git_revision)
+      .def_readonly("created", &io::FileSummary::created)
+      .def_readonly("nodes", &io::FileSummary::nodes)
+      .def_readonly("runs", &io::FileSummary::runs);
+  m.def(
+      "read_summary",
+      [](const std::string& path) {
+        py::gil_scoped_release release;
+        return io::read_summary(path);
+      },
+      py::arg("path"), "Reads an output file's summary (also of a killed run); InputError if not a fascia file.");
+}
+
+}  // namespace fascia::python

@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: MIT
+#include "fascia/solve/implicit.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include <Eigen/IterativeLinearSolvers>
+#include <Eigen/SparseCholesky>
+#ifdef FASCIA_HAVE_CHOLMOD
+#include <Eigen/CholmodSupport>
+#endif
+
+#include "fascia/core/error.hpp"
+
+namespace fascia {
+
+using SpMat = Eigen::SparseMatrix<double>;
+
+std::vector<std::string> ImplicitOptions::linear_solver_names() {
+#ifdef FASCIA_HAVE_CHOLMOD
+  return {"auto", "ldlt", "cholmod", "cg"};
+#else
+  return {"auto", "ldlt", "cg"};
+#endif
+}
+
+void ImplicitOptions::validate() const {
+  const std::string k = "solver.implicit.";
+  require_positive(k + "dt_min", dt_min, "s");
+  require_in_range(k + "dt_initial", dt_initial, dt_min, dt_max, "s");
+  require_positive(k + "dt_max", dt_max, "s");
+  require_in_range(k + "tolerance", tolerance, 1e-14, 0.5);
+  require_in_range(k + "max_newton_iterations", max_newton_iterations, 1, 1000);
+  require_in_range(k + "cg_threshold", double(cg_threshold), 0, 9e15);
+  require_in_range(k + "growth", growth, 1.0, 10.0);
+  require_in_range(k + "quick_iterations", quick_iterations, 1, 1000);
+  const auto names = linear_solver_names();
+  if (std::find(names.begin(), names.end(), linear_solver) == names.end()) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw InputError(k + "linear_solver", "unknown or unavailable solver '" + linear_solver +
+                                              "'; allowed: " + list);
+  }
+}
+
+namespace {
+
+double dot(const std::vector<double>& a, const std::vector<double>& b) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
+  return s;
+}
+
+double norm(const std::vector<double>& a) { return std::sqrt(dot(a, a)); }
+
+}  // namespace
+
+/// Everything sized by the system, kept between steps so that Newton iterations do not allocate
+/// (beyond the Hessian assembly itself) and the symbolic factorisation is reused.
+struct ImplicitIntegrator::Workspace {
+  // Reduction to the free DOFs, valid for `fixed_mask` and the Hessian pattern below.
+  std::vector<std::uint8_t> fixed_mask;
+  std::vector<Eigen::Index> free;         ///< reduced index -> DOF
+  std::vector<Eigen::Index> value_target; ///< per nonzero of H: slot in A's values, or -1
+  std::vector<Eigen::Index> diag_slot;    ///< per reduced index: slot of A's diagonal entry
+  std::vector<SpMat::StorageIndex> h_outer, h_inner;  ///< pattern of H the maps were built for
+  std::vector<double> mass;     ///< per reduced index: nodal mass [kg]
+  SpMat a;                                ///< reduced Newton matrix
+  double k_max = 0.0, m_max = 0.0;        ///< largest free diagonal stiffness [N/m], mass [kg]
+  double length_scale = 0.0;              ///< [m], for the stagnation test
+  bool analysed = false;
+
+  Eigen::SimplicialLDLT<SpMat, Eigen::Lower> ldlt;
+#ifdef FASCIA_HAVE_CHOLMOD
+  Eigen::CholmodSupernodalLLT<SpMat, Eigen::Lower> cholmod;
+#endif
+  Eigen::ConjugateGradient<SpMat, Eigen::Lower | Eigen::Upper, Eigen::DiagonalPreconditioner<double>> cg;
+
+  // Per-step vectors (full DOF length unless noted).
+  std::vector<double> x, x_pred, trial, f_int, trial_f;
+  Eigen::VectorXd g, d;  ///< reduced gradient of Phi and Newton direction
+
+  // Ledger state carried from the last accepted step.
+  std::vector<double> force;             ///< f_int + f_ext at the last accepted state
+  std::vector<double> previous_external; ///< f_ext at the last accepted state
+  double stored = 0.0, kinetic = 0.0;
+  bool initialised = false;
+
+  // Saved state for retries.
+  struct Saved {
+    std::vector<double> positions, velocities, external_forces, prescribed, force, previous_external;
+    std::vector<std::uint8_t> fixed;
+    ElementGroups groups;
+    double time = 0, work_input = 0, dissipated = 0, stored = 0, kinetic = 0;
+    std::uint64_t step = 0;
+  } saved;
+};
+
+ImplicitIntegrator::ImplicitIntegrator(System& sys, ImplicitOptions options)
+    : sys_(sys), opt_(std::move(options)), ws_(std::make_unique<Workspace>()) {
+  opt_.validate();
+  dt_ = opt_.dt_initial;
+}
+
+ImplicitIntegrator::~ImplicitIntegrator() = default;
+
+void ImplicitIntegrator::reset(const LoadFunction& load) {
+  Workspace& w = *ws_;
+  load(sys_.time, sys_);
+  internal_forces(sys_, view(sys_.positions), w.force);
+  for (std::size_t d = 0; d < w.force.size(); ++d) w.force[d] += sys_.external_forces[d];
+  w.previous_external = sys_.external_forces;
+  w.stored = stored_energy(sys_);
+  w.kinetic = kinetic_energy(sys_);
+  w.initialised = true;
+}
+
+void ImplicitIntegrator::save_state() {
+  Workspace::Saved& s = ws_->saved;
+  s.positions = sys_.positions;
+  s.velocities = sys_.velocities;
+  s.external_forces = sys_.external_forces;
+  s.prescribed = sys_.prescribed;
+  s.fixed = sys_.fixed;
+  s.force = ws_->force;
+  s.previous_external = ws_->previous_external;
+  s.time = sys_.time;
+  s.step = sys_.step;
+  s.work_input = sys_.work_input;
+  s.dissipated = sys_.dissipated;
+  s.stored = ws_->stored;
+  s.kinetic = ws_->kinetic;
+  // Only groups with history can change during a step; the others are not copied.
+  for_each_group_indexed(sys_.groups, [&]<std::size_t I>(const auto& g) {
+    if constexpr (std::decay_t<decltype(g)>::kHasState) std::get<I>(s.groups) = g;
+  });
+}
+
+void ImplicitIntegrator::restore_state() {
+  const Workspace::Saved& s = ws_->saved;
+  sys_.positions = s.positions;
+  sys_.velocities = s.velocities;
+  sys_.external_forces = s.external_forces;
+  sys_.prescribed = s.prescribed;
+  sys_.fixed = s.fixed;
+  ws_->force = s.force;
+  ws_->previous_external = s.previous_external;
+  sys_.time = s.time;
+  sys_.step = s.step;
+  sys_.work_input = s.work_input;
+  sys_.dissipated = s.dissipated;
+  ws_->stored = s.stored;
+  ws_->kinetic = s.kinetic;
+  for_each_group_indexed(sys_.groups, [&]<std::size_t I>(auto& g) {
+    if constexpr (std::decay_t<decltype(g)>::kHasState) g = std::get<I>(s.groups);
+  });
+}
+
+/// Builds the free-DOF reduction, the pattern of the reduced matrix A (H's free block plus every
+/// diagonal entry) and the map from H's nonzeros into A; runs the symbolic factorisation.
+void ImplicitIntegrator::prepare_pattern() {
+  Workspace& w = *ws_;
+  const std::size_t n = sys_.num_dofs();
+  const SpMat h = internal_hessian(sys_, view(sys_.positions), HessianMode::projected);
+  w.fixed_mask = sys_.fixed;
+  std::vector<Eigen::Index> reduced(n, -1);
+  w.free.clear();
+  for (std::size_t d = 0; d < n; ++d)
+    if (!sys_.fixed[d]) {
+      reduced[d] = Eigen::Index(w.free.size());
+      w.free.push_back(Eigen::Index(d));
+    }
+  const Eigen::Index m = Eigen::Index(w.free.size());
+
+  std::vector<Eigen::Triplet<double>> trip;
+  trip.reserve(std::size_t(h.nonZeros()) + std::size_t(m));
+  double k_max = 0.0;
+  for (Eigen::Index j = 0; j < h.outerSize(); ++j) {
+    if (reduced[j] < 0) continue;
+    for (SpMat::InnerIterator it(h, j); it; ++it)
+      if (reduced[it.row()] >= 0) {
+        trip.emplace_back(reduced[it.row()], reduced[j], 0.0);
+        if (it.row() == j) k_max = std::max(k_max, std::abs(it.value()));
+      }
+  }
+  for (Eigen::Index r = 0; r < m; ++r) trip.emplace_back(r, r, 0.0);
+  w.a.resize(m, m);
+  w.a.setFromTriplets(trip.begin(), trip.end());
+  w.a.makeCompressed();
+
+  auto slot = [&](Eigen::Index row, Eigen::Index col) {
+    const auto* inner = w.a.innerIndexPtr();
+    const auto* begin = inner + w.a.outerIndexPtr()[col];
+    const auto* end = inner + w.a.outerIndexPtr()[col + 1];
+    return Eigen::Index(std::lower_bound(begin, end, SpMat::StorageIndex(row)) - inner);
+  };
+  w.value_target.assign(std::size_t(h.nonZeros()), -1);
+  for (Eigen::Index j = 0; j < h.outerSize(); ++j) {
+    if (reduced[j] < 0) continue;
+    for (Eigen::Index k = h.outerIndexPtr()[j]; k < h.outerIndexPtr()[j + 1]; ++k) {
+      const Eigen::Index i = h.innerIndexPtr()[k];
+      if (reduced[i] >= 0) w.value_target[std::size_t(k)] = slot(reduced[i], reduced[j]);
+    }
+  }
+  w.diag_slot.resize(std::size_t(m));
+  w.mass.resize(std::size_t(m));
+  for (Eigen::Index r = 0; r < m; ++r) {
+    w.diag_slot[std::size_t(r)] = slot(r, r);
+    w.mass[std::size_t(r)] = sys_.masses[std::size_t(w.free[std::size_t(r)]) / 3];
+  }
+  w.h_outer.assign(h.outerIndexPtr(), h.outerIndexPtr() + h.outerSize() + 1);
+  w.h_inner.assign(h.innerIndexPtr(), h.innerIndexPtr() + h.nonZeros());
+
+  double x_scale = 0.0;
+  for (double c : sys_.rest_positions) x_scale = std::max(x_scale, std::abs(c));
+  for (double c : sys_.positions) x_scale = std::max(x_scale, std::abs(c));
+  w.length_scale = x_scale > 0.0 ? x_scale : 1.0;
+  w.k_max = k_max;
+  w.m_max = 0.0;
+  for (double q : w.mass) w.m_max = std::max(w.m_max, q);
+
+  if (opt_.linear_solver != "auto")
+    solver_name_ = opt_.linear_solver;
+  else if (std::int64_t(m) > opt_.cg_threshold)
+    solver_name_ = "cg";
+  else
+#ifdef FASCIA_HAVE_CHOLMOD
+    solver_name_ = "cholmod";
+#else
+    solver_name_ = "ldlt";
+#endif
+  if (m > 0) {
+    if (solver_name_ == "ldlt") w.ldlt.analyzePattern(w.a);
+#ifdef FASCIA_HAVE_CHOLMOD
+    if (solver_name_ == "cholmod") {
+      w.cholmod.cholmod().print = 0;  // a failed (indefinite) factorisation is handled, not printed
+      w.cholmod.analyzePattern(w.a);
+    }
+#endif
+    if (solver_name_ == "cg") w.cg.analyzePattern(w.a);
+  }
+  w.analysed = true;
+}
+
+bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport& report) {
+  Workspace& w = *ws_;
+  System& s = sys_;
+  const std::size_t n = s.num_dofs();
+  const StepContext ctx{h, s.time, s.step, s.seed};
+  begin_step(s, ctx);
+  load(s.time + h, s);
+  if (!w.analysed || s.fixed != w.fixed_mask) prepare_pattern();
+
+  const double inertia = opt_.quasi_static ? 0.0 : 1.0 / (h * h);
+  const std::size_t m = w.free.size();
+  // Residuals below tolerance * 1e-6 max(K, M/h^2) X sqrt(m) are at the level of force rounding.
+  const double force_floor = std::max(1e-6 * std::max(w.k_max, inertia * w.m_max) * w.length_scale *
+                                          std::sqrt(double(std::max<std::size_t>(m, 1))),
+                                      std::numeric_limits<double>::min());
+  w.x_pred.resize(n);
+  w.x.resize(n);
+  for (std::size_t d = 0; d < n; ++d) {
+    w.x_pred[d] = s.fixed[d] ? s.prescribed[d] : s.positions[d] + h * s.velocities[d];
+    w.x[d] = w.x_pred[d];
+  }
+  // Phi relative to the current iterate x (differences taken term by term against rounding).
+  auto phi_change = [&](const std::vector<double>& xt, double e_t, double e_x) {
+    double inert = 0.0, ext = 0.0;
+    for (std::size_t r = 0; r < m; ++r) {
+      const std::size_t d = std::size_t(w.free[r]);
+      const double dx = xt[d] - w.x[d];
+      inert += w.mass[r] * dx * (xt[d] + w.x[d] - 2.0 * w.x_pred[d]);
+      ext += s.external_forces[d] * dx;
+    }
+    return 0.5 * inertia * inert + (e_t - e_x) - ext;
+  };
+
+  double e_x = internal_energy(s, view(w.x));
+  if (!std::isfinite(e_x)) {  // extrapolation inverted an element: start from x_n instead
+    for (std::size_t d = 0; d < n; ++d)
+      if (!s.fixed[d]) w.x[d] = s.positions[d];
+    e_x = internal_energy(s, view(w.x));
+    if (!std::isfinite(e_x)) return false;
+  }
+
+  w.g.resize(Eigen::Index(m));
+  double mu = 0.0;  // diagonal shift, kept between iterations once needed
+  HessianMode mode = opt_.exact_hessian ? HessianMode::exact : HessianMode::projected;
+  bool converged = false;
+  double relative = 0.0;
+  for (int it = 0;; ++it) {
+    internal_forces(s, view(w.x), w.f_int);
+    double ext_sq = 0.0, g_sq = 0.0;
+    for (std::size_t r = 0; r < m; ++r) {
+      const std::size_t d = std::size_t(w.free[r]);
+      const double gr = inertia * w.mass[r] * (w.x[d] - w.x_pred[d]) - w.f_int[d] -
+                        s.external_forces[d];
+      w.g[Eigen::Index(r)] = gr;
+      g_sq += gr * gr;
+      ext_sq += s.external_forces[d] * s.external_forces[d];
+    }
+    const double scale = std::max({norm(w.f_int), std::sqrt(ext_sq), force_floor});
+    relative = std::sqrt(g_sq) / scale;
+    if (!std::isfinite(relative)) return false;
+    if (relative <= opt_.tolerance) {
+      converged = true;
+      break;
+    }
+    if (it >= opt_.max_newton_iterations) break;
+    ++report.newton_iterations;
+
+    // Newton matrix A = M/h^2 + H (free block); A d = -g. The exact Hessian first (quadratic
+    // convergence); where it is not positive definite, the projected one, then diagonal shifts.
+    double diag_max = 0.0;
+    auto assemble = [&](HessianMode mode) {
+      const SpMat hess = internal_hessian(s, view(w.x), mode);
+      if (std::size_t(hess.nonZeros()) != w.h_inner.size() ||
+          std::memcmp(hess.outerIndexPtr(), w.h_outer.data(), w.h_outer.size() * sizeof(SpMat::StorageIndex)) ||
+          std::memcmp(hess.innerIndexPtr(), w.h_inner.data(), w.h_inner.size() * sizeof(SpMat::StorageIndex)))
+        prepare_pattern();
+      double* av = w.a.valuePtr();
+      std::fill(av, av + w.a.nonZeros(), 0.0);
+      const double* hv = hess.valuePtr();
+      for (std::size_t k = 0; k < w.value_target.size(); ++k)
+        if (w.value_target[k] >= 0) av[w.value_target[k]] += hv[k];
+      diag_max = 0.0;
+      for (std::size_t r = 0; r < m; ++r) {
+        av[w.diag_slot[r]] += inertia * w.mass[r];
+        diag_max = std::max(diag_max, std::abs(av[w.diag_slot[r]]));
+      }
+      if (!(diag_max > 0.0)) diag_max = 1.0;
+    };
+    assemble(mode);
+    if (opt_.quasi_static) mu = std::max(mu, 1e-10 * diag_max);  // rigid modes: tiny regularisation
+    bool solved = false;
+    double applied = 0.0;
+    for (int tries = 0; tries < 13 && !solved; ++tries) {
+      double* av = w.a.valuePtr();
+      for (std::size_t r = 0; r < m; ++r) av[w.diag_slot[r]] += mu - applied;
+      applied = mu;
+      bool ok = true;
+      if (solver_name_ == "ldlt") {
+        w.ldlt.factorize(w.a);
+        ok = w.ldlt.info() == Eigen::Success;
+        if (ok) {
+          const auto dvec = w.ldlt.vectorD();
+          ok = dvec.minCoeff() > 1e-14 * dvec.cwiseAbs().maxCoeff();
+        }
+        if (ok) w.d = w.ldlt.solve(-w.g);
+#ifdef FASCIA_HAVE_CHOLMOD
+      } else if (solver_name_ == "cholmod") {
+        w.cholmod.factorize(w.a);
+        ok = w.cholmod.info() == Eigen::Success;
+        if (ok) w.d = w.cholmod.solve(-w.g);
+#endif
+      } else {
+        w.cg.factorize(w.a);
+        // Solve accurately enough to reach the tolerance in this iteration when the problem is
+        // close to linear; never looser than 1e-2 (inexact Newton).
+        w.cg.setTolerance(std::clamp(0.5 * opt_.tolerance / relative, 1e-12, 1e-2));
+        w.cg.setMaxIterations(std::max<Eigen::Index>(1000, 2 * Eigen::Index(m)));
+        w.d = w.cg.solve(-w.g);
+      }
+      ok = ok && w.d.allFinite() && w.g.dot(w.d) < 0.0;
+      if (ok) {
+        solved = true;
+      } else if (mode == HessianMode::exact) {  // for the rest of this attempt
+        mode = HessianMode::projected;
+        assemble(mode);
+        applied = 0.0;
+      } else {
+        mu = std::max(10.0 * mu, 1e-8 * diag_max);
+      }
+    }
+    if (!solved) return false;
+
+    // A correction below the rounding of positions cannot improve the solution: done.
+    if (w.d.cwiseAbs().maxCoeff() <= 1e-13 * w.length_scale) {
+      for (std::size_t r = 0; r < m; ++r) w.x[std::size_t(w.free[r])] += w.d[Eigen::Index(r)];
+      internal_forces(s, view(w.x), w.f_int);
+      converged = true;
+      break;
+    }
+
+    // Backtracking (Armijo) line search on Phi; +inf (inverted elements) backs off too.
+    const double slope = w.g.dot(w.d);
+    w.trial = w.x;
+    bool accepted = false;
+    double alpha = 1.0;
+    for (int ls = 0; ls < 40; ++ls, alpha *= 0.5) {
+      for (std::size_t r = 0; r < m; ++r) w.trial[std::size_t(w.free[r])] = w.x[std::size_t(w.free[r])] + alpha * w.d[Eigen::Index(r)];
+      const double e_t = internal_energy(s, view(w.trial));
+      if (!std::isfinite(e_t)) continue;
+      const double dphi = phi_change(w.trial, e_t, e_x);
+      if (dphi <= 1e-4 * alpha * slope) {
+        accepted = true;
+      } else if (std::abs(dphi) <= 1e-13 * (std::abs(e_t) + std::abs(e_x))) {
+        // Change at the level of rounding in the energy: accept if the residual still drops.
+        internal_forces(s, view(w.trial), w.trial_f);
+        double gt_sq = 0.0;
+        for (std::size_t r = 0; r < m; ++r) {
+          const std::size_t d = std::size_t(w.free[r]);
+          const double gr = inertia * w.mass[r] * (w.trial[d] - w.x_pred[d]) -
+                            w.trial_f[d] - s.external_forces[d];
+          gt_sq += gr * gr;
+        }
+        accepted = gt_sq < g_sq;
+      }
+      if (accepted) {
+        e_x = e_t;
+        break;
+      }
+    }
+    if (!accepted) return false;
+    w.x.swap(w.trial);
+  }
+  if (!converged) return false;
+
+  // Accept: velocities, energy ledger (as in explicit.cpp), history update.
+  double work = 0.0;
+  for (std::size_t d = 0; d < n; ++d) {
+    const double dx = w.x[d] - s.positions[d];
+    const double f_new = w.f_int[d] + s.external_forces[d];
+    if (s.fixed[d])
+      work += -0.5 * (w.force[d] + f_new) * dx;
+    else
+      work += 0.5 * (w.previous_external[d] + s.external_forces[d]) * dx;
+    s.velocities[d] = dx / h;
+    w.force[d] = f_new;
+  }
+  s.positions.swap(w.x);
+  w.previous_external = s.external_forces;
+  s.time += h;
+  ++s.step;
+  const double dissipated = end_step(s, ctx);
+  s.dissipated += dissipated;
+  s.work_input += work;
+  const double stored = stored_energy(s);
+  const double kinetic = opt_.quasi_static ? 0.0 : kinetic_energy(s);
+  const double numerical = work - (stored - w.stored) - (kinetic - w.kinetic) - dissipated;
+  w.stored = stored;
+  w.kinetic = kinetic;
+  numerical_dissipation_ += numerical;
+  report.numerical_dissipation += numerical;
+  report.residual = relative;
+  return true;
+}
+
+StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
+  require_positive("dt", dt, "s");
+  if (!ws_->initialised) reset(load);
+  if (opt_.quasi_static) ws_->kinetic = 0.0;
+  StepReport report;
+  const double t_end = sys_.time + dt;
+  double size = std::min(dt, opt_.dt_max);  // current substep size
+  while (true) {
+    const double remaining = t_end - sys_.time;
+    if (!(remaining > 1e-12 * dt)) break;
+    // The rest of dt when it is shorter than the substep, or only a sliver longer.
+    const bool last = size >= remaining * (1.0 - 1e-9) || remaining - size < 1e-6 * size;
+    const double h = last ? remaining : size;
+    save_state();
+    const int before = report.newton_iterations;
+    if (attempt(load, h, report)) {
+      if (last) sys_.time = t_end;
+      ++report.substeps;
+      const bool quick = report.newton_iterations - before <= opt_.quick_iterations;
+      if (quick && h >= size) size = std::min(opt_.dt_max, size * opt_.growth);
+    } else {
+      restore_state();
+      ++report.halvings;
+      if (0.5 * h < opt_.dt_min)
+        throw SimulationError("implicit step failed at t = " + detail::to_text(sys_.time) +
+                              " s: Newton did not converge even with dt = " + detail::to_text(h) +
+                              " s (dt_min = " + detail::to_text(opt_.dt_min) +
+                              " s); the load may be too abrupt or the tissue may have failed");
+      size = 0.5 * h;
+    }
+  }
+  dt_ = std::max(size, opt_.dt_min);
+  report.dt = dt;
+  report.next_dt = dt_;
+  return report;
+}
+
+void ImplicitIntegrator::advance_to(double t_end, const LoadFunction& load,
+                                    const std::function<bool()>& on_step) {
+  while (t_end - sys_.time > 1e-12 * std::max(std::abs(t_end), dt_)) {
+    const double remaining = t_end - sys_.time;
+    // No sliver at the end: two even steps when less than two suggested steps remain.
+    const double h = remaining <= dt_ ? remaining : remaining < 2.0 * dt_ ? 0.5 * remaining : dt_;
+    const double suggested = dt_;
+    const StepReport r = step(load, h);
+    if (r.halvings == 0) dt_ = std::max(dt_, suggested);  // a shortened step is no reason to shrink
+    if (on_step && !on_step()) return;
+  }
+}
+
+}  // namespace fascia

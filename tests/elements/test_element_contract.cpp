@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: MIT
+// The contract every force model obeys (STYLE.md, Tests): one typed suite over every group of
+// fascia::ElementGroups. Each case is a tiny instance (two elements sharing nodes) at a random
+// deformed configuration with non-trivial history, and checks
+//   force = -dE/dx and Hessian(exact) = -d force/dx by central differences, Hessian symmetry,
+//   projected Hessian positive semi-definite, zero force at rest, invariance under a rigid motion,
+//   and a guard that every element actually produces a force (so nothing passes vacuously).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include <Eigen/Eigenvalues>
+
+#include "fascia/elements/groups.hpp"
+
+namespace {
+
+using namespace fascia;
+
+/// Length scale of every case [m]: a lattice spacing of 0.25 mm, as in the default slab.
+constexpr double kLength = 2.5e-4;
+/// Central-difference step. The truncation error of a central difference is O(h^2 |W'''|), i.e.
+/// relative (h/L)^2 ~ 1e-14 (the stiffest case, the fibre toe exp(60 e), adds (60 h/L)^2 ~ 4e-11);
+/// the round-off error is ~ eps |W| / h, relative to |W'| ~ |W|/(strain L) that is
+/// eps L / (h strain) ~ 2e-16 / (1e-7 * 0.02) = 1e-7 at the smallest strains used here. A relative
+/// tolerance of 1e-5 on the infinity norm is therefore more than a decade above both, and still
+/// far below any real error (a wrong factor or sign gives O(1)).
+constexpr double kStep = 1e-7 * kLength;
+constexpr double kFdTolerance = 1e-5;
+
+template <class G>
+struct Case {
+  G group;
+  std::vector<double> rest;      ///< reference positions, n x 3
+  std::vector<double> deformed;  ///< random deformed positions, n x 3
+  bool planar = false;           ///< 2-D group: rigid rotations about z only
+  bool small_rotation = false;   ///< documented small-rotation model: translations only
+};
+
+std::mt19937_64& rng() {
+  static std::mt19937_64 g(20240607);
+  return g;
+}
+double uniform(double a, double b) { return std::uniform_real_distribution<double>(a, b)(rng()); }
+Vec3 random_vec(double s) { return Vec3(uniform(-s, s), uniform(-s, s), uniform(-s, s)); }
+Vec3 random_unit() { return random_vec(1.0).normalized(); }
+
+void set(std::vector<double>& x, Index i, const Vec3& p) {
+  x[3 * i] = p.x();
+  x[3 * i + 1] = p.y();
+  x[3 * i + 2] = p.z();
+}
+
+/// Three nodes on a bent chain; elements (0,1) and (1,2). Deformed: each bond at the given
+/// engineering strain, in a random direction, from a random origin.
+std::pair<std::vector<double>, std::vector<double>> chain(double strain0, double strain1) {
+  std::vector<double> rest(9), x(9);
+  const Vec3 x0(0, 0, 0), x1(kLength, 0, 0), x2(kLength + 0.6 * kLength, 0.8 * kLength, 0);
+  set(rest, 0, x0);
+  set(rest, 1, x1);
+  set(rest, 2, x2);
+  const Vec3 y0 = random_vec(kLength);
+  const Vec3 y1 = y0 + (1.0 + strain0) * kLength * random_unit();
+  const Vec3 y2 = y1 + (1.0 + strain1) * kLength * random_unit();
+  set(x, 0, y0);
+  set(x, 1, y1);
+  set(x, 2, y2);
+  return {rest, x};
+}
+
+/// Simplex pair sharing a face (tets) or an edge (triangles), positively oriented at rest;
+/// deformed by a random affine map plus a random perturbation of each node.
+template <int D>
+std::pair<std::vector<double>, std::vector<double>> simplices(std::vector<std::array<Index, D + 1>>& elems) {
+  std::vector<double> rest, x;
+  if constexpr (D == 3) {
+    const std::vector<Vec3> p = {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 1}};
+    for (const auto& q : p) rest.insert(rest.end(), {q.x() * kLength, q.y() * kLength, q.z() * kLength});
+    elems = {{0, 1, 2, 3}, {1, 2, 3, 4}};
+  } else {
+    const std::vector<Vec3> p = {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1.2, 0.9, 0}};
+    for (const auto& q : p) rest.insert(rest.end(), {q.x() * kLength, q.y() * kLength, 0.0});
+    elems = {{0, 1, 2}, {1, 3, 2}};
+  }
+  for (auto& t : elems)
+    if (detail::rest_det<D>(view(rest), t) < 0) std::swap(t[1], t[2]);
+  Mat3 f = Mat3::Identity();
+  for (int r = 0; r < D; ++r)
+    for (int c = 0; c < D; ++c) f(r, c) += uniform(-0.08, 0.08);
+  const Vec3 shift = random_vec(kLength);
+  x = rest;
+  for (std::size_t i = 0; i < rest.size() / 3; ++i) {
+    const Vec3 p = f * Vec3(rest[3 * i], rest[3 * i + 1], rest[3 * i + 2]) + shift + random_vec(0.03 * kLength);
+    set(x, Index(i), p);
+  }
+  return {rest, x};
+}
+
+/// Gives a Maxwell-type group a history: a step from `a` to `b` (updating the branch variables),
+/// then freezes the parameters of the next step at `b`, so that frozen stiffness and rest
+/// lengths differ from their initial values.
+template <class G>
+void with_history(G& g, const std::vector<double>& a, const std::vector<double>& b, double dt) {
+  const StepContext ctx{dt, 0.0, 0, 1};
+  if constexpr (requires { g.begin_group_step(ctx); }) g.begin_group_step(ctx);
+  for (std::size_t e = 0; e < g.size(); ++e) g.begin_step(Index(e), view(a), ctx);
+  for (std::size_t e = 0; e < g.size(); ++e) g.end_step(Index(e), view(b), ctx);
+  const StepContext next{0.7 * dt, dt, 1, 1};
+  if constexpr (requires { g.begin_group_step(next); }) g.begin_group_step(next);
+  for (std::size_t e = 0; e < g.size(); ++e) g.begin_step(Index(e), view(b), next);
+}
+
+/// Builds the case for G. `history`: deformed configuration with history (false: fresh instance).
+template <class G>
+Case<G> make_case(bool history);
+
+template <>
+Case<SpringGroup> make_case(bool) {
+  Case<SpringGroup> c;
+  std::tie(c.rest, c.deformed) = chain(0.07, -0.05);  // one bond stretched, one compressed
+  c.group.add(0, 1, 3.0e3, kLength);
+  c.group.add(1, 2, 1.5e3, kLength);
+  return c;
+}
+
+template <>
+Case<MaxwellSpringGroup> make_case(bool history) {
+  Case<MaxwellSpringGroup> c;
+  std::tie(c.rest, c.deformed) = chain(0.06, -0.04);
+  c.group.add(0, 1, 2.0e3, 0.5, kLength);
+  c.group.add(1, 2, 1.0e3, 3.0, kLength);
+  if (history) {
+    const auto [unused, mid] = chain(0.03, -0.02);
+    with_history(c.group, mid, c.deformed, 0.4);  // dt ~ tau: g and a far from 1
+  }
+  return c;
+}
+
+template <>
+Case<FiberGroup> make_case(bool history) {
+  Case<FiberGroup> c;
+  // First fibre in the toe (e = 0.012 < e_toe = 0.02), second in the linear region. With
+  // history, the second has been stretched past yield before, so its rest length has grown
+  // (permanent set) and its strain is measured from the longer rest length.
+  std::tie(c.rest, c.deformed) = chain(0.012, 0.07);
+  c.group.add(0, 1, 0.8, kLength, 0.14);
+  c.group.add(1, 2, 1.2, kLength, 0.14);
+  if (history) c.group.max_strain[1] = 0.1;
+  return c;
+}
+
+template <>
+Case<InterfaceGroup> make_case(bool history) {
+  Case<InterfaceGroup> c;
+  c.small_rotation = true;
+  c.group.branches = {{0.3, 0.5}, {0.2, 5.0}};
+  // Two node pairs a distance h apart along z; one opened (tension), one closed (contact).
+  const double h = 0.2 * kLength;
+  c.rest = {0, 0, 0, 0, 0, h, kLength, 0, 0, kLength, 0, h};
+  c.group.add(0, 1, Vec3(0, 0, h), 50.0, 4000.0, 5.0);
+  c.group.add(2, 3, Vec3(0, 0, h), 80.0, 6000.0, 8.0);
+  c.deformed = c.rest;
+  const Vec3 shift = random_vec(kLength);
+  for (Index i = 0; i < 4; ++i) set(c.deformed, i, Vec3(c.rest[3 * i], c.rest[3 * i + 1], c.rest[3 * i + 2]) + shift);
+  auto displace = [&](std::vector<double>& x, Index node, const Vec3& d) {
+    for (int k = 0; k < 3; ++k) x[3 * node + k] += d[k];
+  };
+  displace(c.deformed, 1, Vec3(0.05 * h, -0.03 * h, 0.02 * h));   // slip + opening
+  displace(c.deformed, 3, Vec3(-0.04 * h, 0.06 * h, -0.03 * h));  // slip + contact
+  if (history) {
+    std::vector<double> mid = c.rest;
+    displace(mid, 1, Vec3(0.02 * h, 0.01 * h, 0.0));
+    displace(mid, 3, Vec3(0.01 * h, -0.02 * h, 0.0));
+    with_history(c.group, mid, c.deformed, 0.3);
+  }
+  return c;
+}
+
+template <>
+Case<AdhesionGroup> make_case(bool history) {
+  Case<AdhesionGroup> c;
+  c.small_rotation = true;  // bonds act on the opening vector relative to the reference frame
+  const double h = 0.2 * kLength;
+  c.rest = {0, 0, 0, 0, 0, h, kLength, 0, 0, kLength, 0, h};
+  c.group.bond_stiffness = 300.0;
+  c.group.add(0, 1, Vec3(0, 0, h), 5);
+  c.group.add(2, 3, Vec3(0, 0, h), 3);
+  if (history) {
+    // Some bonds broke, others healed at non-zero offsets s0_b: S0 = sum s0_b, Q = sum |s0_b|^2.
+    const Vec3 s0(0.04 * h, -0.02 * h, 0.01 * h);
+    c.group.bonds_intact = {4, 2};
+    c.group.offset_sum = {2.0 * s0, -s0};
+    c.group.offset_square = {2.0 * s0.squaredNorm(), s0.squaredNorm()};
+  }
+  c.deformed = c.rest;
+  const Vec3 shift = random_vec(kLength);
+  for (Index i = 0; i < 4; ++i)
+    for (int k = 0; k < 3; ++k) c.deformed[3 * i + k] += shift[k];
+  for (int k = 0; k < 3; ++k) {
+    c.deformed[3 * 1 + k] += Vec3(0.06 * h, 0.03 * h, -0.02 * h)[k];
+    c.deformed[3 * 3 + k] += Vec3(-0.05 * h, 0.02 * h, 0.04 * h)[k];
+  }
+  return c;
+}
+
+template <>
+Case<ContactGroup> make_case(bool history) {
+  Case<ContactGroup> c;
+  c.small_rotation = true;  // the compressor is a flat plate normal to z
+  // Surface nodes 0 and 2, compressor nodes 1 and 3 a distance h above them.
+  const double h = 0.4 * kLength;
+  c.rest = {0, 0, 0, 0, 0, h, kLength, 0, 0, kLength, 0, h};
+  c.group.friction = 0.5;
+  const double kn = 1e4, kt = 5e3;
+  c.group.add(0, 1, Vec3(0, 0, -h), kn, kt);
+  c.group.add(2, 3, Vec3(0, 0, -h), kn, kt);
+  // Both pressed (penetration > 0); element 0 sticks, element 1 slips: with F_n = k_n 2e-6 m,
+  // delta = mu F_n / k_t = 2e-6 m; the tangential offsets are 0.6e-6 and 5.8e-6 m, far (in units
+  // of the FD step 2.5e-11 m) from the switch between the two.
+  auto placed = [&](double p, const Eigen::Vector2d& d0, const Eigen::Vector2d& d1) {
+    std::vector<double> x = c.rest;
+    x[2] += p;
+    x[8] += p;
+    x[0] += d0.x();
+    x[1] += d0.y();
+    x[6] += d1.x();
+    x[7] += d1.y();
+    return x;
+  };
+  if (history) {
+    const StepContext ctx{1e-3, 0, 0, 1};
+    const auto start = placed(2e-6, Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero());
+    for (Index e = 0; e < 2; ++e) c.group.begin_step(e, view(start), ctx);  // frozen F_n
+  }
+  c.deformed = placed(3e-6, Eigen::Vector2d(0.5e-6, 0.3e-6), Eigen::Vector2d(5e-6, -3e-6));
+  const Vec3 shift = random_vec(kLength);
+  for (Index i = 0; i < 4; ++i)
+    for (int k = 0; k < 3; ++k) c.deformed[3 * i + k] += shift[k];
+  return c;
+}
+
+template <class G, int D>
+Case<G> simplex_case(bool history) {
+  Case<G> c;
+  c.planar = D == 2;
+  std::vector<std::array<Index, D + 1>> elems;
+  std::tie(c.rest, c.deformed) = simplices<D>(elems);
+  const double measure = D == 3 ? 1.0 / 6.0 : 0.5;  // V = det/6 (tet), A = det/2 (triangle)
+  const double thickness = D == 3 ? 1.0 : 1e-3;     // sheet thickness in 2-D [m]
+  for (std::size_t e = 0; e < elems.size(); ++e) {
+    const double det = detail::rest_det<D>(view(c.rest), elems[e]);
+    const double v = measure * det * thickness;
+    if constexpr (std::is_same_v<G, BulkGroup<D>>) {
+      c.group.add(elems[e], det, (e == 0 ? 1.0e6 : -0.3e6) * v);  // c may be negative (see header)
+    } else if constexpr (std::is_same_v<G, BulkMaxwellGroup<D>>) {
+      c.group.add(elems[e], det, (e == 0 ? 2.0e6 : 5.0e6) * v, e == 0 ? 0.2 : 2.0);
+    } else {
+      c.group.add(elems[e], view(c.rest), v, e == 0 ? 1.0e6 : 3.0e6, e == 0 ? 2.0e6 : 0.5e6);
+    }
+  }
+  if constexpr (std::is_same_v<G, BulkMaxwellGroup<D>>)
+    if (history) {
+      std::vector<double> mid = c.rest;
+      for (std::size_t k = 0; k < mid.size(); ++k) mid[k] = 0.5 * (c.rest[k] + c.deformed[k]);
+      with_history(c.group, mid, c.deformed, 0.25);
+    }
+  return c;
+}
+
+template <>
+Case<BulkGroup<3>> make_case(bool h) { return simplex_case<BulkGroup<3>, 3>(h); }
+template <>
+Case<BulkGroup<2>> make_case(bool h) { return simplex_case<BulkGroup<2>, 2>(h); }
+template <>
+Case<BulkMaxwellGroup<3>> make_case(bool h) { return simplex_case<BulkMaxwellGroup<3>, 3>(h); }
+template <>
+Case<BulkMaxwellGroup<2>> make_case(bool h) { return simplex_case<BulkMaxwellGroup<2>, 2>(h); }
+template <>
+Case<NeoHookeanGroup<3>> make_case(bool h) { return simplex_case<NeoHookeanGroup<3>, 3>(h); }
+template <>
+Case<NeoHookeanGroup<2>> make_case(bool h) { return simplex_case<NeoHookeanGroup<2>, 2>(h); }
+
+// ---- assembly of a tiny instance into dense vectors ------------------------------------------
+
+template <class G>
+double total_energy(const G& g, const std::vector<double>& x) {
+  double w = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) w += g.energy(Index(e), view(x));
+  return w;
+}
+template <class G>
+Eigen::VectorXd total_forces(const G& g, const std::vector<double>& x) {
+  Eigen::VectorXd f = Eigen::VectorXd::Zero(Eigen::Index(x.size()));
+  for (std::size_t e = 0; e < g.size(); ++e) {
+    const auto fe = g.forces(Index(e), view(x));
+    const auto nd = g.nodes(Index(e));
+    for (int a = 0; a < G::kNodes; ++a) f.segment<3>(3 * nd[a]) += fe.col(a);
+  }
+  return f;
+}
+template <class G>
+Eigen::MatrixXd total_hessian(const G& g, const std::vector<double>& x, HessianMode mode) {
+  const Eigen::Index n = Eigen::Index(x.size());
+  Eigen::MatrixXd h = Eigen::MatrixXd::Zero(n, n);
+  for (std::size_t e = 0; e < g.size(); ++e) {
+    const auto he = g.hessian(Index(e), view(x), mode);
+    const auto nd = g.nodes(Index(e));
+    for (int a = 0; a < G::kNodes; ++a)
+      for (int b = 0; b < G::kNodes; ++b) h.block<3, 3>(3 * nd[a], 3 * nd[b]) += he.template block<3, 3>(3 * a, 3 * b);
+  }
+  return h;
+}
+
+template <class G>
+class ElementContract : public ::testing::Test {};
+
+template <class Tuple>
+struct AsTypes;
+template <class... T>
+struct AsTypes<std::tuple<T...>> {
+  using type = ::testing::Types<T...>;
+};
+using AllGroups = AsTypes<ElementGroups>::type;
+
+struct GroupName {
+  template <class G>
+  static std::string GetName(int) {
+    return std::string(G::kName);
+  }
+};
+TYPED_TEST_SUITE(ElementContract, AllGroups, GroupName);
+
+TYPED_TEST(ElementContract, ForceIsMinusEnergyGradient) {
+  auto c = make_case<TypeParam>(true);
+  const Eigen::VectorXd f = total_forces(c.group, c.deformed);
+  Eigen::VectorXd fd(f.size());
+  for (Eigen::Index d = 0; d < f.size(); ++d) {
+    auto xp = c.deformed, xm = c.deformed;
+    xp[d] += kStep;
+    xm[d] -= kStep;
+    fd[d] = -(total_energy(c.group, xp) - total_energy(c.group, xm)) / (2.0 * kStep);
+  }
+  ASSERT_GT(f.lpNorm<Eigen::Infinity>(), 0.0);
+  EXPECT_LE((f - fd).lpNorm<Eigen::Infinity>(), kFdTolerance * f.lpNorm<Eigen::Infinity>())
+      << "analytic:\n" << f.transpose() << "\nfinite differences:\n" << fd.transpose();
+}
+
+TYPED_TEST(ElementContract, ExactHessianIsMinusForceJacobian) {
+  auto c = make_case<TypeParam>(true);
+  const Eigen::MatrixXd h = total_hessian(c.group, c.deformed, HessianMode::exact);
+  Eigen::MatrixXd fd(h.rows(), h.cols());
+  for (Eigen::Index d = 0; d < h.cols(); ++d) {
+    auto xp = c.deformed, xm = c.deformed;
+    xp[d] += kStep;
+    xm[d] -= kStep;
+    fd.col(d) = -(total_forces(c.group, xp) - total_forces(c.group, xm)) / (2.0 * kStep);
+  }
+  ASSERT_GT(h.lpNorm<Eigen::Infinity>(), 0.0);
+  EXPECT_LE((h - fd).lpNorm<Eigen::Infinity>(), kFdTolerance * h.lpNorm<Eigen::Infinity>())
+      << "analytic:\n" << h << "\nfinite differences:\n" << fd;
+}
+
+TYPED_TEST(ElementContract, HessianIsSymmetric) {
+  auto c = make_case<TypeParam>(true);
+  for (auto mode : {HessianMode::exact, HessianMode::projected, HessianMode::stability}) {
+    const Eigen::MatrixXd h = total_hessian(c.group, c.deformed, mode);
+    // Each entry is a sum of a few products of O(1)-conditioned terms: round-off ~ 1e-15 |H|.
+    EXPECT_LE((h - h.transpose()).lpNorm<Eigen::Infinity>(), 1e-12 * h.lpNorm<Eigen::Infinity>())
+        << "mode " << int(mode);
+  }
+}
+
+TYPED_TEST(ElementContract, ProjectedHessianIsPositiveSemiDefinite) {
+  // Newton's matrix (HessianMode::projected) must not have negative eigenvalues, while the
+  // exact one may (compressed springs, the det Hessian). Tolerance: eigenvalue round-off,
+  // ~ 1e-15 |H| per entry times a dimension of at most 15.
+  auto c = make_case<TypeParam>(true);
+  for (auto mode : {HessianMode::projected, HessianMode::stability}) {
+    const Eigen::MatrixXd h = total_hessian(c.group, c.deformed, mode);
+    const Eigen::VectorXd ev = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(h).eigenvalues();
+    EXPECT_GE(ev.minCoeff(), -1e-12 * h.lpNorm<Eigen::Infinity>()) << "mode " << int(mode);
+  }
+}
+
+TYPED_TEST(ElementContract, ZeroForceAtRest) {
+  auto fresh = make_case<TypeParam>(false);  // reference configuration, no history
+  auto loaded = make_case<TypeParam>(false);
+  const double scale = total_forces(loaded.group, loaded.deformed).template lpNorm<Eigen::Infinity>();
+  ASSERT_GT(scale, 0.0);
+  // Forces at a strain of a few percent are ~ 0.05 k L; at rest only round-off of the rest
+  // quantities remains (~ 1e-16 k L), so 1e-10 of the loaded force is a safe bound.
+  EXPECT_LE(total_forces(fresh.group, fresh.rest).template lpNorm<Eigen::Infinity>(), 1e-10 * scale);
+  EXPECT_LE(std::abs(total_energy(fresh.group, fresh.rest)), 1e-12 * std::abs(total_energy(loaded.group, loaded.deformed)));
+}
+
+TYPED_TEST(ElementContract, InvariantUnderRigidMotion) {
+  auto c = make_case<TypeParam>(true);
+  Mat3 r = Mat3::Identity();
+  if (!c.small_rotation) {
+    const double angle = uniform(0.3, 2.5);
+    const Vec3 axis = c.planar ? Vec3::UnitZ() : random_unit();
+    r = Eigen::AngleAxisd(angle, axis).toRotationMatrix();
+  }
+  const Vec3 t = random_vec(3.0 * kLength);
+  auto moved = c.deformed;
+  for (std::size_t i = 0; i < moved.size() / 3; ++i)
+    set(moved, Index(i), r * Vec3(c.deformed[3 * i], c.deformed[3 * i + 1], c.deformed[3 * i + 2]) + t);
+  const double w0 = total_energy(c.group, c.deformed), w1 = total_energy(c.group, moved);
+  ASSERT_GT(std::abs(w0), 0.0);
+  // Lengths and volumes are recomputed from coordinates of size ~ 4 L after the motion: relative
+  // round-off in the strains ~ 1e-15 / strain, hence 1e-9 on the energy.
+  EXPECT_NEAR(w1, w0, 1e-9 * std::abs(w0));
+  // Forces rotate with the body: f(R x + t) = R f(x), node by node.
+  const Eigen::VectorXd f0 = total_forces(c.group, c.deformed), f1 = total_forces(c.group, moved);
+  double err = 0.0;
+  for (Eigen::Index i = 0; i < f0.size() / 3; ++i)
+    err = std::max(err, (f1.segment<3>(3 * i) - r * f0.segment<3>(3 * i)).lpNorm<Eigen::Infinity>());
+  EXPECT_LE(err, 1e-8 * f0.lpNorm<Eigen::Infinity>());
+}
+
+TYPED_TEST(ElementContract, EveryElementIsActive) {
+  // Guard against vacuous passes: every element of the case produces a non-negligible force and
+  // the Hessian is not zero, so the checks above compare something.
+  auto c = make_case<TypeParam>(true);
+  const double scale = total_forces(c.group, c.deformed).template lpNorm<Eigen::Infinity>();
+  ASSERT_GT(scale, 0.0);
+  for (std::size_t e = 0; e < c.group.size(); ++e)
+    EXPECT_GT(c.group.forces(Index(e), view(c.deformed)).norm(), 1e-3 * scale) << "element " << e;
+  EXPECT_GT(total_hessian(c.group, c.deformed, HessianMode::exact).norm(), 0.0);
+  EXPECT_EQ(c.group.size(), 2u);
+}
+
+}  // namespace
