@@ -182,6 +182,7 @@ void MaterialSpec::validate(const std::string& prefix) const {
                                              num(toe_strain) + ", " + num(failure_strain) + "]");
   }
   closed(p + "plastic_fraction", plastic_fraction, 0.0, 1.0);
+  closed(p + "failure_strain_spread", failure_strain_spread, 0.0, 0.5);
   closed(p + "matrix_poisson", matrix_poisson, 0.25, 0.499);
   open_closed(p + "loose_modulus_kpa", loose_modulus_kpa, 0.0, 1e6, "kPa");
   open_closed(p + "muscle_shear_modulus_kpa", muscle_shear_modulus_kpa, 0.0, 1e6, "kPa");
@@ -232,7 +233,7 @@ void SolverSpec::validate(const std::string& prefix) const {
   check(p + "newton_tolerance", newton_tolerance, 0.0, true, 1.0, true);
   check_int(p + "max_newton_iterations", max_newton_iterations, 1, 1000);
   check_choice(p + "linear_solver", linear_solver, {"auto", "ldlt", "cholmod", "cg"});
-  closed(p + "damping_ratio", damping_ratio, 0.0, 10.0);
+  closed(p + "mass_damping_per_s", mass_damping_per_s, 0.0, 1e6, "1/s");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -250,6 +250,7 @@ public:
                  {"toe_strain", num(s.toe_strain)},
                  {"toe_exponent", num(s.toe_exponent)},
                  {"failure_strain", num(s.failure_strain)},
+                 {"failure_strain_spread", num(s.failure_strain_spread)},
                  {"yield_strain", num(s.yield_strain)},
                  {"plastic_fraction", num(s.plastic_fraction)},
                  {"matrix_poisson", num(s.matrix_poisson)},
@@ -296,7 +297,7 @@ public:
                  {"newton_tolerance", num(s.newton_tolerance)},
                  {"max_newton_iterations", [&](auto& n, auto& k) { s.max_newton_iterations = int32(n, k); }},
                  {"linear_solver", [&](auto& n, auto& k) { s.linear_solver = string(n, k); }},
-                 {"damping_ratio", num(s.damping_ratio)}});
+                 {"mass_damping_per_s", num(s.mass_damping_per_s)}});
   }
 
   void adhesion(const toml::table& t, AdhesionSpec& s) const {

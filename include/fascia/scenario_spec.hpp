@@ -35,11 +35,11 @@ struct MaterialSpec {
   double cross_fiber_modulus_mpa = 10.0;    ///< dense-layer modulus across fibres at phi_g = 0.10 [MPa], > 0
   double toe_strain = 0.02;                 ///< end of the exponential toe, (0, 0.2]
   double toe_exponent = 60.0;               ///< B in A(exp(B e)-1), > 0  (assumed)
-  double failure_strain = 0.14;             ///< mean fibre rupture strain, (toe_strain, 1]
+  double failure_strain = 0.14;             ///< mean fibre rupture strain, (toe_strain, 2]
   double failure_strain_spread = 0.1;       ///< relative std. dev. of per-fibre failure strain, [0, 0.5] (assumed)
   double yield_strain = 0.08;               ///< onset of permanent set, [toe_strain, failure_strain]
   double plastic_fraction = 0.5;            ///< share of strain beyond yield that becomes set, [0, 1]
-  double matrix_poisson = 0.30;             ///< drained Poisson ratio of the ground matrix, [0, 0.499]
+  double matrix_poisson = 0.30;             ///< drained Poisson ratio of the ground matrix, [0.25, 0.499]
   double loose_modulus_kpa = 4.77;          ///< loose (HA-rich) layer instantaneous Young's modulus [kPa], > 0
   double muscle_shear_modulus_kpa = 10.0;   ///< muscle substrate shear modulus [kPa], > 0
   double muscle_thickness_mm = 2.0;         ///< muscle substrate thickness in a slab [mm], > 0
@@ -96,7 +96,7 @@ struct SolverSpec {
   double newton_tolerance = 1e-6;     ///< relative residual, (0, 1)
   int max_newton_iterations = 30;     ///< [1, 1000]
   std::string linear_solver = "auto"; ///< "auto", "ldlt", "cholmod", "cg"
-  double damping_ratio = 0.0;         ///< mass-proportional damping as a fraction of critical at the lowest mode? [0, 10]
+  double mass_damping_per_s = 0.0;    ///< explicit mass-proportional damping rate alpha (f = -alpha m v) [1/s], [0, 1e6]
   void validate(const std::string& prefix = "solver") const;
 };
 

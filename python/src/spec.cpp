@@ -155,7 +155,7 @@ void bind_spec(py::module_& m) {
       .field("toe_strain", &MaterialSpec::toe_strain, "[-]")
       .field("toe_exponent", &MaterialSpec::toe_exponent, "[-]")
       .field("failure_strain", &MaterialSpec::failure_strain, "[-]")
-      .extra("failure_strain_spread", &MaterialSpec::failure_strain_spread, "[-] (not a TOML key)")
+      .field("failure_strain_spread", &MaterialSpec::failure_strain_spread, "[-]")
       .field("yield_strain", &MaterialSpec::yield_strain, "[-]")
       .field("plastic_fraction", &MaterialSpec::plastic_fraction, "[-]")
       .field("matrix_poisson", &MaterialSpec::matrix_poisson, "[-]")
@@ -210,7 +210,7 @@ void bind_spec(py::module_& m) {
       .field("newton_tolerance", &SolverSpec::newton_tolerance, "relative residual")
       .field("max_newton_iterations", &SolverSpec::max_newton_iterations, "")
       .field("linear_solver", &SolverSpec::linear_solver, "\"auto\", \"ldlt\", \"cholmod\", \"cg\"")
-      .field("damping_ratio", &SolverSpec::damping_ratio, "")
+      .field("mass_damping_per_s", &SolverSpec::mass_damping_per_s, "")
       .finish()
       .def("validate", [](const SolverSpec& s) { s.validate(); });
 

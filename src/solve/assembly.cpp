@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "fascia/solve/assembly.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <type_traits>
 
@@ -75,7 +77,13 @@ Eigen::SparseMatrix<double> internal_hessian(const System& sys, ConstNodes x, He
     using G = std::decay_t<decltype(g)>;
     nnz += g.size() * 9 * G::kNodes * G::kNodes;
   });
-  std::vector<Eigen::Triplet<double>> triplets(nnz);
+  // Reused between calls (Newton assembles many times): a fresh vector of tens of MB per call
+  // made page faults a third of an implicit run's time.
+  // (thread_local names the calling thread's buffer; the workers below must use this reference,
+  // not the name, or each would see its own empty vector.)
+  thread_local std::vector<Eigen::Triplet<double>> buffer;
+  std::vector<Eigen::Triplet<double>>& triplets = buffer;
+  triplets.resize(nnz);
   std::size_t offset = 0;
   for_each_group(sys.groups, [&](const auto& g) {
     using G = std::decay_t<decltype(g)>;
@@ -167,16 +175,19 @@ double kinetic_energy(const System& sys) {
 
 }  // namespace fascia
 
-// OpenBLAS (behind CHOLMOD's supernodal factorisation) spins its own thread pool with
-// sched_yield; on a shared 2-core machine that competes with our OpenMP threads. Declared weak so
-// that the library links with any BLAS.
-extern "C" void openblas_set_num_threads(int) __attribute__((weak));
-
 namespace fascia {
 
 void set_threads(int threads) {
   omp_set_num_threads(threads > 0 ? threads : omp_get_num_procs());
-  if (openblas_set_num_threads) openblas_set_num_threads(1);
+  // Libraries that ask for more threads than there are cores (CHOLMOD asks for 4) get fewer: on a
+  // 2-core machine oversubscription made futex calls 99 % of the system time. Our own results do
+  // not depend on the thread count, so letting the runtime adjust it is safe.
+  omp_set_dynamic(1);
+  // OpenBLAS (behind CHOLMOD's supernodal factorisation) runs its own thread pool that spins in
+  // sched_yield and competes with our OpenMP threads on 2 cores; keep it to one thread. Looked up
+  // at run time so the library works with any BLAS.
+  using SetThreads = void (*)(int);
+  if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) fn(1);
 }
 
 }  // namespace fascia

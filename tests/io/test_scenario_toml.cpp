@@ -66,12 +66,12 @@ TEST(ScenarioToml, ExampleValues) {
   const auto sheet = fascia::load_scenario_file(dir + "ripple_sheet.toml");
   EXPECT_EQ(sheet.geometry.kind, "sheet");
   EXPECT_EQ(sheet.geometry.size_mm[0], 10.0);
-  EXPECT_EQ(sheet.geometry.spacing_mm, 0.5);
+  EXPECT_EQ(sheet.geometry.spacing_mm, 0.25);
   ASSERT_EQ(sheet.protocols.size(), 1u);
   EXPECT_EQ(sheet.protocols[0].name, "tap");
   EXPECT_EQ(sheet.protocols[0].kind, "impulse");
-  EXPECT_EQ(sheet.protocols[0].end_s, 0.004);
-  EXPECT_EQ(sheet.protocols[0].frame_interval_s, 2e-4);
+  EXPECT_EQ(sheet.protocols[0].end_s, 6e-5);
+  EXPECT_EQ(sheet.protocols[0].frame_interval_s, 2e-6);
 
   const auto cmp = fascia::load_scenario_file(dir + "compare_protocols.toml");
   ASSERT_EQ(cmp.protocols.size(), 3u);

@@ -48,12 +48,15 @@ SimplexMeasure<D> simplex_measure(ConstNodes x, const std::array<Index, D + 1>& 
       h.block<3, 3>(3, 0) = h.block<3, 3>(0, 3).transpose();
       h.block<3, 3>(6, 0) = h.block<3, 3>(0, 6).transpose();
       h.block<3, 3>(6, 3) = h.block<3, 3>(3, 6).transpose();
-      Eigen::Matrix<double, 9, 12> t = Eigen::Matrix<double, 9, 12>::Zero();
-      for (int k = 0; k < 3; ++k) {
-        t.block<3, 3>(3 * k, 0) = -Mat3::Identity();
-        t.block<3, 3>(3 * k, 3 * (k + 1)) = Mat3::Identity();
-      }
-      m.hess = t.transpose() * h * t;
+      // Map from edges (a, b, c) to nodes: x1, x2, x3 take the edge blocks, x0 = -(sum).
+      for (int p = 0; p < 3; ++p)
+        for (int q = 0; q < 3; ++q) {
+          const Mat3 b = h.block<3, 3>(3 * p, 3 * q);
+          m.hess.template block<3, 3>(3 * (p + 1), 3 * (q + 1)) = b;
+          m.hess.template block<3, 3>(0, 3 * (q + 1)) -= b;
+          m.hess.template block<3, 3>(3 * (p + 1), 0) -= b;
+          m.hess.template block<3, 3>(0, 0) += b;
+        }
     }
   } else {
     static_assert(D == 2, "simplices are triangles or tetrahedra");
