@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// @file run_scenario: scenario -> materials -> lattice -> one System per protocol -> HDF5.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -220,11 +221,16 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     observer.emplace(observed, rest, p.impulse.centre, ps.radius_mm * 1e-3, std::min(info.dx, info.dy));
   }
 
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  const auto run_start = Clock::now();
+  double io_seconds = 0.0;
   const double interval = ps.frame_interval_s > 0 ? ps.frame_interval_s : spec.output.frame_interval_s;
   double next_frame = 0.0;
   std::vector<double> displacement(3 * n_lattice_nodes), velocity(3 * n_lattice_nodes);
   double peak_fiber = 0.0, peak_shear = 0.0, peak_strain = 0.0, peak_indentation = 0.0, peak_work = 0.0;
   auto write_frame = [&]() {
+    const auto t0 = Clock::now();
     for (std::size_t d = 0; d < displacement.size(); ++d) {
       displacement[d] = sys.positions[d] - sys.rest_positions[d];
       velocity[d] = sys.velocities[d];
@@ -247,6 +253,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     }
     writer.append_series(sys.time, series);
     next_frame = sys.time + interval * (1.0 - 1e-9);
+    io_seconds += seconds_since(t0);
   };
   auto sample_peaks = [&]() {
     peak_work = std::max(peak_work, sys.work_input);
@@ -259,7 +266,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     }
   };
 
-  RunResult result{ps.name, ps.kind, "complete", "", {}};
+  RunResult result{ps.name, ps.kind, "complete", "", {}, {}};
   double numerical_dissipation = 0.0;
   std::optional<double> broken_at_hold;
   const double t_end = p.end_time();
@@ -278,6 +285,8 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   write_frame();
   for (const Phase& phase : p.phases()) {
     if (result.status != "complete") break;
+    const auto phase_start = Clock::now();
+    const double phase_t0 = sys.time;
     std::size_t step_in_phase = 0;
     auto after_step = [&]() -> bool {
       ++step_in_phase;
@@ -329,6 +338,9 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       result.message = std::string("solver failed in phase ") + phase.name + ": " + e.what();
     }
     if (phase.name == "hold" && result.status == "complete") broken_at_hold = adhesion_broken_fraction(sys);
+    result.timings[phase.name + ".wall"] = seconds_since(phase_start);
+    result.timings[phase.name + ".simulated"] = sys.time - phase_t0;
+    result.timings[phase.name + ".explicit"] = use_explicit(spec.solver, phase) ? 1.0 : 0.0;
   }
   write_frame();  // the final state, whatever the frame interval
 
@@ -350,6 +362,8 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   result.metrics["peak_fiber_stress_pa"] = peak_fiber * mat.dense.fiber_modulus;
   result.metrics["fiber_damage_fraction"] = fiber_damage_fraction(sys);
   ledger_metrics(sys, numerical_dissipation, peak_work, result.metrics);
+  result.timings["hdf5"] = io_seconds;
+  result.timings["total"] = seconds_since(run_start);
   return result;
 }
 

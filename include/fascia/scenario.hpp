@@ -29,6 +29,9 @@ struct RunOptions {
 struct RunResult {
   std::string name, protocol, status, message;
   std::map<std::string, double> metrics;
+  /// Wall-clock accounting [s]: "total", "hdf5" (time inside the writer), and per phase
+  /// "<phase>.wall" and "<phase>.simulated" (simulated seconds), "<phase>.explicit" (1 or 0).
+  std::map<std::string, double> timings;
 };
 
 struct ScenarioResult {

@@ -72,34 +72,66 @@ void internal_forces(System& sys, ConstNodes x, std::vector<double>& f) {
 }
 
 Eigen::SparseMatrix<double> internal_hessian(const System& sys, ConstNodes x, HessianMode mode) {
-  std::size_t nnz = 0;
+  HessianPatternCache& cache = sys.hessian_cache;
+  std::size_t entries = 0;
   for_each_group(sys.groups, [&](const auto& g) {
     using G = std::decay_t<decltype(g)>;
-    nnz += g.size() * 9 * G::kNodes * G::kNodes;
+    entries += g.size() * 9 * G::kNodes * G::kNodes;
   });
-  // Reused between calls (Newton assembles many times): a fresh vector of tens of MB per call
-  // made page faults a third of an implicit run's time.
-  // (thread_local names the calling thread's buffer; the workers below must use this reference,
-  // not the name, or each would see its own empty vector.)
-  thread_local std::vector<Eigen::Triplet<double>> buffer;
-  std::vector<Eigen::Triplet<double>>& triplets = buffer;
-  triplets.resize(nnz);
+  const Eigen::Index n_dofs = Eigen::Index(sys.num_dofs());
+  const bool rebuild = cache.entries != entries || cache.outer.size() != std::size_t(n_dofs) + 1;
+  std::vector<double>& values = cache.entry_values;
+  values.resize(entries);
+  // Element matrices, in parallel, each into its own slots (deterministic).
   std::size_t offset = 0;
   for_each_group(sys.groups, [&](const auto& g) {
     using G = std::decay_t<decltype(g)>;
     constexpr int n = 3 * G::kNodes;
     parallel_for(g.size(), [&](std::size_t e) {
       const ElementHessian<G::kNodes> h = g.hessian(Index(e), x, mode);
-      const auto nd = g.nodes(Index(e));
-      std::size_t t = offset + e * n * n;
-      for (int a = 0; a < n; ++a)
-        for (int b = 0; b < n; ++b)
-          triplets[t++] = Eigen::Triplet<double>(3 * nd[a / 3] + a % 3, 3 * nd[b / 3] + b % 3, h(a, b));
+      std::copy(h.data(), h.data() + n * n, &values[offset + e * n * n]);  // column-major
     });
     offset += g.size() * n * n;
   });
-  Eigen::SparseMatrix<double> h(Eigen::Index(sys.num_dofs()), Eigen::Index(sys.num_dofs()));
-  h.setFromTriplets(triplets.begin(), triplets.end());  // sums duplicates in a fixed order
+  if (rebuild) {
+    // Pattern once per element structure: sort (col, row) keys, then map each entry to its slot.
+    std::vector<std::pair<std::int64_t, std::int64_t>> keys(entries);  // (col * n_dofs + row, entry)
+    std::size_t t = 0;
+    for_each_group(sys.groups, [&](const auto& g) {
+      using G = std::decay_t<decltype(g)>;
+      constexpr int n = 3 * G::kNodes;
+      for (std::size_t e = 0; e < g.size(); ++e) {
+        const auto nd = g.nodes(Index(e));
+        for (int b = 0; b < n; ++b)
+          for (int a = 0; a < n; ++a, ++t) {
+            const std::int64_t row = 3 * nd[a / 3] + a % 3, col = 3 * nd[b / 3] + b % 3;
+            keys[t] = {col * n_dofs + row, std::int64_t(t)};
+          }
+      }
+    });
+    std::sort(keys.begin(), keys.end());
+    cache.slot.assign(entries, 0);
+    cache.outer.assign(std::size_t(n_dofs) + 1, 0);
+    cache.inner.clear();
+    std::int64_t last = -1;
+    for (const auto& [key, entry] : keys) {
+      if (key != last) {
+        cache.inner.push_back(int(key % n_dofs));
+        ++cache.outer[std::size_t(key / n_dofs) + 1];
+        last = key;
+      }
+      cache.slot[std::size_t(entry)] = std::int64_t(cache.inner.size()) - 1;
+    }
+    for (std::size_t c = 0; c < std::size_t(n_dofs); ++c) cache.outer[c + 1] += cache.outer[c];
+    cache.entries = entries;
+  }
+  Eigen::SparseMatrix<double> h(n_dofs, n_dofs);
+  h.resizeNonZeros(Eigen::Index(cache.inner.size()));
+  std::copy(cache.outer.begin(), cache.outer.end(), h.outerIndexPtr());
+  std::copy(cache.inner.begin(), cache.inner.end(), h.innerIndexPtr());
+  double* v = h.valuePtr();
+  std::fill(v, v + cache.inner.size(), 0.0);
+  for (std::size_t e = 0; e < entries; ++e) v[cache.slot[e]] += values[e];  // fixed order: deterministic
   return h;
 }
 

@@ -30,6 +30,15 @@ void for_each_group_indexed(Groups& groups, Fn&& fn) {
   }(std::make_index_sequence<std::tuple_size_v<std::remove_const_t<Groups>>>{});
 }
 
+/// Sparsity pattern of the assembled Hessian and, for every element-matrix entry, its slot in the
+/// pattern's value array: lets Newton re-assemble values without re-sorting triplets.
+struct HessianPatternCache {
+  std::size_t entries = 0;                 ///< element-matrix entries the cache was built for
+  std::vector<std::int64_t> slot;          ///< entry -> index into the value array
+  std::vector<int> outer, inner;           ///< CSC pattern (n_dofs + 1, nnz)
+  std::vector<double> entry_values;        ///< scratch: element-matrix entries, in element order
+};
+
 struct System {
   int dim = 3;
   std::vector<double> rest_positions;  ///< X, n x 3 [m]
@@ -42,6 +51,7 @@ struct System {
   ElementGroups groups;
   std::array<Incidence, kNumGroups> incidence;
   std::array<std::vector<double>, kNumGroups> element_buffer;  ///< scratch, per group
+  mutable HessianPatternCache hessian_cache;  ///< filled by fascia/solve/assembly.hpp
   SpringAdjacency spring_adjacency;    ///< node-centric cache of the SpringGroup (solve/spring_kernel.hpp)
   Lattice lattice_info;                ///< geometry, node sets and reports (groups moved out)
 

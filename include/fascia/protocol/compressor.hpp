@@ -2,20 +2,20 @@
 #pragma once
 /// @file Compressor protocols (MODEL.md §5): a rigid circular patch of radius r pressed on the
 /// top surface under force control (F = P0 pi r^2), penalty contact with Coulomb friction.
-/// Phases: ramp (F rises smoothly to F0), hold, release (F falls to 0), recover (the compressor is
-/// lifted 1 mm clear and the tissue relaxes on its own).
+/// Phases: ramp (F rises smoothly to F0), hold, release (F falls to 0), recover (no force: the
+/// compressor only follows the tissue's rebound, as a hand that rests without pressing, and the
+/// tissue relaxes on its own).
 /// - static_pressure: nothing else moves; the hold lasts hold_s.
 /// - compression_active_shear: during the hold the muscle moves under the held tissue: either
 ///   the muscle base slides tangentially, x = A sin(2 pi f t) (drive = "base"), or the muscle
 ///   contracts: a uniform active stress sigma_a(t) = sigma_0 (1 - cos 2 pi f t)/2 along x, whose
-///   nodal equivalent is a traction on the muscle's x = L face with the x = 0 face held (origin)
-///   and the base free to slide (drive = "contraction"). The hold lasts cycles / f.
+///   nodal equivalent is a traction on the muscle's x = L face with the x = 0 face held (origin);
+///   the base stays fixed as in every protocol (drive = "contraction"). The hold lasts cycles / f.
 /// - compression_passive_shear: during the hold the compressor itself slides, x = A sin(2 pi f t).
 /// All three are the same mechanics with different boundary motion: nothing else differs.
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-#include <optional>
 
 #include "fascia/core/error.hpp"
 #include "fascia/model/system.hpp"
@@ -37,10 +37,7 @@ struct CompressorProtocol {
   std::vector<Index> base_nodes;     ///< slid (drive = base)
   std::vector<Index> traction_nodes; ///< muscle x = L face (drive = contraction)
   std::vector<double> traction_area; ///< tributary area of each [m^2]
-  mutable std::optional<double> lift_from;  ///< compressor height when recovery starts
-
   static constexpr double kCompressorMass = 0.05;  ///< [kg] assumed (a hand-held tool's contact part)
-  static constexpr double kLift = 1e-3;            ///< [m] lift-off height during recovery
 
   static CompressorProtocol make(const ProtocolSpec& spec, const GeometrySpec& geometry,
                                  const TissueMaterials& mat, System& sys);
@@ -64,16 +61,7 @@ struct CompressorProtocol {
 
   void apply(double t, System& sys) const {
     const Index c = compressor;
-    if (t < t_recover) {
-      sys.fixed[3 * c + 2] = 0;
-      sys.external_forces[3 * c + 2] = -pressing_force(t);
-      lift_from.reset();
-    } else {
-      if (!lift_from) lift_from = sys.positions[3 * c + 2];
-      sys.fixed[3 * c + 2] = 1;
-      sys.external_forces[3 * c + 2] = 0.0;
-      sys.prescribed[3 * c + 2] = *lift_from + kLift * smooth_ramp((t - t_recover) / std::max(release, 1e-3));
-    }
+    sys.external_forces[3 * c + 2] = -pressing_force(t);
     sys.prescribed[3 * c] = compressor_rest.x() + (motion == Motion::compressor ? drive(t) : 0.0);
     if (motion == Motion::base)
       for (Index n : base_nodes) sys.prescribed[3 * n] = sys.rest_positions[3 * n] + drive(t);
@@ -148,10 +136,12 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
                                                                   detail::to_text(0.5e3 * info.dx) + " mm");
   sys.fixed[3 * p.compressor] = sys.fixed[3 * p.compressor + 1] = 1;
 
-  // Base: fixed (on bone); for a contraction drive it slides freely (z held), the origin face held.
+  // Base: fixed (on bone) for every kind, so that protocols differ only in what moves during the
+  // hold. A contraction pulls the muscle's x = L face while its x = 0 face (origin) is held.
   const auto& bottom = info.node_sets.at("bottom");
+  sys.fix_nodes(bottom);
+  if (p.motion == Motion::base) p.base_nodes = bottom;
   if (p.motion == Motion::contraction) {
-    for (Index n : bottom) sys.fixed[3 * n + 2] = 1;
     for (Index n = 0; n < Index(info.num_nodes()); ++n) {
       if (info.layer_id[n] != 0) continue;
       const Index i = n % info.nx, j = (n / info.nx) % info.ny;
@@ -166,9 +156,6 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
         p.traction_area.push_back(info.dy * wy * 0.5 * (dzl + dzb));
       }
     }
-  } else {
-    sys.fix_nodes(bottom);
-    if (p.motion == Motion::base) p.base_nodes = bottom;
   }
   if (geometry.lateral_boundary == "fixed") sys.fix_nodes(info.node_sets.at("lateral"));
   sys.rebuild_incidence();

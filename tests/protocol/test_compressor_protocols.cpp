@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+// Compressor protocols end to end, through the factory users call (parse_scenario + run_scenario):
+// energy balance per protocol, bitwise identity at 1 and 2 threads, "no special cases" (a shear
+// protocol with a vanishing amplitude is the static protocol), the indentation against a simple
+// estimate, and bad input for every key the protocols and adhesions added.
+//
+// Size: a 3 x 3 mm slab (spacing 0.5 mm, 2 dense layers, 1 mm of muscle; the compressor radius
+// 1.5 mm is the largest the slab allows) and short phases (ramp 0.2 s, hold 0.4 s = 1 cycle at
+// 2.5 Hz, release 0.2 s, recover 1 s) keep the file at ~40 s in Release on 2 cores. Adhesions
+// rupture fast (k0 = 1/s) and heal (k_heal = 0.5/s) so that the adhesion metrics are not all zero.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <numbers>
+#include <string>
+
+#include "fascia/core/error.hpp"
+#include "fascia/lattice/builder.hpp"
+#include "fascia/scenario.hpp"
+#include "fascia/solve/assembly.hpp"
+#include "fascia/tissue/material.hpp"
+
+namespace fascia {
+namespace {
+
+std::string geometry(double size_mm = 3.0, const std::string& material = "") {
+  return "[geometry]\nkind = \"slab\"\nsize_mm = [" + std::to_string(size_mm) + ", " + std::to_string(size_mm) +
+         "]\nspacing_mm = 0.5\nlayers = 2\nseed = 3\n"
+         "[material]\nmuscle_thickness_mm = 1.0\n" + material +
+         "[adhesion]\nbell_rate_per_s = 1.0\nheal_rate_per_s = 0.5\n";
+}
+
+constexpr const char* kPhases = "radius_mm = 1.5\nramp_s = 0.2\nrelease_s = 0.2\nrecover_s = 1.0\n";
+
+std::string static_pressure(const std::string& name = "static") {
+  return "[protocol." + name + "]\nkind = \"static_pressure\"\nhold_s = 0.4\n" + kPhases;
+}
+/// A shear protocol with hold = cycles / frequency = 0.4 s, as the static hold.
+std::string shear(const std::string& name, const std::string& kind, const std::string& extra) {
+  return "[protocol." + name + "]\nkind = \"" + kind + "\"\nfrequency_hz = 2.5\ncycles = 1\n" + extra + kPhases;
+}
+
+std::string sci(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6e", v);
+  return buf;
+}
+
+std::string temp_output(const std::string& stem) {
+  return (std::filesystem::path(::testing::TempDir()) / ("fascia_protocols_" + stem + ".h5")).string();
+}
+
+/// Runs the scenario; results are cached by (text, threads) so that tests share runs.
+const ScenarioResult& run(const std::string& toml, int threads = 1) {
+  static std::map<std::pair<std::string, int>, ScenarioResult> cache;
+  const auto key = std::make_pair(toml, threads);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  RunOptions opt;
+  opt.threads = threads;
+  opt.output_file = temp_output(std::to_string(cache.size()));
+  ScenarioResult r = run_scenario(parse_scenario(toml), opt);
+  std::filesystem::remove(r.output_file);
+  if (!r.xdmf_file.empty()) std::filesystem::remove(r.xdmf_file);
+  set_threads(0);
+  return cache.emplace(key, std::move(r)).first->second;
+}
+
+const RunResult& find(const ScenarioResult& r, const std::string& name) {
+  for (const auto& run : r.runs)
+    if (run.name == name) return run;
+  throw std::runtime_error("no run " + name);
+}
+
+/// The four protocols of issue 3 on the same tissue (amplitude 0.05 mm, contraction 5 kPa).
+std::string four_protocols() {
+  return geometry() + static_pressure() +
+         shear("active_base", "compression_active_shear", "amplitude_mm = 0.05\n") +
+         shear("active_contraction", "compression_active_shear", "drive = \"contraction\"\nactive_stress_kpa = 5.0\n") +
+         shear("passive", "compression_passive_shear", "amplitude_mm = 0.05\n");
+}
+
+// (a) --------------------------------------------------------------------------------------
+
+TEST(CompressorProtocols, EnergyBalanceWithinOnePercent) {
+  // energy_balance_error = |W - E_stored - D| / max(W, peak W) (scenario_run.cpp). Measured
+  // (Release, this lattice): static 4.2e-4, active/base 5.3e-4, active/contraction 8.0e-3,
+  // passive 3.6e-4. The residual equals numerical_dissipation_j: backward Euler's damping of the
+  // small dynamic response plus the trapezoidal work sum. The contraction drive frees the base to
+  // slide, so more of the slab moves and its share is larger, but it stays below the 1 % of
+  // issue 3. (Relative to the *net* work W at the end, which a load-unload cycle makes small,
+  // the same residual is 4 % for static and 11 % for contraction.)
+  const ScenarioResult& r = run(four_protocols());
+  ASSERT_EQ(r.runs.size(), 4u);
+  for (const auto& run : r.runs) {
+    SCOPED_TRACE(run.name);
+    ASSERT_EQ(run.status, "complete") << run.message;
+    ASSERT_TRUE(run.metrics.count("energy_balance_error"));
+    for (const char* m : {"energy_balance_error", "work_input_j", "energy_dissipated_j", "numerical_dissipation_j"})
+      if (run.metrics.count(m)) RecordProperty(run.name + "_" + m, sci(run.metrics.at(m)));
+    EXPECT_LT(run.metrics.at("energy_balance_error"), 0.01);
+    // Guard: energy actually went through the ledger, and some of it was dissipated.
+    EXPECT_GT(run.metrics.at("work_input_j"), 0.0);
+    EXPECT_GT(run.metrics.at("energy_dissipated_j"), 0.0);
+  }
+  // The shear protocols dissipate more than the static one (measured 1.3x, 1.3x and 63x): the
+  // drive is real, so the balance is checked on runs that differ.
+  const double d_static = find(r, "static").metrics.at("energy_dissipated_j");
+  for (const char* name : {"active_base", "active_contraction", "passive"})
+    EXPECT_GT(find(r, name).metrics.at("energy_dissipated_j"), 1.1 * d_static) << name;
+}
+
+// (b) --------------------------------------------------------------------------------------
+
+TEST(CompressorProtocols, BitwiseIdenticalAtOneAndTwoThreads) {
+  // A 7 x 7 mm slab so that the springs (4566) and water tetrahedra (4704) exceed the assembly's
+  // parallel threshold and really run on 2 threads; short phases keep it quick.
+  const std::string toml = geometry(7.0) +
+                           "[protocol.static]\nkind = \"static_pressure\"\nradius_mm = 1.5\nramp_s = 0.05\n"
+                           "hold_s = 0.05\nrelease_s = 0.05\nrecover_s = 0.05\n";
+  {
+    const ScenarioSpec spec = parse_scenario(toml);
+    const TissueMaterials mat = make_materials(spec.tissue, spec.material, slab_thickness(spec.geometry, spec.material));
+    const Lattice lat = build_lattice(spec.geometry, mat);
+    std::size_t largest = 0;
+    for_each_group(lat.groups, [&](const auto& g) { largest = std::max(largest, g.size()); });
+    ASSERT_GE(largest, kParallelThreshold) << "the lattice is too small to exercise the parallel assembly";
+  }
+  const RunResult& one = run(toml, 1).runs.at(0);
+  const RunResult& two = run(toml, 2).runs.at(0);
+  ASSERT_EQ(one.status, "complete") << one.message;
+  EXPECT_GT(one.metrics.at("adhesions_broken_fraction_final"), 0.0);  // guard: rupture happened
+  EXPECT_EQ(one.metrics, two.metrics);  // exact: map<string, double> compares with ==
+}
+
+// (c) --------------------------------------------------------------------------------------
+
+TEST(CompressorProtocols, ShearWithVanishingAmplitudeIsStaticPressure) {
+  // Amplitude 1e-6 mm (1 nm) against the static protocol with hold_s = cycles / frequency: the
+  // same mechanics, the same steps and the same random draws, so adhesion and slip metrics agree
+  // to the effect of a 1 nm motion. Measured: broken fractions identical, residual slip and
+  // strain within 1e-4 relative, peak interface shear within 1e-5, indentation within 1e-8. Bounds: one bond of the ~130 (fraction 0.01)
+  // and 1 % of the slip; a 0.05 mm amplitude changes the hold fraction from 0.30 to 0.46 and the
+  // slip by tens of %, so these bounds discriminate.
+  const std::string toml = geometry() + static_pressure() +
+                           shear("active0", "compression_active_shear", "amplitude_mm = 1e-6\n") +
+                           shear("passive0", "compression_passive_shear", "amplitude_mm = 1e-6\n");
+  const ScenarioResult& r = run(toml);
+  const RunResult& ref = find(r, "static");
+  ASSERT_EQ(ref.status, "complete");
+  ASSERT_GT(ref.metrics.at("adhesions_broken_fraction_hold"), 0.05);  // guard: something to compare
+  for (const char* name : {"active0", "passive0"}) {
+    SCOPED_TRACE(name);
+    const RunResult& run = find(r, name);
+    ASSERT_EQ(run.status, "complete") << run.message;
+    for (const char* m : {"adhesions_broken_fraction_hold", "adhesions_broken_fraction_final"})
+      EXPECT_NEAR(run.metrics.at(m), ref.metrics.at(m), 0.01) << m;
+    for (const char* m : {"adhesions_broken_fraction_hold", "residual_slip_m", "peak_interface_shear_pa",
+                          "peak_indentation_m", "residual_strain"})
+      RecordProperty(std::string(name) + "_" + m, sci(run.metrics.at(m)) + " vs " + sci(ref.metrics.at(m)));
+    for (const char* m : {"residual_slip_m", "peak_interface_shear_pa", "peak_indentation_m", "residual_strain"})
+      EXPECT_NEAR(run.metrics.at(m), ref.metrics.at(m), 0.01 * ref.metrics.at(m)) << m;
+  }
+  // The drive is real: the 0.05 mm runs of the energy test differ from static by much more.
+  const ScenarioResult& big = run(four_protocols());
+  EXPECT_GT(std::abs(find(big, "passive").metrics.at("residual_slip_m") - find(big, "static").metrics.at("residual_slip_m")),
+            0.1 * find(big, "static").metrics.at("residual_slip_m"));
+}
+
+// (d) --------------------------------------------------------------------------------------
+
+TEST(CompressorProtocols, IndentationMatchesSimpleEstimate) {
+  // Estimate (drained tissue, water_bulk_modulus_mpa = 0, P = 1 kPa so strains stay ~1 %):
+  // the two dense layers (E >= 10 MPa, 0.6 mm) form a plate whose bending length over the muscle
+  // foundation, (D / (M/h))^(1/4) = (2e-4 N m / 3.5e7 N/m^3)^(1/4) ~ 1.5 mm, is of the order of
+  // the slab's half-width, so the compressor force F = P pi r^2 = 7.1 mN spreads over the slab
+  // (4 x 4 mm here): mean pressure p = F / L^2 = 442 Pa on h = 1 mm of muscle (G = 10 kPa,
+  // nu = 0.3: E = 26 kPa, confined modulus M = 2G(1-nu)/(1-2nu) = 35 kPa). A slab bonded to a
+  // rigid base sits between confined and uniaxial compression: p h / M = 12.6 um <= delta <=
+  // p h / E = 17 um. The dense layers (MPa), the loose layer (stiff in compression) and the
+  // penalty (10x the dense modulus) add < 1 %; the plate's finite stiffness concentrates load
+  // under the patch and can only add indentation. Bounds: [0.8 x 12.6, 1.5 x 17] um. Measured 14.2 um.
+  //
+  // Undrained (the default, water_bulk_modulus_mpa = 2200): the muscle is then nearly
+  // incompressible (K/G ~ 3e5) and the same slab should follow the bonded-layer estimate
+  // p h / (E (1 + 2 S^2)) with E = 3G and shape factor S = L / (4 h) = 1: ~4.9 um at 1 kPa. The
+  // lattice gives 0.06 um (80x stiffer; 3 um at 50 kPa on 3 x 3 mm), consistent with volumetric
+  // locking of constant-strain tetrahedra; reported, not asserted here.
+  const std::string text = geometry(4.0, "water_bulk_modulus_mpa = 0.0\n") +
+                           "[protocol.press]\nkind = \"static_pressure\"\npressure_kpa = 1.0\nradius_mm = 1.5\n"
+                           "ramp_s = 0.2\nhold_s = 0.1\nrelease_s = 0.1\nrecover_s = 0.0\n";
+  const RunResult& r = run(text).runs.at(0);
+  ASSERT_EQ(r.status, "complete") << r.message;
+  const double p = 1e3 * std::numbers::pi * 1.5e-3 * 1.5e-3 / (4e-3 * 4e-3), h = 1e-3;
+  const double g = 10e3, nu = 0.3, e = 2 * g * (1 + nu), m = 2 * g * (1 - nu) / (1 - 2 * nu);
+  const double lo = 0.8 * p * h / m, hi = 1.5 * p * h / e;
+  const double delta = r.metrics.at("peak_indentation_m");
+  RecordProperty("indentation_um", std::to_string(delta * 1e6) + " in [" + std::to_string(lo * 1e6) + ", " +
+                                       std::to_string(hi * 1e6) + "]");
+  EXPECT_GT(delta, lo);
+  EXPECT_LT(delta, hi);
+}
+
+// (e) --------------------------------------------------------------------------------------
+
+/// Expects `fn` to throw InputError whose message names `key`.
+template <class Fn>
+void expect_input_error(Fn&& fn, const std::string& key) {
+  try {
+    fn();
+    ADD_FAILURE() << "no InputError for " << key;
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << "message does not name " << key << ": " << e.what();
+  }
+}
+
+TEST(CompressorProtocols, BadInputNamesTheKey) {
+  const std::string slab = "[geometry]\nkind = \"slab\"\nsize_mm = [3.0, 3.0]\nspacing_mm = 0.5\nlayers = 2\n";
+  const std::string good = static_pressure("x");
+  const std::string shear_x = shear("x", "compression_active_shear", "amplitude_mm = 0.05\n");
+  auto parse = [](const std::string& text) { return [text] { (void)parse_scenario(text); }; };
+  // Sanity: the unmodified scenario parses.
+  EXPECT_NO_THROW((void)parse_scenario(slab + good));
+
+  const std::pair<std::string, std::string> adhesion_cases[] = {
+      {"density_per_mm2 = -1.0", "adhesion.density_per_mm2"},
+      {"rupture = \"foo\"", "adhesion.rupture"},
+      {"bell_force_n = 0.0", "adhesion.bell_force_n"},
+      {"heal_rate_per_s = -1.0", "adhesion.heal_rate_per_s"},
+  };
+  for (const auto& [line, key] : adhesion_cases) expect_input_error(parse(slab + "[adhesion]\n" + line + "\n" + good), key);
+
+  expect_input_error(parse(slab + shear("x", "compression_active_shear", "amplitude_mm = 0.05\ndrive = \"bar\"\n")),
+                     "protocol.x.drive");
+  expect_input_error(parse(slab + shear("x", "compression_active_shear", "drive = \"contraction\"\nactive_stress_kpa = 0.0\n")),
+                     "protocol.x.active_stress_kpa");
+  expect_input_error(parse(slab + shear_x + "hold_s = 1.0\n"), "protocol.x.hold_s");
+  expect_input_error(parse(slab + shear("x", "compression_passive_shear", "amplitude_mm = 0.05\nhold_s = 1.0\n")),
+                     "protocol.x.hold_s");
+  expect_input_error(parse(slab + good + "amplitude_mm = 1.0\n"), "protocol.x.amplitude_mm");
+  expect_input_error(parse("[material]\nha_viscosity_pa_s = -1.0\n" + slab + good), "material.ha_viscosity_pa_s");
+  expect_input_error(parse("[material]\nfailure_strain_spread = 0.9\n" + slab + good), "material.failure_strain_spread");
+
+  // Rejected when the protocol meets the lattice: before any output is written, and quickly.
+  auto run_it = [](const std::string& text, const std::string& stem) {
+    return [text, stem] {
+      RunOptions opt;
+      opt.output_file = temp_output(stem);
+      std::filesystem::remove(opt.output_file);
+      try {
+        (void)run_scenario(parse_scenario(text), opt);
+      } catch (...) {
+        EXPECT_FALSE(std::filesystem::exists(opt.output_file)) << "output written before the input was rejected";
+        throw;
+      }
+    };
+  };
+  // Radius 2 mm on a 3 x 3 mm slab (at most 1.5 mm fits).
+  std::string wide = good;
+  wide.replace(wide.find("radius_mm = 1.5"), 15, "radius_mm = 2.0");
+  expect_input_error(run_it(slab + wide, "wide"), "protocol.x.radius_mm");
+  // A compressor on a 2-D sheet.
+  expect_input_error(run_it("[geometry]\nkind = \"sheet\"\nsize_mm = [3.0, 3.0]\nspacing_mm = 0.5\n" + good, "sheet"),
+                     "protocol.x.kind");
+  // Explicit integration of a 600 s recovery: billions of steps, rejected instead of run.
+  std::string long_recovery = good;
+  long_recovery.replace(long_recovery.find("recover_s = 1.0"), 15, "recover_s = 600.0");
+  const auto t0 = std::chrono::steady_clock::now();
+  expect_input_error(run_it(slab + "[solver]\nintegrator = \"explicit\"\n" + long_recovery, "explicit"), "solver.integrator");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10.0);
+}
+
+}  // namespace
+}  // namespace fascia
