@@ -175,7 +175,7 @@ struct Builder {
 
     auto& bulk3 = std::get<BulkGroup<3>>(lat.groups);
     auto& bulk2 = std::get<BulkGroup<2>>(lat.groups);
-    auto& water3 = std::get<BulkMaxwellGroup<3>>(lat.groups);
+    auto& water3 = std::get<CellWaterGroup>(lat.groups);
     auto& water2 = std::get<BulkMaxwellGroup<2>>(lat.groups);
     auto& neo3 = std::get<NeoHookeanGroup<3>>(lat.groups);
     auto& neo2 = std::get<NeoHookeanGroup<2>>(lat.groups);
@@ -195,6 +195,14 @@ struct Builder {
               }
           // Simplices: 6 Kuhn tetrahedra per cube (or 2 triangles per square).
           if (dim == 3) {
+            // Water: one volumetric Maxwell element per cell (no locking of the near-incompressible
+            // undrained response; see detail::hex_measure).
+            if (bulk_water > 0.0) {
+              std::array<Index, 8> cell;
+              std::copy(c.begin(), c.end(), cell.begin());
+              const double det = detail::hex_measure(X, cell, false).det;
+              water3.add(cell, det, bulk_water * det / 6.0, mat.drainage_time);
+            }
             const int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
             for (const auto& p : perms) {
               std::array<Index, 4> t = {c[0], c[p[0]], c[p[0] + p[1]], c[7]};
@@ -209,7 +217,6 @@ struct Builder {
               } else {
                 neo3.add(t, X, v, mu0, mat.drained_bulk - 2.0 / 3.0 * mu0);
               }
-              if (bulk_water > 0.0) water3.add(t, det, bulk_water * v, mat.drainage_time);
             }
           } else {
             for (const auto& tri : {std::array<int, 3>{0, 1, 3}, std::array<int, 3>{0, 3, 2}}) {

@@ -279,6 +279,36 @@ Case<BulkMaxwellGroup<3>> make_case(bool h) { return simplex_case<BulkMaxwellGro
 template <>
 Case<BulkMaxwellGroup<2>> make_case(bool h) { return simplex_case<BulkMaxwellGroup<2>, 2>(h); }
 template <>
+Case<CellWaterGroup> make_case(bool history) {
+  // Two unit-ish cells sharing a face, randomly deformed; Maxwell history as for the simplices.
+  Case<CellWaterGroup> c;
+  std::vector<double> rest;
+  for (int k = 0; k < 2; ++k)
+    for (int j = 0; j < 2; ++j)
+      for (int i = 0; i < 3; ++i) {
+        rest.push_back(i * kLength);
+        rest.push_back(j * 0.8 * kLength);
+        rest.push_back(k * 1.1 * kLength);
+      }
+  c.rest = rest;
+  auto id = [](int i, int j, int k) { return Index((k * 2 + j) * 3 + i); };
+  for (int e = 0; e < 2; ++e) {
+    std::array<Index, 8> cell;
+    for (int b = 0; b < 8; ++b) cell[b] = id(e + (b & 1), (b >> 1) & 1, (b >> 2) & 1);
+    const double det = detail::hex_measure(view(c.rest), cell, false).det;
+    c.group.add(cell, det, (e == 0 ? 2.0e6 : 5.0e6) * det / 6.0, e == 0 ? 0.2 : 2.0);
+  }
+  c.deformed = c.rest;
+  for (double& q : c.deformed) q += 0.05 * kLength * (random_vec(1.0).x());
+  if (history) {
+    std::vector<double> mid = c.rest;
+    for (std::size_t k = 0; k < mid.size(); ++k) mid[k] = 0.5 * (c.rest[k] + c.deformed[k]);
+    with_history(c.group, mid, c.deformed, 0.25);
+  }
+  return c;
+}
+
+template <>
 Case<NeoHookeanGroup<3>> make_case(bool h) { return simplex_case<NeoHookeanGroup<3>, 3>(h); }
 template <>
 Case<NeoHookeanGroup<2>> make_case(bool h) { return simplex_case<NeoHookeanGroup<2>, 2>(h); }

@@ -16,7 +16,7 @@
 namespace fascia {
 
 using ElementGroups = std::tuple<SpringGroup, MaxwellSpringGroup, FiberGroup, InterfaceGroup, AdhesionGroup, ContactGroup,
-                                 BulkGroup<3>, BulkGroup<2>, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
+                                 BulkGroup<3>, BulkGroup<2>, CellWaterGroup, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
                                  NeoHookeanGroup<3>, NeoHookeanGroup<2>>;
 
 /// Calls fn(group) for every group, in tuple order.

@@ -11,13 +11,15 @@
 
 namespace fascia::detail {
 
-template <int D>
-struct SimplexMeasure {
-  static constexpr int N = D + 1;
-  double det = 0.0;                                   ///< signed det of the edge matrix
+/// A volume-like measure of an N-node stencil with its derivatives.
+template <int N>
+struct Measure {
+  double det = 0.0;                                   ///< signed measure (det of the edge matrix)
   Eigen::Matrix<double, 3 * N, 1> grad;               ///< d det / dx
   ElementHessian<N> hess;                             ///< d² det / dx²
 };
+template <int D>
+using SimplexMeasure = Measure<D + 1>;
 
 inline Mat3 cross_matrix(const Vec3& v) {
   Mat3 m;
@@ -81,6 +83,33 @@ SimplexMeasure<D> simplex_measure(ConstNodes x, const std::array<Index, D + 1>& 
       add(ax, oy, -1.0);
       add(oy, bx, 1.0);
       add(ox, ay, 1.0);
+    }
+  }
+  return m;
+}
+
+/// Measure of a hexahedral cell with corners c[b] at bit positions b = x + 2y + 4z: the sum of its
+/// six Kuhn tetrahedra (0, p0, p0+p1, 7) over the permutations p of (1, 2, 4), each with the sign
+/// that makes it positive for an undeformed box (the parity of the permutation). One volume per
+/// cell, not six: the water's near-incompressibility then constrains one dilatation per cell
+/// (the Q1/P0 idea) instead of locking the lattice through six per cell.
+inline Measure<8> hex_measure(ConstNodes x, const std::array<Index, 8>& c, bool with_hessian) {
+  static constexpr int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
+  static constexpr double sign[6] = {1, -1, -1, 1, 1, -1};
+  Measure<8> m;
+  m.det = 0.0;
+  m.grad.setZero();
+  m.hess.setZero();
+  for (int t = 0; t < 6; ++t) {
+    const std::array<int, 4> local = {0, perms[t][0], perms[t][0] + perms[t][1], 7};
+    const std::array<Index, 4> nodes = {c[local[0]], c[local[1]], c[local[2]], c[local[3]]};
+    const auto tm = simplex_measure<3>(x, nodes, with_hessian);
+    m.det += sign[t] * tm.det;
+    for (int a = 0; a < 4; ++a) {
+      m.grad.template segment<3>(3 * local[a]) += sign[t] * tm.grad.template segment<3>(3 * a);
+      if (with_hessian)
+        for (int b = 0; b < 4; ++b)
+          m.hess.template block<3, 3>(3 * local[a], 3 * local[b]) += sign[t] * tm.hess.template block<3, 3>(3 * a, 3 * b);
     }
   }
   return m;
