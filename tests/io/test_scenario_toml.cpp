@@ -83,7 +83,7 @@ TEST(ScenarioToml, ExampleValues) {
   EXPECT_EQ(cmp.protocols[1].kind, "compression_active_shear");
   EXPECT_EQ(cmp.protocols[1].cycles, 2);
   EXPECT_EQ(cmp.protocols[2].kind, "compression_passive_shear");
-  EXPECT_EQ(cmp.protocols[2].recover_s, 60.0);
+  EXPECT_EQ(cmp.protocols[2].recover_s, 20.0);
 }
 
 TEST(ScenarioToml, ScenarioMdExampleParses) {

@@ -19,6 +19,8 @@
 #include <numbers>
 #include <string>
 
+#include <unistd.h>
+
 #include "fascia/core/error.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/scenario.hpp"
@@ -52,7 +54,9 @@ std::string sci(double v) {
 }
 
 std::string temp_output(const std::string& stem) {
-  return (std::filesystem::path(::testing::TempDir()) / ("fascia_protocols_" + stem + ".h5")).string();
+  // ctest runs each test in its own process, in parallel: the pid keeps their files apart.
+  return (std::filesystem::path(::testing::TempDir()) /
+          ("fascia_protocols_" + std::to_string(::getpid()) + "_" + stem + ".h5")).string();
 }
 
 /// Runs the scenario; results are cached by (text, threads) so that tests share runs.
