@@ -26,7 +26,7 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
-	@./scripts/demo.sh $(BUILD)
+	@OMP_WAIT_POLICY=passive ./scripts/demo.sh $(BUILD)
 
 test: build
 	cd $(BUILD) && OMP_WAIT_POLICY=passive ctest --output-on-failure -j $(JOBS)

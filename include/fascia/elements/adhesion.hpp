@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "fascia/core/random.hpp"
-#include "fascia/elements/element_group.hpp"
+#include "fascia/elements/detail/two_node.hpp"
 
 namespace fascia {
 
@@ -83,20 +83,12 @@ struct AdhesionGroup {
   }
   ElementForces<2> forces(Index e, ConstNodes x) const {
     const Vec3 g = bond_stiffness * (bonds_intact[e] * opening(e, x) - offset_sum[e]);  // dW/ds
-    ElementForces<2> f;
-    f.col(0) = g;
-    f.col(1) = -g;
-    return f;
+    return detail::two_node_opposite(g);
   }
   ElementHessian<2> hessian(Index e, ConstNodes, HessianMode mode) const {
     const double k = bond_stiffness * (mode == HessianMode::stability ? bonds_total[e] : bonds_intact[e]);
     const Mat3 kk = k * Mat3::Identity();
-    ElementHessian<2> h;
-    h.block<3, 3>(0, 0) = kk;
-    h.block<3, 3>(3, 3) = kk;
-    h.block<3, 3>(0, 3) = -kk;
-    h.block<3, 3>(3, 0) = -kk;
-    return h;
+    return detail::two_node_block(kk);
   }
   void begin_step(Index e, ConstNodes x, const StepContext&) { start_opening[e] = opening(e, x); }
   /// Rupture and healing; returns the elastic energy released by ruptured bonds [J].

@@ -15,7 +15,7 @@
 #include <cmath>
 #include <vector>
 
-#include "fascia/elements/element_group.hpp"
+#include "fascia/elements/detail/two_node.hpp"
 
 namespace fascia {
 
@@ -67,10 +67,7 @@ struct ContactGroup {
     const Vec3 r = relative(e, x);
     Vec3 g = tangential_gradient(e, x);
     g.z() = normal_stiffness[e] * std::max(0.0, r.z());
-    ElementForces<2> f;
-    f.col(0) = -g;
-    f.col(1) = g;
-    return f;
+    return detail::two_node_opposite(-g);
   }
   ElementHessian<2> hessian(Index e, ConstNodes x, HessianMode mode) const {
     const Vec3 r = relative(e, x);
@@ -87,12 +84,7 @@ struct ContactGroup {
       const Eigen::Matrix2d h = friction * frozen_normal[e] / dn * (Eigen::Matrix2d::Identity() - n * n.transpose());
       k.block<2, 2>(0, 0) = h;
     }
-    ElementHessian<2> h;
-    h.block<3, 3>(0, 0) = k;
-    h.block<3, 3>(3, 3) = k;
-    h.block<3, 3>(0, 3) = -k;
-    h.block<3, 3>(3, 0) = -k;
-    return h;
+    return detail::two_node_block(k);
   }
   void begin_step(Index e, ConstNodes x, const StepContext&) { frozen_normal[e] = normal_force(e, x); }
   /// Return mapping: moves the anchor so the tangential force is within mu F_n; returns the

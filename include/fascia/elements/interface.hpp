@@ -16,7 +16,7 @@
 #include <array>
 #include <vector>
 
-#include "fascia/elements/element_group.hpp"
+#include "fascia/elements/detail/two_node.hpp"
 #include "fascia/elements/maxwell.hpp"
 
 namespace fascia {
@@ -123,10 +123,7 @@ struct InterfaceGroup {
   }
   ElementForces<2> forces(Index e, ConstNodes x) const {
     const Vec3 g = force_on_opening(e, x);
-    ElementForces<2> f;
-    f.col(0) = g;
-    f.col(1) = -g;
-    return f;
+    return detail::two_node_opposite(g);
   }
   ElementHessian<2> hessian(Index e, ConstNodes x, HessianMode mode) const {
     const Vec3 s = opening(e, x);
@@ -138,12 +135,7 @@ struct InterfaceGroup {
     const double kn = (s.z() < 0.0 || mode == HessianMode::stability) ? compression_stiffness[e]
                                                                       : tension_stiffness[e];
     const Mat3 k = Eigen::Vector3d(kt, kt, kn).asDiagonal();
-    ElementHessian<2> h;
-    h.block<3, 3>(0, 0) = k;
-    h.block<3, 3>(3, 3) = k;
-    h.block<3, 3>(0, 3) = -k;
-    h.block<3, 3>(3, 0) = -k;
-    return h;
+    return detail::two_node_block(k);
   }
   /// Group-wide step coefficients; call once per step before the per-element begin_step.
   void begin_group_step(const StepContext& ctx) {

@@ -18,12 +18,28 @@ inline Segment segment(ConstNodes x, Index i, Index j) {
   return {l > 0.0 ? Vec3(d / l) : Vec3::UnitX(), l};
 }
 
+/// The Hessian of any energy of the relative position x_j - x_i with 3x3 block k:
+/// [[k, -k], [-k, k]].
+inline ElementHessian<2> two_node_block(const Mat3& k) {
+  ElementHessian<2> h;
+  h.block<3, 3>(0, 0) = k;
+  h.block<3, 3>(3, 3) = k;
+  h.block<3, 3>(0, 3) = -k;
+  h.block<3, 3>(3, 0) = -k;
+  return h;
+}
+
+/// Forces on (i, j) for an energy of x_j - x_i with gradient g: f_i = g, f_j = -g.
+inline ElementForces<2> two_node_opposite(const Vec3& g) {
+  ElementForces<2> f;
+  f.col(0) = g;
+  f.col(1) = -g;
+  return f;
+}
+
 /// Forces on (i, j) for a tension T = W'(l) (positive pulls the nodes together).
 inline ElementForces<2> two_node_forces(const Segment& s, double tension) {
-  ElementForces<2> f;
-  f.col(0) = tension * s.n;
-  f.col(1) = -tension * s.n;
-  return f;
+  return two_node_opposite(tension * s.n);
 }
 
 /// Hessian of W(l) for tangent W''(l) and tension W'(l). With `projected` or `stability` the
@@ -34,12 +50,7 @@ inline ElementHessian<2> two_node_hessian(const Segment& s, double tangent, doub
   Mat3 k = tangent * nn;
   const bool keep_geometric = mode == HessianMode::exact || tension > 0.0;
   if (keep_geometric && s.l > 0.0) k += tension / s.l * (Mat3::Identity() - nn);
-  ElementHessian<2> h;
-  h.block<3, 3>(0, 0) = k;
-  h.block<3, 3>(3, 3) = k;
-  h.block<3, 3>(0, 3) = -k;
-  h.block<3, 3>(3, 0) = -k;
-  return h;
+  return two_node_block(k);
 }
 
 }  // namespace fascia::detail
