@@ -62,8 +62,9 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat) {
   m.number_attributes["permeability_m4_per_ns"] = mat.dense.permeability;
   m.text_attributes["assumed_parameters"] =
       "toe_exponent, failure_strain_spread, yield_strain, plastic_fraction, matrix_poisson, "
-      "dense Prony split, interface contact stiffness, drainage length = slab thickness "
-      "(see docs/model.md)";
+      "dense Prony split, loose Prony split, ha_viscosity_pa_s, every [adhesion] key, "
+      "interface contact stiffness, compressor mass and penalty stiffness, muscle parameters, "
+      "drainage length = slab thickness (see docs/model.md)";
   std::string blocks;
   for (const auto& b : lat.blocks)
     blocks += b.name + ": " + b.matrix_model + " (spring fit residual " + detail::to_text(b.spring_fit_residual) +
