@@ -108,6 +108,12 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
                                       double drainage_length) {
   TissueMaterials out;
   const auto f = tissue.fractions();
+  // The ground matrix carries all shear stiffness across fibres (mu_g ~ phi_g): without it the
+  // lattice has zero-energy shear modes and any run diverges. Reject instead of diverging.
+  if (f[2] < 1e-3)
+    throw InputError("tissue.ground", "derived ground-substance fraction " + detail::to_text(f[2]) +
+                                          " leaves the matrix without shear stiffness; allowed [0.001, 1] "
+                                          "(lower tissue.water or tissue.collagen)");
   out.water = f[0];
   out.collagen = f[1];
   out.ground = f[2];
