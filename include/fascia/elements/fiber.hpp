@@ -48,8 +48,7 @@ struct FiberGroup {
     if (broken[e]) return 0.0;
     return axial_rigidity[e] * law.stress(l / rest_length(e) - 1.0);
   }
-  /// Fibre stress [Pa] for a fibre of cross-section area A is tension/A; the lattice reports the
-  /// normalised stress E_f s(e) through `stress_ratio`: s(e) (dimensionless).
+  /// Elastic strain e = l / L_r - 1 at x (the fibre stress reported in metrics is E_f s(e)).
   double strain(Index e, ConstNodes x) const {
     return detail::segment(x, connectivity[e][0], connectivity[e][1]).l / rest_length(e) - 1.0;
   }
