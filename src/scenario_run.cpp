@@ -279,6 +279,28 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   auto check_state = [&]() -> bool {
     const double energy = kinetic_energy(sys) + stored_energy(sys);
     const double budget = 10.0 * std::abs(sys.work_input) + 1e-9;
+    // An inverted cell (volume ratio <= 0) means the lattice has folded through itself: the
+    // results past that point are not physics, whatever the energy says.
+    const auto& cells = std::get<CellWaterGroup>(sys.groups);
+    const ConstNodes xs = view(sys.positions);
+    for (std::size_t e = 0; e < cells.size(); ++e)
+      if (!(cells.volume_ratio(Index(e), xs) > 0.0)) {
+        result.status = "diverged";
+        result.message = "a lattice cell inverted (volume ratio <= 0) at t = " + detail::to_text(sys.time) +
+                         " s: the load is beyond what this lattice can represent; reduce the pressure or "
+                         "refine geometry.spacing_mm";
+        return false;
+      }
+    // Two layers passing through each other (an interface's upper node below its lower node) is
+    // the same failure at an interface.
+    const auto& itf = std::get<InterfaceGroup>(sys.groups);
+    for (std::size_t e = 0; e < itf.size(); ++e)
+      if (itf.opening(Index(e), xs).z() < -itf.rest_offset[e].z()) {
+        result.status = "diverged";
+        result.message = "two layers passed through each other at an interface at t = " + detail::to_text(sys.time) +
+                         " s: the load is beyond what this lattice can represent; reduce the pressure";
+        return false;
+      }
     if (state_is_finite(sys) && energy <= budget) return true;
     result.status = "diverged";
     result.message = "diverged at t = " + detail::to_text(sys.time) + " s: " +
