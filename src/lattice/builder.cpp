@@ -118,10 +118,11 @@ struct Builder {
     return c;
   }
   double cell_volume(double dz) const { return dim == 2 ? dx * dy * thickness2d : dx * dy * dz; }
-  Index cell_layers(Index k0, Index cells) const { return dim == 2 ? 1 : cells + 0 * k0; }
+  /// Cell layers a block spans: a sheet has one.
+  Index cell_layers(Index cells) const { return dim == 2 ? 1 : cells; }
 
   void add_mass(Index k0, Index cells, double rho) {
-    for (Index k = k0; k < k0 + cell_layers(k0, cells); ++k) {
+    for (Index k = k0; k < k0 + cell_layers(cells); ++k) {
       const double dz = dim == 2 ? 0.0 : z[k + 1] - z[k];
       const double m = rho * cell_volume(dz) / (dim == 2 ? 4.0 : 8.0);
       for (Index j = 0; j + 1 < ny; ++j)
@@ -181,7 +182,7 @@ struct Builder {
     auto& neo2 = std::get<NeoHookeanGroup<2>>(lat.groups);
     const ConstNodes X = view(lat.rest_positions);
 
-    for (Index k = k0; k < k0 + cell_layers(k0, cells); ++k)
+    for (Index k = k0; k < k0 + cell_layers(cells); ++k)
       for (Index j = 0; j + 1 < ny; ++j)
         for (Index i = 0; i + 1 < nx; ++i) {
           const auto c = corners(i, j, k);
@@ -254,7 +255,7 @@ struct Builder {
     // a plane is shared by two cells, so each cell owns half (3-D). In 2-D the cell owns the
     // bonds starting at its corner 0 and the x/y edges are shared by two cells.
     const int planes = dim == 2 ? 1 : 2;
-    for (Index k = k0; k < k0 + cell_layers(k0, cells); ++k)
+    for (Index k = k0; k < k0 + cell_layers(cells); ++k)
       for (Index j = 0; j + 1 < ny; ++j)
         for (Index i = 0; i + 1 < nx; ++i)
           for (int pz = 0; pz < planes; ++pz)

@@ -117,6 +117,14 @@ void with_history(G& g, const std::vector<double>& a, const std::vector<double>&
 template <class G>
 Case<G> make_case(bool history);
 
+/// Water-type history: a step from the midpoint of rest and deformed to the deformed state.
+template <class G>
+void with_midpoint_history(Case<G>& c) {
+  std::vector<double> mid = c.rest;
+  for (std::size_t k = 0; k < mid.size(); ++k) mid[k] = 0.5 * (c.rest[k] + c.deformed[k]);
+  with_history(c.group, mid, c.deformed, 0.25);
+}
+
 template <>
 Case<SpringGroup> make_case(bool) {
   Case<SpringGroup> c;
@@ -262,11 +270,7 @@ Case<G> simplex_case(bool history) {
     }
   }
   if constexpr (std::is_same_v<G, BulkMaxwellGroup<D>>)
-    if (history) {
-      std::vector<double> mid = c.rest;
-      for (std::size_t k = 0; k < mid.size(); ++k) mid[k] = 0.5 * (c.rest[k] + c.deformed[k]);
-      with_history(c.group, mid, c.deformed, 0.25);
-    }
+    if (history) with_midpoint_history(c);
   return c;
 }
 
@@ -300,11 +304,7 @@ Case<CellWaterGroup> make_case(bool history) {
   }
   c.deformed = c.rest;
   for (double& q : c.deformed) q += 0.05 * kLength * (random_vec(1.0).x());
-  if (history) {
-    std::vector<double> mid = c.rest;
-    for (std::size_t k = 0; k < mid.size(); ++k) mid[k] = 0.5 * (c.rest[k] + c.deformed[k]);
-    with_history(c.group, mid, c.deformed, 0.25);
-  }
+  if (history) with_midpoint_history(c);
   return c;
 }
 
