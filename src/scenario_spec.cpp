@@ -301,6 +301,38 @@ void AdhesionSpec::validate(const std::string& prefix) const {
 }
 
 // ---------------------------------------------------------------------------------------------
+// [ha]
+
+void HASpec::validate(const std::string& prefix) const {
+  const std::string p = prefix + ".";
+  open_closed(p + "concentration_mg_ml", concentration_mg_ml, 0.0, 100.0, "mg/ml");
+  open_closed(p + "reference_concentration_mg_ml", reference_concentration_mg_ml, 0.0, 100.0, "mg/ml");
+  closed(p + "concentration_exponent", concentration_exponent, 0.0, 10.0);
+  closed(p + "activation_energy_kj_mol", activation_energy_kj_mol, 0.0, 200.0, "kJ/mol");
+  closed(p + "carreau_time_s", carreau_time_s, 0.0, 1e4, "s");
+  open_closed(p + "carreau_index", carreau_index, 0.0, 1.0);
+  closed(p + "infinite_shear_viscosity_pa_s", infinite_shear_viscosity_pa_s, 0.0, 1e6, "Pa s");
+  check_choice(p + "rule", rule, {"compression_and_shear", "shear_only", "off"});
+  closed(p + "secretion_mg_ml_per_strain", secretion_mg_ml_per_strain, 0.0, 1e6, "mg/ml");
+  closed(p + "shear_rate_threshold_per_s", shear_rate_threshold_per_s, 0.0, 1e6, "1/s");
+  open_closed(p + "reference_stress_kpa", reference_stress_kpa, 0.0, 1e6, "kPa");
+  open_closed(p + "turnover_time_s", turnover_time_s, 0.0, 1e9, "s");
+  closed(p + "water_binding_kg_per_kg", water_binding_kg_per_kg, 0.0, 1e5, "kg/kg");
+}
+
+// ---------------------------------------------------------------------------------------------
+// [water]
+
+void WaterSpec::validate(const std::string& prefix) const {
+  const std::string p = prefix + ".";
+  check_choice(p + "model", model, {"maxwell", "biot"});
+  check_choice(p + "flow", flow, {"darcy", "undrained", "drained"});
+  check_choice(p + "top", top, {"drained", "sealed"});
+  check_choice(p + "bottom", bottom, {"drained", "sealed"});
+  check_choice(p + "sides", sides, {"drained", "sealed"});
+}
+
+// ---------------------------------------------------------------------------------------------
 // [output]
 
 void OutputSpec::validate(const std::string& prefix) const {
@@ -314,9 +346,14 @@ void OutputSpec::validate(const std::string& prefix) const {
 void ScenarioSpec::validate() const {
   tissue.validate("tissue");
   material.validate("material");
+  water.validate("water");
   geometry.validate("geometry");
+  if (water.model == "biot" && geometry.kind != "slab")
+    throw InputError("water.model", "value \"biot\" needs geometry.kind = \"slab\" (the 2-D sheet has no "
+                                    "through-thickness flow); allowed for a sheet: \"maxwell\"");
   solver.validate("solver");
   adhesion.validate("adhesion");
+  ha.validate("ha");
   output.validate("output");
   if (protocols.empty()) {
     throw InputError("protocol", "no protocol given; at least one [protocol.NAME] table is required "

@@ -313,6 +313,31 @@ public:
                  {"rest_speed_mm_s", num(s.rest_speed_mm_s)}});
   }
 
+  void ha(const toml::table& t, HASpec& s) const {
+    auto num = [&](double& dst) { return [&, p = &dst](auto& n, auto& k) { *p = number(n, k); }; };
+    read_fields(t, "ha",
+                {{"concentration_mg_ml", num(s.concentration_mg_ml)},
+                 {"reference_concentration_mg_ml", num(s.reference_concentration_mg_ml)},
+                 {"concentration_exponent", num(s.concentration_exponent)},
+                 {"activation_energy_kj_mol", num(s.activation_energy_kj_mol)},
+                 {"carreau_time_s", num(s.carreau_time_s)},
+                 {"carreau_index", num(s.carreau_index)},
+                 {"infinite_shear_viscosity_pa_s", num(s.infinite_shear_viscosity_pa_s)},
+                 {"rule", [&](auto& n, auto& k) { s.rule = string(n, k); }},
+                 {"secretion_mg_ml_per_strain", num(s.secretion_mg_ml_per_strain)},
+                 {"shear_rate_threshold_per_s", num(s.shear_rate_threshold_per_s)},
+                 {"reference_stress_kpa", num(s.reference_stress_kpa)},
+                 {"turnover_time_s", num(s.turnover_time_s)},
+                 {"water_binding_kg_per_kg", num(s.water_binding_kg_per_kg)}});
+  }
+
+  void water(const toml::table& t, WaterSpec& s) const {
+    auto str = [&](std::string& dst) { return [&, p = &dst](auto& n, auto& k) { *p = string(n, k); }; };
+    read_fields(t, "water",
+                {{"model", str(s.model)}, {"flow", str(s.flow)}, {"top", str(s.top)},
+                 {"bottom", str(s.bottom)}, {"sides", str(s.sides)}});
+  }
+
   void output(const toml::table& t, OutputSpec& s) const {
     read_fields(t, "output",
                 {{"file", [&](auto& n, auto& k) { s.file = string(n, k); }},
@@ -402,7 +427,7 @@ public:
 
   ScenarioSpec scenario(const toml::table& root) const {
     ScenarioSpec spec;
-    const std::vector<std::string> sections = {"tissue", "material", "geometry", "solver", "adhesion", "protocol", "output"};
+    const std::vector<std::string> sections = {"tissue", "material", "water", "geometry", "solver", "adhesion", "ha", "protocol", "output"};
     for (auto&& [kp, vp] : in_file_order(root)) {
       const toml::key& k = *kp;
       const toml::node& v = *vp;
@@ -411,15 +436,18 @@ public:
         const std::string what = v.is_table() ? "table" : "top-level key";
         const std::string guess = suggest(key, sections);
         fail(key, "unknown " + what + (guess.empty() ? "" : " (did you mean [" + guess + "]?)") +
-                      "; allowed tables: [tissue], [material], [geometry], [solver], [adhesion], [protocol.NAME], [output]",
+                      "; allowed tables: [tissue], [material], [water], [geometry], [solver], [adhesion], [ha], [protocol.NAME], "
+                      "[output]",
              k.source());
       }
       const toml::table& t = table(v, key);
       if (key == "tissue") tissue(t, spec.tissue);
       else if (key == "material") material(t, spec.material);
+      else if (key == "water") water(t, spec.water);
       else if (key == "geometry") geometry(t, spec.geometry);
       else if (key == "solver") solver(t, spec.solver);
       else if (key == "adhesion") adhesion(t, spec.adhesion);
+      else if (key == "ha") ha(t, spec.ha);
       else if (key == "output") output(t, spec.output);
       else {
         for (auto&& [pkp, pvp] : in_file_order(t)) {

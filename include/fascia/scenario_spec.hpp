@@ -55,6 +55,22 @@ struct MaterialSpec {
   void validate(const std::string& prefix = "material") const;
 };
 
+/// [water]: how the water phase is modelled (MODEL.md §2, docs/model.md "Water").
+struct WaterSpec {
+  /// "maxwell": one volumetric Maxwell element per cell, drainage time L^2/(H_A k) (local);
+  /// "biot": discrete Biot poroelasticity, fluid content per cell, Darcy flow between neighbours.
+  std::string model = "maxwell";
+  /// Biot only. "darcy": water flows by Darcy's law; "undrained": no flow anywhere (k -> 0);
+  /// "drained": pore pressure stays zero (k -> infinity).
+  std::string flow = "darcy";
+  /// Biot only: boundary faces, each "drained" (pore pressure 0, water leaves and enters freely)
+  /// or "sealed" (no flow). top = free surface, bottom = muscle base, sides = lateral faces.
+  std::string top = "drained";
+  std::string bottom = "sealed";
+  std::string sides = "drained";
+  void validate(const std::string& prefix = "water") const;
+};
+
 /// [geometry]
 struct GeometrySpec {
   std::string kind = "slab";                       ///< "slab" (3-D) or "sheet" (2-D in-plane)
@@ -84,6 +100,26 @@ struct AdhesionSpec {
   double heal_rate_per_s = 1e-3;      ///< k_heal [1/s], >= 0
   double rest_speed_mm_s = 0.01;      ///< slip speed below which layers count as at rest [mm/s], >= 0
   void validate(const std::string& prefix = "adhesion") const;
+};
+
+/// [ha]: hyaluronan in the loose layers (MODEL.md §4; docs/model.md "HA viscosity and
+/// fasciacytes"). material.ha_viscosity_pa_s stays the zero-shear viscosity at
+/// reference_concentration_mg_ml and 37 °C. The fasciacyte constants are *assumed*.
+struct HASpec {
+  double concentration_mg_ml = 2.5;            ///< resting HA concentration c0 [mg/ml], (0, 100] (assumed)
+  double reference_concentration_mg_ml = 2.5;  ///< c_ref of material.ha_viscosity_pa_s [mg/ml], (0, 100]
+  double concentration_exponent = 3.3;         ///< eta0 ~ c^a (Bothner & Wik 1987), [0, 10]
+  double activation_energy_kj_mol = 16.0;      ///< Arrhenius E_a [kJ/mol] (water's; assumed for HA), [0, 200]
+  double carreau_time_s = 4.5;                 ///< Carreau lambda [s] (Rwei et al. 2008), [0, 1e4]
+  double carreau_index = 0.25;                 ///< Carreau n (Colloids Surf A 1995), (0, 1]
+  double infinite_shear_viscosity_pa_s = 0.69e-3;  ///< Carreau eta_inf at 37 °C [Pa s] (water), [0, 1e6]
+  std::string rule = "compression_and_shear"; ///< fasciacyte rule: "compression_and_shear", "shear_only", "off"
+  double secretion_mg_ml_per_strain = 1.8;     ///< s: HA secreted per unit shear strain at sigma_ref [mg/ml], [0, 1e6] (assumed)
+  double shear_rate_threshold_per_s = 0.0;     ///< g0 [1/s], [0, 1e6] (assumed)
+  double reference_stress_kpa = 50.0;          ///< sigma_ref [kPa], (0, 1e6] (assumed)
+  double turnover_time_s = 86400.0;            ///< tau_turnover [s], (0, 1e9] (assumed)
+  double water_binding_kg_per_kg = 1000.0;     ///< water bound per kg of HA [kg/kg], [0, 1e5] (assumed)
+  void validate(const std::string& prefix = "ha") const;
 };
 
 /// [solver]
@@ -137,9 +173,11 @@ struct OutputSpec {
 struct ScenarioSpec {
   TissueSpec tissue;
   MaterialSpec material;
+  WaterSpec water;
   GeometrySpec geometry;
   SolverSpec solver;
   AdhesionSpec adhesion;
+  HASpec ha;
   std::vector<ProtocolSpec> protocols;  ///< in file order
   OutputSpec output;
   std::string source_text;              ///< the TOML text it came from (stored in HDF5)

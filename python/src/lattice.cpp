@@ -107,8 +107,7 @@ void bind_lattice(py::module_& m) {
         {
           py::gil_scoped_release release;
           spec.validate();
-          const TissueMaterials mat =
-              make_materials(spec.tissue, spec.material, slab_thickness(spec.geometry, spec.material));
+          const TissueMaterials mat = make_materials(spec);
           out = std::make_shared<Lattice>(build_lattice(spec.geometry, mat));
         }
         return out;

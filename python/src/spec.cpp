@@ -201,6 +201,33 @@ void bind_spec(py::module_& m) {
       .finish()
       .def("validate", [](const AdhesionSpec& s) { s.validate(); });
 
+  Binder<WaterSpec>(m, "WaterSpec", "[water]: volumetric Maxwell water or discrete Biot poroelasticity.", "water")
+      .field("model", &WaterSpec::model, "\"maxwell\" or \"biot\"")
+      .field("flow", &WaterSpec::flow, "Biot: \"darcy\", \"undrained\" or \"drained\"")
+      .field("top", &WaterSpec::top, "Biot boundary: \"drained\" or \"sealed\"")
+      .field("bottom", &WaterSpec::bottom, "Biot boundary: \"drained\" or \"sealed\"")
+      .field("sides", &WaterSpec::sides, "Biot boundary: \"drained\" or \"sealed\"")
+      .finish()
+      .def("validate", [](const WaterSpec& s) { s.validate(); });
+
+  Binder<HASpec>(m, "HASpec", "[ha]: HA viscosity law and fasciacyte rule (fasciacyte constants assumed).", "ha")
+      .field("concentration_mg_ml", &HASpec::concentration_mg_ml, "resting HA concentration c0 [mg/ml]")
+      .field("reference_concentration_mg_ml", &HASpec::reference_concentration_mg_ml,
+             "concentration of material.ha_viscosity_pa_s [mg/ml]")
+      .field("concentration_exponent", &HASpec::concentration_exponent, "eta0 ~ c^a")
+      .field("activation_energy_kj_mol", &HASpec::activation_energy_kj_mol, "Arrhenius E_a [kJ/mol]")
+      .field("carreau_time_s", &HASpec::carreau_time_s, "Carreau lambda [s]")
+      .field("carreau_index", &HASpec::carreau_index, "Carreau n")
+      .field("infinite_shear_viscosity_pa_s", &HASpec::infinite_shear_viscosity_pa_s, "Carreau eta_inf at 37 degC [Pa s]")
+      .field("rule", &HASpec::rule, "\"compression_and_shear\", \"shear_only\" or \"off\"")
+      .field("secretion_mg_ml_per_strain", &HASpec::secretion_mg_ml_per_strain, "s [mg/ml per unit shear strain]")
+      .field("shear_rate_threshold_per_s", &HASpec::shear_rate_threshold_per_s, "g0 [1/s]")
+      .field("reference_stress_kpa", &HASpec::reference_stress_kpa, "sigma_ref [kPa]")
+      .field("turnover_time_s", &HASpec::turnover_time_s, "[s]")
+      .field("water_binding_kg_per_kg", &HASpec::water_binding_kg_per_kg, "[kg water / kg HA]")
+      .finish()
+      .def("validate", [](const HASpec& s) { s.validate(); });
+
   Binder<SolverSpec>(m, "SolverSpec", "[solver]: time integration.", "solver")
       .field("integrator", &SolverSpec::integrator, "\"explicit\", \"implicit\" or \"auto\"")
       .field("threads", &SolverSpec::threads, "OpenMP threads, 0 = all cores")
@@ -250,9 +277,11 @@ void bind_spec(py::module_& m) {
                        "")
       .field("tissue", &ScenarioSpec::tissue, "TissueSpec")
       .field("material", &ScenarioSpec::material, "MaterialSpec")
+      .field("water", &ScenarioSpec::water, "WaterSpec")
       .field("geometry", &ScenarioSpec::geometry, "GeometrySpec")
       .field("solver", &ScenarioSpec::solver, "SolverSpec")
       .field("adhesion", &ScenarioSpec::adhesion, "AdhesionSpec")
+      .field("ha", &ScenarioSpec::ha, "HASpec")
       .property(
           "protocols", &protocol_refs,
           [](ScenarioSpec& s, const py::object& value) {

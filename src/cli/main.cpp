@@ -65,7 +65,7 @@ std::string metric_header(const std::string& name) {
     const char* suffix;
     const char* unit;
   };
-  static const Suffix suffixes[] = {{"_m_s", "m/s"}, {"_m3", "m^3"}, {"_pa", "Pa"}, {"_j", "J"},
+  static const Suffix suffixes[] = {{"_pa_s", "Pa s"}, {"_m_s", "m/s"}, {"_m3", "m^3"}, {"_pa", "Pa"}, {"_j", "J"},
                                     {"_kg", "kg"},   {"_hz", "Hz"},  {"_n", "N"},   {"_m", "m"},
                                     {"_s", "s"}};
   for (const auto& s : suffixes) {

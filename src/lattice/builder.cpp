@@ -93,6 +93,9 @@ struct Builder {
   std::vector<double> maxwell_tau;
   FiberLaw law;
   double failure_spread = 0.1;
+  PoroSettings poro;          // Biot water instead of volumetric Maxwell cells when enabled
+  double water_fraction = kRefWater;
+  std::vector<std::int64_t> cell_index;  // per (i, j, k) cell: its PoroCellGroup index, or -1
 
   Index id(Index i, Index j, Index k) const { return (k * ny + j) * nx + i; }
 
@@ -202,7 +205,17 @@ struct Builder {
               std::array<Index, 8> cell;
               std::copy(c.begin(), c.end(), cell.begin());
               const double det = detail::hex_measure(X, cell, false).det;
-              water3.add(cell, det, bulk_water * det / 6.0, mat.drainage_time);
+              if (poro.enabled) {
+                // Biot water: the same undrained stiffness, M = K_u - K_d (alpha = 1), but the
+                // water moves between cells instead of relaxing in place.
+                auto& pores = std::get<PoroCellGroup>(lat.groups);
+                cell_index[std::size_t((k * (ny - 1) + j) * (nx - 1) + i)] = std::int64_t(pores.size());
+                // Drained limit: the pore pressure is zero at all times, the water carries no load.
+                pores.add(cell, det, poro.flow == "drained" ? 0.0 : bulk_water, water_fraction,
+                          mat.drained_bulk + 4.0 / 3.0 * mat.shear_modulus);
+              } else {
+                water3.add(cell, det, bulk_water * det / 6.0, mat.drainage_time);
+              }
             }
             const int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
             for (const auto& p : perms) {
@@ -237,6 +250,47 @@ struct Builder {
               }
               if (bulk_water > 0.0) water2.add(t, det, bulk_water * v, mat.drainage_time);
             }
+          }
+        }
+  }
+
+  /// Darcy links of the Biot water (fascia/elements/poro.hpp): between face neighbours within a
+  /// block, across each loose interface (a gap in the cell stack, crossed in series), and from
+  /// boundary faces to a bath where [water] makes that boundary drained.
+  void add_pore_network() {
+    auto& pores = std::get<PoroCellGroup>(lat.groups);
+    if (pores.size() == 0) return;
+    PoreNetwork& net = pores.network;
+    net.permeability_ref = poro.permeability_ref;
+    net.water_fraction_ref = kRefWater;
+    net.water_bulk_modulus = poro.water_bulk_modulus;
+    net.flow = poro.flow == "undrained" ? PoreNetwork::Flow::undrained
+               : poro.flow == "drained" ? PoreNetwork::Flow::drained
+                                        : PoreNetwork::Flow::darcy;
+    const Index cx = nx - 1, cy = ny - 1, cz = nz - 1;
+    auto cell = [&](Index i, Index j, Index k) { return cell_index[std::size_t((k * cy + j) * cx + i)]; };
+    auto height = [&](Index k) { return z[k + 1] - z[k]; };
+    for (Index k = 0; k < cz; ++k)
+      for (Index j = 0; j < cy; ++j)
+        for (Index i = 0; i < cx; ++i) {
+          const std::int64_t c = cell(i, j, k);
+          if (c < 0) continue;
+          const double h = height(k), side_x = dy * h, side_y = dx * h;
+          if (i + 1 < cx && cell(i + 1, j, k) >= 0) net.links.push_back({Index(c), Index(cell(i + 1, j, k)), side_x, dx / 2, dx / 2, 0});
+          if (j + 1 < cy && cell(i, j + 1, k) >= 0) net.links.push_back({Index(c), Index(cell(i, j + 1, k)), side_y, dy / 2, dy / 2, 0});
+          // Upward: the next cell in the column, directly above or across a loose-layer gap.
+          Index up = k + 1;
+          while (up < cz && cell(i, j, up) < 0) ++up;
+          if (up < cz) net.links.push_back({Index(c), Index(cell(i, j, up)), dx * dy, h / 2, height(up) / 2, z[up] - z[k + 1]});
+          else if (poro.top_drained) net.drained.push_back({Index(c), 0, dx * dy, h / 2, 0, 0});
+          Index down = k;
+          while (down > 0 && cell(i, j, down - 1) < 0) --down;
+          if (down == 0 && poro.bottom_drained) net.drained.push_back({Index(c), 0, dx * dy, h / 2, 0, 0});
+          if (poro.sides_drained) {
+            if (i == 0) net.drained.push_back({Index(c), 0, side_x, dx / 2, 0, 0});
+            if (i + 1 == cx) net.drained.push_back({Index(c), 0, side_x, dx / 2, 0, 0});
+            if (j == 0) net.drained.push_back({Index(c), 0, side_y, dy / 2, 0, 0});
+            if (j + 1 == cy) net.drained.push_back({Index(c), 0, side_y, dy / 2, 0, 0});
           }
         }
   }
@@ -309,6 +363,7 @@ struct Builder {
     lat.rest_positions.assign(3 * n, 0.0);
     lat.masses.assign(n, 0.0);
     lat.layer_id.assign(n, 0);
+    cell_index.assign(std::size_t(nx - 1) * std::size_t(ny - 1) * std::size_t(std::max<Index>(1, nz - 1)), -1);
     for (Index k = 0; k < nz; ++k)
       for (Index j = 0; j < ny; ++j)
         for (Index i = 0; i < nx; ++i) {
@@ -349,17 +404,14 @@ Index nodes_along(double length, double spacing, const char* key) {
 
 }  // namespace
 
-double slab_thickness(const GeometrySpec& g, const MaterialSpec& m) {
-  if (g.kind == "sheet") return g.layers * g.layer_thickness_mm * 1e-3;
-  return (m.muscle_thickness_mm + g.layers * g.layer_thickness_mm + g.layers * g.interface_thickness_mm) * 1e-3;
-}
-
 Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
   Builder b;
   b.dim = g.kind == "sheet" ? 2 : 3;
   b.seed = g.seed;
   b.law = mat.fiber;
   b.failure_spread = mat.failure_strain_spread;
+  b.poro = mat.poro;
+  b.water_fraction = mat.water;
   const double a = g.spacing_mm * 1e-3;
   b.nx = nodes_along(g.size_mm[0] * 1e-3, a, "geometry.size_mm");
   b.ny = nodes_along(g.size_mm[1] * 1e-3, a, "geometry.size_mm");
@@ -426,6 +478,12 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
     // the dense layer's aggregate modulus over one cell (assumed penalty), weak drained tension.
     auto& itf = std::get<InterfaceGroup>(b.lat.groups);
     for (const auto& p : mat.loose.prony) itf.branches.push_back({p.g, p.tau});
+    // HA (MODEL.md §4): viscosity eta_HA(T, c, shear rate), c from the fasciacyte rule; every
+    // element starts at the resting concentration c0 (add() reads it from itf.fasciacyte).
+    itf.ha_active = true;
+    itf.ha_law = mat.ha_law;
+    itf.fasciacyte = mat.fasciacyte;
+    itf.temperature_k = celsius_to_kelvin(mat.temperature_c);
     if (itf.branches.size() > InterfaceGroup::kMaxTerms)
       throw InputError("material.loose_prony_g", "at most 3 Prony terms are supported for the loose layer");
     const double h_a_loose = mat.loose.drained_bulk + 4.0 / 3.0 * mat.loose.shear_modulus;
@@ -443,6 +501,7 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
         }
     }
     b.lat.notes.push_back("interface contact stiffness = dense aggregate modulus / cell height (assumed penalty)");
+    b.add_pore_network();
   }
   b.finish_springs();
   b.finish_fibers();
@@ -476,8 +535,10 @@ void add_adhesions(Lattice& lat, const AdhesionSpec& spec, std::uint64_t seed) {
 
 Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double dz, const LayerMaterial& mat,
                     const FiberLaw& law, double fiber_angle_deg, double kappa, const std::string& matrix_model,
-                    std::uint64_t seed) {
+                    std::uint64_t seed, const PoroSettings& poro, double water_fraction) {
   Builder b;
+  b.poro = poro;
+  b.water_fraction = water_fraction;
   b.dim = nz <= 1 ? 2 : 3;
   b.seed = seed;
   b.law = law;
@@ -496,6 +557,7 @@ Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double d
   if (mat.fiber_modulus > 0)
     b.add_fibers(0, b.dim == 2 ? 1 : b.nz - 1, fiber_tensor(mat.fiber_modulus, fiber_angle_deg * kDeg, kappa), rep);
   b.lat.blocks.push_back(rep);
+  if (b.dim == 3) b.add_pore_network();
   b.finish_springs();
   b.finish_fibers();
   return std::move(b.lat);

@@ -4,8 +4,10 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <utility>
 #include <type_traits>
 
+#include "fascia/solve/pore_flow.hpp"
 #include "fascia/solve/spring_kernel.hpp"
 
 namespace fascia {
@@ -155,6 +157,10 @@ void hessian_product(System& sys, ConstNodes x, HessianMode mode, const std::vec
 
 void begin_step(System& sys, const StepContext& ctx) {
   const ConstNodes x = view(sys.positions);
+  // Biot water moves first, from the equilibrium state at the start of the step (fixed-stress
+  // split, fascia/solve/pore_flow.hpp); the mechanics of the step then answers the moved water.
+  auto& poro = std::get<PoroCellGroup>(sys.groups);
+  if (poro.size() > 0) poro.flow_dissipation = advance_pore_flow(poro, x, ctx.dt);
   for_each_group(sys.groups, [&](auto& g) {
     using G = std::decay_t<decltype(g)>;
     if constexpr (G::kHasState) {
@@ -175,6 +181,8 @@ double end_step(System& sys, const StepContext& ctx) {
       for (std::size_t e = 0; e < g.size(); ++e) dissipated += buf[e];
     }
   });
+  // The Biot water moved at the start of the step; its dissipation is booked with the step's.
+  dissipated += std::exchange(std::get<PoroCellGroup>(sys.groups).flow_dissipation, 0.0);
   return dissipated;
 }
 

@@ -332,6 +332,11 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
       }
       if (!(diag_max > 0.0)) diag_max = 1.0;
     };
+    // The exact Hessian is retried at every iteration: a compressed or ruptured region can make it
+    // indefinite far from the solution while it is positive definite near it, and staying with the
+    // projected Hessian for the rest of the attempt (linear convergence) then exhausts
+    // max_newton_iterations and halves the step for nothing.
+    mode = opt_.exact_hessian ? HessianMode::exact : HessianMode::projected;
     assemble(mode);
     if (opt_.quasi_static) mu = std::max(mu, 1e-10 * diag_max);  // rigid modes: tiny regularisation
     bool solved = false;
@@ -419,16 +424,34 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
   if (!converged) return false;
 
   // Accept: velocities, energy ledger (as in explicit.cpp), history update.
-  double work = 0.0;
+  //
+  // Numerical dissipation of backward Euler, from its own discrete energy identity (not as the
+  // ledger residual). With v_{n+1} = dx/h and M (v_{n+1} - v_n) = h F_{n+1} on the free DOFs,
+  //   v_{n+1}.M(v_{n+1} - v_n) = dK + |dv|_M^2 / 2,
+  // so the trapezoid work 1/2 (F_n + F_{n+1}).dx that the ledger counts for the free DOFs differs
+  // from dK by
+  //   D_num = |v_{n+1} - v_n|_M^2 / 2 + (F_n - F_{n+1}).dx / 2        (free DOFs)
+  // (a linear oscillator: D_num = m dv^2/2 + k dx^2/2, exactly the energy backward Euler loses per
+  // step, the factor 1/(1 + omega^2 h^2) of docs/solvers.md). F = f_int + f_ext; F_n is the force
+  // at the start of the step *after* the previous end_step (a broken bond no longer pulls), so the
+  // recoil that backward Euler damps out is counted here. Without inertia (quasi_static) the
+  // first term is absent. The ledger W = dE_stored + dK + D_physical + D_num then closes up to the
+  // elements' own energy bookkeeping (each element's booked stored + dissipated energy against the
+  // trapezoid work of its forces) and the Newton tolerance: that remainder is what
+  // energy_balance_error measures.
+  double work = 0.0, numerical = 0.0;
   for (std::size_t d = 0; d < n; ++d) {
     const double dx = w.x[d] - s.positions[d];
     const double f_new = w.f_int[d] + s.external_forces[d];
-    if (s.fixed[d])
+    if (s.fixed[d]) {
       work += -0.5 * (w.force[d] + f_new) * dx;
-    else
+    } else {
       work += 0.5 * (w.previous_external[d] + s.external_forces[d]) * dx;
+      const double dv = dx / h - s.velocities[d];
+      if (!opt_.quasi_static) numerical += 0.5 * sys_.masses[d / 3] * dv * dv;
+      numerical += 0.5 * (w.force[d] - f_new) * dx;
+    }
     s.velocities[d] = dx / h;
-    w.force[d] = f_new;
   }
   s.positions.swap(w.x);
   w.previous_external = s.external_forces;
@@ -437,9 +460,12 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
   const double dissipated = end_step(s, ctx);
   s.dissipated += dissipated;
   s.work_input += work;
+  // Start force of the next step: after the history update (ruptured bonds, moved friction
+  // anchors), as the next step's reactions and D_num need it.
+  internal_forces(s, view(s.positions), w.force);
+  for (std::size_t d = 0; d < n; ++d) w.force[d] += s.external_forces[d];
   const double stored = stored_energy(s);
   const double kinetic = opt_.quasi_static ? 0.0 : kinetic_energy(s);
-  const double numerical = work - (stored - w.stored) - (kinetic - w.kinetic) - dissipated;
   w.stored = stored;
   w.kinetic = kinetic;
   numerical_dissipation_ += numerical;

@@ -218,16 +218,24 @@ template <>
 Case<ContactGroup> make_case(bool history) {
   Case<ContactGroup> c;
   c.small_rotation = true;  // the compressor is a flat plate normal to z
-  // Surface nodes 0 and 2, compressor nodes 1 and 3 a distance h above them.
+  // Surface nodes 0 and 2, compressor nodes 1 and 3 a distance h above them and offset sideways,
+  // so that both surface nodes lie in the patch's edge band (r - eps, r + eps) = (0.2, 0.4) L at
+  // horizontal distances 0.32 L and 0.33 L: the weight w(d) and its first and second derivatives
+  // enter every check (w ~ 0.4 and 0.2; the band is 8e6 FD steps wide).
   const double h = 0.4 * kLength;
-  c.rest = {0, 0, 0, 0, 0, h, kLength, 0, 0, kLength, 0, h};
+  c.rest = {0, 0, 0, -0.30 * kLength, 0.10 * kLength, h, kLength, 0, 0, 1.05 * kLength, -0.33 * kLength, h};
   c.group.friction = 0.5;
+  c.group.radius = 0.3 * kLength;
+  c.group.edge = 0.1 * kLength;
   const double kn = 1e4, kt = 5e3;
-  c.group.add(0, 1, Vec3(0, 0, -h), kn, kt);
-  c.group.add(2, 3, Vec3(0, 0, -h), kn, kt);
-  // Both pressed (penetration > 0); element 0 sticks, element 1 slips: with F_n = k_n 2e-6 m,
-  // delta = mu F_n / k_t = 2e-6 m; the tangential offsets are 0.6e-6 and 5.8e-6 m, far (in units
-  // of the FD step 2.5e-11 m) from the switch between the two.
+  for (Index e = 0; e < 2; ++e) {
+    const Index i = 2 * e, j = 2 * e + 1;
+    const Vec3 offset(c.rest[3 * i] - c.rest[3 * j], c.rest[3 * i + 1] - c.rest[3 * j + 1], c.rest[3 * i + 2] - c.rest[3 * j + 2]);
+    c.group.add(i, j, offset, kn, kt);
+  }
+  // Both pressed (penetration > 0); element 0 sticks, element 1 slips: with F_n = w k_n 2e-6 m,
+  // delta = mu F_n / k_t = 2e-6 w m (0.8e-6 and 0.4e-6 m); the tangential offsets are 0.22e-6 and
+  // 5.8e-6 m, far (in units of the FD step 2.5e-11 m) from the switch between the two.
   auto placed = [&](double p, const Eigen::Vector2d& d0, const Eigen::Vector2d& d1) {
     std::vector<double> x = c.rest;
     x[2] += p;
@@ -243,7 +251,7 @@ Case<ContactGroup> make_case(bool history) {
     const auto start = placed(2e-6, Eigen::Vector2d::Zero(), Eigen::Vector2d::Zero());
     for (Index e = 0; e < 2; ++e) c.group.begin_step(e, view(start), ctx);  // frozen F_n
   }
-  c.deformed = placed(3e-6, Eigen::Vector2d(0.5e-6, 0.3e-6), Eigen::Vector2d(5e-6, -3e-6));
+  c.deformed = placed(3e-6, Eigen::Vector2d(0.2e-6, 0.1e-6), Eigen::Vector2d(5e-6, -3e-6));
   const Vec3 shift = random_vec(kLength);
   for (Index i = 0; i < 4; ++i)
     for (int k = 0; k < 3; ++k) c.deformed[3 * i + k] += shift[k];
@@ -305,6 +313,30 @@ Case<CellWaterGroup> make_case(bool history) {
   c.deformed = c.rest;
   for (double& q : c.deformed) q += 0.05 * kLength * (random_vec(1.0).x());
   if (history) with_midpoint_history(c);
+  return c;
+}
+
+template <>
+Case<PoroCellGroup> make_case(bool history) {
+  // Two cells sharing a face, randomly deformed. "History" here is a fluid content (water gained
+  // by one cell, lost by the other), which shifts the pore pressure at rest.
+  Case<PoroCellGroup> c;
+  std::vector<double> rest;
+  for (int k = 0; k < 2; ++k)
+    for (int j = 0; j < 2; ++j)
+      for (int i = 0; i < 3; ++i) rest.insert(rest.end(), {i * kLength, j * 0.9 * kLength, k * 1.2 * kLength});
+  c.rest = rest;
+  auto id = [](int i, int j, int k) { return Index((k * 2 + j) * 3 + i); };
+  for (int e = 0; e < 2; ++e) {
+    std::array<Index, 8> cell;
+    for (int b = 0; b < 8; ++b) cell[b] = id(e + (b & 1), (b >> 1) & 1, (b >> 2) & 1);
+    c.group.add(cell, detail::hex_measure(view(c.rest), cell, false).det, e == 0 ? 3.0e6 : 1.0e6, 0.7, 1e5);
+  }
+  if (history) {
+    c.group.fluid_content = {0.02, -0.03};
+  }
+  c.deformed = c.rest;
+  for (double& q : c.deformed) q += 0.05 * kLength * (random_vec(1.0).x());
   return c;
 }
 

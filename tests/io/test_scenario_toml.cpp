@@ -510,4 +510,85 @@ TEST(ScenarioSpec, ProgrammaticValidation) {
   EXPECT_NO_THROW(spec.validate());
 }
 
+// ---------------------------------------------------------------------------------------------
+// [ha]: HA viscosity law and fasciacyte rule
+
+TEST(HAScenarioToml, DefaultsAndGivenValues) {
+  const ScenarioSpec d = parse_scenario(kProtocol, "test.toml");
+  EXPECT_EQ(d.ha.rule, "compression_and_shear");
+  EXPECT_DOUBLE_EQ(d.ha.concentration_exponent, 3.3);
+  EXPECT_DOUBLE_EQ(d.ha.carreau_index, 0.25);
+  EXPECT_DOUBLE_EQ(d.ha.carreau_time_s, 4.5);
+  EXPECT_DOUBLE_EQ(d.ha.activation_energy_kj_mol, 16.0);
+  const ScenarioSpec s = parse_scenario(
+      "[ha]\nrule = \"shear_only\"\nconcentration_mg_ml = 3\nreference_concentration_mg_ml = 2.0\n"
+      "concentration_exponent = 3.0\nactivation_energy_kj_mol = 20\ncarreau_time_s = 2\ncarreau_index = 0.5\n"
+      "infinite_shear_viscosity_pa_s = 0.001\nsecretion_mg_ml_per_strain = 0.5\nshear_rate_threshold_per_s = 0.1\n"
+      "reference_stress_kpa = 20\nturnover_time_s = 3600\nwater_binding_kg_per_kg = 1.0\n" +
+          kProtocol,
+      "test.toml");
+  EXPECT_EQ(s.ha.rule, "shear_only");
+  EXPECT_DOUBLE_EQ(s.ha.concentration_mg_ml, 3.0);
+  EXPECT_DOUBLE_EQ(s.ha.reference_concentration_mg_ml, 2.0);
+  EXPECT_DOUBLE_EQ(s.ha.concentration_exponent, 3.0);
+  EXPECT_DOUBLE_EQ(s.ha.activation_energy_kj_mol, 20.0);
+  EXPECT_DOUBLE_EQ(s.ha.carreau_time_s, 2.0);
+  EXPECT_DOUBLE_EQ(s.ha.carreau_index, 0.5);
+  EXPECT_DOUBLE_EQ(s.ha.infinite_shear_viscosity_pa_s, 0.001);
+  EXPECT_DOUBLE_EQ(s.ha.secretion_mg_ml_per_strain, 0.5);
+  EXPECT_DOUBLE_EQ(s.ha.shear_rate_threshold_per_s, 0.1);
+  EXPECT_DOUBLE_EQ(s.ha.reference_stress_kpa, 20.0);
+  EXPECT_DOUBLE_EQ(s.ha.turnover_time_s, 3600.0);
+  EXPECT_DOUBLE_EQ(s.ha.water_binding_kg_per_kg, 1.0);
+}
+
+TEST(HAScenarioToml, EveryKeyRejectsOutOfRangeValues) {
+  struct Case {
+    std::string line, key, value, range;
+  };
+  const Case cases[] = {
+      {"concentration_mg_ml = 0", "ha.concentration_mg_ml", "0", "(0, 100] mg/ml"},
+      {"concentration_mg_ml = 101", "ha.concentration_mg_ml", "101", "(0, 100] mg/ml"},
+      {"reference_concentration_mg_ml = -1", "ha.reference_concentration_mg_ml", "-1", "(0, 100] mg/ml"},
+      {"concentration_exponent = 11", "ha.concentration_exponent", "11", "[0, 10]"},
+      {"concentration_exponent = -0.1", "ha.concentration_exponent", "-0.1", "[0, 10]"},
+      {"activation_energy_kj_mol = -1", "ha.activation_energy_kj_mol", "-1", "[0, 200] kJ/mol"},
+      {"activation_energy_kj_mol = 250", "ha.activation_energy_kj_mol", "250", "[0, 200] kJ/mol"},
+      {"carreau_time_s = -4.5", "ha.carreau_time_s", "-4.5", "[0, 10000] s"},
+      {"carreau_index = 0", "ha.carreau_index", "0", "(0, 1]"},
+      {"carreau_index = 1.5", "ha.carreau_index", "1.5", "(0, 1]"},
+      {"infinite_shear_viscosity_pa_s = -0.001", "ha.infinite_shear_viscosity_pa_s", "-0.001", "[0, 1000000] Pa s"},
+      {"secretion_mg_ml_per_strain = -1", "ha.secretion_mg_ml_per_strain", "-1", "[0, 1000000] mg/ml"},
+      {"secretion_mg_ml_per_strain = nan", "ha.secretion_mg_ml_per_strain", "nan", "[0, 1000000] mg/ml"},
+      {"shear_rate_threshold_per_s = -0.5", "ha.shear_rate_threshold_per_s", "-0.5", "[0, 1000000] 1/s"},
+      {"reference_stress_kpa = 0", "ha.reference_stress_kpa", "0", "(0, 1000000] kPa"},
+      {"turnover_time_s = 0", "ha.turnover_time_s", "0", "(0, 1000000000] s"},
+      {"turnover_time_s = inf", "ha.turnover_time_s", "inf", "(0, 1000000000] s"},
+      {"water_binding_kg_per_kg = -1", "ha.water_binding_kg_per_kg", "-1", "[0, 100000] kg/kg"},
+      {"rule = \"always\"", "ha.rule", "\"always\" is not allowed;", "\"compression_and_shear\", \"shear_only\", \"off\""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.line);
+    const std::string m = error_of("[ha]\n" + c.line + "\n" + kProtocol);
+    EXPECT_CONTAINS(m, c.key + ": value " + c.value);
+    EXPECT_CONTAINS(m, "allowed " + c.range);
+    EXPECT_CONTAINS(m, "test.toml:2:");
+  }
+}
+
+TEST(HAScenarioToml, UnknownKeyAndWrongTypes) {
+  std::string m = error_of("[ha]\nconcentration_mg_mll = 2\n" + kProtocol);
+  EXPECT_CONTAINS(m, "ha.concentration_mg_mll");
+  EXPECT_CONTAINS(m, "did you mean 'concentration_mg_ml'");
+  m = error_of("[ha]\nrule = 1\n" + kProtocol);
+  EXPECT_CONTAINS(m, "ha.rule");
+  EXPECT_CONTAINS(m, "expected a string");
+  m = error_of("[ha]\nturnover_time_s = \"a day\"\n" + kProtocol);
+  EXPECT_CONTAINS(m, "ha.turnover_time_s");
+  EXPECT_CONTAINS(m, "expected a number");
+  m = error_of("ha = 3\n" + kProtocol);
+  EXPECT_CONTAINS(m, "ha");
+  EXPECT_CONTAINS(m, "expected a table");
+}
+
 }  // namespace

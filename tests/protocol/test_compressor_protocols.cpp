@@ -6,7 +6,7 @@
 //
 // Size: a 3 x 3 mm slab (spacing 0.5 mm, 2 dense layers, 1 mm of muscle; the compressor radius
 // 1.5 mm is the largest the slab allows) and short phases (ramp 0.2 s, hold 0.4 s = 1 cycle at
-// 2.5 Hz, release 0.2 s, recover 1 s) keep the file at ~40 s in Release on 2 cores. Adhesions
+// 2.5 Hz, release 0.2 s, recover 1 s) keep the file at ~35 s in Release on 2 cores. Adhesions
 // rupture fast (k0 = 1/s) and heal (k_heal = 0.5/s) so that the adhesion metrics are not all zero.
 #include <gtest/gtest.h>
 
@@ -90,14 +90,16 @@ std::string four_protocols() {
 
 // (a) --------------------------------------------------------------------------------------
 
-TEST(CompressorProtocols, EnergyBalanceClosesWithinTwoAndAHalfPercent) {
-  // energy_balance_error = |W - E_stored - D| / max(W, peak W) (scenario_run.cpp). Measured
-  // (Release, this lattice): static 4.2e-4, active/base 5.3e-4, active/contraction 8.0e-3,
-  // passive 3.6e-4. The residual equals numerical_dissipation_j: backward Euler's damping of the
-  // small dynamic response plus the trapezoidal work sum. The contraction drive frees the base to
-  // slide, so more of the slab moves and its share is larger, but it stays below the 1 % of
-  // issue 3. (Relative to the *net* work W at the end, which a load-unload cycle makes small,
-  // the same residual is 4 % for static and 11 % for contraction.)
+TEST(CompressorProtocols, EnergyBalanceClosesWithinOnePercent) {
+  // energy_balance_error = |W - E_stored - E_kin - D - D_num| / max(W, peak W) (scenario_run.cpp),
+  // D_num = backward Euler's damping from its own discrete energy identity (implicit.cpp; checked
+  // against the closed form in test_implicit.cpp), not the ledger residual. What remains is each
+  // element's energy bookkeeping against the trapezoid work of its forces, the time discretisation
+  // of that work (friction switching between stick and slip within a step is first order) and the
+  // Newton tolerance. Measured (Release, this lattice, ruptures at k0 = 1/s): static 1.4e-3,
+  // active/base 2.5e-3, active/contraction 1.1e-4, passive 2.7e-3 (before D_num was measured
+  // this way the same runs gave 1.6 %: the spring-back of the tissue after a bond ruptures, which
+  // backward Euler damps out, was unaccounted for). Bound: issue 3's 1 %.
   const ScenarioResult& r = run(four_protocols());
   ASSERT_EQ(r.runs.size(), 4u);
   for (const auto& run : r.runs) {
@@ -106,11 +108,7 @@ TEST(CompressorProtocols, EnergyBalanceClosesWithinTwoAndAHalfPercent) {
     ASSERT_TRUE(run.metrics.count("energy_balance_error"));
     for (const char* m : {"energy_balance_error", "work_input_j", "energy_dissipated_j", "numerical_dissipation_j"})
       if (run.metrics.count(m)) RecordProperty(run.name + "_" + m, sci(run.metrics.at(m)));
-    // Issue 3 asks for 1 %. Measured with the per-cell water element: 1.56-1.63 % (static, base
-    // drive, passive). The residual is backward Euler's first-order numerical damping, which the
-    // metric deliberately does not count as physical dissipation (it is reported separately as
-    // numerical_dissipation_j); 16 steps per phase keep it below 2.5 %, the bound used here.
-    EXPECT_LT(run.metrics.at("energy_balance_error"), 0.025);
+    EXPECT_LT(run.metrics.at("energy_balance_error"), 0.01);
     // Guard: energy actually went through the ledger, and some of it was dissipated.
     EXPECT_GT(run.metrics.at("work_input_j"), 0.0);
     EXPECT_GT(run.metrics.at("energy_dissipated_j"), 0.0);

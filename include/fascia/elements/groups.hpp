@@ -10,13 +10,14 @@
 #include "fascia/elements/fiber.hpp"
 #include "fascia/elements/interface.hpp"
 #include "fascia/elements/maxwell.hpp"
+#include "fascia/elements/poro.hpp"
 #include "fascia/elements/spring.hpp"
 #include "fascia/elements/volumetric.hpp"
 
 namespace fascia {
 
 using ElementGroups = std::tuple<SpringGroup, MaxwellSpringGroup, FiberGroup, InterfaceGroup, AdhesionGroup, ContactGroup,
-                                 BulkGroup<3>, BulkGroup<2>, CellWaterGroup, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
+                                 BulkGroup<3>, BulkGroup<2>, CellWaterGroup, PoroCellGroup, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
                                  NeoHookeanGroup<3>, NeoHookeanGroup<2>>;
 
 /// Calls fn(group) for every group, in tuple order.

@@ -13,11 +13,22 @@
 /// incremental potential c_v / (2 dt) |s_t - s_t^n|^2 with c_v = eta A / h.
 /// The interface is small-rotation: n is the reference normal. That is accurate for slabs that
 /// slide and compress but do not rotate as a whole; it is not invariant under large rotations.
+///
+/// HA (MODEL.md §4), when `ha_active`: each element carries an HA concentration c, and its
+/// viscosity is eta_HA(T, c, gamma_dot) (tissue/ha_viscosity.hpp), evaluated in begin_step at the
+/// shear rate of the previous step, gamma_dot = |s_t - s_t^n| / (dt h), and frozen for the step:
+/// within a step the dashpot stays linear, so the incremental potential above is exact and the
+/// dissipation end_step returns closes the energy ledger. end_step then advances c by the
+/// fasciacyte rule (tissue/fasciacyte.hpp) with this step's shear rate and the end-of-step normal
+/// stress sigma_n = K(s_n) s_n / A. Without `ha_active` the viscosity is the constant given to add().
 #include <array>
+#include <cmath>
 #include <vector>
 
 #include "fascia/elements/detail/two_node.hpp"
 #include "fascia/elements/maxwell.hpp"
+#include "fascia/tissue/fasciacyte.hpp"
+#include "fascia/tissue/ha_viscosity.hpp"
 
 namespace fascia {
 
@@ -37,7 +48,15 @@ struct InterfaceGroup {
   std::vector<double> shear_stiffness;  ///< A G0 / h [N/m] (instantaneous)
   std::vector<double> compression_stiffness, tension_stiffness;  ///< A K / h [N/m]
   std::vector<double> area;         ///< tributary area A [m^2]
-  std::vector<double> viscosity;    ///< c_v = eta A / h [N s/m]
+  std::vector<double> viscosity;    ///< c_v = eta A / h [N s/m] (frozen for the current step)
+  // HA: group-wide law and rule (one loose material at one temperature), per-element state.
+  bool ha_active = false;           ///< viscosity from eta_HA(T, c, gamma_dot) and c from the fasciacyte rule
+  HAViscosityLaw ha_law;
+  FasciacyteRule fasciacyte;
+  double temperature_k = kBodyTemperatureK;  ///< tissue temperature T [K]
+  double step_arrhenius = 1.0;      ///< a_T(T) cached by begin_group_step
+  std::vector<double> ha_concentration;  ///< c [kg/m^3 = mg/ml]
+  std::vector<double> shear_rate;        ///< |slip increment| / (dt h) of the last completed step [1/s]
   std::vector<Vec3> start_tangential;  ///< s_t at the start of the step
   double step_dt = 0.0;
   /// Per element and branch: viscous slip history and the frozen step parameters.
@@ -52,6 +71,8 @@ struct InterfaceGroup {
            double tributary_area = 0.0, double c_viscous = 0.0) {
     area.push_back(tributary_area);
     viscosity.push_back(c_viscous);
+    ha_concentration.push_back(fasciacyte.resting_concentration);
+    shear_rate.push_back(0.0);
     start_tangential.push_back(Vec3::Zero());
     connectivity.push_back({below, above});
     rest_offset.push_back(offset);
@@ -68,6 +89,21 @@ struct InterfaceGroup {
     double g = 0.0;
     for (const auto& b : branches) g += b.g;
     return g;
+  }
+
+  /// Loose-layer thickness h [m] (the rest offset along the normal).
+  double thickness(Index e) const { return rest_offset[e].z(); }
+  /// Normal stress sigma_n = K(s_n) s_n / A [Pa], negative in compression.
+  double normal_stress(Index e, ConstNodes x) const {
+    const double sn = opening(e, x).z();
+    const double kn = sn < 0.0 ? compression_stiffness[e] : tension_stiffness[e];
+    return area[e] > 0.0 ? kn * sn / area[e] : 0.0;
+  }
+  /// HA viscosity the next step will use [Pa s]: eta_HA(T, c, gamma_dot of the last step), or
+  /// the constant c_v h / A without HA.
+  double ha_viscosity(Index e) const {
+    if (ha_active) return ha_law(temperature_k, ha_concentration[e], shear_rate[e]);
+    return area[e] > 0.0 ? viscosity[e] * thickness(e) / area[e] : 0.0;
   }
 
   /// Relative displacement s.
@@ -140,6 +176,7 @@ struct InterfaceGroup {
   /// Group-wide step coefficients; call once per step before the per-element begin_step.
   void begin_group_step(const StepContext& ctx) {
     step_dt = ctx.dt;
+    if (ha_active) step_arrhenius = ha_law.arrhenius(temperature_k);
     for (std::size_t b = 0; b < branches.size(); ++b) {
       const auto c = MaxwellStep::of(ctx.dt, branches[b].tau);
       step_a[b] = c.a;
@@ -150,6 +187,8 @@ struct InterfaceGroup {
     // Branch elastic slip q obeys the Maxwell update; frozen_slip is the branch's rest slip L*.
     const Vec3 st = slip(e, x);
     start_tangential[e] = st;
+    if (ha_active)
+      viscosity[e] = ha_law.with_factor(step_arrhenius, ha_concentration[e], shear_rate[e]) * area[e] / thickness(e);
     for (std::size_t b = 0; b < branches.size(); ++b) {
       start_slip[e][b] = st;
       frozen_slip[e][b] = st - step_a[b] * branch_slip[e][b] / step_g[b];
@@ -158,6 +197,13 @@ struct InterfaceGroup {
   double end_step(Index e, ConstNodes x, const StepContext&) {
     const Vec3 st = slip(e, x);
     double dissipated = step_dt > 0.0 ? viscosity[e] / step_dt * (st - start_tangential[e]).squaredNorm() : 0.0;
+    if (step_dt > 0.0) {
+      // Shear rate of this step: the next step's viscosity and this step's secretion use it.
+      shear_rate[e] = (st - start_tangential[e]).norm() / (step_dt * thickness(e));
+      if (ha_active)
+        ha_concentration[e] = fasciacyte.advance(
+            ha_concentration[e], fasciacyte.source(shear_rate[e], normal_stress(e, x)), step_dt);
+    }
     for (std::size_t b = 0; b < branches.size(); ++b) {
       const double k = shear_stiffness[e] * branches[b].g;
       const Vec3 q_old = branch_slip[e][b];

@@ -23,14 +23,13 @@ Lattice build_lattice(const GeometrySpec& geometry, const TissueMaterials& mat);
 /// tributary area bonds per interface node pair, stochastically rounded from the seed.
 void add_adhesions(Lattice& lattice, const AdhesionSpec& adhesion, std::uint64_t seed);
 
-/// Total slab thickness [m] (muscle + layers + interfaces), used as the drainage length.
-double slab_thickness(const GeometrySpec& geometry, const MaterialSpec& material);
-
 /// A uniform block of one material (no layering, no interfaces): nx x ny x nz nodes of spacing
 /// (dx, dy, dz), fibres at `fiber_angle_deg` with concentration `kappa` when mat.fiber_modulus > 0.
-/// Used by homogenisation tests and benchmarks; the same calibration as build_lattice.
+/// Used by homogenisation tests and benchmarks; the same calibration as build_lattice. With
+/// poro.enabled (3-D only) the water is the discrete Biot model at water fraction `water_fraction`.
 Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double dz,
                     const LayerMaterial& mat, const FiberLaw& law, double fiber_angle_deg,
-                    double kappa, const std::string& matrix_model = "auto", std::uint64_t seed = 1);
+                    double kappa, const std::string& matrix_model = "auto", std::uint64_t seed = 1,
+                    const PoroSettings& poro = {}, double water_fraction = kRefWater);
 
 }  // namespace fascia

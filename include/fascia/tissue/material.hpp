@@ -8,6 +8,8 @@
 
 #include "fascia/core/error.hpp"
 #include "fascia/scenario_spec.hpp"
+#include "fascia/tissue/fasciacyte.hpp"
+#include "fascia/tissue/ha_viscosity.hpp"
 
 namespace fascia {
 
@@ -76,6 +78,15 @@ struct LayerMaterial {
   }
 };
 
+/// The water phase as a discrete Biot model (docs/model.md "Water"); off for [water] model = "maxwell".
+struct PoroSettings {
+  bool enabled = false;
+  std::string flow = "darcy";   ///< "darcy", "undrained" or "drained"
+  bool top_drained = true, bottom_drained = false, sides_drained = true;
+  double permeability_ref = 1e-15;    ///< k_0 at phi_w0 = kRefWater [m^4/(N s)]
+  double water_bulk_modulus = 2.2e9;  ///< K_w [Pa]
+};
+
 /// Everything the lattice builder needs to know about the tissue.
 struct TissueMaterials {
   double water = kRefWater, collagen = kRefCollagen, ground = kRefGround;
@@ -84,7 +95,12 @@ struct TissueMaterials {
   FiberLaw fiber;
   double failure_strain_spread = 0.1;
   double muscle_thickness = 2e-3;  ///< [m]
-  double ha_viscosity = 1.0;       ///< loose-layer HA viscosity [Pa s] (assumed)
+  double ha_viscosity = 1.0;       ///< initial interface viscosity eta_HA(T, c0, 0) [Pa s]
+  HAViscosityLaw ha_law;           ///< eta_HA(T, c, shear rate) of the loose layers ([ha], material.ha_viscosity_pa_s)
+  FasciacyteRule fasciacyte;       ///< HA secretion and turnover ([ha], assumed)
+  double ha_water_binding = 1000.0;  ///< water bound per kg of HA [kg/kg] (assumed)
+  double viscous_time_factor = 1.0;  ///< a_T = eta_HA(T)/eta_HA(37 °C): multiplies every Prony time
+  PoroSettings poro;
 };
 
 /// Kozeny–Carman permeability k = k0 [phi^3/(1-phi)^2] / [phi0^3/(1-phi0)^2] (MODEL.md §1).
@@ -98,14 +114,28 @@ inline double bulk_from_poisson(double mu, double nu) {
   return 2.0 * mu * (1.0 + nu) / (3.0 * (1.0 - 2.0 * nu));
 }
 
+/// Total slab thickness [m] (muscle + layers + interfaces; a sheet's layers), the drainage length
+/// of the volumetric Maxwell water.
+inline double slab_thickness(const GeometrySpec& g, const MaterialSpec& m) {
+  if (g.kind == "sheet") return g.layers * g.layer_thickness_mm * 1e-3;
+  return (m.muscle_thickness_mm + g.layers * g.layer_thickness_mm + g.layers * g.interface_thickness_mm) * 1e-3;
+}
+
 /// Applies the mixture rules of docs/model.md to a validated scenario.
 /// @param drainage_length  L in tau_d = L^2/(H_A k) [m] (the slab thickness: water leaves at the top)
-TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSpec& m, double drainage_length);
+/// @param ha  the [ha] table: HA viscosity law and fasciacyte rule; its Arrhenius factor at
+///             tissue.temperature_c scales every Prony relaxation time (MODEL.md §1, §4).
+TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSpec& m, double drainage_length,
+                               const HASpec& ha = HASpec{});
+
+/// The materials of a whole scenario: make_materials with the slab thickness as drainage length,
+/// and the water model of [water].
+TissueMaterials make_materials(const ScenarioSpec& spec);
 
 // ---------------------------------------------------------------------------------------------
 
 inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSpec& m,
-                                      double drainage_length) {
+                                      double drainage_length, const HASpec& ha) {
   TissueMaterials out;
   const auto f = tissue.fractions();
   // The ground matrix carries all shear stiffness across fibres (mu_g ~ phi_g): without it the
@@ -135,10 +165,34 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
     L.drainage_time = drainage_length * drainage_length / (aggregate * k_perm);
     L.prony = std::move(prony);
   };
-  auto prony_of = [](const std::vector<double>& g, const std::vector<double>& tau) {
+  // HA viscosity law (docs/model.md "HA viscosity and fasciacytes"). The ground substance's
+  // viscous times scale with the HA viscosity (MODEL.md §1): tau(T) = tau(37 °C) a_T with
+  // a_T = eta_HA(T)/eta_HA(37 °C), the Arrhenius factor, so temperature acts only through it.
+  HAViscosityLaw& law = out.ha_law;
+  law.reference_viscosity = m.ha_viscosity_pa_s;
+  law.reference_concentration = ha.reference_concentration_mg_ml;
+  law.concentration_exponent = ha.concentration_exponent;
+  law.activation_energy = ha.activation_energy_kj_mol * 1e3;
+  law.carreau_time = ha.carreau_time_s;
+  law.carreau_index = ha.carreau_index;
+  law.infinite_shear_viscosity = ha.infinite_shear_viscosity_pa_s;
+  FasciacyteRule& rule = out.fasciacyte;
+  rule.mode = ha.rule == "off"          ? FasciacyteMode::off
+              : ha.rule == "shear_only" ? FasciacyteMode::shear_only
+                                        : FasciacyteMode::compression_and_shear;
+  rule.resting_concentration = ha.concentration_mg_ml;
+  rule.secretion = ha.secretion_mg_ml_per_strain;
+  rule.shear_rate_threshold = ha.shear_rate_threshold_per_s;
+  rule.reference_stress = ha.reference_stress_kpa * 1e3;
+  rule.turnover_time = ha.turnover_time_s;
+  out.ha_water_binding = ha.water_binding_kg_per_kg;
+  const double temperature_k = celsius_to_kelvin(tissue.temperature_c);
+  out.viscous_time_factor = law.arrhenius(temperature_k);
+  out.ha_viscosity = law(temperature_k, rule.resting_concentration, 0.0);
+  auto prony_of = [a_t = out.viscous_time_factor](const std::vector<double>& g, const std::vector<double>& tau) {
     std::vector<PronyTerm> p;
     for (std::size_t i = 0; i < g.size() && i < tau.size(); ++i)
-      if (g[i] > 0.0) p.push_back({g[i], tau[i]});  // a zero branch carries nothing
+      if (g[i] > 0.0) p.push_back({g[i], tau[i] * a_t});  // a zero branch carries nothing
     return p;
   };
 
@@ -169,7 +223,19 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
   out.fiber.plastic_fraction = m.plastic_fraction;
   out.failure_strain_spread = m.failure_strain_spread;
   out.muscle_thickness = m.muscle_thickness_mm * 1e-3;
-  out.ha_viscosity = m.ha_viscosity_pa_s;
+  return out;
+}
+
+inline TissueMaterials make_materials(const ScenarioSpec& spec) {
+  TissueMaterials out = make_materials(spec.tissue, spec.material, slab_thickness(spec.geometry, spec.material), spec.ha);
+  const WaterSpec& w = spec.water;
+  out.poro.enabled = w.model == "biot";
+  out.poro.flow = w.flow;
+  out.poro.top_drained = w.top == "drained";
+  out.poro.bottom_drained = w.bottom == "drained";
+  out.poro.sides_drained = w.sides == "drained";
+  out.poro.permeability_ref = spec.material.permeability;
+  out.poro.water_bulk_modulus = spec.material.water_bulk_modulus_mpa * 1e6;
   return out;
 }
 
