@@ -160,7 +160,7 @@ void begin_step(System& sys, const StepContext& ctx) {
   // Biot water moves first, from the equilibrium state at the start of the step (fixed-stress
   // split, fascia/solve/pore_flow.hpp); the mechanics of the step then answers the moved water.
   auto& poro = std::get<PoroCellGroup>(sys.groups);
-  if (poro.size() > 0) poro.flow_dissipation = advance_pore_flow(poro, x, ctx.dt);
+  if (poro.size() > 0) poro.flow_dissipation = advance_pore_flow(poro, x, ctx.dt, ctx.equilibrium_step);
   for_each_group(sys.groups, [&](auto& g) {
     using G = std::decay_t<decltype(g)>;
     if constexpr (G::kHasState) {

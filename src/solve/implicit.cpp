@@ -248,7 +248,7 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
   Workspace& w = *ws_;
   System& s = sys_;
   const std::size_t n = s.num_dofs();
-  const StepContext ctx{h, s.time, s.step, s.seed};
+  const StepContext ctx{h, s.time, s.step, s.seed, true};
   begin_step(s, ctx);
   load(s.time + h, s);
   if (!w.analysed || s.fixed != w.fixed_mask) prepare_pattern();

@@ -65,7 +65,7 @@ double move_water(PoroCellGroup& g, const std::vector<double>& p, double dt) {
 /// forces cancel: Q1/P0 is not inf-sup stable). Assuming a compliance there that the skeleton does
 /// not have makes the split unstable (each step multiplies such a pattern by -M/H_A); with the
 /// average it sees only 1/M, as it must. Solved by conjugate gradients warm-started from p^n.
-void implicit_pressures(PoroCellGroup& g, double dt, std::vector<double>& p) {
+void implicit_pressures(PoroCellGroup& g, double dt, bool fixed_stress, std::vector<double>& p) {
   const std::size_t n = g.size();
   const auto& k = g.scratch_permeability;
   constexpr double alpha = PoroCellGroup::kBiotCoefficient;
@@ -88,7 +88,7 @@ void implicit_pressures(PoroCellGroup& g, double dt, std::vector<double>& p) {
   std::vector<Eigen::Triplet<double>> t;
   t.reserve(n + 64 * n);
   for (std::size_t e = 0; e < n; ++e) t.emplace_back(int(e), int(e), g.volume[e] / g.biot_modulus[e]);
-  for (std::size_t v = 0; v + 1 < offsets.size(); ++v) {
+  for (std::size_t v = 0; fixed_stress && v + 1 < offsets.size(); ++v) {
     const auto first = offsets[v], last = offsets[v + 1];
     if (first == last) continue;
     double w = 0.0;
@@ -148,7 +148,7 @@ double pore_flow_stable_dt(PoroCellGroup& g, ConstNodes x) {
   return dt;
 }
 
-double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt) {
+double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_stress) {
   const std::size_t n = g.size();
   if (n == 0 || !(dt > 0.0)) return 0.0;
   const double stable = pore_flow_stable_dt(g, x);  // also evaluates J and k at x
@@ -165,7 +165,7 @@ double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt) {
       break;
     case Flow::darcy:
       for (std::size_t e = 0; e < n; ++e) p[e] = g.biot_modulus[e] * g.fluid_strain(Index(e), g.scratch_ratio[e]);
-      if (dt > kExplicitFlowFraction * stable) implicit_pressures(g, dt, p);
+      if (dt > kExplicitFlowFraction * stable) implicit_pressures(g, dt, fixed_stress, p);
       dissipated = move_water(g, p, dt);
       break;
   }

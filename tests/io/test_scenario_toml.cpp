@@ -591,4 +591,51 @@ TEST(HAScenarioToml, UnknownKeyAndWrongTypes) {
   EXPECT_CONTAINS(m, "expected a table");
 }
 
+
+TEST(WaterScenarioToml, DefaultsAndGivenValues) {
+  const ScenarioSpec d = parse_scenario(kProtocol, "test.toml");
+  EXPECT_EQ(d.water.model, "maxwell");
+  EXPECT_EQ(d.water.flow, "darcy");
+  EXPECT_EQ(d.water.top, "drained");
+  EXPECT_EQ(d.water.bottom, "sealed");
+  EXPECT_EQ(d.water.sides, "drained");
+  const ScenarioSpec s = parse_scenario(
+      "[water]\nmodel = \"biot\"\nflow = \"undrained\"\ntop = \"sealed\"\nbottom = \"drained\"\nsides = \"sealed\"\n" +
+          kProtocol,
+      "test.toml");
+  EXPECT_EQ(s.water.model, "biot");
+  EXPECT_EQ(s.water.flow, "undrained");
+  EXPECT_EQ(s.water.top, "sealed");
+  EXPECT_EQ(s.water.bottom, "drained");
+  EXPECT_EQ(s.water.sides, "sealed");
+}
+
+TEST(WaterScenarioToml, EveryKeyRejectsUnknownValues) {
+  struct Case {
+    std::string line, key, allowed;
+  };
+  const Case cases[] = {
+      {"model = \"darcy\"", "water.model", "\"maxwell\", \"biot\""},
+      {"flow = \"fast\"", "water.flow", "\"darcy\", \"undrained\", \"drained\""},
+      {"top = \"open\"", "water.top", "\"drained\", \"sealed\""},
+      {"bottom = \"undrained\"", "water.bottom", "\"drained\", \"sealed\""},
+      {"sides = \"\"", "water.sides", "\"drained\", \"sealed\""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.line);
+    const std::string m = error_of("[water]\n" + c.line + "\n" + kProtocol);
+    EXPECT_CONTAINS(m, c.key + ": value ");
+    EXPECT_CONTAINS(m, c.allowed);
+  }
+  std::string m = error_of("[water]\nmodle = \"biot\"\n" + kProtocol);
+  EXPECT_CONTAINS(m, "water.modle");
+  EXPECT_CONTAINS(m, "did you mean 'model'");
+  m = error_of("[water]\nmodel = 1\n" + kProtocol);
+  EXPECT_CONTAINS(m, "expected a string");
+  // The Biot model needs through-thickness cells: a 2-D sheet is refused, naming the key.
+  m = error_of("[geometry]\nkind = \"sheet\"\n[water]\nmodel = \"biot\"\n" + kProtocol);
+  EXPECT_CONTAINS(m, "water.model");
+  EXPECT_CONTAINS(m, "geometry.kind");
+}
+
 }  // namespace

@@ -22,6 +22,9 @@ struct StepContext {
   double time = 0.0;        ///< time at the start of the step [s]
   std::uint64_t step = 0;   ///< step counter (keys counter-based random streams)
   std::uint64_t seed = 0;   ///< scenario seed
+  /// True for a backward-Euler step whose mechanics reaches equilibrium within the step (the
+  /// implicit integrator); false for an explicit dynamic step. The Biot flow split depends on it.
+  bool equilibrium_step = false;
 };
 
 /// `exact`: d²E/dx² at x. `projected`: the same with negative geometric-stiffness terms of

@@ -38,7 +38,12 @@ double pore_flow_stable_dt(PoroCellGroup& g, ConstNodes x);
 /// Moves water for a step of size dt from the state at positions x (the start of a step); returns
 /// the energy Darcy flow dissipated [J]. Updates permeability and Biot modulus from the new water
 /// fractions.
-double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt);
+/// `fixed_stress`: the mechanics of the step will reach equilibrium with the moved water (an
+/// implicit step), so the flow may assume the skeleton follows. An explicit dynamic step cannot
+/// follow within one step: there the backward-Euler flow uses the water's own storage 1/M (the
+/// skeleton held), which is unconditionally stable and accurate for steps far shorter than the
+/// consolidation time.
+double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_stress = true);
 
 /// Net volume of water the tissue has lost since rest [m^3]: -sum_i V_i zeta_i (positive when
 /// water has been expelled).
