@@ -112,7 +112,7 @@ ImplicitOptions quasi_static(double t_unit) {
   opt.quasi_static = true;
   opt.dt_initial = 2e-4 * t_unit;
   opt.dt_min = 1e-9 * t_unit;
-  opt.dt_max = (getenv("DTMAX") ? atof(getenv("DTMAX")) : 2e-3) * t_unit;
+  opt.dt_max = 2e-3 * t_unit;
   opt.tolerance = 1e-10;
   return opt;
 }
@@ -142,7 +142,6 @@ Errors run_terzaghi(int cells, const std::vector<double>& times) {
                                 col.sys.rest_positions[3 * g.connectivity[e][7] + 2]);
       const double exact = terzaghi_pressure(p0, h - zc, h, tv);
       err.pressure = std::max(err.pressure, std::abs(g.pressure(Index(e), x) - exact) / p0);
-      if (getenv("FASCIA_DEBUG")) printf("T %g cell %zu p %g exact %g\n", tv, e, g.pressure(Index(e), x) / p0, exact / p0);
     }
     // Settlement: u = (sigma H - int p dz) / H_A.
     const double exact_u = (sigma * h - p0 * h * terzaghi_mean_pressure(tv)) / ha;
@@ -163,7 +162,6 @@ TEST(Poroelastic, TerzaghiConsolidationMatchesSeries) {
 // Halving the spacing must not move the solution away from the series: the error at 20 cells is
 // at most that at 10 (plus the time-split error common to both, 0.2 % of p0).
 TEST(Poroelastic, TerzaghiConvergesWhenSpacingIsHalved) {
-  if (getenv("FASCIA_DEBUG")) run_terzaghi(10, {1e-4, 4e-4, 1e-3, 3e-3, 0.01});
   const Errors coarse = run_terzaghi(10, {0.05, 0.2});
   const Errors fine = run_terzaghi(20, {0.05, 0.2});
   EXPECT_LT(fine.pressure, coarse.pressure + 0.002);
