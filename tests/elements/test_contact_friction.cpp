@@ -155,6 +155,85 @@ TEST(CompressorFriction, StickThenSlipAtTheCoulombLimit) {
   EXPECT_NEAR(sys.work_input, stored + sys.dissipated, 1e-4 * expected);
 }
 
+TEST(CompressorFriction, ContactSetFollowsASlidingPatch) {
+  // A row of 9 surface nodes s_k at x = k a (a = 0.5 mm) on rigid ground in z, each tied to its
+  // own fixed ground node by a spring k_s along x (the tissue's shear stiffness); a compressor of
+  // radius r = 0.6 mm (band eps = a/2) pressed with N slides at constant speed from x = 1 mm to
+  // x = 3 mm, i.e. 3.3 radii. Quasi-static. Expected:
+  //  - vertical equilibrium of the compressor: sum F_n = N at every step (to the Newton
+  //    tolerance 1e-10 of the force scale);
+  //  - the node under the compressor at the end (s6, d = 0) is pressed, and the nodes it left
+  //    (s0..s3, d >= 1.5 mm > r + eps) carry nothing: no normal force, no friction force, and,
+  //    their stick anchors dropped, their springs have pulled them back to rest (spring force 0
+  //    to round-off; a kept anchor would hold them displaced by up to mu F_n / k_s);
+  //  - the energy ledger closes (work of the prescribed motion and of the pressing force = stored
+  //    + friction dissipation): each step is exact within the step's frozen friction law, and
+  //    what is first order is the change of F_n between steps as nodes engage (the tangential
+  //    energy the return mapping then assigns, ~ (mu F_n)^2 / (2 k_t) per engagement, ~1e-3 of the
+  //    dissipation here); bound 1e-2 of the dissipation.
+  constexpr int kRow = 9;
+  constexpr double a = 0.5e-3, r = 0.6e-3;
+  Lattice lat;
+  lat.dim = 3;
+  for (int k = 0; k < kRow; ++k) lat.rest_positions.insert(lat.rest_positions.end(), {k * a - kL, 0.0, 0.0});  // ground
+  for (int k = 0; k < kRow; ++k) lat.rest_positions.insert(lat.rest_positions.end(), {k * a, 0.0, 0.0});       // surface
+  lat.rest_positions.insert(lat.rest_positions.end(), {1e-3, 0.0, 0.0});                                    // compressor
+  lat.masses.assign(2 * kRow, 1e-6);
+  lat.masses.push_back(1e-3);
+  const Index tool = 2 * kRow;
+  auto& contact = std::get<ContactGroup>(lat.groups);
+  contact.friction = kMu;
+  contact.radius = r;
+  contact.edge = 0.5 * a;
+  for (int k = 0; k < kRow; ++k) {
+    std::get<SpringGroup>(lat.groups).add(k, kRow + k, kKs, kL);
+    contact.add(kRow + k, tool, Vec3(k * a - 1e-3, 0.0, 0.0), kKn, kKt);
+  }
+  System sys(std::move(lat), 1);
+  for (int k = 0; k < kRow; ++k) {
+    sys.fix_nodes({Index(k)});
+    sys.fixed[3 * (kRow + k) + 1] = sys.fixed[3 * (kRow + k) + 2] = 1;  // surface nodes move in x only
+  }
+  sys.fixed[3 * tool] = sys.fixed[3 * tool + 1] = 1;  // x prescribed, z free under -N
+  const double t_press = 0.05, t_end = 1.05;
+  const LoadFunction load = [&](double t, System& s) {
+    s.external_forces[3 * tool + 2] = -kN * std::min(t / 0.04, 1.0);
+    s.prescribed[3 * tool] = 1e-3 + 2e-3 * std::clamp((t - t_press) / (t_end - t_press), 0.0, 1.0);
+  };
+  ImplicitOptions opt;
+  opt.quasi_static = true;
+  opt.tolerance = 1e-10;
+  ImplicitIntegrator integ(sys, opt);
+  const auto& cg = std::get<ContactGroup>(sys.groups);
+  double worst_normal = 0.0;
+  const double dt = 2.5e-3;  // 5 um of sliding per step, 1/50 of the band
+  for (double t = dt; t <= t_end + 1e-12; t += dt) {
+    integ.step(load, dt);
+    if (t < t_press) continue;
+    double sum = 0.0;
+    for (int k = 0; k < kRow; ++k) sum += cg.normal_force(Index(k), view(sys.positions));
+    worst_normal = std::max(worst_normal, std::abs(sum - kN) / kN);
+  }
+  const ConstNodes x = view(sys.positions);
+  ASSERT_NEAR(x[tool].x(), 3e-3, 1e-12);  // guard: the compressor arrived
+  EXPECT_GT(cg.normal_force(6, x), 0.1 * kN);
+  EXPECT_GT(cg.tangential_force(6, x), 0.0);
+  for (int k = 0; k <= 3; ++k) {
+    SCOPED_TRACE("s" + std::to_string(k));
+    EXPECT_EQ(cg.normal_force(Index(k), x), 0.0);
+    EXPECT_EQ(cg.tangential_force(Index(k), x), 0.0);
+    EXPECT_EQ(cg.frozen_normal[k], 0.0);
+    // Round-off of x against X (1e-3 m) is ~1e-19 m: the spring force ~1e-16 N against mu N = 0.05 N.
+    EXPECT_LT(std::abs(kKs * (x[kRow + k].x() - k * a)), 1e-12 * kMu * kN);
+  }
+  const double stored = stored_energy(sys);
+  RecordProperty("normal_force_error", sci(worst_normal));
+  RecordProperty("ledger", sci(sys.work_input) + " vs " + sci(stored + sys.dissipated));
+  EXPECT_LT(worst_normal, 1e-8);
+  ASSERT_GT(sys.dissipated, 0.5 * kMu * kN * 2e-3);  // guard: the row slipped under the compressor
+  EXPECT_NEAR(sys.work_input, stored + sys.dissipated, 1e-2 * sys.dissipated);
+}
+
 TEST(CompressorFriction, NoFrictionWithoutNormalForce) {
   // Not pressed (N = 0, compressor just touching): the surface node must not be dragged.
   System sys = make_system();

@@ -1,18 +1,39 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Penalty contact with Coulomb friction between a rigid flat compressor (one extra node c
-/// carrying the compressor's rigid translation) and a surface node i (MODEL.md §5).
+/// @file Penalty contact with Coulomb friction between a rigid circular compressor (one extra node
+/// c carrying the compressor's rigid translation) and a surface node i (MODEL.md §5).
 ///
-/// Penetration p = (z_i - z_c) - (Z_i - Z_c) (the plate starts touching the surface), normal
-/// energy k_n <p>_+^2 / 2. Tangential relative displacement u = (x_i - x_c)_t - (X_i - X_c)_t,
-/// with a stick anchor a (history): regularised Coulomb friction with the normal force F_n = k_n p
-/// lagged to the start of the step (a standard return mapping; Wriggers, Computational Contact
-/// Mechanics 2006, §5.2):
+/// Penetration p = (z_i - z_c) - (Z_i - Z_c) (the plate starts touching the surface). The patch has
+/// radius r: the contact set follows the compressor through a weight w(d) of the node's current
+/// horizontal distance d = |(x_i - x_c)_xy| from the compressor centre,
+///   w = 1 for d <= r - eps, w = 0 for d >= r + eps, w = S(t) in between,
+///   t = (r + eps - d) / (2 eps),  S(t) = t^3 (10 - 15 t + 6 t^2)   (C2 "smootherstep"),
+/// and the normal energy is W_n = w(d) k_n <p>_+^2 / 2. Every top-surface node is a candidate; the
+/// energy is a smooth function of the positions of node and compressor, so a compressor that slides
+/// engages the nodes that come under it and releases those it leaves, the work of doing so is the
+/// reaction work of its prescribed motion (the ledger stays closed), and Newton sees a C2 energy
+/// (C2 rather than C1: the Hessian does not jump when a node crosses the edge of the band).
+/// S(1/2) = 1/2 and S is odd about t = 1/2, so the weighted area sum w A_i equals pi r^2 to
+/// O(eps^2 / r^2): the patch keeps its nominal area. An infinite r (the default) is an unbounded
+/// plate, w = 1.
+///
+/// Tangential relative displacement u = (x_i - x_c)_t - (X_i - X_c)_t, with a stick anchor a
+/// (history): regularised Coulomb friction with the normal force F_n = w k_n <p>_+ lagged to the
+/// start of the step (a standard return mapping; Wriggers, Computational Contact Mechanics 2006, §5.2):
 ///   W_t = k_t |u - a|^2 / 2                      for |u - a| <= delta = mu F_n / k_t   (stick)
 ///   W_t = mu F_n (|u - a| - delta / 2)           beyond                                 (slip)
 /// which is convex and C1, so Newton converges. After the step the anchor moves so that the
-/// tangential force does not exceed mu F_n; the energy released is the friction dissipation.
+/// tangential force does not exceed mu F_n; the energy released is the friction dissipation. The
+/// weight enters friction only through F_n (frozen for the step), so W_t needs no weight terms.
+/// A node that leaves the patch (w = 0) or the surface (p <= 0) ends the step with F_n = 0, so the
+/// return mapping puts its anchor at u (its stick history is dropped, the tangential energy it held
+/// is booked as dissipation) and its next step has W_t = 0; when it comes under the patch again its
+/// friction starts from where it then is, not from where it last left.
+///
+/// Cost: with every top node a candidate most elements are outside the patch with F_n = 0; for
+/// those energy, forces and Hessian return zero after one squared distance (no square root).
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "fascia/elements/detail/two_node.hpp"
@@ -25,6 +46,8 @@ struct ContactGroup {
   static constexpr bool kHasState = true;
 
   double friction = 0.5;  ///< Coulomb coefficient mu
+  double radius = std::numeric_limits<double>::infinity();  ///< patch radius r [m] (infinite: a plate)
+  double edge = 0.0;      ///< half-width eps of the band where w falls from 1 to 0 [m]; 0 < eps < r
   std::vector<std::array<Index, 2>> connectivity;  ///< (surface node, compressor node)
   std::vector<Vec3> rest_offset;       ///< X_i - X_c
   std::vector<double> normal_stiffness, tangential_stiffness;  ///< k_n, k_t [N/m]
@@ -46,54 +69,102 @@ struct ContactGroup {
     return x[connectivity[e][0]] - x[connectivity[e][1]] - rest_offset[e];
   }
   double penetration(Index e, ConstNodes x) const { return relative(e, x).z(); }
-  /// Normal contact force on the surface node [N] (>= 0, pushing it down).
+  /// Weight w of element e at x (1 under the patch, 0 outside it).
+  double weight(Index e, ConstNodes x) const { return profile(relative(e, x), e).w; }
+  /// Normal contact force on the surface node [N] (>= 0, pushing it down): w k_n <p>_+.
   double normal_force(Index e, ConstNodes x) const {
-    return normal_stiffness[e] * std::max(0.0, penetration(e, x));
+    const Vec3 r = relative(e, x);
+    return r.z() > 0.0 ? profile(r, e).w * normal_stiffness[e] * r.z() : 0.0;
   }
   /// Tangential friction force magnitude [N].
-  double tangential_force(Index e, ConstNodes x) const { return tangential_gradient(e, x).norm(); }
+  double tangential_force(Index e, ConstNodes x) const { return tangential_gradient(e, relative(e, x)).norm(); }
 
   double energy(Index e, ConstNodes x) const {
     const Vec3 r = relative(e, x);
+    if (idle(e, r)) return 0.0;
     const double p = std::max(0.0, r.z());
-    double w = 0.5 * normal_stiffness[e] * p * p;
-    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
-    const double kt = tangential_stiffness[e], delta = friction * frozen_normal[e] / kt;
-    const double dn = d.norm();
-    w += dn <= delta ? 0.5 * kt * dn * dn : friction * frozen_normal[e] * (dn - 0.5 * delta);
-    return w;
+    return (p > 0.0 ? 0.5 * profile(r, e).w * normal_stiffness[e] * p * p : 0.0) + tangential_energy(e, r);
   }
   ElementForces<2> forces(Index e, ConstNodes x) const {
     const Vec3 r = relative(e, x);
-    Vec3 g = tangential_gradient(e, x);
-    g.z() = normal_stiffness[e] * std::max(0.0, r.z());
+    if (idle(e, r)) return ElementForces<2>::Zero();
+    Vec3 g = tangential_gradient(e, r);  // dW/dr
+    if (r.z() > 0.0) {
+      // W_n = w(d) e(p), e = k_n p^2 / 2: dW_n/dp = w k_n p, dW_n/dh = w'(d) e(p) h/d.
+      const Profile q = profile(r, e);
+      const double kn = normal_stiffness[e], p = r.z();
+      g.z() = q.w * kn * p;
+      if (q.dw != 0.0) {
+        g.x() += q.dw * 0.5 * kn * p * p * q.n.x();
+        g.y() += q.dw * 0.5 * kn * p * p * q.n.y();
+      }
+    }
     return detail::two_node_opposite(-g);
   }
   ElementHessian<2> hessian(Index e, ConstNodes x, HessianMode mode) const {
     const Vec3 r = relative(e, x);
     Mat3 k = Mat3::Zero();
-    const bool touching = r.z() > 0.0 || mode == HessianMode::stability;
-    if (touching) k(2, 2) = normal_stiffness[e];
-    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
-    const double kt = tangential_stiffness[e], delta = friction * frozen_normal[e] / kt;
-    const double dn = d.norm();
-    if (mode == HessianMode::stability || dn <= delta) {
-      k(0, 0) = k(1, 1) = (mode == HessianMode::stability || frozen_normal[e] > 0.0) ? kt : 0.0;
-    } else if (dn > 0.0) {  // slip: W = mu F_n |d| -> Hessian mu F_n / |d| (I - n n^T)
-      const Eigen::Vector2d n = d / dn;
-      const Eigen::Matrix2d h = friction * frozen_normal[e] / dn * (Eigen::Matrix2d::Identity() - n * n.transpose());
-      k.block<2, 2>(0, 0) = h;
+    if (mode == HessianMode::stability) {
+      // The stiffest tangent the element can reach: in full contact (w = 1) and sticking. The
+      // weight's own terms are O(p / eps) smaller than k_n.
+      k(2, 2) = normal_stiffness[e];
+      k(0, 0) = k(1, 1) = tangential_stiffness[e];
+      return detail::two_node_block(k);
+    }
+    if (idle(e, r)) return ElementHessian<2>::Zero();
+    k.block<2, 2>(0, 0) = tangential_hessian(e, r);
+    if (r.z() > 0.0) {
+      const Profile q = profile(r, e);
+      const double kn = normal_stiffness[e], p = r.z();
+      if (q.dw == 0.0 && q.ddw == 0.0) {
+        k(2, 2) = q.w * kn;
+      } else {
+        // W_n = w(d) e(p) in the frame (n, t, z), n = h/d, t normal to n in the plane:
+        //   nn: e w'',  tt: e w'/d,  zz: w k_n,  nz: w' k_n p.
+        const double en = 0.5 * kn * p * p;
+        double a = en * q.ddw, b = q.dw * kn * p, c = q.w * kn, tt = en * q.dw / q.d;
+        if (mode == HessianMode::projected) {
+          // Positive semi-definite part: tt = e w'/d <= 0 (w' <= 0) is dropped, and the (n, z)
+          // block [[a, b], [b, c]] keeps its non-negative eigenvalues. With eigenvalues
+          // l1 >= l2, M - l2 I = (l1 - l2) v1 v1^T, so the projection is l1 (M - l2 I)/(l1 - l2).
+          tt = std::max(0.0, tt);
+          const double m = 0.5 * (a + c), rad = std::hypot(0.5 * (a - c), b);
+          const double l1 = m + rad, l2 = m - rad;
+          if (l1 <= 0.0) {
+            a = b = c = 0.0;
+          } else if (l2 < 0.0) {
+            const double s = l1 / (l1 - l2);
+            a = s * (a - l2);
+            b = s * b;
+            c = s * (c - l2);
+          }
+        }
+        const Eigen::Vector2d n = q.n, t(-n.y(), n.x());
+        k.block<2, 2>(0, 0) += a * n * n.transpose() + tt * t * t.transpose();
+        k(0, 2) = k(2, 0) = b * n.x();
+        k(1, 2) = k(2, 1) = b * n.y();
+        k(2, 2) = c;
+      }
     }
     return detail::two_node_block(k);
   }
   void begin_step(Index e, ConstNodes x, const StepContext&) { frozen_normal[e] = normal_force(e, x); }
-  /// Return mapping: moves the anchor so the tangential force is within mu F_n; returns the
-  /// elastic energy released (friction dissipation).
+  /// Return mapping: moves the anchor so the tangential force is within mu F_n (F_n = 0 off the
+  /// patch or the surface: the anchor goes to u and the history is gone); returns the elastic
+  /// energy released (friction dissipation).
   double end_step(Index e, ConstNodes x, const StepContext&) {
     const Vec3 r = relative(e, x);
+    const double limit_force = normal_force(e, x);
+    if (frozen_normal[e] == 0.0 && limit_force == 0.0) {
+      // Nothing stored during the step (W_t = 0 with F_n = 0; W_n = 0 here as F_n = 0 means w = 0
+      // or p <= 0): keep the anchor at u so that a later engagement starts stick-free.
+      anchor[e].x() = r.x();
+      anchor[e].y() = r.y();
+      return 0.0;
+    }
     const double before = energy(e, x);
     const double kt = tangential_stiffness[e];
-    const double limit = friction * normal_force(e, x);
+    const double limit = friction * limit_force;
     Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
     const double dn = d.norm();
     if (kt * dn > limit) {
@@ -101,20 +172,75 @@ struct ContactGroup {
       anchor[e].x() = r.x() - keep.x();
       anchor[e].y() = r.y() - keep.y();
     }
-    frozen_normal[e] = normal_force(e, x);
+    frozen_normal[e] = limit_force;
     return std::max(0.0, before - energy(e, x));
   }
   /// Elastic energy stored at the end of a step (with the updated anchor).
   double stored_energy(Index e, ConstNodes x) const { return energy(e, x); }
 
 private:
-  Vec3 tangential_gradient(Index e, ConstNodes x) const {
-    const Vec3 r = relative(e, x);
+  struct Profile {
+    double w = 0.0, dw = 0.0, ddw = 0.0;  ///< w(d), dw/dd, d2w/dd2
+    double d = 0.0;                       ///< horizontal distance (set in the band only)
+    Eigen::Vector2d n = Eigen::Vector2d::Zero();  ///< h / d (set in the band only)
+  };
+
+  /// h = (x_i - x_c)_xy from the relative vector r = (x_i - x_c) - (X_i - X_c).
+  Eigen::Vector2d horizontal(const Vec3& r, Index e) const {
+    return Eigen::Vector2d(r.x() + rest_offset[e].x(), r.y() + rest_offset[e].y());
+  }
+  /// Off the patch (w = 0) or not pressed, with no friction history: every term is exactly zero.
+  bool idle(Index e, const Vec3& r) const {
+    if (frozen_normal[e] != 0.0) return false;
+    if (r.z() <= 0.0) return true;
+    const double outer = radius + edge;
+    return horizontal(r, e).squaredNorm() >= outer * outer;
+  }
+  Profile profile(const Vec3& r, Index e) const {
+    Profile q;
+    const double d2 = horizontal(r, e).squaredNorm();
+    const double inner = radius - edge, outer = radius + edge;
+    if (d2 <= inner * inner) {
+      q.w = 1.0;
+      return q;
+    }
+    if (d2 >= outer * outer) return q;
+    // In the band (edge > 0 here, and d >= r - eps > 0, so n is defined).
+    q.d = std::sqrt(d2);
+    q.n = horizontal(r, e) / q.d;
+    const double t = (outer - q.d) / (2.0 * edge), s = 1.0 / (2.0 * edge);  // dt/dd = -s
+    q.w = t * t * t * (10.0 + t * (-15.0 + 6.0 * t));
+    q.dw = -30.0 * t * t * (1.0 - t) * (1.0 - t) * s;
+    q.ddw = 60.0 * t * (1.0 - t) * (1.0 - 2.0 * t) * s * s;
+    return q;
+  }
+  double tangential_energy(Index e, const Vec3& r) const {
+    const double fn = frozen_normal[e];
+    if (fn == 0.0) return 0.0;  // delta = 0 and mu F_n = 0: both branches vanish
     const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
-    const double kt = tangential_stiffness[e], delta = friction * frozen_normal[e] / kt;
+    const double kt = tangential_stiffness[e], delta = friction * fn / kt;
     const double dn = d.norm();
-    Eigen::Vector2d g = dn <= delta ? Eigen::Vector2d(kt * d) : Eigen::Vector2d(friction * frozen_normal[e] * d / dn);
+    return dn <= delta ? 0.5 * kt * dn * dn : friction * fn * (dn - 0.5 * delta);
+  }
+  Vec3 tangential_gradient(Index e, const Vec3& r) const {
+    const double fn = frozen_normal[e];
+    if (fn == 0.0) return Vec3::Zero();
+    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
+    const double kt = tangential_stiffness[e], delta = friction * fn / kt;
+    const double dn = d.norm();
+    Eigen::Vector2d g = dn <= delta ? Eigen::Vector2d(kt * d) : Eigen::Vector2d(friction * fn * d / dn);
     return Vec3(g.x(), g.y(), 0.0);
+  }
+  Eigen::Matrix2d tangential_hessian(Index e, const Vec3& r) const {
+    const double fn = frozen_normal[e];
+    if (fn == 0.0) return Eigen::Matrix2d::Zero();
+    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
+    const double kt = tangential_stiffness[e], delta = friction * fn / kt;
+    const double dn = d.norm();
+    if (dn <= delta) return kt * Eigen::Matrix2d::Identity();
+    // slip: W = mu F_n |d| -> Hessian mu F_n / |d| (I - n n^T)
+    const Eigen::Vector2d n = d / dn;
+    return friction * fn / dn * (Eigen::Matrix2d::Identity() - n * n.transpose());
   }
 };
 

@@ -11,7 +11,9 @@
 ///   contracts: a uniform active stress sigma_a(t) = sigma_0 (1 - cos 2 pi f t)/2 along x, whose
 ///   nodal equivalent is a traction on the muscle's x = L face with the x = 0 face held (origin);
 ///   the base stays fixed as in every protocol (drive = "contraction"). The hold lasts cycles / f.
-/// - compression_passive_shear: during the hold the compressor itself slides, x = A sin(2 pi f t).
+/// - compression_passive_shear: during the hold the compressor itself slides, x = A sin(2 pi f t);
+///   the contact set moves with it (every top node is a candidate, weighted by its distance from
+///   the compressor centre: fascia/elements/contact.hpp).
 /// All three are the same mechanics with different boundary motion: nothing else differs.
 #include <algorithm>
 #include <cmath>
@@ -122,16 +124,25 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   const double aggregate = mat.dense.drained_bulk + 4.0 / 3.0 * mat.dense.shear_modulus;
   auto& contact = std::get<ContactGroup>(sys.groups);
   contact.friction = spec.friction;
+  // The contact set follows the compressor (contact.hpp): every top node is a candidate, weighted
+  // by w(d) of its current distance d from the compressor centre, 1 inside r - eps, 0 outside
+  // r + eps. eps = half a lattice spacing: the band spans one row of nodes, so the patch edge moves
+  // smoothly from node to node as the compressor slides (a narrower band is a step function on the
+  // lattice: Newton would see nodes switch on and off); capped at r/2 so that the band never
+  // reaches the centre (w stays flat there).
+  contact.radius = r;
+  contact.edge = 0.5 * std::min({info.dx, info.dy, r});
+  std::size_t covered = 0;
   for (Index n : top) {
     const Vec3 x = info.rest(n);
-    if (std::hypot(x.x() - centre.x(), x.y() - centre.y()) > r + 1e-12) continue;
+    if (std::hypot(x.x() - centre.x(), x.y() - centre.y()) <= r + 1e-12) ++covered;
     const Index i = Index(std::llround(x.x() / info.dx)), j = Index(std::llround(x.y() / info.dy));
     const double area = info.dx * info.dy * ((i == 0 || i == info.nx - 1) ? 0.5 : 1.0) *
                         ((j == 0 || j == info.ny - 1) ? 0.5 : 1.0);
     const double kn = 10.0 * aggregate * area / dz_top;
     contact.add(n, p.compressor, x - centre, kn, kn);
   }
-  if (contact.size() == 0)
+  if (covered == 0)
     throw InputError("protocol." + spec.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
                                                                   detail::to_text(0.5e3 * info.dx) + " mm");
   sys.fixed[3 * p.compressor] = sys.fixed[3 * p.compressor + 1] = 1;
