@@ -264,6 +264,39 @@ double mean_interface_viscosity(const System& sys) {
   return area > 0.0 ? sum / area : 0.0;
 }
 
+/// H3, how far the compressor's load spreads into the muscle (docs/model.md §7), over the interface
+/// elements e between the muscle (layer 0) and the first dense layer: w_e = <Z_i - z_i>_+ the
+/// settlement of the element's muscle-top node i (the compression of the muscle column under it:
+/// the base is held), A_e its tributary area, r_e the in-plane distance of node i from the
+/// compressor's axis (current positions). spread_length = sqrt(sum A w r^2 / sum A w) (absent
+/// while nothing has settled); peak_pressure = max_e <-sigma_n,e>_+, the largest compressive normal
+/// stress the fascia passes to the muscle [Pa]. `any` is false without such elements (sheet).
+struct MuscleLoad {
+  bool any = false;
+  std::optional<double> spread_length;
+  double peak_pressure = 0.0;
+};
+MuscleLoad muscle_load(const System& sys, Index compressor) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  const auto& layer = sys.lattice_info.layer_id;
+  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
+  const Vec3 axis = x[compressor];
+  MuscleLoad out;
+  double sum_w = 0.0, sum_wr2 = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) {
+    const Index i = g.connectivity[e][0];
+    if (layer[i] != 0 || layer[g.connectivity[e][1]] == 0) continue;
+    out.any = true;
+    out.peak_pressure = std::max(out.peak_pressure, -g.normal_stress(Index(e), x));
+    const double w = std::max(0.0, X[i].z() - x[i].z());
+    const double r2 = (x[i].x() - axis.x()) * (x[i].x() - axis.x()) + (x[i].y() - axis.y()) * (x[i].y() - axis.y());
+    sum_w += g.area[e] * w;
+    sum_wr2 += g.area[e] * w * r2;
+  }
+  if (sum_w > 0.0) out.spread_length = std::sqrt(sum_wr2 / sum_w);
+  return out;
+}
+
 /// Energy ledger metrics shared by every run.
 /// energy_balance_error = |W - E_stored - E_kin - D_physical - D_numerical| / max(W, peak W):
 /// D_numerical is backward Euler's damping computed from its own discrete energy identity
@@ -345,6 +378,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     io_seconds += seconds_since(t0);
   };
   std::optional<double> peak_water_lost;
+  std::optional<double> spread_at_peak, peak_muscle_pressure;  // H3 (muscle_load)
   auto sample_peaks = [&]() {
     peak_work = std::max(peak_work, sys.work_input);
     if (auto lost = water_lost(sys)) peak_water_lost = std::max(peak_water_lost.value_or(0.0), *lost);
@@ -353,7 +387,13 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     if (p.kind == Kind::compressor) {
       peak_strain = std::max(peak_strain, max_dense_strain(sys));
       const Index c = p.compressor.compressor;
-      peak_indentation = std::max(peak_indentation, sys.rest_positions[3 * c + 2] - sys.positions[3 * c + 2]);
+      const double indentation = sys.rest_positions[3 * c + 2] - sys.positions[3 * c + 2];
+      const MuscleLoad load = muscle_load(sys, c);  // H3: sampled with the indentation
+      if (load.any) {
+        peak_muscle_pressure = std::max(peak_muscle_pressure.value_or(0.0), load.peak_pressure);
+        if (load.spread_length && (!spread_at_peak || indentation >= peak_indentation)) spread_at_peak = load.spread_length;
+      }
+      peak_indentation = std::max(peak_indentation, indentation);
     }
   };
 
@@ -477,6 +517,8 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     }
     result.metrics["peak_dense_strain"] = peak_strain;
     result.metrics["peak_indentation_m"] = peak_indentation;
+    if (spread_at_peak) result.metrics["load_spread_length_m"] = *spread_at_peak;
+    if (peak_muscle_pressure) result.metrics["peak_muscle_pressure_pa"] = *peak_muscle_pressure;
   }
   if (std::get<InterfaceGroup>(sys.groups).size() > 0) result.metrics["peak_interface_shear_pa"] = peak_shear;
   result.metrics["peak_fiber_stress_pa"] = peak_fiber * mat.dense.fiber_modulus;
