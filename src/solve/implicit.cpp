@@ -117,44 +117,30 @@ void ImplicitIntegrator::reset(const LoadFunction& load) {
   w.initialised = true;
 }
 
-void ImplicitIntegrator::save_state() {
+/// Copies everything a step may change between the live state and the saved copy: to the copy
+/// (save) or back (restore), one list for both directions.
+void ImplicitIntegrator::transfer_state(bool save) {
   Workspace::Saved& s = ws_->saved;
-  s.positions = sys_.positions;
-  s.velocities = sys_.velocities;
-  s.external_forces = sys_.external_forces;
-  s.prescribed = sys_.prescribed;
-  s.fixed = sys_.fixed;
-  s.force = ws_->force;
-  s.previous_external = ws_->previous_external;
-  s.time = sys_.time;
-  s.step = sys_.step;
-  s.work_input = sys_.work_input;
-  s.dissipated = sys_.dissipated;
-  s.stored = ws_->stored;
-  s.kinetic = ws_->kinetic;
+  auto sync = [save](auto& live, auto& copy) {
+    if (save) copy = live;
+    else live = copy;
+  };
+  sync(sys_.positions, s.positions);
+  sync(sys_.velocities, s.velocities);
+  sync(sys_.external_forces, s.external_forces);
+  sync(sys_.prescribed, s.prescribed);
+  sync(sys_.fixed, s.fixed);
+  sync(ws_->force, s.force);
+  sync(ws_->previous_external, s.previous_external);
+  sync(sys_.time, s.time);
+  sync(sys_.step, s.step);
+  sync(sys_.work_input, s.work_input);
+  sync(sys_.dissipated, s.dissipated);
+  sync(ws_->stored, s.stored);
+  sync(ws_->kinetic, s.kinetic);
   // Only groups with history can change during a step; the others are not copied.
-  for_each_group_indexed(sys_.groups, [&]<std::size_t I>(const auto& g) {
-    if constexpr (std::decay_t<decltype(g)>::kHasState) std::get<I>(s.groups) = g;
-  });
-}
-
-void ImplicitIntegrator::restore_state() {
-  const Workspace::Saved& s = ws_->saved;
-  sys_.positions = s.positions;
-  sys_.velocities = s.velocities;
-  sys_.external_forces = s.external_forces;
-  sys_.prescribed = s.prescribed;
-  sys_.fixed = s.fixed;
-  ws_->force = s.force;
-  ws_->previous_external = s.previous_external;
-  sys_.time = s.time;
-  sys_.step = s.step;
-  sys_.work_input = s.work_input;
-  sys_.dissipated = s.dissipated;
-  ws_->stored = s.stored;
-  ws_->kinetic = s.kinetic;
   for_each_group_indexed(sys_.groups, [&]<std::size_t I>(auto& g) {
-    if constexpr (std::decay_t<decltype(g)>::kHasState) g = std::get<I>(s.groups);
+    if constexpr (std::decay_t<decltype(g)>::kHasState) sync(g, std::get<I>(s.groups));
   });
 }
 
@@ -487,7 +473,7 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
     // The rest of dt when it is shorter than the substep, or only a sliver longer.
     const bool last = size >= remaining * (1.0 - 1e-9) || remaining - size < 1e-6 * size;
     const double h = last ? remaining : size;
-    save_state();
+    transfer_state(true);
     const int before = report.newton_iterations;
     if (attempt(load, h, report)) {
       if (last) sys_.time = t_end;
@@ -495,7 +481,7 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
       const bool quick = report.newton_iterations - before <= opt_.quick_iterations;
       if (quick && h >= size) size = std::min(opt_.dt_max, size * opt_.growth);
     } else {
-      restore_state();
+      transfer_state(false);
       ++report.halvings;
       if (0.5 * h < opt_.dt_min)
         throw SimulationError("implicit step failed at t = " + detail::to_text(sys_.time) +

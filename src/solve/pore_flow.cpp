@@ -128,12 +128,11 @@ void implicit_pressures(PoroCellGroup& g, double dt, bool fixed_stress, std::vec
   for (std::size_t e = 0; e < n; ++e) p[e] = sol[Eigen::Index(e)];
 }
 
-}  // namespace
-
-double pore_flow_stable_dt(PoroCellGroup& g, ConstNodes x) {
-  if (g.size() == 0 || g.network.flow != Flow::darcy) return std::numeric_limits<double>::infinity();
-  evaluate_cells(g, x);
-  std::vector<double> sum(g.size(), 0.0);
+/// Forward-Euler stability limit (Gershgorin: min_i V_i / (M_max sum_j C_ij)) of cells already
+/// evaluated by evaluate_cells.
+double evaluated_stable_dt(PoroCellGroup& g) {
+  auto& sum = g.scratch_conductance;
+  sum.assign(g.size(), 0.0);
   for (const PoreLink& l : g.network.links) {
     const double c = conductance(l, g.scratch_permeability, false);
     sum[l.a] += c;
@@ -148,11 +147,20 @@ double pore_flow_stable_dt(PoroCellGroup& g, ConstNodes x) {
   return dt;
 }
 
+}  // namespace
+
+double pore_flow_stable_dt(PoroCellGroup& g, ConstNodes x) {
+  if (g.size() == 0 || g.network.flow != Flow::darcy) return std::numeric_limits<double>::infinity();
+  evaluate_cells(g, x);
+  return evaluated_stable_dt(g);
+}
+
 double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_stress) {
   const std::size_t n = g.size();
   if (n == 0 || !(dt > 0.0)) return 0.0;
-  const double stable = pore_flow_stable_dt(g, x);  // also evaluates J and k at x
-  if (g.network.flow != Flow::darcy) evaluate_cells(g, x);
+  // Volume ratios and permeabilities at the start of the step: the permeability follows the
+  // current water fraction here, every step.
+  evaluate_cells(g, x);
   auto& p = g.scratch_pressure;
   if (p.size() != n) p.assign(n, 0.0);
   double dissipated = 0.0;
@@ -160,24 +168,20 @@ double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_s
     case Flow::undrained:
       break;
     case Flow::drained:
+      // The pore pressure stays zero: the water follows the volume (M = 0, set by the builder,
+      // so there is no stiffness to update either).
       for (std::size_t e = 0; e < n; ++e)
         g.fluid_content[e] = PoroCellGroup::kBiotCoefficient * (g.scratch_ratio[e] - 1.0);
-      break;
+      return 0.0;
     case Flow::darcy:
       for (std::size_t e = 0; e < n; ++e) p[e] = g.biot_modulus[e] * g.fluid_strain(Index(e), g.scratch_ratio[e]);
-      if (dt > kExplicitFlowFraction * stable) implicit_pressures(g, dt, fixed_stress, p);
+      if (dt > kExplicitFlowFraction * evaluated_stable_dt(g)) implicit_pressures(g, dt, fixed_stress, p);
       dissipated = move_water(g, p, dt);
       break;
   }
-  // The water fraction feeds back into stiffness (M = K_w / phi) and permeability. Drained, the
-  // water carries no load at all (M = 0, set by the builder): nothing to update.
-  const PoreNetwork& net = g.network;
-  if (net.flow == Flow::drained) return dissipated;
-  for (std::size_t e = 0; e < n; ++e) {
-    const double phi = g.water_fraction(Index(e), g.scratch_ratio[e]);
-    g.biot_modulus[e] = net.water_bulk_modulus / phi;
-    g.scratch_permeability[e] = kozeny_carman(net.permeability_ref, phi, net.water_fraction_ref);
-  }
+  // The new water fraction feeds back into the Biot modulus M = K_w / phi.
+  for (std::size_t e = 0; e < n; ++e)
+    g.biot_modulus[e] = g.network.water_bulk_modulus / g.water_fraction(Index(e), g.scratch_ratio[e]);
   return dissipated;
 }
 

@@ -64,7 +64,7 @@ struct PoroCellGroup {
   PoreNetwork network;
   double flow_dissipation = 0.0;  ///< energy dissipated by the flow of the current step [J]
   /// Scratch of the flow step (solve/pore_flow.cpp), kept to avoid allocating every step.
-  std::vector<double> scratch_ratio, scratch_permeability, scratch_pressure;
+  std::vector<double> scratch_ratio, scratch_permeability, scratch_pressure, scratch_conductance;
   std::vector<std::int64_t> node_cell_offsets;  ///< node -> its cells (CSR), built on first use
   std::vector<Index> node_cells;
 

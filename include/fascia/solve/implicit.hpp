@@ -97,8 +97,8 @@ public:
 private:
   struct Workspace;
   bool attempt(const LoadFunction& load, double h, StepReport& report);
-  void save_state();
-  void restore_state();
+  /// save = true: live state -> saved copy; false: saved copy -> live state.
+  void transfer_state(bool save);
   void prepare_pattern();
 
   System& sys_;
