@@ -47,14 +47,106 @@ import numpy as np
 from . import _core
 from ._keys import with_overrides
 
-__all__ = ["grid", "latin_hypercube", "run_sweep", "load_table", "merge", "load_sweep_file", "SweepDefinition",
-           "run_point", "FINISHED"]
+__all__ = ["grid", "latin_hypercube", "sobol", "morris", "Factor", "Design", "run_sweep", "load_table", "merge",
+           "load_sweep_file", "load_design", "analyze", "load_sensitivity", "sensitivity_to_xarray",
+           "SweepDefinition", "run_point", "FINISHED"]
 
 FINISHED = ("complete", "diverged", "incomplete", "error")
 _FORMAT = "fascia-sweep"
 
 
 # ----------------------------------------------------------------------------------- designs
+
+class Factor:
+    """One swept key of a sampled design (Latin hypercube, Sobol, Morris) and how a unit-cube
+    coordinate u in [0, 1] maps onto its values. Written in a design as:
+
+    * ``[min, max]`` — uniform on the range; integers when both bounds are integers (each integer of
+      the range equally likely);
+    * ``{min = .., max = .., scale = "log"}`` — log-uniform (``min > 0``), for parameters known only to
+      an order of magnitude; ``scale = "linear"`` is the default;
+    * ``{choices = [...]}`` or a list that is not two numbers — one of the values, equally likely.
+    """
+
+    def __init__(self, key: str, spec: Any):
+        self.key, self.spec = key, spec
+        self.choices: Optional[list] = None
+        self.log = self.integer = False
+        bounds = None
+        if isinstance(spec, Mapping) and set(spec) == {"choices"}:
+            spec = spec["choices"]
+        elif isinstance(spec, Mapping):
+            if set(spec) - {"min", "max", "scale"} or "min" not in spec or "max" not in spec:
+                raise _core.InputError(f"{key}: a range table needs min and max (and optionally scale), "
+                                       f"got {dict(spec)!r}")
+            scale = spec.get("scale", "linear")
+            if scale not in ("linear", "log"):
+                raise _core.InputError(f"{key}: scale \"{scale}\" is not allowed; allowed: \"linear\", \"log\"")
+            self.log = scale == "log"
+            bounds = (spec["min"], spec["max"])
+            if not _is_range(bounds):
+                raise _core.InputError(f"{key}: min and max must be numbers, got {list(bounds)}")
+        elif _is_range(spec):
+            bounds = tuple(spec)
+        if bounds is not None:
+            lo, hi = bounds
+            if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
+                raise _core.InputError(f"{key}: range must be [min, max] with min <= max, got {list(bounds)}")
+            if self.log and not lo > 0:
+                raise _core.InputError(f"{key}: a log scale needs min > 0, got {lo}")
+            self.lo, self.hi = lo, hi
+            self.integer = isinstance(lo, int) and isinstance(hi, int) and not self.log
+        elif isinstance(spec, (list, tuple)) and spec:
+            self.choices = list(spec)
+        else:
+            raise _core.InputError(f"{key}: expected [min, max], {{min, max, scale}} or a list of choices, "
+                                   f"got {spec!r}")
+
+    def value(self, u: float) -> Any:
+        """The key's value at unit-cube coordinate ``u``."""
+        u = min(max(float(u), 0.0), 1.0)
+        if self.choices is not None:
+            return self.choices[min(int(u * len(self.choices)), len(self.choices) - 1)]
+        if self.integer:
+            return min(self.lo + int(u * (self.hi - self.lo + 1)), self.hi)
+        if self.log:
+            return float(self.lo * (self.hi / self.lo) ** u)
+        return float(self.lo + u * (self.hi - self.lo))
+
+
+def _is_range(r) -> bool:
+    return (isinstance(r, (list, tuple)) and len(r) == 2 and all(isinstance(x, (int, float)) for x in r)
+            and not any(isinstance(x, bool) for x in r))
+
+
+class Design(list):
+    """The points of a sampled design (a list of dicts, like :func:`grid`) that also remembers the
+    unit-cube matrix it came from (``unit``, one row per point, one column per factor in ``keys``),
+    its ``method`` and ``options``: :func:`run_sweep` stores them in the sweep file (``/design``) so
+    that :func:`analyze` can compute sensitivity indices from the file alone (also after a merge)."""
+
+    def __init__(self, points, method: str, keys: Sequence[str], unit: np.ndarray, parameters: Mapping[str, Any],
+                 options: Mapping[str, Any]):
+        super().__init__(points)
+        self.method, self.keys, self.unit = method, list(keys), np.asarray(unit, dtype=float)
+        self.parameters, self.options = dict(parameters), dict(options)
+
+
+def _factors(parameters: Mapping[str, Any]) -> Tuple[List[Factor], Dict[str, Any]]:
+    """Factors of a Sobol/Morris design, and the fixed part: the key ``protocol`` (which runs every
+    point makes) is never a factor."""
+    fixed = {k: v for k, v in parameters.items() if k == "protocol"}
+    factors = [Factor(k, v) for k, v in parameters.items() if k != "protocol"]
+    if not factors:
+        raise _core.InputError("parameters: a sampled design needs at least one key with a range or choices")
+    return factors, fixed
+
+
+def _design(method: str, parameters: Mapping[str, Any], unit: np.ndarray, options: Mapping[str, Any]) -> Design:
+    factors, fixed = _factors(parameters)
+    points = [{**{f.key: f.value(u) for f, u in zip(factors, row)}, **fixed} for row in unit]
+    return Design(points, method, [f.key for f in factors], unit, parameters, options)
+
 
 def grid(parameters: Mapping[str, Sequence[Any]]) -> List[Dict[str, Any]]:
     """Full factorial grid: every combination of the values, last key varying fastest.
@@ -73,12 +165,12 @@ def grid(parameters: Mapping[str, Sequence[Any]]) -> List[Dict[str, Any]]:
     return [dict(zip(keys, combo)) for combo in itertools.product(*values)]
 
 
-def latin_hypercube(ranges: Mapping[str, Tuple[float, float]], samples: int, seed: int = 0) -> List[Dict[str, Any]]:
+def latin_hypercube(ranges: Mapping[str, Any], samples: int, seed: int = 0) -> List[Dict[str, Any]]:
     """Latin-hypercube design: ``samples`` points, each range cut in ``samples`` equal strata with
     exactly one point per stratum and key (numpy ``default_rng(seed)``, so reproducible).
 
-    A range whose two bounds are integers yields integers (rounded). A key mapped to a list (not a
-    2-tuple of numbers) is cycled through, e.g. ``{"protocol": ["a", "b"]}``.
+    Ranges are written as for :class:`Factor` (``[min, max]``, integers, ``{min, max, scale = "log"}``);
+    a key mapped to a list of choices is cycled through, e.g. ``{"protocol": ["a", "b"]}``.
     """
     if int(samples) < 1:
         raise _core.InputError(f"samples: value {samples} must be >= 1")
@@ -86,24 +178,36 @@ def latin_hypercube(ranges: Mapping[str, Tuple[float, float]], samples: int, see
     rng = np.random.default_rng(seed)
     cols: Dict[str, list] = {}
     for k, r in ranges.items():
-        if isinstance(r, Mapping):
-            r = (r.get("min"), r.get("max"))
-        if (isinstance(r, (list, tuple)) and len(r) == 2 and all(isinstance(x, (int, float)) for x in r)
-                and not any(isinstance(x, bool) for x in r)):
-            lo, hi = r
-            if not (math.isfinite(lo) and math.isfinite(hi) and lo <= hi):
-                raise _core.InputError(f"{k}: range must be [min, max] with min <= max, got {list(r)}")
-            u = (rng.permutation(n) + rng.random(n)) / n
-            vals = lo + u * (hi - lo)
-            if isinstance(lo, int) and isinstance(hi, int):
-                cols[k] = [int(round(v)) for v in vals]
-            else:
-                cols[k] = [float(v) for v in vals]
-        elif isinstance(r, (list, tuple)) and r:
-            cols[k] = [r[i % len(r)] for i in range(n)]
+        f = Factor(k, r)
+        if f.choices is not None:
+            cols[k] = [f.choices[i % len(f.choices)] for i in range(n)]
         else:
-            raise _core.InputError(f"{k}: expected [min, max] or a list of choices, got {r!r}")
+            u = (rng.permutation(n) + rng.random(n)) / n
+            cols[k] = [f.value(x) for x in u]
     return [{k: cols[k][i] for k in ranges} for i in range(n)]
+
+
+def sobol(parameters: Mapping[str, Any], samples: int, seed: int = 0) -> Design:
+    """Saltelli design for first-order and total Sobol indices: ``samples`` (N, a power of two)
+    base rows of a scrambled Sobol' sequence, N (k + 2) points for k factors
+    (:func:`fascia.sensitivity.saltelli_design`). ``parameters`` as for :class:`Factor`; the key
+    ``protocol`` is applied to every point, not sampled."""
+    from .sensitivity import saltelli_design
+
+    factors, _ = _factors(parameters)
+    unit = saltelli_design(len(factors), samples, seed)
+    return _design("sobol", parameters, unit, {"samples": int(samples), "seed": int(seed)})
+
+
+def morris(parameters: Mapping[str, Any], trajectories: int, levels: int = 4, seed: int = 0) -> Design:
+    """Morris (1991) screening design: ``trajectories`` (r) one-at-a-time trajectories on a
+    ``levels``-level grid, r (k + 1) points (:func:`fascia.sensitivity.morris_design`)."""
+    from .sensitivity import morris_design
+
+    factors, _ = _factors(parameters)
+    unit = morris_design(len(factors), trajectories, levels, seed)
+    return _design("morris", parameters, unit, {"trajectories": int(trajectories), "levels": int(levels),
+                                                "seed": int(seed)})
 
 
 # ------------------------------------------------------------------------------- one point
@@ -159,7 +263,7 @@ def _h5():
     return h5py
 
 
-def _init_file(path: Path, base_text: str, definition: Mapping[str, Any]) -> None:
+def _init_file(path: Path, base_text: str, definition: Mapping[str, Any], design: Optional[Design]) -> None:
     h5py = _h5()
     path.parent.mkdir(parents=True, exist_ok=True)
     with h5py.File(path, "a") as f:
@@ -174,6 +278,31 @@ def _init_file(path: Path, base_text: str, definition: Mapping[str, Any]) -> Non
         elif f.attrs["format"] != _FORMAT:
             raise _core.InputError(f"{path}: exists and is not a fascia sweep file")
         f.require_group("points")
+        if design is not None and "design" not in f:
+            _write_design(f, design)
+
+
+def _write_design(f, design: Design) -> None:
+    g = f.create_group("design")
+    g.attrs["method"] = design.method
+    g.attrs["keys"] = json.dumps(design.keys)
+    g.attrs["parameters"] = json.dumps(design.parameters, default=_json_default)
+    g.attrs["options"] = json.dumps(design.options, sort_keys=True)
+    g["unit"] = design.unit
+
+
+def load_design(path) -> Optional[Design]:
+    """The sampled design stored in a sweep file (``None`` for a grid or a plain list of points)."""
+    with _h5().File(path, "r") as f:
+        if "design" not in f:
+            return None
+        g = f["design"]
+        parameters = json.loads(g.attrs["parameters"])
+        unit = g["unit"][()]
+        d = _design(g.attrs["method"], parameters, unit, json.loads(g.attrs["options"]))
+        if d.keys != json.loads(g.attrs["keys"]):
+            raise _core.InputError(f"{path}: its /design keys do not match its parameters")
+        return d
 
 
 def _done_points(path: Path) -> Dict[str, Dict[str, Any]]:
@@ -262,14 +391,14 @@ def _table(recs: List[Dict[str, Any]]):
                      for k in keys})
         common = {"seed": r["seed"], "fascia_version": r["fascia_version"], "point_status": r["status"]}
         if not r["runs"]:
-            rows.append({**base, "run": "", "protocol": "", "status": r["status"], "message": r["message"],
+            rows.append({**base, "run": "", "protocol_kind": "", "status": r["status"], "message": r["message"],
                          **common})
         for run in r["runs"]:
-            row = {**base, "run": run["name"], "protocol": run["protocol"], "status": run["status"],
+            row = {**base, "run": run["name"], "protocol_kind": run["protocol"], "status": run["status"],
                    "message": run["message"], **common}
             row.update(run["metrics"])
             rows.append(row)
-    cols = ["point", *keys, "run", "protocol", "status", "message", "seed", "fascia_version", "point_status",
+    cols = ["point", *keys, "run", "protocol_kind", "status", "message", "seed", "fascia_version", "point_status",
             *sorted(metrics)]
     df = pd.DataFrame(rows, columns=cols)
     for m in sorted(metrics):
@@ -300,7 +429,8 @@ def _base_text(scenario) -> str:
 
 def run_sweep(scenario, points: Sequence[Mapping[str, Any]], output, *, workers: int = 0, client=None,
               threads_per_run: int = 1, shard: Optional[Tuple[int, int]] = None, resume: bool = True,
-              on_point: Optional[Callable[[Dict[str, Any]], None]] = None, start_method: str = "spawn"):
+              on_point: Optional[Callable[[Dict[str, Any]], None]] = None, start_method: str = "spawn",
+              progress: bool = True):
     """Run ``points`` of ``scenario`` (a ScenarioSpec, a .toml path or TOML text) and return the table.
 
     output: the sweep HDF5 file (``.h5``); run files go to ``<output stem>_runs/<point>.h5`` and the
@@ -309,7 +439,9 @@ def run_sweep(scenario, points: Sequence[Mapping[str, Any]], output, *, workers:
         ``dask.distributed.Client``) is given. ``workers=1`` runs in this process.
     shard: ``(i, n)`` runs only the points with index % n == i.
     resume: skip points already finished in ``output`` (their parameters must match).
-    on_point: called in this process with each new record after it is written (progress display).
+    on_point: called in this process with each new record after it is written.
+    progress: show a progress bar over points with the remaining-time estimate (``tqdm``: a widget in
+        a notebook with ipywidgets, text on stderr otherwise); points resumed from the file count as done.
     All points are validated before anything runs: a bad key raises ``ValueError`` naming it.
     Returns the tidy pandas table of every point in the file (see :func:`load_table`).
     """
@@ -331,7 +463,8 @@ def run_sweep(scenario, points: Sequence[Mapping[str, Any]], output, *, workers:
     if threads_per_run < 0:
         raise _core.InputError(f"threads_per_run: value {threads_per_run} must be >= 0")
 
-    _init_file(output, base, {"points": len(points), "shard": list(shard) if shard else None})
+    design = points if isinstance(points, Design) else None
+    _init_file(output, base, {"points": len(points), "shard": list(shard) if shard else None}, design)
     done = _done_points(output) if resume else {}
     todo = []
     for pid, p in zip(ids, pts):
@@ -342,16 +475,47 @@ def run_sweep(scenario, points: Sequence[Mapping[str, Any]], output, *, workers:
             continue
         todo.append((pid, p))
 
+    bar = _progress_bar(progress, total=len(ids), initial=len(ids) - len(todo), desc=output.stem)
+
     def record(rec):
         rel = os.path.relpath(rec["file"], output.parent)
         with _h5().File(output, "a") as f:
             _write_point(f, rec, rel)
+        if bar is not None:
+            bar.update(1)
         if on_point is not None:
             on_point(rec)
 
     def args(pid, p):
         return (base, p, str(run_dir / f"{pid}.h5"), threads_per_run, pid)
 
+    try:
+        _execute(todo, args, record, client, workers, output, start_method)
+    finally:
+        if bar is not None:
+            bar.close()
+
+    table = load_table(output)
+    table.to_csv(output.with_suffix(".csv"), index=False)
+    return table
+
+
+def _progress_bar(enabled: bool, total: int, initial: int, desc: str):
+    """A tqdm bar (python3-tqdm), or None when disabled. tqdm.auto picks the notebook widget when
+    running in a Jupyter kernel with ipywidgets, else a text bar on stderr (which notebooks show too)."""
+    if not enabled:
+        return None
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tqdm's "no ipywidgets" / "experimental" notices
+        from tqdm.auto import tqdm
+
+        return tqdm(total=total, initial=initial, desc=desc, unit="point", dynamic_ncols=True, smoothing=0.1)
+
+
+def _execute(todo, args, record, client, workers, output, start_method) -> None:
+    """Run the ``todo`` points, calling ``record`` in this process as each finishes."""
     if not todo:
         pass
     elif client is not None:
@@ -378,10 +542,6 @@ def run_sweep(scenario, points: Sequence[Mapping[str, Any]], output, *, workers:
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
 
-    table = load_table(output)
-    table.to_csv(output.with_suffix(".csv"), index=False)
-    return table
-
 
 def merge(inputs: Sequence, output) -> "object":
     """Combine sweep files (e.g. shards) into ``output``; returns the merged table.
@@ -407,8 +567,13 @@ def merge(inputs: Sequence, output) -> "object":
                     for k, v in f.attrs.items():
                         out.attrs[k] = v
                     out.attrs["definition"] = json.dumps({"merged_from": [str(s) for s in inputs]})
+                    if "design" in f:
+                        f.copy(f["design"], out, name="design")
                 elif text != base_text:
                     raise _core.InputError(f"{src}: its base scenario differs from {inputs[0]}'s")
+                elif ("design" in f) != ("design" in out) or ("design" in f and not np.array_equal(
+                        f["design"]["unit"][()], out["design"]["unit"][()])):
+                    raise _core.InputError(f"{src}: its design differs from {inputs[0]}'s")
                 for pid, g in f["points"].items():
                     if "status" not in g.attrs:
                         continue
@@ -424,6 +589,126 @@ def merge(inputs: Sequence, output) -> "object":
     return table
 
 
+# ------------------------------------------------------------------------------ sensitivity
+
+_SENSITIVITY_COLUMNS = ("run", "metric", "parameter", "index", "value", "low", "high", "n_used")
+
+
+def _outputs(recs: List[Dict[str, Any]], n_points: int,
+             differences: Sequence[Tuple[str, str]]) -> Dict[Tuple[str, str], np.ndarray]:
+    """{(run, metric): value per design point} from the point records; only runs with status
+    ``complete`` count (a diverged or failed run is NaN, i.e. left out by the estimators). A
+    difference ``(a, b)`` adds run ``"a-b"``: metric of run a minus the same metric of run b."""
+    values: Dict[Tuple[str, str], np.ndarray] = {}
+    runs: List[str] = []
+    for r in recs:
+        i = int(r["point"][1:])
+        for run in r["runs"]:
+            runs += [run["name"]] if run["name"] not in runs else []
+            if run["status"] != "complete":
+                continue
+            for m, v in run["metrics"].items():
+                values.setdefault((run["name"], m), np.full(n_points, np.nan))[i] = v
+    for a, b in differences:
+        for name in (a, b):
+            if name not in runs:
+                raise _core.InputError(f"differences: no run '{name}' in the sweep; it has: {', '.join(runs) or 'none'}")
+        for (run, m), v in list(values.items()):
+            if run == a and (b, m) in values:
+                values[(f"{a}-{b}", m)] = v - values[(b, m)]
+    order = runs + [f"{a}-{b}" for a, b in differences]
+    return {key: values[key] for key in sorted(values, key=lambda rm: (order.index(rm[0]), rm[1]))
+            if np.isfinite(values[key]).any()}
+
+
+def analyze(path, *, differences: Sequence[Sequence[str]] = (), bootstrap: int = 1000, confidence: float = 0.95,
+            seed: int = 0, write: bool = True):
+    """Sensitivity indices of every metric of every run of a Sobol or Morris sweep file.
+
+    Sobol: ``S1`` (first order, Saltelli et al. 2010) and ``ST`` (total, Jansen 1999); Morris:
+    ``mu_star`` (Campolongo et al. 2007), ``mu`` and ``sigma`` (Morris 1991), in units of the metric
+    per full range of the parameter (per factor of max/min on a log scale). Each has a percentile-bootstrap
+    interval [``low``, ``high``] at ``confidence`` (``bootstrap`` resamples, ``seed``); see
+    :mod:`fascia.sensitivity`. ``differences``: pairs of run names ``(a, b)``; each adds the run
+    ``"a-b"`` (metric of a minus metric of b at the same point), e.g. active shear minus static pressure.
+
+    Returns a tidy pandas table with columns ``run, metric, parameter, index, value, low, high,
+    n_used`` (base rows or trajectories without a failed run); ``write`` also stores it in the sweep
+    file (``/sensitivity``, read back with :func:`load_sensitivity`) and as ``<stem>_sensitivity.csv``.
+    """
+    import pandas as pd
+
+    from . import sensitivity as sa
+
+    path = Path(path)
+    design = load_design(path)
+    if design is None or design.method not in ("sobol", "morris"):
+        raise _core.InputError(f"{path}: not a Sobol or Morris sweep (no /design); "
+                               "make its points with sweep.sobol or sweep.morris")
+    pairs = [tuple(d) for d in differences]
+    for d in pairs:
+        if len(d) != 2:
+            raise _core.InputError(f"differences: each entry must be [run_a, run_b], got {list(d)}")
+    outputs = _outputs(load_sweep_file(path), len(design), pairs)
+    k = len(design.keys)
+    rows = []
+    for (run, metric), y in outputs.items():
+        if design.method == "sobol":
+            res = sa.sobol_indices(y, k, bootstrap=bootstrap, confidence=confidence, seed=seed)
+            names = ("S1", "ST")
+        else:
+            res = sa.morris_indices(design.unit, y, bootstrap=bootstrap, confidence=confidence, seed=seed)
+            names = ("mu_star", "mu", "sigma")
+        for i, key in enumerate(design.keys):
+            for name in names:
+                rows.append((run, metric, key, name, float(res[name][i]), float(res[name + "_low"][i]),
+                             float(res[name + "_high"][i]), int(res["n_used"][i])))
+    df = pd.DataFrame(rows, columns=list(_SENSITIVITY_COLUMNS))
+    df.attrs.update({"method": design.method, "confidence": float(confidence), "bootstrap": int(bootstrap),
+                     "seed": int(seed), "differences": [list(d) for d in pairs], **design.options})
+    if write:
+        _write_sensitivity(path, df)
+        df.to_csv(path.with_name(path.stem + "_sensitivity.csv"), index=False)
+    return df
+
+
+def _write_sensitivity(path: Path, df) -> None:
+    h5py = _h5()
+    with h5py.File(path, "a") as f:
+        if "sensitivity" in f:
+            del f["sensitivity"]
+        g = f.create_group("sensitivity")
+        for k, v in df.attrs.items():
+            g.attrs[k] = json.dumps(v)
+        text = h5py.string_dtype()
+        for c in _SENSITIVITY_COLUMNS:
+            col = df[c].to_numpy()
+            g.create_dataset(c, data=col.astype(object) if col.dtype.kind == "O" else col,
+                             dtype=text if col.dtype.kind == "O" else None)
+
+
+def load_sensitivity(path):
+    """The sensitivity table :func:`analyze` stored in a sweep file (``attrs`` carry its settings)."""
+    import pandas as pd
+
+    with _h5().File(path, "r") as f:
+        if "sensitivity" not in f:
+            raise _core.InputError(f"{path}: no sensitivity results; run sweep.analyze (python3 -m fascia analyze)")
+        g = f["sensitivity"]
+        cols = {c: g[c].asstr()[()] if g[c].dtype.kind == "O" else g[c][()] for c in _SENSITIVITY_COLUMNS}
+        df = pd.DataFrame(cols)
+        df.attrs.update({k: json.loads(v) for k, v in g.attrs.items()})
+    return df
+
+
+def sensitivity_to_xarray(df):
+    """The tidy sensitivity table as an ``xarray.Dataset`` with dims (run, metric, parameter, index)
+    and variables ``value``, ``low``, ``high``, ``n_used``."""
+    ds = df.set_index(["run", "metric", "parameter", "index"]).to_xarray()
+    ds.attrs.update({k: json.dumps(v) if not isinstance(v, (int, float, str)) else v for k, v in df.attrs.items()})
+    return ds
+
+
 # --------------------------------------------------------------------------- sweep files
 
 class SweepDefinition:
@@ -431,19 +716,29 @@ class SweepDefinition:
 
         scenario = "../scenarios/ripple_sheet.toml"  # relative to this file
         output = "out/water_collagen.h5"             # relative to the working directory
-        method = "grid"                              # or "lhs"
-        samples = 8                                  # lhs only
-        seed = 0                                     # lhs only (design seed, not the tissue seed)
+        method = "grid"                              # "grid", "lhs", "sobol" or "morris"
+        samples = 8                                  # lhs: points; sobol: base rows N (a power of two)
+        trajectories = 4                             # morris: r trajectories (r (k + 1) points)
+        levels = 4                                   # morris: grid levels p (even)
+        seed = 0                                     # lhs/sobol/morris design seed (not the tissue seed)
         workers = 0                                  # 0 = all cores
         threads_per_run = 1
 
-        [parameters]                                 # grid: lists; lhs: [min, max] or choices
-        "tissue.water" = [0.6, 0.7, 0.8]
-        "tissue.collagen" = [0.15, 0.2]
-        protocol = ["tap"]
+        [parameters]                                 # grid: lists; others: see sweep.Factor
+        "tissue.water" = [0.6, 0.7, 0.8]             # lhs/sobol/morris: [min, max] is a range
+        "adhesion.bell_force_n" = {min = 1e-4, max = 3e-3, scale = "log"}
+        protocol = ["tap"]                           # the runs every point makes (never sampled)
+
+        [analysis]                                   # sobol/morris: sweep.analyze settings
+        differences = [["active", "static"]]         # extra outputs: run a minus run b
+        bootstrap = 1000
+        confidence = 0.95
     """
 
-    KEYS = {"scenario", "output", "method", "samples", "seed", "workers", "threads_per_run", "parameters"}
+    KEYS = {"scenario", "output", "method", "samples", "trajectories", "levels", "seed", "workers",
+            "threads_per_run", "parameters", "analysis"}
+    ANALYSIS_KEYS = {"differences", "bootstrap", "confidence", "seed"}
+    METHODS = ("grid", "lhs", "sobol", "morris")
 
     def __init__(self, path):
         self.path = Path(path)
@@ -464,21 +759,42 @@ class SweepDefinition:
         self.scenario = scen if scen.is_absolute() else (self.path.parent / scen)
         self.output = Path(doc.get("output", self.path.with_suffix(".h5").name))
         self.method = doc.get("method", "grid")
-        if self.method not in ("grid", "lhs"):
-            raise _core.InputError(f"method: value \"{self.method}\" is not allowed; allowed: \"grid\", \"lhs\"")
-        self.samples = int(doc.get("samples", 10))
+        if self.method not in self.METHODS:
+            raise _core.InputError(f"method: value \"{self.method}\" is not allowed; allowed: "
+                                   + ", ".join(f'"{m}"' for m in self.METHODS))
+        self.samples = int(doc.get("samples", 10 if self.method == "lhs" else 8))
+        self.trajectories = int(doc.get("trajectories", 4))
+        self.levels = int(doc.get("levels", 4))
         self.seed = int(doc.get("seed", 0))
         self.workers = int(doc.get("workers", 0))
         self.threads_per_run = int(doc.get("threads_per_run", 1))
         self.parameters = doc["parameters"]
+        self.analysis = dict(doc.get("analysis", {}))
+        unknown = set(self.analysis) - self.ANALYSIS_KEYS
+        if unknown:
+            raise _core.InputError(f"analysis.{sorted(unknown)[0]}: unknown key in {path}; allowed keys: "
+                                   f"{', '.join(sorted(self.ANALYSIS_KEYS))}")
+
+    @property
+    def sensitivity(self) -> bool:
+        """True when the design has sensitivity estimators (Sobol, Morris)."""
+        return self.method in ("sobol", "morris")
 
     def points(self) -> List[Dict[str, Any]]:
         if self.method == "grid":
             return grid(self.parameters)
-        return latin_hypercube(self.parameters, self.samples, self.seed)
+        if self.method == "lhs":
+            return latin_hypercube(self.parameters, self.samples, self.seed)
+        if self.method == "sobol":
+            return sobol(self.parameters, self.samples, self.seed)
+        return morris(self.parameters, self.trajectories, self.levels, self.seed)
 
     def run(self, **kwargs):
         kw = {"workers": self.workers, "threads_per_run": self.threads_per_run}
         kw.update({k: v for k, v in kwargs.items() if v is not None})
         output = kw.pop("output", None) or self.output
         return run_sweep(str(self.scenario), self.points(), output, **kw)
+
+    def analyze(self, output=None):
+        """:func:`analyze` of this sweep's output with the ``[analysis]`` settings."""
+        return analyze(output or self.output, **self.analysis)
