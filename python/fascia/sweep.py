@@ -16,8 +16,12 @@ Results:
   sweep file), ``scenario`` (the TOML run) and a group ``runs/<run>`` per protocol run with attributes
   ``protocol``, ``status``, ``message`` and scalar datasets ``metrics/<metric>``.
 * a tidy pandas table (:func:`load_table`), one row per (point, run): ``point``, one column per swept
-  key, ``run``, ``protocol``, ``status``, ``message``, ``seed``, ``fascia_version``, then one column
-  per metric (SI, unit in the name; NaN where it does not apply). Also written as ``<output>.csv``.
+  key (named by the key, holding its value), ``run``, ``protocol_kind``, ``status``, ``message``,
+  ``seed``, ``fascia_version``, ``point_status``, then one column per metric (SI, unit in the name;
+  NaN where it does not apply). Also written as ``<output>.csv``; the same bytes whatever ran it.
+* for a sampled design (:func:`latin_hypercube` aside: :func:`sobol`, :func:`morris`) ``/design``
+  (method, keys, parameters, options, unit-cube matrix ``unit``), and after :func:`analyze`
+  ``/sensitivity`` (Sobol or Morris indices with bootstrap intervals, :mod:`fascia.sensitivity`).
 
 Execution: points run in parallel on a ``concurrent.futures`` process pool using the **spawn** start
 method (forking a process that has run OpenMP hangs), or on a ``dask.distributed.Client`` when one
