@@ -13,12 +13,13 @@ Designs
   column i taken from B. N (k + 2) model runs give first-order and total indices of all k factors.
   A and B are the two halves of one **scrambled Sobol' sequence** in 2k dimensions
   (``scipy.stats.qmc.Sobol``, Joe & Kuo 2008 direction numbers, LMS + digital-shift scrambling;
-  Owen 1998). Why this sequence: the Saltelli scheme was built on Sobol' (LP-tau) points, whose
-  estimates converge at nearly O(1/N) instead of Monte Carlo's O(1/sqrt N) for smooth models
-  (Saltelli et al. 2010, Fig. 3); scrambling keeps that rate while making the design random and
-  unbiased, so a seed gives an independent replicate and the bootstrap below is meaningful; and it
-  needs no new dependency (SciPy >= 1.7; Debian 12 ships 1.10). N must be a power of two, where a
-  Sobol' sequence is balanced.
+  Owen 1998). Why this sequence: the Saltelli scheme was built on Sobol' (LP-tau) points
+  (Saltelli 2002, Saltelli et al. 2010), whose quasi-Monte Carlo error for smooth models falls
+  nearly as 1/N instead of Monte Carlo's 1/sqrt(N); scrambling keeps that rate while making the
+  design random and unbiased, so another seed gives an independent replicate; and it needs no new
+  dependency (``qmc.Sobol`` is in SciPy >= 1.7, Debian 12 ships 1.10; ``scipy.stats.sobol_indices``
+  only arrived in 1.11, hence the estimators here). N must be a power of two, where a Sobol'
+  sequence is balanced.
 * :func:`morris_design` — r one-at-a-time trajectories of Morris (1991): a random base point on the
   p-level grid {0, 1/(p-1), ..., 1}, then each factor in random order moved once by
   Δ = p / (2 (p - 1)) up or down (random sign), so k + 1 runs per trajectory. Trajectories are drawn
@@ -38,7 +39,8 @@ Estimators (Y_A, Y_B, Y_ABi: the model on A, B, AB_i; V = Var[Y_A ∪ Y_B])
 
 References: Morris, Technometrics 33:161 (1991). Jansen, Comput Phys Commun 117:35 (1999).
 Saltelli, Comput Phys Commun 145:280 (2002). Campolongo, Cariboni & Saltelli, Environ Model Softw
-22:1509 (2007). Saltelli et al., Comput Phys Commun 181:259 (2010). Ishigami & Homma, ISUMA (1990).
+22:1509 (2007). Saltelli et al., Comput Phys Commun 181:259 (2010). Ishigami & Homma, Proc. ISUMA
+398 (1990). Owen, J Complexity 14:466 (1998). Efron & Tibshirani, An Introduction to the Bootstrap (1993).
 """
 from __future__ import annotations
 
@@ -232,7 +234,8 @@ def ishigami(x: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
 def ishigami_indices(a: float = 7.0, b: float = 0.1) -> Dict[str, np.ndarray]:
     """Analytic first-order and total indices of :func:`ishigami` (x_i uniform on [-pi, pi]):
     V1 = (1 + b pi^4 / 5)^2 / 2, V2 = a^2 / 8, V3 = 0, V13 = 8 b^2 pi^8 / 225,
-    V = V1 + V2 + V13 (Sobol' & Levitan 1999; Saltelli et al. 2010, Sect. 4)."""
+    V = V1 + V2 + V13 (direct integration of each term over the cube: E[sin^2] = 1/2,
+    Var[sin^2] = 1/8, E[x^4] = pi^4 / 5, E[x^8] = pi^8 / 9)."""
     pi4 = np.pi ** 4
     v1 = 0.5 * (1.0 + b * pi4 / 5.0) ** 2
     v2 = a * a / 8.0

@@ -616,7 +616,8 @@ def _outputs(recs: List[Dict[str, Any]], n_points: int,
     for a, b in differences:
         for name in (a, b):
             if name not in runs:
-                raise _core.InputError(f"differences: no run '{name}' in the sweep; it has: {', '.join(runs) or 'none'}")
+                raise _core.InputError(f"differences: no run '{name}' in the sweep; it has: "
+                                       f"{', '.join(runs) or 'none'}")
         for (run, m), v in list(values.items()):
             if run == a and (b, m) in values:
                 values[(f"{a}-{b}", m)] = v - values[(b, m)]

@@ -52,7 +52,7 @@ def test_morris_design_moves_each_factor_once_by_delta():
 
 def test_ishigami_sobol_indices_within_bootstrap_interval():
     # N = 4096 base rows (20480 evaluations). Analytic indices (a = 7, b = 0.1):
-    # S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437 (Saltelli et al. 2010, Sect. 4).
+    # S1 = 0.3139, 0.4424, 0; ST = 0.5576, 0.4424, 0.2437 (closed form: ishigami_indices docstring).
     exact = sa.ishigami_indices(7.0, 0.1)
     np.testing.assert_allclose(exact["S1"], [0.3139, 0.4424, 0.0], atol=1e-4)
     np.testing.assert_allclose(exact["ST"], [0.5576, 0.4424, 0.2437], atol=1e-4)
