@@ -91,6 +91,9 @@ def main(argv=None) -> int:
         print(f"fascia: {table['point'].nunique()} points in {output} (table: {output.with_suffix('.csv')})")
         if definition.sensitivity and not args.shard:
             _print_sensitivity(definition.analyze(output), output)
+        elif definition.sensitivity:
+            print("fascia: a shard holds part of the design: merge the shards, then "
+                  "`python3 -m fascia analyze MERGED.h5 --sweep SWEEP.toml`")
         if len(failed):
             print(f"fascia: {failed['point'].nunique()} point(s) failed", file=sys.stderr)
             return 1
