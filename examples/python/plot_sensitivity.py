@@ -3,6 +3,7 @@
 
     PYTHONPATH=build/python /usr/bin/python3 examples/python/plot_sensitivity.py out/h1_morris.h5 \
         docs/images/h1_morris.png [--metric adhesions_broken_fraction_final --metric residual_slip_m]
+        [--run static --run active] [--xlim -0.5 2]
 
 One panel per (run, metric): Morris mu_star (bars) with its 95 % interval and sigma (dots), or Sobol
 S1 and ST with theirs, one row per swept parameter in the order of the design.
@@ -33,12 +34,14 @@ def main():
     ap.add_argument("sweep_file")
     ap.add_argument("figure")
     ap.add_argument("--metric", action="append", help="metrics to show (default: the two H1 metrics)")
+    ap.add_argument("--run", action="append", help="runs to show (default: all, differences included)")
+    ap.add_argument("--xlim", type=float, nargs=2, help="index axis limits (intervals beyond are clipped)")
     args = ap.parse_args()
     metrics = args.metric or ["adhesions_broken_fraction_final", "residual_slip_m"]
     res = sweep.load_sensitivity(args.sweep_file)
     method = res.attrs.get("method")
     keys = list(dict.fromkeys(res["parameter"]))
-    runs = list(dict.fromkeys(res["run"]))
+    runs = args.run or list(dict.fromkeys(res["run"]))
     panels = [(r, m) for m in metrics for r in runs if ((res["run"] == r) & (res["metric"] == m)).any()]
     ncol = len(runs)
     nrow = -(-len(panels) // ncol)
@@ -66,6 +69,8 @@ def main():
                 ax.errorbar(v, y + off, xerr=[v - lo, hi - v], fmt="none", ecolor="k", capsize=2, lw=0.8)
             ax.set_xlabel("index")
         ax.axvline(0, color="0.5", lw=0.5)
+        if args.xlim:
+            ax.set_xlim(*args.xlim)
         n_used = int(sel["n_used"].min()) if len(sel) else 0
         ax.set_title(f"{run}: {metric}\n(n used = {n_used})", fontsize=9)
     for ax in axes.flat[len(panels):]:
