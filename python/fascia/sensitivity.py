@@ -22,8 +22,12 @@ Designs
   sequence is balanced.
 * :func:`morris_design` — r one-at-a-time trajectories of Morris (1991): a random base point on the
   p-level grid {0, 1/(p-1), ..., 1}, then each factor in random order moved once by
-  Δ = p / (2 (p - 1)) up or down (random sign), so k + 1 runs per trajectory. Trajectories are drawn
-  independently; the "optimised spread" selection of Campolongo et al. (2007) is **not** applied.
+  Δ = p / (2 (p - 1)) up or down (random sign), so k + 1 runs per trajectory. With
+  ``candidates = M > r`` the r trajectories are chosen among M random ones to spread over the input
+  space (Campolongo et al. 2007, Sect. 3.2: maximise the sum of squared pairwise trajectory
+  distances, d_ml = sum over point pairs of their Euclidean distance). Campolongo et al. search all
+  C(M, r) subsets; here the subset is built **greedily** (the farthest pair, then repeatedly the
+  candidate adding the most squared distance), which is cheap for any M but not guaranteed optimal.
 
 Estimators (Y_A, Y_B, Y_ABi: the model on A, B, AB_i; V = Var[Y_A ∪ Y_B])
 ---------------------------------------------------------------------------
@@ -79,31 +83,57 @@ def saltelli_design(k: int, n: int, seed: int = 0) -> np.ndarray:
     return out.reshape(n * (k + 2), k)
 
 
-def morris_design(k: int, trajectories: int, levels: int = 4, seed: int = 0) -> np.ndarray:
+def morris_design(k: int, trajectories: int, levels: int = 4, seed: int = 0, candidates: int = 0) -> np.ndarray:
     """Unit-cube Morris design, shape (r (k + 1), k): r trajectories of k + 1 points each, on the
-    ``levels``-level grid; consecutive points of a trajectory differ in exactly one factor by Δ."""
-    k, r, p = int(k), int(trajectories), int(levels)
+    ``levels``-level grid; consecutive points of a trajectory differ in exactly one factor by Δ.
+    ``candidates`` > r: pick the r most spread of that many random trajectories (see module doc)."""
+    k, r, p, m = int(k), int(trajectories), int(levels), int(candidates)
     if k < 1:
         raise ValueError(f"parameters: a Morris design needs at least 1 factor, got {k}")
     if r < 2:
         raise ValueError(f"trajectories: value {r} must be >= 2 (sigma needs two elementary effects)")
     if p < 2 or p % 2:
         raise ValueError(f"levels: value {p} must be an even number >= 2 (Morris 1991: Δ = p / (2 (p - 1)))")
+    if m and m < r:
+        raise ValueError(f"candidates: value {m} must be 0 (no selection) or >= trajectories ({r})")
     rng = np.random.default_rng(seed)
     delta = p / (2.0 * (p - 1))
     lower = np.arange(p // 2) / (p - 1)  # base levels from which +Δ stays in [0, 1]
-    out = np.empty((r, k + 1, k))
-    for t in range(r):
+    out = np.empty((max(r, m), k + 1, k))
+    for t in range(out.shape[0]):
         x = rng.choice(lower, size=k)
         up = rng.random(k) < 0.5
         x = np.where(up, x, x + delta)  # a factor moving down starts at its upper level
         order = rng.permutation(k)
         out[t, 0] = x
-        for m, i in enumerate(order):
+        for step, i in enumerate(order):
             x = x.copy()
             x[i] += delta if up[i] else -delta
-            out[t, m + 1] = x
-    return np.clip(out, 0.0, 1.0).reshape(r * (k + 1), k)
+            out[t, step + 1] = x
+    out = np.clip(out, 0.0, 1.0)
+    if m > r:
+        out = out[_most_spread(out, r)]
+    return out.reshape(r * (k + 1), k)
+
+
+def _most_spread(traj: np.ndarray, r: int) -> np.ndarray:
+    """Indices of r trajectories (M, k + 1, k) with a large sum of squared Campolongo distances,
+    chosen greedily; returned in ascending order so the design keeps the candidates' order."""
+    n = traj.shape[0]
+    d2 = np.empty((n, n))
+    for a in range(n):  # one row at a time: memory O(M k^3), not O(M^2 k^3)
+        diff = traj[a][None, :, None, :] - traj[:, None, :, :]  # (M, k+1, k+1, k)
+        d2[a] = np.sqrt((diff ** 2).sum(axis=-1)).sum(axis=(1, 2)) ** 2  # squared d_ml
+    np.fill_diagonal(d2, -np.inf)
+    first = np.unravel_index(np.argmax(d2), d2.shape)
+    chosen = [int(first[0]), int(first[1])][:r]
+    score = d2[chosen].sum(axis=0)
+    while len(chosen) < r:
+        score[chosen] = -np.inf
+        nxt = int(np.argmax(score))
+        chosen.append(nxt)
+        score += d2[nxt]
+    return np.sort(np.array(chosen))
 
 
 # --------------------------------------------------------------------------------- estimators

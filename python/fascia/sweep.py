@@ -203,15 +203,17 @@ def sobol(parameters: Mapping[str, Any], samples: int, seed: int = 0) -> Design:
     return _design("sobol", parameters, unit, {"samples": int(samples), "seed": int(seed)})
 
 
-def morris(parameters: Mapping[str, Any], trajectories: int, levels: int = 4, seed: int = 0) -> Design:
+def morris(parameters: Mapping[str, Any], trajectories: int, levels: int = 4, seed: int = 0,
+           candidates: int = 0) -> Design:
     """Morris (1991) screening design: ``trajectories`` (r) one-at-a-time trajectories on a
-    ``levels``-level grid, r (k + 1) points (:func:`fascia.sensitivity.morris_design`)."""
+    ``levels``-level grid, r (k + 1) points; ``candidates`` = M > r picks the r most spread of M
+    random trajectories (Campolongo et al. 2007, greedy; :func:`fascia.sensitivity.morris_design`)."""
     from .sensitivity import morris_design
 
     factors, _ = _factors(parameters)
-    unit = morris_design(len(factors), trajectories, levels, seed)
+    unit = morris_design(len(factors), trajectories, levels, seed, candidates)
     return _design("morris", parameters, unit, {"trajectories": int(trajectories), "levels": int(levels),
-                                                "seed": int(seed)})
+                                                "seed": int(seed), "candidates": int(candidates)})
 
 
 # ------------------------------------------------------------------------------- one point
@@ -725,6 +727,7 @@ class SweepDefinition:
         samples = 8                                  # lhs: points; sobol: base rows N (a power of two)
         trajectories = 4                             # morris: r trajectories (r (k + 1) points)
         levels = 4                                   # morris: grid levels p (even)
+        candidates = 0                               # morris: pick r of this many (0 = no selection)
         seed = 0                                     # lhs/sobol/morris design seed (not the tissue seed)
         workers = 0                                  # 0 = all cores
         threads_per_run = 1
@@ -740,7 +743,7 @@ class SweepDefinition:
         confidence = 0.95
     """
 
-    KEYS = {"scenario", "output", "method", "samples", "trajectories", "levels", "seed", "workers",
+    KEYS = {"scenario", "output", "method", "samples", "trajectories", "levels", "candidates", "seed", "workers",
             "threads_per_run", "parameters", "analysis"}
     ANALYSIS_KEYS = {"differences", "bootstrap", "confidence", "seed"}
     METHODS = ("grid", "lhs", "sobol", "morris")
@@ -770,6 +773,7 @@ class SweepDefinition:
         self.samples = int(doc.get("samples", 10 if self.method == "lhs" else 8))
         self.trajectories = int(doc.get("trajectories", 4))
         self.levels = int(doc.get("levels", 4))
+        self.candidates = int(doc.get("candidates", 0))
         self.seed = int(doc.get("seed", 0))
         self.workers = int(doc.get("workers", 0))
         self.threads_per_run = int(doc.get("threads_per_run", 1))
@@ -792,7 +796,7 @@ class SweepDefinition:
             return latin_hypercube(self.parameters, self.samples, self.seed)
         if self.method == "sobol":
             return sobol(self.parameters, self.samples, self.seed)
-        return morris(self.parameters, self.trajectories, self.levels, self.seed)
+        return morris(self.parameters, self.trajectories, self.levels, self.seed, self.candidates)
 
     def run(self, **kwargs):
         kw = {"workers": self.workers, "threads_per_run": self.threads_per_run}

@@ -46,6 +46,27 @@ def test_morris_design_moves_each_factor_once_by_delta():
         assert np.count_nonzero(steps) == k  # and nothing else moves
     with pytest.raises(ValueError, match="levels: value 3"):
         sa.morris_design(k, r, levels=3)
+    with pytest.raises(ValueError, match="candidates: value 3"):
+        sa.morris_design(k, r, candidates=3)
+
+
+def _spread(x, k):
+    """Campolongo et al. (2007) spread: sqrt of the sum over trajectory pairs of d_ml^2."""
+    t = x.reshape(-1, k + 1, k)
+    return np.sqrt(sum(np.sqrt(((t[a][:, None] - t[b][None]) ** 2).sum(-1)).sum() ** 2
+                       for a in range(len(t)) for b in range(a + 1, len(t))))
+
+
+def test_campolongo_selection_spreads_trajectories():
+    k, r = 6, 5
+    plain = sa.morris_design(k, r, seed=0)  # = the first r of the 40 candidates below (same draws)
+    chosen = sa.morris_design(k, r, seed=0, candidates=40)
+    assert chosen.shape == plain.shape
+    for t in chosen.reshape(r, k + 1, k):  # still valid one-at-a-time trajectories
+        assert np.count_nonzero(np.diff(t, axis=0)) == k
+    # greedy selection beats the unselected draw of the same candidates by a clear margin (measured
+    # 1.11x here, while unselected designs of seeds 1-4 give 0.98-1.01x of seed 0's spread)
+    assert _spread(chosen, k) > 1.08 * _spread(plain, k)
     with pytest.raises(ValueError, match="trajectories: value 1"):
         sa.morris_design(k, 1)
 
