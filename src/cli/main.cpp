@@ -5,6 +5,7 @@
 ///   fascia compare SCENARIO.toml [-o OUT.h5]
 ///   fascia info OUT.h5
 ///   fascia validate SCENARIO.toml
+///   fascia view OUT.h5 [B.h5] [--run NAME]... -o PAGE.html
 ///
 /// Exit codes: 0 ok, 1 other error, 2 bad input (one line on stderr), 3 a run diverged.
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "fascia/scenario.hpp"
+#include "cli/view_command.hpp"
 
 #ifndef FASCIA_VERSION
 #define FASCIA_VERSION "unknown"
@@ -312,6 +314,8 @@ int real_main(int argc, char** argv) {
   auto* validate = app.add_subcommand("validate", "Parse and check a scenario without running it");
   validate->add_option("scenario", scenario, "Scenario file (TOML)")->required();
 
+  const fascia::cli::ViewCommand view(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help
@@ -329,7 +333,8 @@ int real_main(int argc, char** argv) {
   if (compare->parsed()) return cmd_compare(g, scenario, out);
   if (info->parsed()) return cmd_info(file);
   if (validate->parsed()) return cmd_validate(scenario);
-  print_error("a subcommand is required: run, compare, info or validate (see fascia --help)");
+  if (view.parsed()) return view.run();
+  print_error("a subcommand is required: run, compare, info, validate or view (see fascia --help)");
   return kExitBadInput;
 }
 
