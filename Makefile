@@ -10,7 +10,7 @@ APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest
   python3-nbclient python3-nbformat python3-ipykernel jupyter-nbconvert ffmpeg python3-tqdm \
   libjs-three zlib1g-dev chromium python3-pil
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench docs clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -31,6 +31,11 @@ demo: build
 
 test: build
 	cd $(BUILD) && OMP_WAIT_POLICY=passive ctest --output-on-failure -j $(JOBS)
+
+# Regenerates the key tables of docs/scenario.md from the schema (a test fails while they are stale).
+docs: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target fascia_tests
+	FASCIA_UPDATE_DOCS=1 ./$(BUILD)/tests/fascia_tests --gtest_filter='ScenarioSchema.DocsKeyTablesAreCurrent'
 
 bench: build
 	./scripts/bench.sh $(BUILD)

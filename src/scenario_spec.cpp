@@ -10,14 +10,16 @@
 #include <limits>
 #include <set>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "fascia/core/error.hpp"
+#include "fascia/schema.hpp"
 
 namespace fascia {
 namespace {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kFractionTolerance = 1e-9;
 constexpr double kDefaultWater = 0.70;
 constexpr double kDefaultCollagen = 0.20;
@@ -35,25 +37,28 @@ std::string join(const std::vector<std::string>& items, const std::string& sep =
   return out;
 }
 
-/// Throws unless value lies in the interval; `lo_open`/`hi_open` make that end exclusive.
-/// An infinite bound means "unbounded" (NaN and infinities always fail).
-void check(const std::string& key, double value, double lo, bool lo_open, double hi, bool hi_open,
-           const std::string& unit = "") {
-  const bool ok = std::isfinite(value) && (lo_open ? value > lo : value >= lo) &&
-                  (hi_open ? value < hi : value <= hi);
-  if (ok) return;
-  const std::string range = std::string(lo_open ? "(" : "[") + (std::isinf(lo) ? "-inf" : num(lo)) +
-                            ", " + (std::isinf(hi) ? "inf" : num(hi)) + (hi_open || std::isinf(hi) ? ")" : "]");
-  throw InputError(key, "value " + num(value) + " is out of range; allowed " + range +
-                            (unit.empty() ? "" : " " + unit));
+/// "(lo, hi]"; infinite bounds read "-inf"/"inf" (and an infinite upper end is always open); a
+/// bound named by another key reads as that key's name.
+std::string interval(double lo, bool lo_open, double hi, bool hi_open, std::string_view lo_name = {},
+                     std::string_view hi_name = {}) {
+  const std::string l = !lo_name.empty() ? std::string(lo_name) : std::isinf(lo) ? "-inf" : num(lo);
+  const std::string h = !hi_name.empty() ? std::string(hi_name) : std::isinf(hi) ? "inf" : num(hi);
+  return std::string(lo_open ? "(" : "[") + l + ", " + h + (hi_open || std::isinf(hi) ? ")" : "]");
 }
 
-// Shorthands: (lo, hi], [lo, hi], > 0 and finite, >= 0 and finite.
-void open_closed(const std::string& key, double v, double lo, double hi, const std::string& unit = "") {
-  check(key, v, lo, true, hi, false, unit);
+[[noreturn]] void out_of_range(const std::string& key, double value, const std::string& allowed,
+                               std::string_view unit) {
+  throw InputError(key, "value " + num(value) + " is out of range; allowed " + allowed +
+                            (unit.empty() ? "" : " " + std::string(unit)));
 }
-void closed(const std::string& key, double v, double lo, double hi, const std::string& unit = "") {
-  check(key, v, lo, false, hi, false, unit);
+
+/// Throws unless value lies in the interval; `lo_open`/`hi_open` make that end exclusive.
+/// NaN and infinities always fail.
+void check(const std::string& key, double value, double lo, bool lo_open, double hi, bool hi_open,
+           std::string_view unit = {}) {
+  const bool ok = std::isfinite(value) && (lo_open ? value > lo : value >= lo) &&
+                  (hi_open ? value < hi : value <= hi);
+  if (!ok) out_of_range(key, value, interval(lo, lo_open, hi, hi_open), unit);
 }
 
 void check_int(const std::string& key, long long value, long long lo, long long hi) {
@@ -63,11 +68,10 @@ void check_int(const std::string& key, long long value, long long lo, long long 
   }
 }
 
-void check_choice(const std::string& key, const std::string& value,
-                  const std::vector<std::string>& allowed) {
+void check_choice(const std::string& key, const std::string& value, const schema::Choices& allowed) {
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
   std::vector<std::string> quoted;
-  for (const auto& a : allowed) quoted.push_back("\"" + a + "\"");
+  for (const auto& a : allowed) quoted.push_back(std::string(1, '"').append(a).append(1, '"'));
   throw InputError(key, "value \"" + value + "\" is not allowed; allowed " + join(quoted));
 }
 
@@ -80,14 +84,70 @@ void check_prony(const std::string& prefix, const std::string& name, const std::
                                std::to_string(tau.size()) + "; the two arrays must have the same length");
   }
   double sum = 0.0;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    check(gkey + "[" + std::to_string(i) + "]", g[i], 0.0, false, 1.0, true);
-    check(tkey + "[" + std::to_string(i) + "]", tau[i], 0.0, true, kInf, true, "s");
-    sum += g[i];
-  }
+  for (double gi : g) sum += gi;
   if (!(sum < 1.0)) {
     throw InputError(gkey, "terms sum to " + num(sum) +
                                "; allowed sum < 1 (the relaxed modulus fraction 1 - sum must stay positive)");
+  }
+}
+
+
+/// The value of the number key `name` of S: the bound of a range that depends on another key
+/// (a name that is no number key of S is a mistake in the schema, caught by the schema tests).
+template <class S>
+double dependent_bound(const S& s, std::string_view name) {
+  const auto* k = schema::find<S>(name);
+  const auto* m = k ? std::get_if<double S::*>(&k->member) : nullptr;
+  return m ? s.**m : std::numeric_limits<double>::quiet_NaN();
+}
+
+/// Throws unless `value` lies in `r`; a bound given by another key reads
+/// "allowed (toe_strain, 2] = (0.02, 2]".
+template <class S>
+void check_range(const S& s, const std::string& key, double value, const schema::Range& r,
+                 std::string_view unit) {
+  const double lo = r.lo_key.empty() ? r.lo : dependent_bound(s, r.lo_key);
+  const double hi = r.hi_key.empty() ? r.hi : dependent_bound(s, r.hi_key);
+  if (r.lo_key.empty() && r.hi_key.empty()) return check(key, value, lo, r.lo_open, hi, r.hi_open, unit);
+  const bool ok = std::isfinite(value) && (r.lo_open ? value > lo : value >= lo) &&
+                  (r.hi_open ? value < hi : value <= hi);
+  if (!ok) {
+    out_of_range(key, value,
+                 interval(lo, r.lo_open, hi, r.hi_open, r.lo_key, r.hi_key) + " = " +
+                     interval(lo, r.lo_open, hi, r.hi_open),
+                 unit);
+  }
+}
+
+/// Checks every key of `s` that applies to `kind` against its declared allowed values, in
+/// declaration order; list and array members element by element (`key[i]`).
+template <class S>
+void check_keys(const S& s, const std::string& prefix, std::string_view kind = {}) {
+  for (const auto& k : schema::Schema<S>::keys()) {
+    if (!schema::applies(k, kind)) continue;
+    const std::string key = prefix + "." + std::string(k.name);
+    const auto* range = std::get_if<schema::Range>(&k.allowed);
+    const auto* choices = std::get_if<schema::Choices>(&k.allowed);
+    std::visit(
+        [&](auto member) {
+          using T = std::remove_cvref_t<decltype(s.*member)>;
+          const T& v = s.*member;
+          if constexpr (std::is_same_v<T, double>) {
+            if (range) check_range(s, key, v, *range, k.unit);
+          } else if constexpr (std::is_same_v<T, std::optional<double>>) {
+            if (range && v) check_range(s, key, *v, *range, k.unit);
+          } else if constexpr (std::is_same_v<T, int>) {
+            if (range) check_int(key, v, static_cast<long long>(range->lo), static_cast<long long>(range->hi));
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            if (choices) check_choice(key, v, *choices);
+          } else if constexpr (std::is_same_v<T, std::vector<double>> ||
+                               std::is_same_v<T, std::array<double, 2>> ||
+                               std::is_same_v<T, std::array<double, 3>>) {
+            for (std::size_t i = 0; range && i < v.size(); ++i)
+              check_range(s, key + "[" + std::to_string(i) + "]", v[i], *range, k.unit);
+          }
+        },
+        k.member);
   }
 }
 
@@ -157,39 +217,15 @@ std::array<double, 3> TissueSpec::fractions(const std::string& prefix) const {
 }
 
 void TissueSpec::validate(const std::string& prefix) const {
+  check_keys(*this, prefix);
   (void)fractions(prefix);
-  closed(prefix + ".temperature_c", temperature_c, 0.0, 50.0, "degC");
 }
 
 // ---------------------------------------------------------------------------------------------
 // [material]
 
 void MaterialSpec::validate(const std::string& prefix) const {
-  const std::string p = prefix + ".";
-  open_closed(p + "fiber_modulus_mpa", fiber_modulus_mpa, 0.0, 1e5, "MPa");
-  open_closed(p + "cross_fiber_modulus_mpa", cross_fiber_modulus_mpa, 0.0, 1e5, "MPa");
-  open_closed(p + "toe_strain", toe_strain, 0.0, 0.2);
-  open_closed(p + "toe_exponent", toe_exponent, 0.0, 1e4);
-  if (!(failure_strain > toe_strain)) {
-    throw InputError(p + "failure_strain", "value " + num(failure_strain) +
-                                               " is out of range; allowed (toe_strain, 2] = (" +
-                                               num(toe_strain) + ", 2]");
-  }
-  open_closed(p + "failure_strain", failure_strain, toe_strain, 2.0);
-  if (!(yield_strain >= toe_strain && yield_strain <= failure_strain)) {
-    throw InputError(p + "yield_strain", "value " + num(yield_strain) +
-                                             " is out of range; allowed [toe_strain, failure_strain] = [" +
-                                             num(toe_strain) + ", " + num(failure_strain) + "]");
-  }
-  closed(p + "plastic_fraction", plastic_fraction, 0.0, 1.0);
-  closed(p + "failure_strain_spread", failure_strain_spread, 0.0, 0.5);
-  closed(p + "matrix_poisson", matrix_poisson, 0.25, 0.499);
-  open_closed(p + "loose_modulus_kpa", loose_modulus_kpa, 0.0, 1e6, "kPa");
-  open_closed(p + "muscle_shear_modulus_kpa", muscle_shear_modulus_kpa, 0.0, 1e6, "kPa");
-  open_closed(p + "muscle_thickness_mm", muscle_thickness_mm, 0.0, 1000.0, "mm");
-  open_closed(p + "permeability", permeability, 0.0, 1e-6, "m^4/(N s)");
-  closed(p + "water_bulk_modulus_mpa", water_bulk_modulus_mpa, 0.0, 1e5, "MPa");
-  closed(p + "ha_viscosity_pa_s", ha_viscosity_pa_s, 0.0, 1e6, "Pa s");
+  check_keys(*this, prefix);
   check_prony(prefix, "dense", dense_prony_g, dense_prony_tau_s);
   check_prony(prefix, "loose", loose_prony_g, loose_prony_tau_s);
 }
@@ -198,90 +234,32 @@ void MaterialSpec::validate(const std::string& prefix) const {
 // [geometry]
 
 void GeometrySpec::validate(const std::string& prefix) const {
-  const std::string p = prefix + ".";
-  check_choice(p + "kind", kind, {"slab", "sheet"});
-  for (std::size_t i = 0; i < 2; ++i)
-    open_closed(p + "size_mm[" + std::to_string(i) + "]", size_mm[i], 0.0, 1000.0, "mm");
-  check_int(p + "layers", layers, 1, 20);
-  open_closed(p + "layer_thickness_mm", layer_thickness_mm, 0.0, 100.0, "mm");
-  open_closed(p + "interface_thickness_mm", interface_thickness_mm, 0.0, 100.0, "mm");
-  closed(p + "fiber_angle_deg", fiber_angle_deg, -180.0, 180.0, "deg");
-  closed(p + "crossing_angle_deg", crossing_angle_deg, 0.0, 180.0, "deg");
-  closed(p + "dispersion_kappa", dispersion_kappa, 0.0, 1000.0);
-  open_closed(p + "spacing_mm", spacing_mm, 0.0, 100.0, "mm");
+  check_keys(*this, prefix);
   const double half_min = 0.5 * std::min(size_mm[0], size_mm[1]);
   if (spacing_mm > half_min) {
-    throw InputError(p + "spacing_mm", "value " + num(spacing_mm) +
-                                           " is too large for size_mm = [" + num(size_mm[0]) + ", " +
-                                           num(size_mm[1]) + "]; allowed (0, min(size_mm)/2] = (0, " +
-                                           num(half_min) + "] mm");
+    throw InputError(prefix + ".spacing_mm", "value " + num(spacing_mm) + " is too large for size_mm = [" +
+                                                 num(size_mm[0]) + ", " + num(size_mm[1]) +
+                                                 "]; allowed (0, min(size_mm)/2] = (0, " + num(half_min) + "] mm");
   }
-  check_choice(p + "lateral_boundary", lateral_boundary, {"free", "fixed"});
-  check_choice(p + "matrix_model", matrix_model, {"auto", "springs", "tets"});
 }
 
 // ---------------------------------------------------------------------------------------------
 // [solver]
 
 void SolverSpec::validate(const std::string& prefix) const {
-  const std::string p = prefix + ".";
-  check_choice(p + "integrator", integrator, {"explicit", "implicit", "auto"});
-  check_int(p + "threads", threads, 0, 1024);
-  closed(p + "dt_s", dt_s, 0.0, 1.0, "s (0 = automatic)");
-  open_closed(p + "safety", safety, 0.0, 1.0);
-  closed(p + "implicit_dt_s", implicit_dt_s, 0.0, kMaxDuration, "s (0 = automatic)");
-  check(p + "newton_tolerance", newton_tolerance, 0.0, true, 1.0, true);
-  check_int(p + "max_newton_iterations", max_newton_iterations, 1, 1000);
-  check_choice(p + "linear_solver", linear_solver, {"auto", "ldlt", "cholmod", "cg"});
-  closed(p + "mass_damping_per_s", mass_damping_per_s, 0.0, 1e6, "1/s");
+  check_keys(*this, prefix);
 }
 
 // ---------------------------------------------------------------------------------------------
 // [protocol.NAME]
 
 void ProtocolSpec::validate(const std::string& prefix) const {
-  const std::string p = prefix + ".";
-  check_choice(p + "kind", kind,
-               {"impulse", "static_pressure", "compression_active_shear", "compression_passive_shear"});
-  open_closed(p + "radius_mm", radius_mm, 0.0, 1000.0, "mm");
-  check(p + "frame_interval_s", frame_interval_s, 0.0, false, kMaxDuration, false,
-        "s (0 = output.frame_interval_s)");
-
-  if (kind == "impulse") {
-    open_closed(p + "force_n", force_n, 0.0, 1e5, "N");
-    open_closed(p + "duration_s", duration_s, 0.0, 1.0, "s");
-    open_closed(p + "end_s", end_s, 0.0, kMaxDuration, "s");
-    if (!(end_s > duration_s)) {
-      throw InputError(p + "end_s", "value " + num(end_s) + " is out of range; allowed (duration_s, " +
-                                        num(kMaxDuration) + "] = (" + num(duration_s) + ", " +
-                                        num(kMaxDuration) + "] s (the run must outlast the pulse)");
-    }
-    for (std::size_t i = 0; i < 3; ++i)
-      check(p + "direction[" + std::to_string(i) + "]", direction[i], -kInf, true, kInf, true);
-    return;
-  }
-
-  // compressor protocols
-  open_closed(p + "pressure_kpa", pressure_kpa, 0.0, 10000.0, "kPa");
-  open_closed(p + "ramp_s", ramp_s, 0.0, kMaxDuration, "s");
-  open_closed(p + "release_s", release_s, 0.0, kMaxDuration, "s");
-  closed(p + "recover_s", recover_s, 0.0, kMaxDuration, "s");
-  closed(p + "friction", friction, 0.0, 10.0);
-  if (kind == "static_pressure") {
-    closed(p + "hold_s", hold_s, 0.0, kMaxDuration, "s");
-    return;
-  }
-  open_closed(p + "amplitude_mm", amplitude_mm, 0.0, 1000.0, "mm");
-  open_closed(p + "frequency_hz", frequency_hz, 0.0, 1000.0, "Hz");
-  check_int(p + "cycles", cycles, 1, 100000);
-  if (kind == "compression_active_shear") {
-    check_choice(p + "drive", drive, {"base", "contraction"});
-    open_closed(p + "active_stress_kpa", active_stress_kpa, 0.0, 1e4, "kPa");
-  }
+  check_keys(*this, prefix, kind);
+  if (kind != "compression_active_shear" && kind != "compression_passive_shear") return;
   const double hold = cycles / frequency_hz;
   if (hold > kMaxDuration) {
-    throw InputError(p + "cycles", "cycles / frequency_hz = " + num(hold) + " s is too long; allowed <= " +
-                                       num(kMaxDuration) + " s");
+    throw InputError(prefix + ".cycles", "cycles / frequency_hz = " + num(hold) + " s is too long; allowed <= " +
+                                             num(kMaxDuration) + " s");
   }
 }
 
@@ -289,47 +267,21 @@ void ProtocolSpec::validate(const std::string& prefix) const {
 // [adhesion]
 
 void AdhesionSpec::validate(const std::string& prefix) const {
-  const std::string p = prefix + ".";
-  closed(p + "density_per_mm2", density_per_mm2, 0.0, 1e4, "1/mm^2");
-  closed(p + "stiffness_n_per_m", stiffness_n_per_m, 0.0, 1e9, "N/m");
-  check_choice(p + "rupture", rupture, {"bell", "threshold"});
-  closed(p + "bell_rate_per_s", bell_rate_per_s, 0.0, 1e6, "1/s");
-  open_closed(p + "bell_force_n", bell_force_n, 0.0, 1e6, "N");
-  open_closed(p + "threshold_force_n", threshold_force_n, 0.0, 1e6, "N");
-  closed(p + "heal_rate_per_s", heal_rate_per_s, 0.0, 1e6, "1/s");
-  closed(p + "rest_speed_mm_s", rest_speed_mm_s, 0.0, 1e6, "mm/s");
+  check_keys(*this, prefix);
 }
 
 // ---------------------------------------------------------------------------------------------
 // [ha]
 
 void HASpec::validate(const std::string& prefix) const {
-  const std::string p = prefix + ".";
-  open_closed(p + "concentration_mg_ml", concentration_mg_ml, 0.0, 100.0, "mg/ml");
-  open_closed(p + "reference_concentration_mg_ml", reference_concentration_mg_ml, 0.0, 100.0, "mg/ml");
-  closed(p + "concentration_exponent", concentration_exponent, 0.0, 10.0);
-  closed(p + "activation_energy_kj_mol", activation_energy_kj_mol, 0.0, 200.0, "kJ/mol");
-  closed(p + "carreau_time_s", carreau_time_s, 0.0, 1e4, "s");
-  open_closed(p + "carreau_index", carreau_index, 0.0, 1.0);
-  closed(p + "infinite_shear_viscosity_pa_s", infinite_shear_viscosity_pa_s, 0.0, 1e6, "Pa s");
-  check_choice(p + "rule", rule, {"compression_and_shear", "shear_only", "off"});
-  closed(p + "secretion_mg_ml_per_strain", secretion_mg_ml_per_strain, 0.0, 1e6, "mg/ml");
-  closed(p + "shear_rate_threshold_per_s", shear_rate_threshold_per_s, 0.0, 1e6, "1/s");
-  open_closed(p + "reference_stress_kpa", reference_stress_kpa, 0.0, 1e6, "kPa");
-  open_closed(p + "turnover_time_s", turnover_time_s, 0.0, 1e9, "s");
-  closed(p + "water_binding_kg_per_kg", water_binding_kg_per_kg, 0.0, 1e5, "kg/kg");
+  check_keys(*this, prefix);
 }
 
 // ---------------------------------------------------------------------------------------------
 // [water]
 
 void WaterSpec::validate(const std::string& prefix) const {
-  const std::string p = prefix + ".";
-  check_choice(p + "model", model, {"maxwell", "biot"});
-  check_choice(p + "flow", flow, {"darcy", "undrained", "drained"});
-  check_choice(p + "top", top, {"drained", "sealed"});
-  check_choice(p + "bottom", bottom, {"drained", "sealed"});
-  check_choice(p + "sides", sides, {"drained", "sealed"});
+  check_keys(*this, prefix);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,7 +289,7 @@ void WaterSpec::validate(const std::string& prefix) const {
 
 void OutputSpec::validate(const std::string& prefix) const {
   if (file.empty()) throw InputError(prefix + ".file", "value \"\" is not allowed; give a file path");
-  open_closed(prefix + ".frame_interval_s", frame_interval_s, 0.0, kMaxDuration, "s");
+  check_keys(*this, prefix);
 }
 
 // ---------------------------------------------------------------------------------------------

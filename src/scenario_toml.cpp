@@ -13,11 +13,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <limits>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include "fascia/core/error.hpp"
@@ -158,6 +160,11 @@ public:
         integer(n, key, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
   }
 
+  bool boolean(const toml::node& n, const std::string& key) const {
+    if (auto* b = n.as_boolean()) return b->get();
+    fail(key, "expected a boolean (true or false), got " + describe(n), n);
+  }
+
   std::string string(const toml::node& n, const std::string& key) const {
     if (auto* s = n.as_string()) return s->get();
     fail(key, "expected a string, got " + describe(n), n);
@@ -193,19 +200,7 @@ public:
     fail(key, "expected a table ([" + key + "]), got " + describe(n), n);
   }
 
-  // ---- tables of fields -------------------------------------------------------------------
-  using Setter = std::function<void(const toml::node&, const std::string&)>;
-  struct Field {
-    std::string name;
-    Setter set;
-  };
-
-  static std::vector<std::string> names(const std::vector<Field>& fields) {
-    std::vector<std::string> out;
-    for (const auto& f : fields) out.push_back(f.name);
-    return out;
-  }
-
+  // ---- tables of keys -----------------------------------------------------------------------
   [[noreturn]] void unknown_key(const std::string& path, std::string_view key,
                                 const std::vector<std::string>& allowed, const toml::source_region& r,
                                 const std::string& what = "key") const {
@@ -215,169 +210,63 @@ public:
          r);
   }
 
-  /// Applies each key of `t` through its field; unknown keys are errors. `extra_check` runs first
-  /// for keys that are not fields (to explain e.g. a key of another protocol kind).
-  void read_fields(const toml::table& t, const std::string& prefix, const std::vector<Field>& fields,
-                   const std::function<void(std::string_view, const toml::source_region&)>& not_a_field = {}) const {
+  /// Reads one TOML value into a member of the type the schema declares.
+  template <class T>
+  void read_value(const toml::node& n, const std::string& key, T& out) const {
+    if constexpr (std::is_same_v<T, double>) out = number(n, key);
+    else if constexpr (std::is_same_v<T, std::optional<double>>) out = number(n, key);
+    else if constexpr (std::is_same_v<T, int>) out = int32(n, key);
+    else if constexpr (std::is_same_v<T, std::uint64_t>)
+      out = static_cast<std::uint64_t>(integer(n, key, 0, std::numeric_limits<std::int64_t>::max()));
+    else if constexpr (std::is_same_v<T, bool>) out = boolean(n, key);
+    else if constexpr (std::is_same_v<T, std::string>) out = string(n, key);
+    else if constexpr (std::is_same_v<T, std::vector<double>>) out = numbers(n, key);
+    else out = fixed_numbers<std::tuple_size_v<T>>(n, key);
+  }
+
+  /// Reads every key of `t` into `s` through the schema of S; unknown keys are errors, and so are
+  /// keys that do not apply to a protocol of `kind`.
+  template <class S>
+  void read_table(const toml::table& t, const std::string& prefix, S& s, std::string_view kind = {}) const {
+    const auto& keys = schema::Schema<S>::keys();
+    std::vector<std::string> allowed;
+    for (const auto& k : keys)
+      if (schema::applies(k, kind)) allowed.emplace_back(k.name);
     for (auto&& [kp, vp] : in_file_order(t)) {
-      const toml::key& k = *kp;
-      const toml::node& v = *vp;
-      const std::string path = prefix + "." + std::string(k.str());
-      auto it = std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.name == k.str(); });
-      if (it == fields.end()) {
-        if (not_a_field) not_a_field(k.str(), k.source());
-        unknown_key(path, k.str(), names(fields), k.source());
+      const std::string name(kp->str());
+      const std::string path = prefix + "." + name;
+      const auto* key = schema::find<S>(name);
+      if (!key) unknown_key(path, name, allowed, kp->source());
+      if (!schema::applies(*key, kind)) {
+        const std::string hint =
+            name == "hold_s" ? " (the hold of a shear protocol lasts cycles / frequency_hz)" : "";
+        fail(path,
+             "does not apply to kind \"" + std::string(kind) + "\"" + hint + "; allowed keys for this kind: " +
+                 join(allowed),
+             kp->source());
       }
-      it->set(v, path);
+      std::visit([&](auto member) { read_value(*vp, path, s.*member); }, key->member);
     }
   }
 
-  // ---- sections -------------------------------------------------------------------------------
-  void tissue(const toml::table& t, TissueSpec& s) const {
-    read_fields(t, "tissue",
-                {{"water", [&](auto& n, auto& k) { s.water = number(n, k); }},
-                 {"collagen", [&](auto& n, auto& k) { s.collagen = number(n, k); }},
-                 {"ground", [&](auto& n, auto& k) { s.ground = number(n, k); }},
-                 {"temperature_c", [&](auto& n, auto& k) { s.temperature_c = number(n, k); }}});
-  }
-
-  void material(const toml::table& t, MaterialSpec& s) const {
-    auto num = [&](double& dst) { return [&, p = &dst](auto& n, auto& k) { *p = number(n, k); }; };
-    auto vec = [&](std::vector<double>& dst) { return [&, p = &dst](auto& n, auto& k) { *p = numbers(n, k); }; };
-    read_fields(t, "material",
-                {{"fiber_modulus_mpa", num(s.fiber_modulus_mpa)},
-                 {"cross_fiber_modulus_mpa", num(s.cross_fiber_modulus_mpa)},
-                 {"toe_strain", num(s.toe_strain)},
-                 {"toe_exponent", num(s.toe_exponent)},
-                 {"failure_strain", num(s.failure_strain)},
-                 {"failure_strain_spread", num(s.failure_strain_spread)},
-                 {"yield_strain", num(s.yield_strain)},
-                 {"plastic_fraction", num(s.plastic_fraction)},
-                 {"matrix_poisson", num(s.matrix_poisson)},
-                 {"loose_modulus_kpa", num(s.loose_modulus_kpa)},
-                 {"muscle_shear_modulus_kpa", num(s.muscle_shear_modulus_kpa)},
-                 {"muscle_thickness_mm", num(s.muscle_thickness_mm)},
-                 {"permeability", num(s.permeability)},
-                 {"water_bulk_modulus_mpa", num(s.water_bulk_modulus_mpa)},
-                 {"dense_prony_g", vec(s.dense_prony_g)},
-                 {"dense_prony_tau_s", vec(s.dense_prony_tau_s)},
-                 {"loose_prony_g", vec(s.loose_prony_g)},
-                 {"loose_prony_tau_s", vec(s.loose_prony_tau_s)},
-                 {"ha_viscosity_pa_s", num(s.ha_viscosity_pa_s)}});
-  }
-
-  void geometry(const toml::table& t, GeometrySpec& s) const {
-    auto num = [&](double& dst) { return [&, p = &dst](auto& n, auto& k) { *p = number(n, k); }; };
-    read_fields(
-        t, "geometry",
-        {{"kind", [&](auto& n, auto& k) { s.kind = string(n, k); }},
-         {"size_mm", [&](auto& n, auto& k) { s.size_mm = fixed_numbers<2>(n, k); }},
-         {"layers", [&](auto& n, auto& k) { s.layers = int32(n, k); }},
-         {"layer_thickness_mm", num(s.layer_thickness_mm)},
-         {"interface_thickness_mm", num(s.interface_thickness_mm)},
-         {"fiber_angle_deg", num(s.fiber_angle_deg)},
-         {"crossing_angle_deg", num(s.crossing_angle_deg)},
-         {"dispersion_kappa", num(s.dispersion_kappa)},
-         {"spacing_mm", num(s.spacing_mm)},
-         {"lateral_boundary", [&](auto& n, auto& k) { s.lateral_boundary = string(n, k); }},
-         {"matrix_model", [&](auto& n, auto& k) { s.matrix_model = string(n, k); }},
-         {"seed", [&](auto& n, auto& k) {
-            s.seed = static_cast<std::uint64_t>(integer(n, k, 0, std::numeric_limits<std::int64_t>::max()));
-          }}});
-  }
-
-  void solver(const toml::table& t, SolverSpec& s) const {
-    auto num = [&](double& dst) { return [&, p = &dst](auto& n, auto& k) { *p = number(n, k); }; };
-    read_fields(t, "solver",
-                {{"integrator", [&](auto& n, auto& k) { s.integrator = string(n, k); }},
-                 {"threads", [&](auto& n, auto& k) { s.threads = int32(n, k); }},
-                 {"dt_s", num(s.dt_s)},
-                 {"safety", num(s.safety)},
-                 {"implicit_dt_s", num(s.implicit_dt_s)},
-                 {"newton_tolerance", num(s.newton_tolerance)},
-                 {"max_newton_iterations", [&](auto& n, auto& k) { s.max_newton_iterations = int32(n, k); }},
-                 {"linear_solver", [&](auto& n, auto& k) { s.linear_solver = string(n, k); }},
-                 {"mass_damping_per_s", num(s.mass_damping_per_s)}});
-  }
-
-  void adhesion(const toml::table& t, AdhesionSpec& s) const {
-    auto num = [&](double& dst) { return [&, p = &dst](auto& n, auto& k) { *p = number(n, k); }; };
-    read_fields(t, "adhesion",
-                {{"density_per_mm2", num(s.density_per_mm2)},
-                 {"stiffness_n_per_m", num(s.stiffness_n_per_m)},
-                 {"rupture", [&](auto& n, auto& k) { s.rupture = string(n, k); }},
-                 {"bell_rate_per_s", num(s.bell_rate_per_s)},
-                 {"bell_force_n", num(s.bell_force_n)},
-                 {"threshold_force_n", num(s.threshold_force_n)},
-                 {"heal_rate_per_s", num(s.heal_rate_per_s)},
-                 {"rest_speed_mm_s", num(s.rest_speed_mm_s)}});
-  }
-
-  void ha(const toml::table& t, HASpec& s) const {
-    auto num = [&](double& dst) { return [&, p = &dst](auto& n, auto& k) { *p = number(n, k); }; };
-    read_fields(t, "ha",
-                {{"concentration_mg_ml", num(s.concentration_mg_ml)},
-                 {"reference_concentration_mg_ml", num(s.reference_concentration_mg_ml)},
-                 {"concentration_exponent", num(s.concentration_exponent)},
-                 {"activation_energy_kj_mol", num(s.activation_energy_kj_mol)},
-                 {"carreau_time_s", num(s.carreau_time_s)},
-                 {"carreau_index", num(s.carreau_index)},
-                 {"infinite_shear_viscosity_pa_s", num(s.infinite_shear_viscosity_pa_s)},
-                 {"rule", [&](auto& n, auto& k) { s.rule = string(n, k); }},
-                 {"secretion_mg_ml_per_strain", num(s.secretion_mg_ml_per_strain)},
-                 {"shear_rate_threshold_per_s", num(s.shear_rate_threshold_per_s)},
-                 {"reference_stress_kpa", num(s.reference_stress_kpa)},
-                 {"turnover_time_s", num(s.turnover_time_s)},
-                 {"water_binding_kg_per_kg", num(s.water_binding_kg_per_kg)}});
-  }
-
-  void water(const toml::table& t, WaterSpec& s) const {
-    auto str = [&](std::string& dst) { return [&, p = &dst](auto& n, auto& k) { *p = string(n, k); }; };
-    read_fields(t, "water",
-                {{"model", str(s.model)}, {"flow", str(s.flow)}, {"top", str(s.top)},
-                 {"bottom", str(s.bottom)}, {"sides", str(s.sides)}});
-  }
-
-  void output(const toml::table& t, OutputSpec& s) const {
-    read_fields(t, "output",
-                {{"file", [&](auto& n, auto& k) { s.file = string(n, k); }},
-                 {"frame_interval_s", [&](auto& n, auto& k) { s.frame_interval_s = number(n, k); }}});
-  }
-
-  /// Keys by protocol kind. `kind`, `radius_mm` and `frame_interval_s` apply to every kind.
-  static std::vector<std::string> protocol_keys(const std::string& kind) {
-    std::vector<std::string> keys = {"kind", "radius_mm", "frame_interval_s"};
-    if (kind == "impulse") {
-      keys.insert(keys.end(), {"force_n", "duration_s", "end_s", "direction"});
-    } else {
-      keys.insert(keys.end(), {"pressure_kpa", "ramp_s"});
-      if (kind == "static_pressure") keys.push_back("hold_s");
-      else keys.insert(keys.end(), {"amplitude_mm", "frequency_hz", "cycles"});
-      if (kind == "compression_active_shear") keys.insert(keys.end(), {"drive", "active_stress_kpa"});
-      keys.insert(keys.end(), {"release_s", "recover_s", "friction"});
-    }
-    return keys;
-  }
-
-  static const std::vector<std::string>& protocol_kinds() {
-    static const std::vector<std::string> kinds = {"impulse", "static_pressure", "compression_active_shear",
-                                                   "compression_passive_shear"};
-    return kinds;
+  static std::vector<std::string> protocol_kinds() {
+    const auto& choices = std::get<schema::Choices>(schema::find<ProtocolSpec>("kind")->allowed);
+    return {choices.begin(), choices.end()};
   }
 
   ProtocolSpec protocol(const std::string& name, const toml::table& t) const {
     const std::string prefix = "protocol." + name;
     ProtocolSpec s;
     s.name = name;
+    const std::vector<std::string> kinds = protocol_kinds();
     std::vector<std::string> quoted;
-    for (const auto& k : protocol_kinds()) quoted.push_back("\"" + k + "\"");
+    for (const auto& k : kinds) quoted.push_back("\"" + k + "\"");
     const toml::node* kind_node = t.get("kind");
     if (!kind_node) {
       fail(prefix + ".kind", "missing; every [" + prefix + "] table needs a kind, one of " + join(quoted),
            t.source());
     }
     s.kind = string(*kind_node, prefix + ".kind");
-    const auto& kinds = protocol_kinds();
     if (std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end()) {
       const std::string guess = suggest(s.kind, kinds);
       fail(prefix + ".kind", "value \"" + s.kind + "\" is not allowed" +
@@ -385,84 +274,45 @@ public:
                                  join(quoted),
            *kind_node);
     }
-
-    auto num = [&](double& dst) { return [&, p = &dst](auto& n, auto& k) { *p = number(n, k); }; };
-    const std::vector<Field> all = {
-        {"kind", [](auto&, auto&) {}},
-        {"radius_mm", num(s.radius_mm)},
-        {"frame_interval_s", num(s.frame_interval_s)},
-        {"pressure_kpa", num(s.pressure_kpa)},
-        {"ramp_s", num(s.ramp_s)},
-        {"hold_s", num(s.hold_s)},
-        {"amplitude_mm", num(s.amplitude_mm)},
-        {"frequency_hz", num(s.frequency_hz)},
-        {"cycles", [&](auto& n, auto& k) { s.cycles = int32(n, k); }},
-        {"release_s", num(s.release_s)},
-        {"recover_s", num(s.recover_s)},
-        {"friction", num(s.friction)},
-        {"drive", [&](auto& n, auto& k) { s.drive = string(n, k); }},
-        {"active_stress_kpa", num(s.active_stress_kpa)},
-        {"force_n", num(s.force_n)},
-        {"duration_s", num(s.duration_s)},
-        {"end_s", num(s.end_s)},
-        {"direction", [&](auto& n, auto& k) { s.direction = fixed_numbers<3>(n, k); }},
-    };
-    const std::vector<std::string> allowed = protocol_keys(s.kind);
-    std::vector<Field> fields;
-    for (const auto& name_ : allowed)
-      fields.push_back(*std::find_if(all.begin(), all.end(), [&](const Field& f) { return f.name == name_; }));
-
-    read_fields(t, prefix, fields, [&](std::string_view key, const toml::source_region& r) {
-      const bool known_elsewhere =
-          std::any_of(all.begin(), all.end(), [&](const Field& f) { return f.name == key; });
-      if (!known_elsewhere) return;  // a plain unknown key: read_fields reports it
-      std::string hint;
-      if (key == "hold_s") hint = " (the hold of a shear protocol lasts cycles / frequency_hz)";
-      fail(prefix + "." + std::string(key),
-           "does not apply to kind \"" + s.kind + "\"" + hint + "; allowed keys for this kind: " + join(allowed),
-           r);
-    });
+    const std::string kind = s.kind;  // read_table writes s.kind again
+    read_table(t, prefix, s, kind);
     return s;
+  }
+
+  void protocols(const toml::table& t, ScenarioSpec& spec) const {
+    for (auto&& [pkp, pvp] : in_file_order(t)) {
+      const std::string name(pkp->str());
+      const std::string path = "protocol." + name;
+      if (!pvp->is_table()) {
+        fail(path, "expected a table [" + path + "] (one per run), got " + describe(*pvp) +
+                       "; write protocols as [protocol.NAME] tables",
+             pkp->source());
+      }
+      spec.protocols.push_back(protocol(name, *pvp->as_table()));
+    }
   }
 
   ScenarioSpec scenario(const toml::table& root) const {
     ScenarioSpec spec;
-    const std::vector<std::string> sections = {"tissue", "material", "water", "geometry", "solver", "adhesion", "ha", "protocol", "output"};
+    std::vector<std::string> sections;
+    schema::for_each_section([&](const auto& sec) { sections.emplace_back(sec.name); });
+    sections.emplace_back("protocol");
+    std::string listed;
+    for (const auto& name : sections) listed += (listed.empty() ? "[" : ", [") + name + (name == "protocol" ? ".NAME]" : "]");
     for (auto&& [kp, vp] : in_file_order(root)) {
-      const toml::key& k = *kp;
-      const toml::node& v = *vp;
-      const std::string key(k.str());
+      const std::string key(kp->str());
       if (std::find(sections.begin(), sections.end(), key) == sections.end()) {
-        const std::string what = v.is_table() ? "table" : "top-level key";
+        const std::string what = vp->is_table() ? "table" : "top-level key";
         const std::string guess = suggest(key, sections);
         fail(key, "unknown " + what + (guess.empty() ? "" : " (did you mean [" + guess + "]?)") +
-                      "; allowed tables: [tissue], [material], [water], [geometry], [solver], [adhesion], [ha], [protocol.NAME], "
-                      "[output]",
-             k.source());
+                      "; allowed tables: " + listed,
+             kp->source());
       }
-      const toml::table& t = table(v, key);
-      if (key == "tissue") tissue(t, spec.tissue);
-      else if (key == "material") material(t, spec.material);
-      else if (key == "water") water(t, spec.water);
-      else if (key == "geometry") geometry(t, spec.geometry);
-      else if (key == "solver") solver(t, spec.solver);
-      else if (key == "adhesion") adhesion(t, spec.adhesion);
-      else if (key == "ha") ha(t, spec.ha);
-      else if (key == "output") output(t, spec.output);
-      else {
-        for (auto&& [pkp, pvp] : in_file_order(t)) {
-          const toml::key& pk = *pkp;
-          const toml::node& pv = *pvp;
-          const std::string name(pk.str());
-          const std::string path = "protocol." + name;
-          if (!pv.is_table()) {
-            fail(path, "expected a table [" + path + "] (one per run), got " + describe(pv) +
-                           "; write protocols as [protocol.NAME] tables",
-                 pk.source());
-          }
-          spec.protocols.push_back(protocol(name, *pv.as_table()));
-        }
-      }
+      const toml::table& t = table(*vp, key);
+      if (key == "protocol") protocols(t, spec);
+      schema::for_each_section([&](const auto& sec) {
+        if (sec.name == key) read_table(t, key, spec.*sec.member);
+      });
     }
     return spec;
   }

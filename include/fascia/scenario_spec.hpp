@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Plain configuration structs mirroring the TOML scenario file (docs/scenario.md).
+/// @file Plain configuration structs mirroring the TOML scenario file, each followed by its schema.
 ///
 /// Units live in the field names exactly as in the TOML keys (`_mm`, `_kpa`, `_s`, `_hz`, `_c`,
 /// `_deg`, `_mpa`). Conversion to SI happens once, in the tissue / lattice / protocol builders.
-/// Every struct has in-class defaults and a `validate(prefix)` that throws fascia::InputError
-/// naming the key path, the value and the allowed range.
+/// A member's in-class initialiser is its default; the `Schema<...>::keys()` list right below each
+/// struct declares every key once (name, member, unit, allowed values, doc) and drives the TOML
+/// reader, `validate(prefix)` (InputError naming the key path, the value and the allowed range),
+/// the Python binding, `to_toml` and the generated tables of docs/scenario.md.
+/// A new key: one member here plus one line in its struct's keys() (docs/architecture.md).
 #include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
+
+#include "fascia/schema.hpp"
 
 namespace fascia {
 
@@ -27,6 +34,20 @@ struct TissueSpec {
   /// ones do not sum to 1 within 1e-9.
   std::array<double, 3> fractions(const std::string& prefix = "tissue") const;
   void validate(const std::string& prefix = "tissue") const;
+};
+
+template <>
+struct schema::Schema<TissueSpec> {
+  using S = TissueSpec;
+  static const Keys<S>& keys() {
+    static const Keys<S> k = {
+        {"water", &S::water, "", closed(0, 1), "volume fraction of water `phi_w`", {}, "", "derived (0.70)"},
+        {"collagen", &S::collagen, "", closed(0, 1), "volume fraction of collagen `phi_c`", {}, "", "derived (0.20)"},
+        {"ground", &S::ground, "", closed(0, 1), "volume fraction of ground substance `phi_g` (proteoglycans, HA, elastin, cells)", {}, "", "derived (0.10)"},
+        {"temperature_c", &S::temperature_c, "degC", closed(0, 50), "tissue temperature (HA viscosity is Arrhenius in it)"},
+    };
+    return k;
+  }
 };
 
 /// [material]: overrides of the mixture-rule parameters (docs/model.md lists each source).
@@ -55,6 +76,35 @@ struct MaterialSpec {
   void validate(const std::string& prefix = "material") const;
 };
 
+template <>
+struct schema::Schema<MaterialSpec> {
+  using S = MaterialSpec;
+  static const Keys<S>& keys() {
+    static const Keys<S> k = {
+        {"fiber_modulus_mpa", &S::fiber_modulus_mpa, "MPa", open_closed(0, 1e5), "dense-layer tensile modulus along fibres at `phi_c = 0.20`"},
+        {"cross_fiber_modulus_mpa", &S::cross_fiber_modulus_mpa, "MPa", open_closed(0, 1e5), "dense-layer modulus across fibres at `phi_g = 0.10`"},
+        {"toe_strain", &S::toe_strain, "", open_closed(0, 0.2), "end of the exponential toe region"},
+        {"toe_exponent", &S::toe_exponent, "", open_closed(0, 1e4), "`B` in `A (exp(B e) - 1)` (*assumed*)"},
+        {"failure_strain", &S::failure_strain, "", above("toe_strain", 2), "mean fibre rupture strain"},
+        {"yield_strain", &S::yield_strain, "", between("toe_strain", "failure_strain"), "onset of permanent set"},
+        {"plastic_fraction", &S::plastic_fraction, "", closed(0, 1), "share of strain beyond yield that becomes permanent"},
+        {"failure_strain_spread", &S::failure_strain_spread, "", closed(0, 0.5), "relative standard deviation of each fibre's rupture strain (seeded; *assumed*)"},
+        {"matrix_poisson", &S::matrix_poisson, "", closed(0.25, 0.499), "drained Poisson ratio of the ground matrix"},
+        {"loose_modulus_kpa", &S::loose_modulus_kpa, "kPa", open_closed(0, 1e6), "instantaneous Young's modulus of the loose (HA-rich) layers; relaxes to 2.75 kPa with the default Prony series (Iatridis et al. 2003)"},
+        {"muscle_shear_modulus_kpa", &S::muscle_shear_modulus_kpa, "kPa", open_closed(0, 1e6), "shear modulus of the muscle substrate"},
+        {"muscle_thickness_mm", &S::muscle_thickness_mm, "mm", open_closed(0, 1000), "muscle substrate thickness (slab)"},
+        {"permeability", &S::permeability, "m^4/(N s)", open_closed(0, 1e-6), "Darcy permeability `k0` at `phi_w = 0.70` (Kozeny-Carman in `phi_w`)"},
+        {"water_bulk_modulus_mpa", &S::water_bulk_modulus_mpa, "MPa", closed(0, 1e5), "bulk modulus of water; 0 = drained behaviour only"},
+        {"ha_viscosity_pa_s", &S::ha_viscosity_pa_s, "Pa s", closed(0, 1e6), "zero-shear viscosity of the loose layers' HA at `ha.reference_concentration_mg_ml` and 37 degC (*assumed*); the interface dashpot follows the `[ha]` laws"},
+        {"dense_prony_g", &S::dense_prony_g, "", closed_open(0, 1), "Prony relaxed fractions `g_i`, dense layers", {}, "sum < 1"},
+        {"dense_prony_tau_s", &S::dense_prony_tau_s, "s", open(0, kInf), "Prony time constants `tau_i`, dense layers", {}, "same length as dense_prony_g"},
+        {"loose_prony_g", &S::loose_prony_g, "", closed_open(0, 1), "Prony relaxed fractions, loose layers (Iatridis et al. 2003: 4.77 -> 2.75 kPa; the split between the two times is *assumed*)", {}, "sum < 1"},
+        {"loose_prony_tau_s", &S::loose_prony_tau_s, "s", open(0, kInf), "Prony time constants, loose layers", {}, "same length as loose_prony_g"},
+    };
+    return k;
+  }
+};
+
 /// [water]: how the water phase is modelled (MODEL.md §2, docs/model.md "Water").
 struct WaterSpec {
   /// "maxwell": one volumetric Maxwell element per cell, drainage time L^2/(H_A k) (local);
@@ -69,6 +119,21 @@ struct WaterSpec {
   std::string bottom = "sealed";
   std::string sides = "drained";
   void validate(const std::string& prefix = "water") const;
+};
+
+template <>
+struct schema::Schema<WaterSpec> {
+  using S = WaterSpec;
+  static const Keys<S>& keys() {
+    static const Keys<S> k = {
+        {"model", &S::model, "", Choices{"maxwell", "biot"}, "`maxwell`: a volumetric Maxwell element per cell, drainage time `L^2/(H_A k)` (local, fast); `biot`: discrete Biot poroelasticity, fluid content per cell and Darcy flow between cells (slab only)"},
+        {"flow", &S::flow, "", Choices{"darcy", "undrained", "drained"}, "Biot: Darcy flow with Kozeny-Carman permeability; `undrained` = no flow anywhere; `drained` = pore pressure always zero"},
+        {"top", &S::top, "", Choices{"drained", "sealed"}, "Biot: the free top surface lets water out and in (`drained`, pressure 0) or not"},
+        {"bottom", &S::bottom, "", Choices{"drained", "sealed"}, "Biot: the muscle base"},
+        {"sides", &S::sides, "", Choices{"drained", "sealed"}, "Biot: the lateral faces (the tissue continues sideways)"},
+    };
+    return k;
+  }
 };
 
 /// [geometry]
@@ -88,6 +153,28 @@ struct GeometrySpec {
   void validate(const std::string& prefix = "geometry") const;
 };
 
+template <>
+struct schema::Schema<GeometrySpec> {
+  using S = GeometrySpec;
+  static const Keys<S>& keys() {
+    static const Keys<S> k = {
+        {"kind", &S::kind, "", Choices{"slab", "sheet"}, "3-D layered fascia on a muscle substrate, or a 2-D in-plane sheet (teaching)"},
+        {"size_mm", &S::size_mm, "mm", open_closed(0, 1000), "in-plane extent x, y"},
+        {"layers", &S::layers, "", closed(1, 20), "dense fascial layers (slab)"},
+        {"layer_thickness_mm", &S::layer_thickness_mm, "mm", open_closed(0, 100), "thickness of each dense layer"},
+        {"interface_thickness_mm", &S::interface_thickness_mm, "mm", open_closed(0, 100), "loose layer between dense layers"},
+        {"fiber_angle_deg", &S::fiber_angle_deg, "deg", closed(-180, 180), "first layer's fibre direction, from the x axis"},
+        {"crossing_angle_deg", &S::crossing_angle_deg, "deg", closed(0, 180), "angle between adjacent layers' fibre directions"},
+        {"dispersion_kappa", &S::dispersion_kappa, "", closed(0, 1000), "von Mises concentration of fibre directions (0 = isotropic)"},
+        {"spacing_mm", &S::spacing_mm, "mm", open_closed(0, 100), "lattice spacing", {}, "<= min(size_mm)/2"},
+        {"lateral_boundary", &S::lateral_boundary, "", Choices{"free", "fixed"}, "side boundaries of the sample"},
+        {"matrix_model", &S::matrix_model, "", Choices{"auto", "springs", "tets"}, "ground matrix as calibrated mass-spring lattice or neo-Hookean tetrahedra; `auto` uses springs in every block whose cells allow an exact spring calibration (aspect c/a between 1/sqrt(2) and sqrt(3/2)) and tetrahedra elsewhere"},
+        {"seed", &S::seed, "", {}, "seed of every random stream: per-fibre failure strains, adhesion layout, Bell rupture and healing draws (fibre dispersion itself is a deterministic stencil fit)", {}, "[0, 2^63-1]"},
+    };
+    return k;
+  }
+};
+
 /// [adhesion]: breakable cross-links across every interface (MODEL.md §4). All values are
 /// *assumed* (no dose–response data exist): make them prominent in sweeps.
 struct AdhesionSpec {
@@ -100,6 +187,24 @@ struct AdhesionSpec {
   double heal_rate_per_s = 1e-3;      ///< k_heal [1/s], >= 0
   double rest_speed_mm_s = 0.01;      ///< slip speed below which layers count as at rest [mm/s], >= 0
   void validate(const std::string& prefix = "adhesion") const;
+};
+
+template <>
+struct schema::Schema<AdhesionSpec> {
+  using S = AdhesionSpec;
+  static const Keys<S>& keys() {
+    static const Keys<S> k = {
+        {"density_per_mm2", &S::density_per_mm2, "1/mm^2", closed(0, 1e4), "bonds per mm^2 of interface (0 = no adhesions)"},
+        {"stiffness_n_per_m", &S::stiffness_n_per_m, "N/m", closed(0, 1e9), "stiffness `k_a` of one bond"},
+        {"rupture", &S::rupture, "", Choices{"bell", "threshold"}, "stochastic Bell law (Bell 1978), or deterministic force threshold"},
+        {"bell_rate_per_s", &S::bell_rate_per_s, "1/s", closed(0, 1e6), "Bell's `k0` (spontaneous rupture rate)"},
+        {"bell_force_n", &S::bell_force_n, "N", open_closed(0, 1e6), "Bell's force scale `F_b`: `k_off = k0 exp(F / F_b)`"},
+        {"threshold_force_n", &S::threshold_force_n, "N", open_closed(0, 1e6), "`F_crit` of the threshold law"},
+        {"heal_rate_per_s", &S::heal_rate_per_s, "1/s", closed(0, 1e6), "re-formation rate of broken bonds where layers touch and rest"},
+        {"rest_speed_mm_s", &S::rest_speed_mm_s, "mm/s", closed(0, 1e6), "slip speed below which an interface counts as at rest"},
+    };
+    return k;
+  }
 };
 
 /// [ha]: hyaluronan in the loose layers (MODEL.md §4; docs/model.md "HA viscosity and
@@ -122,6 +227,29 @@ struct HASpec {
   void validate(const std::string& prefix = "ha") const;
 };
 
+template <>
+struct schema::Schema<HASpec> {
+  using S = HASpec;
+  static const Keys<S>& keys() {
+    static const Keys<S> k = {
+        {"concentration_mg_ml", &S::concentration_mg_ml, "mg/ml", open_closed(0, 100), "resting HA concentration `c0` of every interface (*assumed*: synovial-fluid order, 2-4 mg/ml; not measured in fascia)"},
+        {"reference_concentration_mg_ml", &S::reference_concentration_mg_ml, "mg/ml", open_closed(0, 100), "concentration at which `material.ha_viscosity_pa_s` is quoted"},
+        {"concentration_exponent", &S::concentration_exponent, "", closed(0, 10), "`eta0 = eta_ref (c/c_ref)^a` (Bothner & Wik 1987)"},
+        {"activation_energy_kj_mol", &S::activation_energy_kj_mol, "kJ/mol", closed(0, 200), "Arrhenius `E_a`: `a_T = exp(E_a/R (1/T - 1/T_ref))`, `T_ref` = 37 degC (water's value, *assumed* for HA)"},
+        {"carreau_time_s", &S::carreau_time_s, "s", closed(0, 1e4), "Carreau `lambda` (Rwei et al. 2008); 0 = Newtonian"},
+        {"carreau_index", &S::carreau_index, "", open_closed(0, 1), "Carreau power-law index `n` (Colloids Surf A 1995, 97:197); 1 = Newtonian"},
+        {"infinite_shear_viscosity_pa_s", &S::infinite_shear_viscosity_pa_s, "Pa s", closed(0, 1e6), "Carreau `eta_inf` at 37 degC: the solvent, water (0.69 mPa s)"},
+        {"rule", &S::rule, "", Choices{"compression_and_shear", "shear_only", "off"}, "fasciacyte activation rule"},
+        {"secretion_mg_ml_per_strain", &S::secretion_mg_ml_per_strain, "mg/ml", closed(0, 1e6), "`s`: HA made per unit interface shear strain at `sigma_n = -sigma_ref` (*assumed*, order from Momberger et al. 2005)"},
+        {"shear_rate_threshold_per_s", &S::shear_rate_threshold_per_s, "1/s", closed(0, 1e6), "`g0`: shear rate below which cells do not respond (*assumed*)"},
+        {"reference_stress_kpa", &S::reference_stress_kpa, "kPa", open_closed(0, 1e6), "`sigma_ref`: compression at which the compression factor is 1 (*assumed*: the default pressure)"},
+        {"turnover_time_s", &S::turnover_time_s, "s", open_closed(0, 1e9), "`tau_turnover`: relaxation of `c` back to `c0` (*assumed*, HA tissue half-life ~1 day)"},
+        {"water_binding_kg_per_kg", &S::water_binding_kg_per_kg, "kg/kg", closed(0, 1e5), "water bound per kg of synthesised HA, for `ha_bound_water_kg` (*assumed* upper bound)"},
+    };
+    return k;
+  }
+};
+
 /// [solver]
 struct SolverSpec {
   std::string integrator = "auto";   ///< "explicit", "implicit", "auto"
@@ -134,6 +262,25 @@ struct SolverSpec {
   std::string linear_solver = "auto"; ///< "auto", "ldlt", "cholmod", "cg"
   double mass_damping_per_s = 0.0;    ///< explicit mass-proportional damping rate alpha (f = -alpha m v) [1/s], [0, 1e6]
   void validate(const std::string& prefix = "solver") const;
+};
+
+template <>
+struct schema::Schema<SolverSpec> {
+  using S = SolverSpec;
+  static const Keys<S>& keys() {
+    static const Keys<S> k = {
+        {"integrator", &S::integrator, "", Choices{"explicit", "implicit", "auto"}, "`auto`: implicit for slow phases, explicit for fast ones"},
+        {"threads", &S::threads, "", closed(0, 1024), "OpenMP threads; 0 = all cores (`--threads` overrides)"},
+        {"dt_s", &S::dt_s, "s", closed(0, 1), "explicit time step; 0 = `safety` x stable limit"},
+        {"safety", &S::safety, "", open_closed(0, 1), "fraction of the stable explicit step (velocity Verlet's energy error grows as safety^2: 0.4 keeps it near 0.1 %)"},
+        {"implicit_dt_s", &S::implicit_dt_s, "s", closed(0, 1e6), "initial implicit step; 0 = the phase's largest step (duration / 16, 1/16 of a drive cycle in a shear hold; recovery starts at duration / 200 and grows)"},
+        {"newton_tolerance", &S::newton_tolerance, "", open(0, 1), "relative residual of Newton iterations"},
+        {"max_newton_iterations", &S::max_newton_iterations, "", closed(1, 1000), "per implicit step"},
+        {"linear_solver", &S::linear_solver, "", Choices{"auto", "ldlt", "cholmod", "cg"}, "sparse solver of implicit steps"},
+        {"mass_damping_per_s", &S::mass_damping_per_s, "1/s", closed(0, 1e6), "mass-proportional damping rate alpha of the explicit integrator (`f = -alpha m v`); 0 = none"},
+    };
+    return k;
+  }
 };
 
 /// One [protocol.NAME] table. Which keys apply depends on `kind`.
@@ -162,11 +309,56 @@ struct ProtocolSpec {
   void validate(const std::string& prefix) const;
 };
 
+template <>
+struct schema::Schema<ProtocolSpec> {
+  using S = ProtocolSpec;
+  static const Keys<S>& keys() {
+    const std::vector<std::string_view> impulse = {"impulse"};
+    const std::vector<std::string_view> compressor = {"static_pressure", "compression_active_shear",
+                                                      "compression_passive_shear"};
+    const std::vector<std::string_view> shear = {"compression_active_shear", "compression_passive_shear"};
+    const std::vector<std::string_view> active = {"compression_active_shear"};
+    static const Keys<S> k = {
+        {"kind", &S::kind, "", Choices{"impulse", "static_pressure", "compression_active_shear", "compression_passive_shear"}, "what the run does (below)", {}, "", "(required)"},
+        {"radius_mm", &S::radius_mm, "mm", open_closed(0, 1000), "compressor radius, or the loaded patch of an impulse"},
+        {"frame_interval_s", &S::frame_interval_s, "s", closed(0, 1e6), "time between saved frames; 0 = `output.frame_interval_s`"},
+        {"pressure_kpa", &S::pressure_kpa, "kPa", open_closed(0, 1e4), "compressor pressure `P0` (force control)", compressor},
+        {"ramp_s", &S::ramp_s, "s", open_closed(0, 1e6), "load ramp", compressor},
+        {"hold_s", &S::hold_s, "s", closed(0, 1e6), "hold at full pressure", {"static_pressure"}},
+        {"amplitude_mm", &S::amplitude_mm, "mm", open_closed(0, 1000), "sliding amplitude (base for active, compressor for passive)", shear},
+        {"frequency_hz", &S::frequency_hz, "Hz", open_closed(0, 1000), "sliding frequency", shear},
+        {"cycles", &S::cycles, "", closed(1, 100000), "sliding cycles; the hold lasts `cycles / frequency_hz`", shear, "cycles / frequency_hz <= 1e6 s"},
+        {"drive", &S::drive, "", Choices{"base", "contraction"}, "how the muscle moves: its base slides (`amplitude_mm`), or it contracts (`active_stress_kpa`, a traction on its x = L end) with its x = 0 end and its base held", active},
+        {"active_stress_kpa", &S::active_stress_kpa, "kPa", open_closed(0, 1e4), "peak active stress along x for `drive = \"contraction\"`: `sigma_a(t) = sigma_0 (1 - cos 2 pi f t) / 2`", active},
+        {"release_s", &S::release_s, "s", open_closed(0, 1e6), "unload ramp", compressor},
+        {"recover_s", &S::recover_s, "s", closed(0, 1e6), "rest after release (healing acts)", compressor},
+        {"friction", &S::friction, "", closed(0, 10), "Coulomb coefficient between compressor and skin", compressor},
+        {"force_n", &S::force_n, "N", open_closed(0, 1e5), "peak force of the Gaussian pulse", impulse},
+        {"duration_s", &S::duration_s, "s", open_closed(0, 1), "pulse width", impulse},
+        {"end_s", &S::end_s, "s", above("duration_s", 1e6), "simulated time (the run must outlast the pulse)", impulse},
+        {"direction", &S::direction, "", finite(), "force direction; all zero = default (slab: -z, sheet: +x)", impulse},
+    };
+    return k;
+  }
+};
+
 /// [output]
 struct OutputSpec {
   std::string file = "out/fascia.h5";
   double frame_interval_s = 0.1;  ///< > 0
   void validate(const std::string& prefix = "output") const;
+};
+
+template <>
+struct schema::Schema<OutputSpec> {
+  using S = OutputSpec;
+  static const Keys<S>& keys() {
+    static const Keys<S> k = {
+        {"file", &S::file, "", {}, "HDF5 output (relative to the working directory); `-o` overrides; an `.xdmf` sidecar is written next to it", {}, "non-empty"},
+        {"frame_interval_s", &S::frame_interval_s, "s", open_closed(0, 1e6), "time between saved frames (a protocol may override)"},
+    };
+    return k;
+  }
 };
 
 /// A whole scenario: one tissue, one lattice, several protocols.
@@ -183,5 +375,37 @@ struct ScenarioSpec {
   std::string source_text;              ///< the TOML text it came from (stored in HDF5)
   void validate() const;
 };
+
+namespace schema {
+/// One [NAME] table of a scenario and the ScenarioSpec member holding it.
+template <class S>
+struct Section {
+  std::string_view name;
+  S ScenarioSpec::*member;
+};
+/// Every single table of a scenario, in the order of docs/scenario.md; [protocol.NAME] tables are
+/// the list `ScenarioSpec::protocols`. A new table: a spec struct with its Schema, and one line here.
+inline const auto& sections() {
+  static const auto s = std::make_tuple(
+      Section<TissueSpec>{"tissue", &ScenarioSpec::tissue}, Section<MaterialSpec>{"material", &ScenarioSpec::material},
+      Section<WaterSpec>{"water", &ScenarioSpec::water}, Section<GeometrySpec>{"geometry", &ScenarioSpec::geometry},
+      Section<SolverSpec>{"solver", &ScenarioSpec::solver}, Section<AdhesionSpec>{"adhesion", &ScenarioSpec::adhesion},
+      Section<HASpec>{"ha", &ScenarioSpec::ha}, Section<OutputSpec>{"output", &ScenarioSpec::output});
+  return s;
+}
+/// Calls f(section) for every single table.
+template <class F>
+void for_each_section(F&& f) {
+  std::apply([&](const auto&... s) { (f(s), ...); }, sections());
+}
+}  // namespace schema
+
+/// TOML text of `spec`: the keys that differ from their defaults, every protocol with its kind
+/// (written by toml++). `parse_scenario(to_toml(spec))` equals `spec` except for `source_text`.
+std::string to_toml(const ScenarioSpec& spec);
+
+/// The key tables of docs/scenario.md (Markdown), one per table name ("tissue", ..., "protocol"),
+/// generated from the schema; docs/scenario.md holds them between `<!-- keys:NAME -->` markers.
+std::string key_table_markdown(std::string_view table);
 
 }  // namespace fascia
