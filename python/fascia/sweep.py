@@ -136,11 +136,16 @@ class Design(list):
         self.parameters, self.options = dict(parameters), dict(options)
 
 
+def _is_fixed(key: str, value: Any) -> bool:
+    """``protocol`` (which runs every point makes) and single values (not a range, table or list)
+    are the same at every point of a Sobol/Morris design, e.g. ``"geometry.seed" = 2`` for a replicate."""
+    return key == "protocol" or not isinstance(value, (Mapping, list, tuple))
+
+
 def _factors(parameters: Mapping[str, Any]) -> Tuple[List[Factor], Dict[str, Any]]:
-    """Factors of a Sobol/Morris design, and the fixed part: the key ``protocol`` (which runs every
-    point makes) is never a factor."""
-    fixed = {k: v for k, v in parameters.items() if k == "protocol"}
-    factors = [Factor(k, v) for k, v in parameters.items() if k != "protocol"]
+    """Factors of a Sobol/Morris design, and the fixed part (:func:`_is_fixed`)."""
+    fixed = {k: v for k, v in parameters.items() if _is_fixed(k, v)}
+    factors = [Factor(k, v) for k, v in parameters.items() if not _is_fixed(k, v)]
     if not factors:
         raise _core.InputError("parameters: a sampled design needs at least one key with a range or choices")
     return factors, fixed
@@ -195,7 +200,7 @@ def sobol(parameters: Mapping[str, Any], samples: int, seed: int = 0) -> Design:
     """Saltelli design for first-order and total Sobol indices: ``samples`` (N, a power of two)
     base rows of a scrambled Sobol' sequence, N (k + 2) points for k factors
     (:func:`fascia.sensitivity.saltelli_design`). ``parameters`` as for :class:`Factor`; the key
-    ``protocol`` is applied to every point, not sampled."""
+    ``protocol`` and single values are applied to every point, not sampled."""
     from .sensitivity import saltelli_design
 
     factors, _ = _factors(parameters)

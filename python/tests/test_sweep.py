@@ -140,6 +140,9 @@ def test_sobol_and_morris_designs_over_scenario_keys():
     assert all(0.6 <= p["tissue.water"] <= 0.8 and 1e-4 <= p["adhesion.bell_force_n"] <= 1e-2 for p in d)
     m = sweep.morris(params, trajectories=3, seed=1)
     assert len(m) == 3 * 3 and m.method == "morris"
+    replicate = sweep.morris({**params, "geometry.seed": 2}, trajectories=3, seed=1)  # a single value: fixed
+    assert replicate.keys == m.keys and np.array_equal(replicate.unit, m.unit)
+    assert all(p == {**q, "geometry.seed": 2} for p, q in zip(replicate, m))
     with pytest.raises(ValueError, match="samples: value 6"):
         sweep.sobol(params, samples=6)
     with pytest.raises(ValueError, match="at least one key"):
