@@ -103,8 +103,11 @@ std::string panel_json(const PanelData& p) {
   os << "],\"indenter\":";
   if (p.indenter) {
     const auto& ind = *p.indenter;
-    os << "{\"radius\":" << json_number(ind.radius) << ",\"rest\":" << json_numbers({ind.rest_x, ind.rest_y, ind.rest_z})
-       << ",\"dx\":" << json_numbers(ind.dx) << ",\"dz\":" << json_numbers(ind.dz) << "}";
+    os << "{\"shape\":" << json_string(ind.shape) << ",\"radius\":" << json_number(ind.radius)
+       << ",\"length\":" << json_number(ind.length)
+       << ",\"semi_axes\":" << json_numbers({ind.semi_axes[0], ind.semi_axes[1], ind.semi_axes[2]})
+       << ",\"x\":" << json_numbers(ind.x) << ",\"y\":" << json_numbers(ind.y) << ",\"z\":" << json_numbers(ind.z)
+       << "}";
   } else {
     os << "null";
   }

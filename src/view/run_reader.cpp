@@ -8,8 +8,10 @@
 
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
-#include "fascia/scenario.hpp"
+#include "fascia/scenario_spec.hpp"
 #include "io/hdf5_handle.hpp"
+
+#include <toml++/toml.h>
 
 namespace fascia::view {
 
@@ -95,51 +97,69 @@ double interpolate(const std::vector<double>& t, const std::vector<double>& v, d
   return std::isfinite(a) && std::isfinite(b) ? a + w * (b - a) : (std::isfinite(a) ? a : b);
 }
 
-/// The compressor of a compressor protocol: its radius from the run's scenario text, its motion
-/// from the series compressor_x_m / compressor_z_m (docs/hdf5-schema.md), its rest position above
-/// the middle of the top surface (fascia/protocol/compressor.hpp).
+/// The shape of run `name`'s indenter from its scenario text (toml++; keys of docs/scenario.md), or
+/// nullopt when the text cannot be read.
+std::optional<Indenter> indenter_shape(const std::string& text, const std::string& name) {
+  toml::table doc;
+  try {
+    doc = toml::parse(text);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  const auto proto = doc["protocol"][name];
+  Indenter ind;
+  ind.shape = proto["indenter"].value_or(std::string("disc"));
+  ind.radius = proto["radius_mm"].value_or(ProtocolSpec{}.radius_mm) * 1e-3;
+  ind.length = proto["length_mm"].value_or(0.0) * 1e-3;
+  if (const auto* axes = proto["semi_axes_mm"].as_array(); axes && axes->size() == 3)
+    for (std::size_t i = 0; i < 3; ++i) ind.semi_axes[i] = (*axes)[i].value_or(0.0) * 1e-3;
+  if (ind.shape != "disc" && ind.shape != "sphere" && ind.shape != "cylinder" && ind.shape != "ellipsoid")
+    return std::nullopt;  // a shape this version cannot draw: none rather than a wrong one
+  return ind;
+}
+
+/// The indenter of a compressor run, or nullopt for runs without one. Its position: the series
+/// indenter_x_m/_y_m/_z_m where written, else its rest point above the middle of the top surface
+/// (fascia/protocol/compressor.hpp) moved by compressor_x_m / compressor_z_m.
 std::optional<Indenter> read_indenter(hid_t run, const std::string& name, const std::vector<double>& model_rest,
                                       const std::vector<double>& frame_time) {
-  if (io::h5::object_type(run, "series/compressor_z_m") != H5I_DATASET ||
+  const bool absolute = io::h5::object_type(run, "series/indenter_z_m") == H5I_DATASET;
+  if ((!absolute && io::h5::object_type(run, "series/compressor_z_m") != H5I_DATASET) ||
       io::h5::object_type(run, "series/time") != H5I_DATASET)
     return std::nullopt;
-  Indenter ind;
-  try {
-    const auto text = io::h5::read_string_attr(run, "scenario").value_or("");
-    const auto spec = parse_scenario(text, "scenario of run " + name);
-    for (const auto& p : spec.protocols)
-      if (p.name == name) ind.radius = p.radius_mm * 1e-3;
-  } catch (const std::exception&) {
-    return std::nullopt;  // a scenario this version cannot read: draw no indenter rather than a wrong one
-  }
-  if (!(ind.radius > 0)) return std::nullopt;
+  auto ind = indenter_shape(io::h5::read_string_attr(run, "scenario").value_or(""), name);
+  if (!ind || !(ind->radius > 0)) return std::nullopt;
   io::h5::Handle ts = io::h5::open_dataset(run, "series/time");
   const auto t = io::h5::read_all<double>(ts);
-  auto series = [&](const char* key) {
+  auto series = [&](const std::string& key) {
     std::vector<double> v(t.size(), 0.0);
-    if (io::h5::object_type(run, std::string("series/") + key) == H5I_DATASET) {
-      io::h5::Handle d = io::h5::open_dataset(run, std::string("series/") + key);
+    if (io::h5::object_type(run, "series/" + key) == H5I_DATASET) {
+      io::h5::Handle d = io::h5::open_dataset(run, "series/" + key);
       v = io::h5::read_all<double>(d);
     }
     v.resize(t.size(), kNaN);
     return v;
   };
-  const auto x = series("compressor_x_m"), z = series("compressor_z_m");
+  double rest[3] = {0, 0, 0};
+  if (!absolute) {
+    double lo[3] = {1e300, 1e300, 1e300}, hi[3] = {-1e300, -1e300, -1e300};
+    for (std::size_t i = 0; i + 2 < model_rest.size(); i += 3)
+      for (int c = 0; c < 3; ++c) {
+        lo[c] = std::min(lo[c], model_rest[i + c]);
+        hi[c] = std::max(hi[c], model_rest[i + c]);
+      }
+    rest[0] = 0.5 * (lo[0] + hi[0]);
+    rest[1] = 0.5 * (lo[1] + hi[1]);
+    rest[2] = hi[2];
+  }
+  const auto x = series(absolute ? "indenter_x_m" : "compressor_x_m");
+  const auto y = absolute ? series("indenter_y_m") : std::vector<double>(t.size(), 0.0);
+  const auto z = series(absolute ? "indenter_z_m" : "compressor_z_m");
   for (double at : frame_time) {
-    ind.dx.push_back(interpolate(t, x, at));
-    ind.dz.push_back(interpolate(t, z, at));
+    ind->x.push_back(rest[0] + interpolate(t, x, at));
+    ind->y.push_back(rest[1] + interpolate(t, y, at));
+    ind->z.push_back(rest[2] + interpolate(t, z, at));
   }
-  double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300, zmax = -1e300;
-  for (std::size_t i = 0; i + 2 < model_rest.size(); i += 3) {
-    xmin = std::min(xmin, model_rest[i]);
-    xmax = std::max(xmax, model_rest[i]);
-    ymin = std::min(ymin, model_rest[i + 1]);
-    ymax = std::max(ymax, model_rest[i + 1]);
-    zmax = std::max(zmax, model_rest[i + 2]);
-  }
-  ind.rest_x = 0.5 * (xmin + xmax);
-  ind.rest_y = 0.5 * (ymin + ymax);
-  ind.rest_z = zmax;
   return ind;
 }
 

@@ -19,12 +19,15 @@ struct FieldFrames {
   std::vector<double> values;  ///< frames × surface nodes; NaN where not written
 };
 
-/// A compressor/indenter drawn as a flat disc: its radius and, per chosen frame, the offset of
-/// its centre from its rest position (above the middle of the top surface).
+/// The indenter (compressor) of a compressor run: its shape from the run's scenario text
+/// (`indenter` = disc, sphere, cylinder or ellipsoid; `radius_mm`, `length_mm`, `semi_axes_mm`;
+/// default a disc of `radius_mm`) and, per chosen frame, the position of its reference point (the
+/// centre of a disc's face, the lowest point of the other shapes; docs/hdf5-schema.md "The indenter").
 struct Indenter {
-  double radius = 0.0;                ///< [m]
-  std::vector<double> dx, dz;         ///< per frame [m]
-  double rest_x = 0, rest_y = 0, rest_z = 0;  ///< [m]
+  std::string shape = "disc";
+  double radius = 0.0, length = 0.0;         ///< [m]; length: a cylinder's, along y
+  double semi_axes[3] = {0.0, 0.0, 0.0};     ///< ellipsoid [m]
+  std::vector<double> x, y, z;               ///< reference point per chosen frame [m]
 };
 
 struct PanelData {

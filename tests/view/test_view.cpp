@@ -162,15 +162,20 @@ protected:
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  std::string write_run(const std::string& name, double end, int frames = 4) const {
-    const std::string path = (dir_ / name).string();
-    fascia::io::RunWriter w(path, "# test");
+  /// Writes the model of a 3 × 3 × 2 block (2 × 2 mm, 1 mm thick) and returns its grid.
+  static Grid write_block(fascia::io::RunWriter& w) {
     const Grid g = grid(3, 3, {0.0, 1e-3}, {1, 1});
     fascia::io::ModelData m;
     m.rest_positions = g.rest;
     m.masses.assign(g.layer.size(), 1e-6);
     m.layer_id = g.layer;
     w.write_model(m);
+    return g;
+  }
+  std::string write_run(const std::string& name, double end, int frames = 4) const {
+    const std::string path = (dir_ / name).string();
+    fascia::io::RunWriter w(path, "# test");
+    const Grid g = write_block(w);
     for (const std::string run : {"tap", "second"}) {
       w.begin_run({run, "impulse", 1, 1, ""});
       for (int f = 0; f < frames; ++f) {
@@ -210,6 +215,47 @@ TEST_F(ViewPage, PageIsSelfContained) {
   EXPECT_NE(page.find("\"pore_pressure_pa\""), std::string::npos);
   ASSERT_EQ(s.panels.size(), 2u);
   EXPECT_NE(s.panels[1].find(":second, 4 of 4 frames, 18 surface nodes (grid)"), std::string::npos) << s.panels[1];
+}
+
+TEST_F(ViewPage, IndenterShapeAndPoseComeFromTheRun) {
+  // A sphere whose reference point (its lowest point) the run's series move down 1 µm per 0.1 ms.
+  const std::string path = (dir_ / "press.h5").string();
+  {
+    fascia::io::RunWriter w(path, "");
+    const Grid g = write_block(w);
+    w.begin_run({"press", "static_pressure", 1, 1, "[protocol.press]\nkind = \"static_pressure\"\nindenter = \"sphere\"\nradius_mm = 2.0\n"});
+    for (int f = 0; f < 3; ++f) {
+      const std::vector<double> zero(g.rest.size(), 0.0);
+      w.append_series(1e-4 * f, {{"indenter_x_m", 1e-3}, {"indenter_y_m", 1e-3}, {"indenter_z_m", 1e-3 - 1e-6 * f},
+                                 {"compressor_z_m", -1e-6 * f}});
+      w.append_frame(1e-4 * f, zero, zero);
+    }
+    w.end_run("complete");
+    w.begin_run({"old", "static_pressure", 1, 1, "[protocol.old]\nkind = \"static_pressure\"\nradius_mm = 0.5\n"});
+    for (int f = 0; f < 2; ++f) {
+      const std::vector<double> zero(g.rest.size(), 0.0);
+      w.append_series(1e-4 * f, {{"compressor_x_m", 2e-6 * f}, {"compressor_z_m", -1e-6 * f}});
+      w.append_frame(1e-4 * f, zero, zero);
+    }
+    w.end_run("complete");
+  }
+  const PanelData p = read_panel({path, "press"}, 10);
+  ASSERT_TRUE(p.indenter.has_value());
+  EXPECT_EQ(p.indenter->shape, "sphere");
+  EXPECT_DOUBLE_EQ(p.indenter->radius, 2e-3);
+  ASSERT_EQ(p.indenter->z.size(), 3u);
+  EXPECT_NEAR(p.indenter->z[2], 1e-3 - 2e-6, 1e-15);
+  EXPECT_NEAR(p.indenter->y[1], 1e-3, 1e-15);
+  // Without pose series (files before indenters had them): a disc above the middle of the top
+  // surface (x, y = 1 mm, z = 1 mm) moved by compressor_x_m / compressor_z_m.
+  const PanelData old = read_panel({path, "old"}, 10);
+  ASSERT_TRUE(old.indenter.has_value());
+  EXPECT_EQ(old.indenter->shape, "disc");
+  EXPECT_DOUBLE_EQ(old.indenter->radius, 0.5e-3);
+  EXPECT_NEAR(old.indenter->x[1], 1e-3 + 2e-6, 1e-15);
+  EXPECT_NEAR(old.indenter->z[1], 1e-3 - 1e-6, 1e-15);
+  // An impulse run has none.
+  EXPECT_FALSE(read_panel({write_run("a.h5", 1e-4), ""}, 10).indenter.has_value());
 }
 
 TEST_F(ViewPage, BadInputIsOneLineNamingTheProblem) {
