@@ -8,7 +8,8 @@ APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest
   libopenblas0-pthread pybind11-dev python3-dev python3-pybind11 python3-numpy python3-h5py \
   python3-matplotlib python3-pytest python3-scipy python3-xarray python3-pandas python3-distributed \
   python3-nbclient python3-nbformat python3-ipykernel jupyter-nbconvert ffmpeg python3-tqdm \
-  libjs-three zlib1g-dev chromium python3-pil
+  libjs-three zlib1g-dev chromium python3-pil \
+  python3-meshio python3-paraview xvfb
 
 .PHONY: deps build demo test bench docs clean
 

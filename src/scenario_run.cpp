@@ -10,6 +10,8 @@
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "fascia/lattice/builder.hpp"
+#include "fascia/observe/cells.hpp"
+#include "fascia/observe/frame_grid.hpp"
 #include "fascia/observe/ripple.hpp"
 #include "fascia/protocol/compressor.hpp"
 #include "fascia/protocol/impulse.hpp"
@@ -22,11 +24,12 @@
 namespace fascia {
 namespace {
 
-io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat) {
+io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const LatticeCells& cells) {
   io::ModelData m;
   m.rest_positions = lat.rest_positions;
   m.masses = lat.masses;
   m.layer_id = lat.layer_id;
+  for (const auto& b : cells.blocks) m.cells.push_back({b.cell_type, b.connectivity, b.layer_id});
   for_each_group(lat.groups, [&](const auto& g) {
     using G = std::decay_t<decltype(g)>;
     if (g.size() == 0) return;
@@ -38,13 +41,16 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat) {
     if constexpr (std::is_same_v<G, SpringGroup>) {
       d.parameters["stiffness"] = g.stiffness;
       d.parameters["rest_length"] = g.rest_length;
+      d.parameter_units = {{"stiffness", "N/m"}, {"rest_length", "m"}};
     } else if constexpr (std::is_same_v<G, FiberGroup>) {
       d.parameters["axial_rigidity"] = g.axial_rigidity;
       d.parameters["rest_length"] = g.original_length;
       d.parameters["failure_strain"] = g.failure_strain;
+      d.parameter_units = {{"axial_rigidity", "N"}, {"rest_length", "m"}, {"failure_strain", "1"}};
     } else if constexpr (std::is_same_v<G, MaxwellSpringGroup>) {
       d.parameters["stiffness"] = g.stiffness;
       d.parameters["tau"] = g.tau;
+      d.parameter_units = {{"stiffness", "N/m"}, {"tau", "s"}};
     }
     m.groups.push_back(std::move(d));
   });
@@ -134,7 +140,6 @@ double max_dense_strain(const System& sys) {
   if (info.dim != 3) return 0.0;
   const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
   const Index plane = info.nx * info.ny;
-  static constexpr int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
   double peak = 0.0;
   for (Index k = 0; k + 1 < info.nz; ++k) {
     const Index base = k * plane;
@@ -143,18 +148,7 @@ double max_dense_strain(const System& sys) {
       for (Index i = 0; i + 1 < info.nx; ++i) {
         std::array<Index, 8> c;
         for (int b = 0; b < 8; ++b) c[b] = base + ((b >> 2) & 1) * plane + (j + ((b >> 1) & 1)) * info.nx + i + (b & 1);
-        for (const auto& p : perms) {
-          const std::array<Index, 4> t = {c[0], c[p[0]], c[p[0] + p[1]], c[7]};
-          Mat3 dm, ds;
-          for (int a = 0; a < 3; ++a) {
-            dm.col(a) = X[t[a + 1]] - X[t[0]];
-            ds.col(a) = x[t[a + 1]] - x[t[0]];
-          }
-          const Mat3 f = ds * dm.inverse();
-          const Mat3 green = 0.5 * (f.transpose() * f - Mat3::Identity());
-          const Eigen::SelfAdjointEigenSolver<Mat3> es(green, Eigen::EigenvaluesOnly);
-          peak = std::max(peak, es.eigenvalues().cwiseAbs().maxCoeff());
-        }
+        for (const auto& t : kuhn_tetrahedra(c)) peak = std::max(peak, tet_principal_strain(X, x, t));
       }
   }
   return peak;
@@ -322,7 +316,7 @@ bool use_explicit(const SolverSpec& solver, const Phase& phase) {
 }
 
 RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMaterials& mat, io::RunWriter& writer,
-                       const RunOptions& options, std::size_t n_lattice_nodes) {
+                       const RunOptions& options, std::size_t n_lattice_nodes, const LatticeCells& cells) {
   System& sys = *p.sys;
   const ProtocolSpec& ps = *p.spec;
   const auto& info = sys.lattice_info;
@@ -348,16 +342,37 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   const auto run_start = Clock::now();
   double io_seconds = 0.0;
   const double interval = ps.frame_interval_s > 0 ? ps.frame_interval_s : spec.output.frame_interval_s;
-  double next_frame = 0.0;
   std::vector<double> displacement(3 * n_lattice_nodes), velocity(3 * n_lattice_nodes);
   double peak_fiber = 0.0, peak_shear = 0.0, peak_strain = 0.0, peak_indentation = 0.0, peak_work = 0.0;
-  auto write_frame = [&]() {
+  // Frames on the grid k * interval (FrameGrid): the state at the start of the step that crosses a
+  // frame time is kept (prev_*) to interpolate to it.
+  FrameGrid grid(interval);
+  std::vector<double> prev_positions = sys.positions, prev_velocities = sys.velocities, interpolated;
+  double prev_time = sys.time, last_step_time = sys.time, last_dt = 0.0;
+  std::optional<double> last_frame_time;
+  // One frame at time t of the state prev + alpha (current - prev); alpha = 1 is the current state.
+  auto write_frame = [&](double t, double alpha) {
     const auto t0 = Clock::now();
+    const bool exact = alpha >= 1.0;
+    if (!exact) {
+      interpolated.resize(sys.positions.size());
+      for (std::size_t d = 0; d < interpolated.size(); ++d)
+        interpolated[d] = prev_positions[d] + alpha * (sys.positions[d] - prev_positions[d]);
+      std::swap(sys.positions, interpolated);  // fields below see the interpolated positions
+    }
     for (std::size_t d = 0; d < displacement.size(); ++d) {
       displacement[d] = sys.positions[d] - sys.rest_positions[d];
-      velocity[d] = sys.velocities[d];
+      velocity[d] = exact ? sys.velocities[d] : prev_velocities[d] + alpha * (sys.velocities[d] - prev_velocities[d]);
     }
-    writer.append_frame(sys.time, displacement, velocity, node_fields(sys, n_lattice_nodes));
+    auto fields = node_fields(sys, n_lattice_nodes);
+    add_damage_field(sys, n_lattice_nodes, fields);
+    writer.append_frame(t, displacement, velocity, fields, cell_fields(cells, sys));
+    if (!exact) std::swap(sys.positions, interpolated);
+    last_frame_time = t;
+    io_seconds += seconds_since(t0);
+  };
+  auto write_series = [&]() {
+    const auto t0 = Clock::now();
     std::map<std::string, double> series = {{"kinetic_energy_j", kinetic_energy(sys)},
                                             {"stored_energy_j", stored_energy(sys)},
                                             {"work_input_j", sys.work_input},
@@ -374,8 +389,19 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       if (auto f = adhesion_broken_fraction(sys)) series["adhesions_broken_fraction"] = *f;
     }
     writer.append_series(sys.time, series);
-    next_frame = sys.time + interval * (1.0 - 1e-9);
     io_seconds += seconds_since(t0);
+  };
+  // Every frame time the last step reached; then the series sample of this state.
+  auto write_due_frames = [&]() {
+    bool any = false;
+    while (grid.due(sys.time)) {
+      const double t = grid.take();
+      const double span = sys.time - prev_time;
+      const double alpha = grid.same_time(t, sys.time) || span <= 0.0 ? 1.0 : std::clamp((t - prev_time) / span, 0.0, 1.0);
+      write_frame(t, alpha);
+      any = true;
+    }
+    if (any) write_series();
   };
   std::optional<double> peak_water_lost;
   std::optional<double> spread_at_peak, peak_muscle_pressure;  // H3 (muscle_load)
@@ -438,7 +464,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     return false;
   };
 
-  write_frame();
+  write_due_frames();  // t = 0
   for (const Phase& phase : p.phases()) {
     if (result.status != "complete") break;
     const auto phase_start = Clock::now();
@@ -452,7 +478,16 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
         sample_peaks();
         if (!check_state()) return false;
       }
-      if (sys.time >= next_frame) write_frame();
+      write_due_frames();
+      // Keep this state if the next step may cross a frame time (explicit steps are uniform, so
+      // twice the last step is a safe margin; implicit steps are few: always).
+      last_dt = sys.time - last_step_time;
+      last_step_time = sys.time;
+      if (!explicit_phase || sys.time + 2.0 * last_dt >= grid.next()) {
+        prev_positions = sys.positions;
+        prev_velocities = sys.velocities;
+        prev_time = sys.time;
+      }
       if (options.progress && (!explicit_phase || step_in_phase % 256 == 0))
         options.progress(ps.name, phase.name, t_end > 0 ? sys.time / t_end : 1.0);
       return true;
@@ -503,7 +538,11 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     result.timings[phase.name + ".simulated"] = sys.time - phase_t0;
     result.timings[phase.name + ".explicit"] = use_explicit(spec.solver, phase) ? 1.0 : 0.0;
   }
-  write_frame();  // the final state, whatever the frame interval
+  // The final state, unless it is the last grid frame already (written once either way).
+  if (!last_frame_time || !grid.same_time(*last_frame_time, sys.time)) {
+    write_frame(sys.time, 1.0);
+    write_series();
+  }
 
   if (observer && result.status == "complete") {
     if (auto v = observer->front_speed()) result.metrics["front_speed_m_s"] = *v;
@@ -597,16 +636,17 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   }
   if (runs.empty()) throw InputError("--only", "no protocol of the scenario matches the requested names");
 
+  const LatticeCells cells = lattice_cells(lattice, std::get<InterfaceGroup>(lattice.groups));
   ScenarioResult out;
   out.output_file = options.output_file.empty() ? spec.output.file : options.output_file;
   {
     io::RunWriter writer(out.output_file, spec.source_text);
-    writer.write_model(model_data(lattice, mat));
+    writer.write_model(model_data(lattice, mat, cells));
     std::set<std::string> metric_names;
     for (auto& p : runs) {
       writer.begin_run({p.spec->name, p.spec->kind, spec.geometry.seed, threads > 0 ? threads : omp_get_max_threads(),
                         spec.source_text});
-      RunResult r = run_protocol(p, spec, mat, writer, options, lattice.num_nodes());
+      RunResult r = run_protocol(p, spec, mat, writer, options, lattice.num_nodes(), cells);
       writer.write_metrics(r.metrics);
       writer.end_run(r.status, r.message);
       for (const auto& [k, v] : r.metrics) metric_names.insert(k);
@@ -624,7 +664,9 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
     }
     writer.write_comparison(names, out.metric_names, table);
   }
-  out.xdmf_file = io::write_xdmf(out.output_file);
+  out.xdmf_files = io::write_xdmf(out.output_file);
+  // The first run's time series is what a user opens first; the model's grid when no run has frames.
+  out.xdmf_file = out.xdmf_files.size() > 1 ? out.xdmf_files[1] : out.xdmf_files.front();
   return out;
 }
 

@@ -36,6 +36,7 @@ struct RunResult {
 
 struct ScenarioResult {
   std::string output_file, xdmf_file;
+  std::vector<std::string> xdmf_files;  ///< every sidecar written: the model's, then one per run
   std::vector<RunResult> runs;
   std::vector<std::string> metric_names;  ///< columns of the comparison table, sorted
 };

@@ -9,13 +9,15 @@ Shapes and units (all SI)::
     run.time               (n_frames,)             [s]
     run.displacement       (n_frames, n_nodes, 3)  [m]
     run.velocity           (n_frames, n_nodes, 3)  [m/s]
-    run.fields[name]       (n_frames, n_nodes)     [unit in the name]
-    run.series[key]        (n_samples,)            [unit in the key]; run.series["time"] [s]
-    run.metrics[name]      float                   [unit in the name]
+    run.fields[name]       (n_frames, n_nodes)     per-node fields
+    run.cell_fields[name]  (n_frames, n_cells)     per-cell fields (cells: model.cells)
+    run.series[key]        (n_samples,)            scalar series; run.series["time"] [s]
+    run.metrics[name]      float
+    run.units[name]        str                     UCUM unit of every field, series key and metric
 
+Units come from each dataset's ``units`` attribute, written by the writer (docs/hdf5-schema.md).
 A file whose writer was killed opens normally; ``n_frames`` is the shortest of time,
-displacement and velocity (the schema's rule). While a writer is still running, set
-``HDF5_USE_FILE_LOCKING=FALSE`` in the environment before importing h5py to peek at it.
+displacement and velocity (the schema's rule).
 """
 from __future__ import annotations
 
@@ -43,6 +45,9 @@ class Model:
     layer_id: np.ndarray  #: (n_nodes,) int32
     elements: Dict[str, Dict[str, np.ndarray]] = field(default_factory=dict)  #: group -> {connectivity, params}
     attrs: Dict[str, object] = field(default_factory=dict)
+    #: cells drawn by viewers, by type: {"hexahedron": (n, 8) int array, "tetrahedron": ..., "line": ...}
+    cells: Dict[str, np.ndarray] = field(default_factory=dict)
+    cell_layer_id: Optional[np.ndarray] = None  #: (n_cells,) layer of each cell, in file order
 
     @property
     def num_nodes(self) -> int:
@@ -65,6 +70,8 @@ class Run:
     series: Dict[str, np.ndarray]  #: key -> (n_samples,), including "time" [s]
     metrics: Dict[str, float]
     scenario: str = ""
+    cell_fields: Dict[str, np.ndarray] = field(default_factory=dict)  #: name -> (n_frames, n_cells)
+    units: Dict[str, str] = field(default_factory=dict)  #: UCUM unit of each field, series key, metric
 
     @property
     def num_frames(self) -> int:
@@ -76,15 +83,42 @@ def _check(f: h5py.File, path) -> None:
         raise ValueError(f"{path}: not a fascia output file (no format = 'fascia-output')")
 
 
+# XDMF "Mixed" topology codes (docs/hdf5-schema.md "Cells"): name and nodes per cell.
+_CELL_CODES = {9: ("hexahedron", 8), 8: ("wedge", 6), 6: ("tetrahedron", 4), 5: ("quadrilateral", 4),
+               4: ("triangle", 3), 2: ("line", 2)}
+
+
+def _split_cells(topology: np.ndarray) -> Dict[str, np.ndarray]:
+    """/model/cells/topology (type code, [2 for lines], nodes...) -> {type: (n, nodes) array}."""
+    out: Dict[str, list] = {}
+    r = 0
+    while r < len(topology):
+        name, k = _CELL_CODES[int(topology[r])]
+        r += 2 if name == "line" else 1
+        out.setdefault(name, []).append(topology[r:r + k])
+        r += k
+    return {name: np.array(rows, dtype=np.int32) for name, rows in out.items()}
+
+
+def _units(obj) -> str:
+    """The writer's UCUM ``units`` attribute ("" when a file predates it)."""
+    return _str(obj.attrs.get("units", ""))
+
+
 def _read_model(f: h5py.File) -> Model:
     g = f["model"]
     elements = {}
     if "elements" in g:
         for name, eg in g["elements"].items():
             elements[name] = {k: eg[k][()] for k in eg}
+    cells, cell_layer = {}, None
+    if "cells" in g:
+        cells = _split_cells(g["cells/topology"][()])
+        cell_layer = g["cells/layer_id"][()]
     return Model(rest_positions=g["rest_positions"][()], masses=g["masses"][()], layer_id=g["layer_id"][()],
                  elements=elements, attrs={k: (_str(v) if isinstance(v, (str, bytes)) else v)
-                                           for k, v in g.attrs.items()})
+                                           for k, v in g.attrs.items()},
+                 cells=cells, cell_layer_id=cell_layer)
 
 
 def _read_run(f: h5py.File, name: str, frames=None) -> Run:
@@ -95,17 +129,23 @@ def _read_run(f: h5py.File, name: str, frames=None) -> Run:
     n = min(len(g["time"]), len(fr["displacement"]), len(fr["velocity"]))
     sel = slice(0, n) if frames is None else np.arange(n)[frames]
     fields = {k: fr[k][:n][sel] for k in fr if k not in ("displacement", "velocity")}
+    cf = g.get("cell_frames", {})
+    cell_fields = {k: cf[k][:n][sel] for k in cf}
+    units = {k: _units(fr[k]) for k in fr}
+    units.update({k: _units(cf[k]) for k in cf})
     series = {}
     if "series" in g:
         series = {k: g["series"][k][()] for k in g["series"]}
+        units.update({k: _units(g["series"][k]) for k in g["series"] if k != "time"})
     metrics = {}
     if "metrics" in g:
         metrics = {k: float(g["metrics"][k][()]) for k in g["metrics"]}
+        units.update({k: _units(g["metrics"][k]) for k in g["metrics"]})
     return Run(name=name, protocol=_str(g.attrs.get("protocol", "")), status=_str(g.attrs.get("status", "")),
                message=_str(g.attrs.get("message", "")), seed=int(g.attrs.get("seed", 0)),
                time=g["time"][:n][sel], displacement=fr["displacement"][:n][sel],
                velocity=fr["velocity"][:n][sel], fields=fields, series=series, metrics=metrics,
-               scenario=_str(g.attrs.get("scenario", "")))
+               scenario=_str(g.attrs.get("scenario", "")), cell_fields=cell_fields, units=units)
 
 
 class OutputFile:
@@ -213,15 +253,6 @@ def comparison(path):
     return df
 
 
-def _unit_of(name: str) -> str:
-    suffixes = {"_m_s": "m/s", "_m3": "m^3", "_kg": "kg", "_pa": "Pa", "_j": "J", "_n": "N", "_s": "s",
-                "_m": "m"}
-    for suf, unit in suffixes.items():
-        if name.endswith(suf):
-            return unit
-    return "1"
-
-
 def to_xarray(path, run: Optional[str] = None):
     """One run as an :class:`xarray.Dataset`.
 
@@ -252,15 +283,20 @@ def to_xarray(path, run: Optional[str] = None):
         "velocity": (("time", "node", "component"), r.velocity, {"units": "m/s"}),
     }
     for k, v in r.fields.items():
-        data[k] = (("time", "node"), v, {"units": _unit_of(k)})
+        data[k] = (("time", "node"), v, {"units": r.units.get(k, "")})
+    for k, v in r.cell_fields.items():
+        data[k] = (("time", "cell"), v, {"units": r.units.get(k, "")})
+    if model.cell_layer_id is not None:
+        coords["cell_layer_id"] = ("cell", model.cell_layer_id, {"units": "1"})
     if "time" in r.series:
         coords["series_time"] = ("series_time", r.series["time"], {"units": "s"})
         for k, v in r.series.items():
             if k != "time":
-                data["series_" + k] = (("series_time",), v, {"units": _unit_of(k)})
+                data["series_" + k] = (("series_time",), v, {"units": r.units.get(k, "")})
     attrs = {"run": r.name, "protocol": r.protocol, "status": r.status, "message": r.message, "seed": r.seed,
              "source_file": str(path), "units": "SI"}
     attrs.update({"metric_" + k: v for k, v in r.metrics.items()})
+    attrs.update({"metric_" + k + "_units": r.units.get(k, "") for k in r.metrics})
     return xr.Dataset(data_vars=data, coords=coords, attrs=attrs)
 
 

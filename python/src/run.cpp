@@ -27,7 +27,8 @@ void bind_run(py::module_& m) {
 
   py::class_<ScenarioResult>(m, "ScenarioResult", "Outcome of run(): the files written and one RunResult per run.")
       .def_readonly("output_file", &ScenarioResult::output_file, "HDF5 file written")
-      .def_readonly("xdmf_file", &ScenarioResult::xdmf_file, "XDMF sidecar for ParaView")
+      .def_readonly("xdmf_file", &ScenarioResult::xdmf_file, "XDMF sidecar of the first run's frames (ParaView, meshio)")
+      .def_readonly("xdmf_files", &ScenarioResult::xdmf_files, "every XDMF sidecar: the model's cells, then one per run")
       .def_readonly("runs", &ScenarioResult::runs, "list of RunResult, in run order")
       .def_readonly("metric_names", &ScenarioResult::metric_names, "columns of the comparison table, sorted")
       .def("__repr__", [](const ScenarioResult& r) {

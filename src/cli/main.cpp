@@ -189,7 +189,7 @@ int cmd_run(const Globals& g, const std::string& scenario, const std::string& ou
   const auto result = fascia::run_scenario(spec, options);
   progress.finish();
   std::cout << "output: " << result.output_file << "\n";
-  if (!result.xdmf_file.empty()) std::cout << "xdmf:   " << result.xdmf_file << "\n";
+  for (const auto& x : result.xdmf_files) std::cout << "xdmf:   " << x << "\n";
   static const char* key_metrics[] = {"front_speed_m_s",        "attenuation_length_m",
                                       "adhesions_broken_fraction_final", "residual_slip_m",
                                       "residual_strain",        "fiber_damage_fraction"};
@@ -235,7 +235,7 @@ int cmd_compare(const Globals& g, const std::string& scenario, const std::string
   print_table(std::cout, rows);
   std::cout << "\n(- = metric does not apply to the run)\n";
   std::cout << "output: " << result.output_file << "\n";
-  if (!result.xdmf_file.empty()) std::cout << "xdmf:   " << result.xdmf_file << "\n";
+  for (const auto& x : result.xdmf_files) std::cout << "xdmf:   " << x << "\n";
   for (const auto& run : result.runs)
     if (!run.message.empty()) std::cout << run.name << ": " << one_line(run.message) << "\n";
   return exit_code_for(result);

@@ -285,6 +285,19 @@ inline void write_attr(hid_t obj, const std::string& name, const char* value) {
   write_attr(obj, name, std::string(value));
 }
 
+/// Writes (or replaces) a 1-D attribute of variable-length UTF-8 strings.
+inline void write_attr(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+  delete_attr_if_exists(obj, name);
+  Handle type = vlen_utf8();
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), "create dataspace");
+  Handle attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+              "create attribute '" + name + "'");
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  if (n > 0) check_status(H5Awrite(attr, type, ptrs.data()), "write attribute '" + name + "'");
+}
+
 /// Writes (or replaces) a scalar numeric attribute (double, int32, uint64).
 template <class T, class = std::enable_if_t<std::is_arithmetic_v<T>>>
 void write_attr(hid_t obj, const std::string& name, T value) {
@@ -352,10 +365,11 @@ inline std::vector<hsize_t> dims(hid_t dset) {
   return d;
 }
 
-/// Writes a fixed-size (contiguous) dataset of `shape` from row-major `data`.
+/// Writes a fixed-size (contiguous) dataset of `shape` from row-major `data`, with a `units`
+/// attribute (UCUM) unless `units` is empty.
 template <class T>
 void write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t>& shape,
-                   const T* data) {
+                   const T* data, const std::string& units = "") {
   Handle space(shape.empty() ? H5Screate(H5S_SCALAR)
                              : H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
                "create dataspace for '" + name + "'");
@@ -368,6 +382,7 @@ void write_dataset(hid_t loc, const std::string& name, const std::vector<hsize_t
     check_status(H5Dwrite(dset, TypeOf<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
                  "write dataset '" + name + "'");
   }
+  if (!units.empty()) write_attr(dset, "units", units);
 }
 
 /// Writes a scalar dataset (creating it, or overwriting the value of an existing one).
@@ -480,6 +495,7 @@ public:
   }
 
   bool valid() const noexcept { return dset_.valid(); }
+  hid_t dataset() const noexcept { return dset_; }
   hsize_t rows() const noexcept { return rows_; }
   hsize_t row_size() const noexcept { return row_size_; }
   const std::string& name() const noexcept { return name_; }

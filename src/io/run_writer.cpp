@@ -3,6 +3,7 @@
 #include "fascia/io/run_writer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -12,6 +13,8 @@
 #include <stdexcept>
 
 #include "fascia/core/error.hpp"
+#include "fascia/io/units.hpp"
+#include "io/frame_series.hpp"
 #include "io/hdf5_handle.hpp"
 
 #ifndef FASCIA_VERSION
@@ -48,6 +51,57 @@ void check_name(const std::string& name, const std::string& what) {
   }
 }
 
+/// XDMF topology code and node count of a cell type (XdmfTopologyType.hpp; VTK node order).
+struct CellType {
+  std::string_view name;
+  int xdmf_code, nodes;
+};
+constexpr std::array<CellType, 6> kCellTypes = {{{"hexahedron", 9, 8},
+                                                 {"wedge", 8, 6},
+                                                 {"tetrahedron", 6, 4},
+                                                 {"quadrilateral", 5, 4},
+                                                 {"triangle", 4, 3},
+                                                 {"line", 2, 2}}};
+
+/// /model/cells: every block flattened into one XDMF "Mixed" topology array (each cell is its type
+/// code, for lines also its node count 2, then its nodes), so one grid holds cells of any types;
+/// plus each cell's layer_id. Returns the number of cells.
+std::size_t write_cells(hid_t model, const std::vector<CellBlockData>& blocks, std::size_t n_nodes) {
+  std::vector<std::int32_t> topology, layer;
+  for (const auto& b : blocks) {
+    const auto type = std::find_if(kCellTypes.begin(), kCellTypes.end(),
+                                   [&](const CellType& t) { return t.name == b.cell_type; });
+    if (type == kCellTypes.end()) {
+      throw std::invalid_argument("RunWriter::write_model: unknown cell type '" + b.cell_type + "'");
+    }
+    const std::size_t k = static_cast<std::size_t>(type->nodes);
+    if (b.connectivity.size() % k != 0 || b.connectivity.size() / k != b.layer_id.size()) {
+      throw std::invalid_argument("RunWriter::write_model: " + b.cell_type + " block has " +
+                                  std::to_string(b.connectivity.size()) + " node indices for " +
+                                  std::to_string(b.layer_id.size()) + " layer ids");
+    }
+    for (std::size_t c = 0; c < b.layer_id.size(); ++c) {
+      topology.push_back(type->xdmf_code);
+      if (type->xdmf_code == 2) topology.push_back(2);
+      for (std::size_t i = 0; i < k; ++i) {
+        const std::int32_t id = b.connectivity[c * k + i];
+        if (id < 0 || static_cast<std::size_t>(id) >= n_nodes) {
+          throw std::invalid_argument("RunWriter::write_model: cell node index " + std::to_string(id) +
+                                      " out of range [0, " + std::to_string(n_nodes) + ")");
+        }
+        topology.push_back(id);
+      }
+      layer.push_back(b.layer_id[c]);
+    }
+  }
+  if (layer.empty()) return 0;
+  h5::Handle cells = h5::create_group(model, "cells");
+  h5::write_dataset<std::int32_t>(cells, "topology", {topology.size()}, topology.data(), "1");
+  h5::write_dataset<std::int32_t>(cells, "layer_id", {layer.size()}, layer.data(), "1");
+  h5::write_attr(cells, "n_cells", static_cast<std::uint64_t>(layer.size()));
+  return layer.size();
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -55,9 +109,10 @@ void check_name(const std::string& name, const std::string& what) {
 struct RunWriter::Impl {
   struct OpenRun {
     std::string name;
-    h5::Handle group, frames, series, metrics;
-    h5::Appender time, displacement, velocity;
-    std::map<std::string, h5::Appender> fields;
+    h5::Handle group, frames, cell_frames, steps, series, metrics;
+    h5::Appender time;
+    h5::FrameSeries displacement, velocity;
+    std::map<std::string, h5::FrameSeries> fields, cell_fields;
     h5::Appender series_time;
     std::map<std::string, h5::Appender> series_values;
     hsize_t n_frames = 0, n_samples = 0;
@@ -70,6 +125,7 @@ struct RunWriter::Impl {
   h5::Handle runs_group;
   bool model_written = false;
   std::optional<std::size_t> n_nodes;  ///< from the model, or else from the first frame
+  std::size_t n_cells = 0;             ///< ModelData::cells, all blocks
   std::optional<OpenRun> run;
   std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
 
@@ -84,10 +140,11 @@ struct RunWriter::Impl {
   }
 
   void create_frame_datasets(OpenRun& r, std::size_t nodes) {
-    const h5::Appender::Options vec{1, true, kNaN};
-    r.displacement = h5::Appender(r.frames, "displacement", {nodes, 3}, vec);
-    r.velocity = h5::Appender(r.frames, "velocity", {nodes, 3}, vec);
+    const std::string steps = "/runs/" + r.name + "/steps";
+    r.displacement = h5::FrameSeries(r.frames, steps, "displacement", {nodes, 3}, "m");
+    r.velocity = h5::FrameSeries(r.frames, steps, "velocity", {nodes, 3}, "m/s");
     r.time = h5::Appender(r.group, "time", {}, {256, false, kNaN});
+    h5::write_attr(r.time.dataset(), "units", "s");
   }
 
   void close_run() noexcept { run.reset(); }
@@ -149,9 +206,9 @@ void RunWriter::write_model(const ModelData& m) {
                                 ") must have one entry per node (" + std::to_string(n) + ")");
   }
   h5::Handle model = h5::create_group(impl_->file, "model");
-  h5::write_dataset<double>(model, "rest_positions", {n, 3}, m.rest_positions.data());
-  h5::write_dataset<double>(model, "masses", {n}, m.masses.data());
-  h5::write_dataset<std::int32_t>(model, "layer_id", {n}, m.layer_id.data());
+  h5::write_dataset<double>(model, "rest_positions", {n, 3}, m.rest_positions.data(), "m");
+  h5::write_dataset<double>(model, "masses", {n}, m.masses.data(), "kg");
+  h5::write_dataset<std::int32_t>(model, "layer_id", {n}, m.layer_id.data(), "1");
   h5::Handle elements = h5::create_group(model, "elements", /*track_order=*/true);
   for (const auto& g : m.groups) {
     check_name(g.name, "model.elements");
@@ -169,7 +226,7 @@ void RunWriter::write_model(const ModelData& m) {
     h5::Handle group = h5::create_group(elements, g.name, /*track_order=*/true);
     h5::write_dataset<std::int32_t>(group, "connectivity",
                                     {ne, static_cast<hsize_t>(g.nodes_per_element)},
-                                    g.connectivity.data());
+                                    g.connectivity.data(), "1");
     for (const auto& [key, values] : g.parameters) {
       check_name(key, "model.elements." + g.name);
       if (key == "connectivity") {
@@ -180,9 +237,12 @@ void RunWriter::write_model(const ModelData& m) {
                                     "' has " + std::to_string(values.size()) + " values for " +
                                     std::to_string(ne) + " elements");
       }
-      h5::write_dataset<double>(group, key, {ne}, values.data());
+      const auto unit = g.parameter_units.find(key);
+      h5::write_dataset<double>(group, key, {ne}, values.data(),
+                                unit != g.parameter_units.end() ? unit->second : ucum_unit(key));
     }
   }
+  impl_->n_cells = write_cells(model, m.cells, n);
   for (const auto& [key, text] : m.text_attributes) h5::write_attr(model, key, text);
   for (const auto& [key, value] : m.number_attributes) h5::write_attr(model, key, value);
   impl_->model_written = true;
@@ -208,17 +268,21 @@ void RunWriter::begin_run(const RunInfo& info) {
   h5::write_attr(r.group, "threads", std::int32_t{info.threads});
   h5::write_attr(r.group, "scenario", info.scenario_text);
   r.frames = h5::create_group(r.group, "frames", /*track_order=*/true);
+  r.cell_frames = h5::create_group(r.group, "cell_frames", /*track_order=*/true);
+  r.steps = h5::create_group(r.group, "steps", /*track_order=*/true);
   r.series = h5::create_group(r.group, "series", /*track_order=*/true);
   r.metrics = h5::create_group(r.group, "metrics", /*track_order=*/true);
   if (impl_->n_nodes) impl_->create_frame_datasets(r, *impl_->n_nodes);
   r.series_time = h5::Appender(r.series, "time", {}, {1024, false, kNaN});
+  h5::write_attr(r.series_time.dataset(), "units", "s");
   impl_->run = std::move(r);
   impl_->flush();
 }
 
 void RunWriter::append_frame(double time, std::span<const double> displacement,
                              std::span<const double> velocity,
-                             const std::map<std::string, std::vector<double>>& node_fields) {
+                             const std::map<std::string, std::vector<double>>& node_fields,
+                             const std::map<std::string, std::vector<double>>& cell_fields) {
   h5::ErrorSilencer quiet;
   auto& r = impl_->open_run("append_frame");
   if (!impl_->n_nodes) {
@@ -245,23 +309,40 @@ void RunWriter::append_frame(double time, std::span<const double> displacement,
                                   std::to_string(n) + " nodes");
     }
   }
+  for (const auto& [key, values] : cell_fields) {
+    check_name(key, "cell_frames");
+    if (key == "displacement" || key == "velocity" || node_fields.count(key) || r.fields.count(key)) {
+      throw std::invalid_argument("RunWriter::append_frame: cell field name '" + key +
+                                  "' is reserved or already a node field");
+    }
+    if (values.size() != impl_->n_cells) {
+      throw std::invalid_argument("RunWriter::append_frame: cell field '" + key + "' has " +
+                                  std::to_string(values.size()) + " values for " +
+                                  std::to_string(impl_->n_cells) + " cells");
+    }
+  }
   if (!r.time.valid()) impl_->create_frame_datasets(r, n);
   // Order: the bulk datasets first, time last, so that a reader taking the shortest of
   // time/displacement/velocity never sees a frame whose data is missing.
-  r.displacement.append(displacement.data());
-  r.velocity.append(velocity.data());
-  for (const auto& [key, values] : node_fields) {
-    auto it = r.fields.find(key);
-    if (it == r.fields.end()) {
-      // A field that appears late reads NaN for the earlier frames.
-      it = r.fields.emplace(key, h5::Appender(r.frames, key, {n}, {1, true, kNaN})).first;
-      it->second.pad_to(r.n_frames);
+  const std::string steps = "/runs/" + r.name + "/steps";
+  h5::Handle step = h5::create_group(r.steps, std::to_string(r.n_frames), /*track_order=*/true);
+  r.displacement.append(step, displacement.data());
+  r.velocity.append(step, velocity.data());
+  // A field that appears late reads NaN for the earlier frames; one a frame omits reads NaN there.
+  auto append_fields = [&](const std::map<std::string, std::vector<double>>& given,
+                           std::map<std::string, h5::FrameSeries>& series, hid_t stack, std::size_t size) {
+    for (const auto& [key, values] : given) {
+      if (series.count(key)) continue;
+      auto& s = series.emplace(key, h5::FrameSeries(stack, steps, key, {size}, ucum_unit(key))).first->second;
+      s.pad_to(r.group, r.n_frames);
     }
-    it->second.append(values.data());
-  }
-  for (auto& [key, appender] : r.fields) {
-    if (!node_fields.count(key)) appender.append(nullptr);  // missing this frame: NaN
-  }
+    for (auto& [key, s] : series) {
+      const auto it = given.find(key);
+      s.append(step, it == given.end() ? nullptr : it->second.data());
+    }
+  };
+  append_fields(node_fields, r.fields, r.frames, n);
+  append_fields(cell_fields, r.cell_fields, r.cell_frames, impl_->n_cells);
   r.time.append(&time);
   ++r.n_frames;
   impl_->flush();
@@ -278,6 +359,7 @@ void RunWriter::append_series(double time, const std::map<std::string, double>& 
     auto it = r.series_values.find(key);
     if (it == r.series_values.end()) {
       it = r.series_values.emplace(key, h5::Appender(r.series, key, {}, {1024, false, kNaN})).first;
+      h5::write_attr(it->second.dataset(), "units", ucum_unit(key));
       it->second.pad_to(r.n_samples);
     }
     it->second.append(&v);
@@ -296,6 +378,8 @@ void RunWriter::write_metrics(const std::map<std::string, double>& metrics) {
   for (const auto& [key, value] : metrics) {
     check_name(key, "metrics");
     h5::write_scalar(r.metrics, key, value);
+    h5::Handle d = h5::open_dataset(r.metrics, key);
+    h5::write_attr(d, "units", ucum_unit(key));
   }
   impl_->flush();
 }
@@ -328,7 +412,11 @@ void RunWriter::write_comparison(const std::vector<std::string>& runs,
   h5::Handle cmp = h5::create_group(impl_->file, "comparison");
   h5::write_strings(cmp, "runs", runs);
   h5::write_strings(cmp, "metrics", metrics);
-  h5::write_dataset<double>(cmp, "table", {runs.size(), metrics.size()}, values_row_major.data());
+  h5::write_dataset<double>(cmp, "table", {runs.size(), metrics.size()}, values_row_major.data(), "");
+  std::vector<std::string> units;
+  for (const auto& m : metrics) units.push_back(ucum_unit(m));
+  h5::Handle table = h5::open_dataset(cmp, "table");
+  h5::write_attr(table, "units", units);  // one per column
   impl_->flush();
 }
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-/// @file write_xdmf: the XDMF 3 sidecar that lets ParaView / VisIt open a fascia .h5 directly.
+/// @file write_xdmf: XDMF 3 sidecars that ParaView (Xdmf3 readers and the legacy one) and meshio open.
 ///
-/// Layout (see docs/hdf5-schema.md): per run with frames, a temporal collection "<run>" of uniform
-/// grids on all nodes (Polyvertex), and, when the model has a "springs" element group, a second
-/// temporal collection "<run>_springs" on the spring edges (Polyline, 2 nodes per element). Each
-/// step's attributes are HyperSlab references into the frame datasets. The first grid of each
-/// collection spells out Topology and Geometry; the others XInclude them (one shared item, read once).
+/// Layout (docs/hdf5-schema.md "XDMF sidecars"): `<stem>.xdmf` holds one uniform grid, the model's
+/// cells at rest; `<stem>_<run>.xdmf` one temporal collection per run, one uniform grid per frame.
+/// One grid (or one collection) per file because meshio reads no more. Every attribute is a direct
+/// `Format="HDF"` reference to a whole dataset (per-frame datasets /runs/<run>/steps/<k>/<field>):
+/// ParaView's Xdmf3 readers skip HyperSlab items and meshio's time-series reader cannot read them.
+/// Cells are one "Mixed" topology (/model/cells/topology), so hexahedra, tetrahedra and interface
+/// lines share a grid. The first grid of a collection spells out Topology and Geometry; the others
+/// XInclude them (one shared item, read once).
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -51,8 +54,8 @@ struct RunLayout {
   std::string name;
   std::size_t frames = 0;
   std::vector<double> time;
-  std::vector<std::string> scalar_fields;  ///< frames/<field> of shape (n_frames, n_nodes)
-  std::map<std::string, std::size_t> rows;  ///< actual leading extent of each frames/<dataset>
+  std::vector<std::string> node_fields;  ///< frames/<field> besides displacement and velocity
+  std::vector<std::string> cell_fields;  ///< cell_frames/<field>
 };
 
 std::size_t leading(hid_t loc, const std::string& name) {
@@ -62,53 +65,75 @@ std::size_t leading(hid_t loc, const std::string& name) {
   return dims.empty() ? 0 : static_cast<std::size_t>(dims[0]);
 }
 
+/// Names of the datasets of `group` (under `loc`) with at least `frames` rows, except `skip`.
+std::vector<std::string> stacked_fields(hid_t loc, const std::string& group, std::size_t frames) {
+  std::vector<std::string> out;
+  if (h5::object_type(loc, group) != H5I_GROUP) return out;
+  h5::Handle g = h5::open_group(loc, group);
+  for (const auto& field : h5::list_children(g)) {
+    if (field == "displacement" || field == "velocity") continue;
+    if (leading(g, field) >= frames) out.push_back(field);
+  }
+  return out;
+}
+
+/// What the model offers a viewer: its nodes and, when written, its cells.
+struct ModelLayout {
+  std::string h5;  ///< the .h5 file name, XML-escaped, as the sidecars refer to it
+  std::size_t nodes = 0, cells = 0, topology_length = 0;
+};
+
 class XdmfBuilder {
 public:
-  XdmfBuilder(std::string h5_name, std::size_t nodes, std::size_t springs)
-      : h5_(xml_escape(h5_name)), nodes_(nodes), springs_(springs) {}
-
-  std::string str() const { return out_.str(); }
-
-  void begin() {
+  explicit XdmfBuilder(const ModelLayout& model) : m_(model) {
     out_ << "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
          << "<Xdmf Version=\"3.0\" xmlns:xi=\"http://www.w3.org/2001/XInclude\">\n"
          << "  <Domain>\n";
   }
-  void end() { out_ << "  </Domain>\n</Xdmf>\n"; }
 
-  /// A static grid of the model only (used when no run has frames).
-  void model_grid() {
-    ++grids_;
-    out_ << "    <Grid Name=\"model\" GridType=\"Uniform\">\n";
-    polyvertex_topology("      ");
-    geometry("      ");
-    out_ << "    </Grid>\n";
+  std::string finish() {
+    out_ << "  </Domain>\n</Xdmf>\n";
+    return out_.str();
   }
 
-  void run_collection(const RunLayout& run, bool on_springs) {
-    const std::size_t collection = ++grids_;  // 1-based position among the Domain's Grids
-    const std::string grid_name = xml_escape(run.name) + (on_springs ? "_springs" : "");
-    const std::string base = "/runs/" + xml_escape(run.name) + "/frames/";
-    out_ << "    <Grid Name=\"" << grid_name
-         << "\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+  /// One uniform grid: the model's cells at rest with their layers and the nodes' masses.
+  void model_grid() {
+    const std::string ind = "    ";
+    out_ << ind << "<Grid Name=\"model\" GridType=\"Uniform\">\n";
+    topology(ind + "  ");
+    geometry(ind + "  ");
+    static_attributes(ind + "  ");
+    hdf_attribute(ind + "  ", "mass", "Scalar", "Node", "/model/masses", std::to_string(m_.nodes), true);
+    out_ << ind << "</Grid>\n";
+  }
+
+  /// One temporal collection: a uniform grid per frame with its time and direct references to
+  /// that frame's datasets /runs/<run>/steps/<k>/<field>. The first grid spells out topology and
+  /// geometry; the others XInclude them (one item, read once).
+  void run_collection(const RunLayout& run) {
+    const std::string name = xml_escape(run.name);
+    out_ << "    <Grid Name=\"" << name << "\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+    const std::string ind = "        ";
+    const std::string nodes = std::to_string(m_.nodes), cells = std::to_string(m_.cells);
     for (std::size_t f = 0; f < run.frames; ++f) {
-      out_ << "      <Grid Name=\"" << grid_name << "_" << f << "\" GridType=\"Uniform\">\n"
-           << "        <Time Value=\"" << number(run.time[f]) << "\"/>\n";
+      out_ << "      <Grid Name=\"" << name << "_" << f << "\" GridType=\"Uniform\">\n"
+           << ind << "<Time Value=\"" << number(run.time[f]) << "\"/>\n";
       if (f == 0) {
-        if (on_springs) {
-          polyline_topology("        ");
-        } else {
-          polyvertex_topology("        ");
-        }
-        geometry("        ");
+        topology(ind);
+        geometry(ind);
       } else {
-        out_ << "        <xi:include xpointer=\"xpointer(/Xdmf/Domain/Grid[" << collection
-             << "]/Grid[1]/*[self::Topology or self::Geometry])\"/>\n";
+        out_ << ind << "<xi:include xpointer=\"xpointer(/Xdmf/Domain/Grid[1]/Grid[1]/*[self::Topology or "
+                       "self::Geometry])\"/>\n";
       }
-      attribute(base + "displacement", "displacement", f, run.rows.at("displacement"), true);
-      attribute(base + "velocity", "velocity", f, run.rows.at("velocity"), true);
-      for (const auto& field : run.scalar_fields) {
-        attribute(base + xml_escape(field), xml_escape(field), f, run.rows.at(field), false);
+      const std::string step = "/runs/" + name + "/steps/" + std::to_string(f) + "/";
+      hdf_attribute(ind, "displacement", "Vector", "Node", step + "displacement", nodes + " 3", true);
+      hdf_attribute(ind, "velocity", "Vector", "Node", step + "velocity", nodes + " 3", true);
+      for (const auto& field : run.node_fields) {
+        hdf_attribute(ind, xml_escape(field), "Scalar", "Node", step + xml_escape(field), nodes, true);
+      }
+      static_attributes(ind);
+      for (const auto& field : run.cell_fields) {
+        hdf_attribute(ind, xml_escape(field), "Scalar", "Cell", step + xml_escape(field), cells, true);
       }
       out_ << "      </Grid>\n";
     }
@@ -116,65 +141,61 @@ public:
   }
 
 private:
-  void polyvertex_topology(const std::string& ind) {
-    // Xdmf3 needs explicit connectivity even for Polyvertex (one cell per node): 0 1 ... n-1.
-    out_ << ind << "<Topology TopologyType=\"Polyvertex\" NumberOfElements=\"" << nodes_
-         << "\" NodesPerElement=\"1\">\n"
-         << ind << "  <DataItem Dimensions=\"" << nodes_
-         << "\" NumberType=\"Int\" Precision=\"4\" Format=\"XML\">";
-    for (std::size_t i = 0; i < nodes_; ++i) {
-      out_ << (i % 20 == 0 ? "\n" + ind + "    " : " ") << i;
+  void topology(const std::string& ind) {
+    if (m_.cells > 0) {
+      out_ << ind << "<Topology TopologyType=\"Mixed\" NumberOfElements=\"" << m_.cells << "\">\n"
+           << ind << "  <DataItem Dimensions=\"" << m_.topology_length
+           << "\" NumberType=\"Int\" Precision=\"4\" Format=\"HDF\">" << m_.h5 << ":/model/cells/topology</DataItem>\n"
+           << ind << "</Topology>\n";
+      return;
     }
+    // No cells written: one vertex per node (Xdmf3 needs the connectivity even then: 0 1 ... n-1).
+    out_ << ind << "<Topology TopologyType=\"Polyvertex\" NumberOfElements=\"" << m_.nodes
+         << "\" NodesPerElement=\"1\">\n"
+         << ind << "  <DataItem Dimensions=\"" << m_.nodes << "\" NumberType=\"Int\" Precision=\"4\" Format=\"XML\">";
+    for (std::size_t i = 0; i < m_.nodes; ++i) out_ << (i % 20 == 0 ? "\n" + ind + "    " : " ") << i;
     out_ << "\n" << ind << "  </DataItem>\n" << ind << "</Topology>\n";
-  }
-  void polyline_topology(const std::string& ind) {
-    out_ << ind << "<Topology TopologyType=\"Polyline\" NumberOfElements=\"" << springs_
-         << "\" NodesPerElement=\"2\">\n"
-         << ind << "  <DataItem Dimensions=\"" << springs_
-         << " 2\" NumberType=\"Int\" Precision=\"4\" Format=\"HDF\">" << h5_
-         << ":/model/elements/springs/connectivity</DataItem>\n"
-         << ind << "</Topology>\n";
   }
   void geometry(const std::string& ind) {
     out_ << ind << "<Geometry GeometryType=\"XYZ\">\n"
-         << ind << "  <DataItem Dimensions=\"" << nodes_
-         << " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << h5_
+         << ind << "  <DataItem Dimensions=\"" << m_.nodes
+         << " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << m_.h5
          << ":/model/rest_positions</DataItem>\n"
          << ind << "</Geometry>\n";
   }
-  /// One frame of frames/<name>: row f of a (rows, n_nodes[, 3]) dataset.
-  void attribute(const std::string& dataset, const std::string& name, std::size_t f,
-                 std::size_t rows, bool vector) {
-    const std::string ind = "        ";
-    out_ << ind << "<Attribute Name=\"" << name << "\" AttributeType=\""
-         << (vector ? "Vector" : "Scalar") << "\" Center=\"Node\">\n";
-    if (vector) {
-      out_ << ind << "  <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 " << nodes_ << " 3\">\n"
-           << ind << "    <DataItem Dimensions=\"3 3\" NumberType=\"Int\" Format=\"XML\">" << f
-           << " 0 0 1 1 1 1 " << nodes_ << " 3</DataItem>\n"
-           << ind << "    <DataItem Dimensions=\"" << rows << " " << nodes_
-           << " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << h5_ << ":" << dataset
-           << "</DataItem>\n";
+  /// Layer of each cell (or of each node when there are no cells).
+  void static_attributes(const std::string& ind) {
+    if (m_.cells > 0) {
+      hdf_attribute(ind, "layer_id", "Scalar", "Cell", "/model/cells/layer_id", std::to_string(m_.cells), false);
     } else {
-      out_ << ind << "  <DataItem ItemType=\"HyperSlab\" Dimensions=\"1 " << nodes_ << "\">\n"
-           << ind << "    <DataItem Dimensions=\"3 2\" NumberType=\"Int\" Format=\"XML\">" << f
-           << " 0 1 1 1 " << nodes_ << "</DataItem>\n"
-           << ind << "    <DataItem Dimensions=\"" << rows << " " << nodes_
-           << "\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">" << h5_ << ":" << dataset
-           << "</DataItem>\n";
+      hdf_attribute(ind, "layer_id", "Scalar", "Node", "/model/layer_id", std::to_string(m_.nodes), false);
     }
-    out_ << ind << "  </DataItem>\n" << ind << "</Attribute>\n";
+  }
+  void hdf_attribute(const std::string& ind, const std::string& name, const char* type, const char* center,
+                     const std::string& dataset, const std::string& dims, bool is_float) {
+    out_ << ind << "<Attribute Name=\"" << name << "\" AttributeType=\"" << type << "\" Center=\"" << center
+         << "\">\n"
+         << ind << "  <DataItem Dimensions=\"" << dims << "\" NumberType=\"" << (is_float ? "Float" : "Int")
+         << "\" Precision=\"" << (is_float ? 8 : 4) << "\" Format=\"HDF\">" << m_.h5 << ":" << dataset
+         << "</DataItem>\n"
+         << ind << "</Attribute>\n";
   }
 
+  const ModelLayout& m_;
   std::ostringstream out_;
-  std::string h5_;
-  std::size_t nodes_, springs_;
-  std::size_t grids_ = 0;
 };
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream os(path, std::ios::binary | std::ios::trunc);
+  if (!os) throw std::runtime_error("cannot write '" + path.string() + "'");
+  os << text;
+  os.close();
+  if (!os) throw std::runtime_error("error writing '" + path.string() + "'");
+}
 
 }  // namespace
 
-std::string write_xdmf(const std::string& h5_path) {
+std::vector<std::string> write_xdmf(const std::string& h5_path) {
   h5::ErrorSilencer quiet;
   h5::Handle file = h5::open_file_readonly(h5_path);  // InputError naming the path
   const auto format = h5::read_string_attr(file, "format");
@@ -184,13 +205,11 @@ std::string write_xdmf(const std::string& h5_path) {
   if (h5::object_type(file, "model/rest_positions") != H5I_DATASET) {
     throw InputError(h5_path, "has no /model/rest_positions: nothing to describe");
   }
-  const std::size_t nodes = leading(file, "model/rest_positions");
-  std::size_t springs = 0;
-  if (h5::object_type(file, "model/elements/springs/connectivity") == H5I_DATASET) {
-    h5::Handle c = h5::open_dataset(file, "model/elements/springs/connectivity");
-    const auto d = h5::dims(c);
-    if (d.size() == 2 && d[1] == 2) springs = static_cast<std::size_t>(d[0]);
-  }
+  ModelLayout model;
+  model.h5 = xml_escape(std::filesystem::path(h5_path).filename().string());
+  model.nodes = leading(file, "model/rest_positions");
+  model.cells = leading(file, "model/cells/layer_id");
+  model.topology_length = leading(file, "model/cells/topology");
 
   std::vector<RunLayout> runs;
   if (h5::object_type(file, "runs") == H5I_GROUP) {
@@ -201,44 +220,31 @@ std::string write_xdmf(const std::string& h5_path) {
       RunLayout run;
       run.name = name;
       // Same rule as read_summary: a frame exists once time, displacement and velocity hold it.
-      run.rows["displacement"] = leading(g, "frames/displacement");
-      run.rows["velocity"] = leading(g, "frames/velocity");
-      run.frames = std::min({leading(g, "time"), run.rows["displacement"], run.rows["velocity"]});
+      run.frames = std::min({leading(g, "time"), leading(g, "frames/displacement"), leading(g, "frames/velocity")});
       if (run.frames == 0) continue;
       h5::Handle t = h5::open_dataset(g, "time");
       run.time = h5::read_all<double>(t);
-      h5::Handle frames = h5::open_group(g, "frames");
-      for (const auto& field : h5::list_children(frames)) {
-        if (field == "displacement" || field == "velocity") continue;
-        if (h5::object_type(frames, field) != H5I_DATASET) continue;
-        h5::Handle d = h5::open_dataset(frames, field);
-        const auto dims = h5::dims(d);
-        if (dims.size() == 2 && dims[0] >= run.frames && dims[1] == nodes) {
-          run.scalar_fields.push_back(field);
-          run.rows[field] = static_cast<std::size_t>(dims[0]);
-        }
-      }
+      run.node_fields = stacked_fields(g, "frames", run.frames);
+      if (model.cells > 0) run.cell_fields = stacked_fields(g, "cell_frames", run.frames);
       runs.push_back(std::move(run));
     }
   }
 
-  std::filesystem::path out_path(h5_path);
-  out_path.replace_extension(".xdmf");
-  XdmfBuilder xml(std::filesystem::path(h5_path).filename().string(), nodes, springs);
-  xml.begin();
-  if (runs.empty()) xml.model_grid();
+  const std::filesystem::path h5(h5_path);
+  const std::filesystem::path dir = h5.parent_path();
+  const std::string stem = h5.stem().string();
+  std::vector<std::string> written;
+  XdmfBuilder model_xml(model);
+  model_xml.model_grid();
+  written.push_back((dir / (stem + ".xdmf")).string());
+  write_text(written.back(), model_xml.finish());
   for (const auto& run : runs) {
-    xml.run_collection(run, /*on_springs=*/false);
-    if (springs > 0) xml.run_collection(run, /*on_springs=*/true);
+    XdmfBuilder xml(model);
+    xml.run_collection(run);
+    written.push_back((dir / (stem + "_" + run.name + ".xdmf")).string());
+    write_text(written.back(), xml.finish());
   }
-  xml.end();
-
-  std::ofstream os(out_path, std::ios::binary | std::ios::trunc);
-  if (!os) throw std::runtime_error("cannot write '" + out_path.string() + "'");
-  os << xml.str();
-  os.close();
-  if (!os) throw std::runtime_error("error writing '" + out_path.string() + "'");
-  return out_path.string();
+  return written;
 }
 
 }  // namespace fascia::io

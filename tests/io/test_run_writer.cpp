@@ -19,6 +19,7 @@
 
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
+#include "fascia/io/units.hpp"
 #include "io/hdf5_handle.hpp"
 
 namespace fs = std::filesystem;
@@ -73,6 +74,8 @@ ModelData make_model() {
   tris.connectivity = {0, 1, 2, 2, 3, 4};
   tris.parameters["thickness_m"] = {1e-4, 2e-4};
   m.groups.push_back(tris);
+  m.cells.push_back({"triangle", tris.connectivity, {0, 1}});  // drawn cells: the two triangles
+  m.cells.push_back({"line", {0, 4}, {-1}});                   // and one interface line
   m.text_attributes["note"] = "assumed: loose-layer viscosity (élan)";
   m.number_attributes["youngs_modulus_pa"] = 1.234567890123e6;
   return m;
@@ -156,7 +159,8 @@ void write_two_runs(const std::string& path) {
   for (std::size_t f = 0; f < 3; ++f) {
     std::map<std::string, std::vector<double>> fields{{"strain", field_values(f)}};
     if (f >= 1) fields["damage"] = field_values(f + 10);  // appears late: frame 0 must read NaN
-    w.append_frame(frame_time(f), frame_values(f, 1e-3), frame_values(f, 2.0), fields);
+    w.append_frame(frame_time(f), frame_values(f, 1e-3), frame_values(f, 2.0), fields,
+                   {{"cell_strain", {0.1 * double(f), 0.2, kNaN}}});
   }
   for (std::size_t s = 0; s < 5; ++s) {
     std::map<std::string, double> v{{"work_input_j", 1e-6 * static_cast<double>(s) / 3.0}};
@@ -276,15 +280,23 @@ TEST_F(RunWriterTest, RoundTripCApi) {
     }
     EXPECT_TRUE(bitwise_equal(later, want));
   }
-  // Storage layout promised by the schema: chunk (1, n_nodes, 3), shuffle + deflate, unlimited rows.
+  // Each frame is also its own dataset, the one the XDMF sidecars reference.
+  EXPECT_TRUE(bitwise_equal(read_doubles(f, "/runs/impulse/steps/2/displacement"), frame_values(2, 1e-3)));
+  EXPECT_EQ(read_dims(f, "/runs/impulse/steps/2/displacement"), (std::vector<hsize_t>{kNodes, 3}));
+  EXPECT_EQ(read_dims(f, "/runs/impulse/cell_frames/cell_strain"), (std::vector<hsize_t>{3, 3}));
+  EXPECT_EQ(read_doubles(f, "/runs/impulse/steps/1/cell_strain")[0], 0.1);
+  // Storage layout promised by the schema: frames/<field> is a virtual dataset over the per-frame
+  // datasets (chunk = one frame, shuffle + deflate), unlimited rows.
   {
-    h5::Handle d(H5Dopen2(f, "/runs/impulse/frames/displacement", H5P_DEFAULT), "disp");
+    h5::Handle v(H5Dopen2(f, "/runs/impulse/frames/displacement", H5P_DEFAULT), "disp");
+    h5::Handle vcpl(H5Dget_create_plist(v), "vcpl");
+    EXPECT_EQ(H5Pget_layout(vcpl), H5D_VIRTUAL);
+    h5::Handle d(H5Dopen2(f, "/runs/impulse/steps/0/displacement", H5P_DEFAULT), "disp");
     h5::Handle dcpl(H5Dget_create_plist(d), "dcpl");
-    hsize_t chunk[3] = {0, 0, 0};
-    ASSERT_EQ(H5Pget_chunk(dcpl, 3, chunk), 3);
-    EXPECT_EQ(chunk[0], 1u);
-    EXPECT_EQ(chunk[1], kNodes);
-    EXPECT_EQ(chunk[2], 3u);
+    hsize_t chunk[2] = {0, 0};
+    ASSERT_EQ(H5Pget_chunk(dcpl, 2, chunk), 2);
+    EXPECT_EQ(chunk[0], kNodes);
+    EXPECT_EQ(chunk[1], 3u);
     ASSERT_EQ(H5Pget_nfilters(dcpl), 2);
     unsigned flags = 0, cd[4] = {0, 0, 0, 0};
     size_t ncd = 4;
@@ -292,7 +304,7 @@ TEST_F(RunWriterTest, RoundTripCApi) {
     ncd = 4;
     EXPECT_EQ(H5Pget_filter2(dcpl, 1, &flags, &ncd, cd, 0, nullptr, nullptr), H5Z_FILTER_DEFLATE);
     EXPECT_EQ(cd[0], 1u);  // deflate level 1
-    h5::Handle space(H5Dget_space(d), "space");
+    h5::Handle space(H5Dget_space(v), "space");
     hsize_t cur[3], max[3];
     H5Sget_simple_extent_dims(space, cur, max);
     EXPECT_EQ(max[0], H5S_UNLIMITED);
@@ -552,72 +564,93 @@ bool tags_balanced(const std::string& xml) {
 TEST_F(RunWriterTest, XdmfIsValidAndReferencesExistingDatasets) {
   const std::string path = file("run.h5");
   write_two_runs(path);
-  const std::string xdmf = write_xdmf(path);
-  EXPECT_EQ(xdmf, file("run.xdmf"));  // next to the .h5, extension replaced
-  std::ifstream in(xdmf);
+  const auto xdmf = write_xdmf(path);
+  // The model's grid, then one file per run (meshio reads one grid per file).
+  ASSERT_EQ(xdmf, (std::vector<std::string>{file("run.xdmf"), file("run_impulse.xdmf"), file("run_stretch_hold.xdmf")}));
+  std::ifstream in(xdmf[1]);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_TRUE(tags_balanced(text));
-  EXPECT_NE(text.find("run.h5:/runs/impulse/frames/displacement"), std::string::npos);  // relative name
-  EXPECT_EQ(text.find(dir_.string()), std::string::npos);  // no absolute paths: the pair can be moved
+  EXPECT_NE(text.find("run.h5:/runs/impulse/steps/2/displacement"), std::string::npos);  // relative name
+  EXPECT_EQ(text.find("HyperSlab"), std::string::npos);  // ParaView's Xdmf3 readers skip those
+  EXPECT_EQ(text.find(dir_.string()), std::string::npos);  // no absolute paths: the files can be moved
 
   if (!have_python_h5py()) GTEST_SKIP() << "no /usr/bin/python3 with h5py for the full check";
   // Parses the XML (lxml resolves the XIncludes like ParaView's libxml2 does; ElementTree as a
-  // fallback checks well-formedness), then checks every HDF reference: the dataset exists, its
-  // shape equals the declared Dimensions, and every HyperSlab stays inside it.
+  // fallback checks well-formedness), then checks every HDF reference: the dataset exists and its
+  // shape equals the declared Dimensions.
   const std::string script = R"PY(
 import sys, os, h5py
 import xml.etree.ElementTree as ET
-path = sys.argv[1]
-ET.parse(path)  # well-formed XML
-try:
-    from lxml import etree
-    tree = etree.parse(path)
-    tree.xinclude()
-    root = tree.getroot()
-    assert not root.findall(".//{http://www.w3.org/2001/XInclude}include"), "unresolved xi:include"
-except ImportError:
-    root = ET.parse(path).getroot()
-assert root.tag == "Xdmf" and root.get("Version") == "3.0"
-h5 = {}
-def dataset(text):
-    fname, dpath = text.strip().split(":", 1)
-    full = os.path.join(os.path.dirname(path), fname)
-    f = h5.setdefault(full, h5py.File(full, "r"))
-    assert dpath in f, dpath
-    return f[dpath]
-n_hdf = 0
-for item in root.iter("DataItem"):
-    if item.get("Format") == "HDF":
-        d = dataset(item.text)
+model_path, run_paths = sys.argv[1], sys.argv[2:]
+def load(path):
+    ET.parse(path)  # well-formed XML
+    try:
+        from lxml import etree
+        tree = etree.parse(path)
+        tree.xinclude()
+        root = tree.getroot()
+        assert not root.findall(".//{http://www.w3.org/2001/XInclude}include"), "unresolved xi:include"
+    except ImportError:
+        root = ET.parse(path).getroot()
+    assert root.tag == "Xdmf" and root.get("Version") == "3.0"
+    h5 = h5py.File(os.path.join(os.path.dirname(path), "run.h5"), "r")
+    for item in root.iter("DataItem"):
+        assert item.get("Format") == "HDF", item.attrib
+        fname, dpath = item.text.strip().split(":", 1)
+        assert fname == "run.h5" and dpath in h5, dpath
         dims = tuple(int(x) for x in item.get("Dimensions").split())
-        assert d.shape == dims, (item.text, d.shape, dims)
-        n_hdf += 1
-    if item.get("ItemType") == "HyperSlab":
-        desc, data = [c for c in item if c.tag == "DataItem"]
-        v = [int(x) for x in desc.text.split()]
-        r = len(v) // 3
-        start, stride, count = v[:r], v[r:2*r], v[2*r:]
-        shape = dataset(data.text).shape
-        assert all(s + (c - 1) * st < n for s, st, c, n in zip(start, stride, count, shape))
-        assert tuple(int(x) for x in item.get("Dimensions").split()) == tuple(count)
-assert n_hdf > 0
-domain = root.find("Domain")
-coll = {g.get("Name"): g for g in domain.findall("Grid")}
-assert set(coll) == {"impulse", "impulse_springs", "stretch_hold", "stretch_hold_springs"}, set(coll)
-for name, frames in (("impulse", 3), ("stretch_hold", 2)):
-    steps = coll[name].findall("Grid")
+        assert h5[dpath].shape == dims, (item.text, h5[dpath].shape, dims)
+    grids = root.find("Domain").findall("Grid")
+    assert len(grids) == 1, "one grid per file"
+    return grids[0], h5
+model, h5 = load(model_path)
+topo = model.find("Topology")
+# triangles (code 4, 3 nodes) and one line (code 2, count 2, 2 nodes)
+assert topo.get("TopologyType") == "Mixed" and topo.get("NumberOfElements") == "3"
+assert list(h5["model/cells/topology"][:]) == [4, 0, 1, 2, 4, 2, 3, 4, 2, 2, 0, 4]
+for path, name, frames in zip(run_paths, ("impulse", "stretch_hold"), (3, 2)):
+    coll, h5 = load(path)
+    assert coll.get("Name") == name and coll.get("CollectionType") == "Temporal"
+    steps = coll.findall("Grid")
     assert len(steps) == frames
     for s in steps:
         names = {a.get("Name") for a in s.findall("Attribute")}
-        want = {"displacement", "velocity", "strain"} | ({"damage"} if name == "impulse" else set())
+        want = {"displacement", "velocity", "strain", "layer_id"} | ({"damage", "cell_strain"} if name == "impulse" else set())
         assert names == want, names
         assert s.find("Topology") is not None and s.find("Geometry") is not None
     times = [float(s.find("Time").get("Value")) for s in steps]
-    assert times == list(h5py.File(os.path.join(os.path.dirname(path), "run.h5"), "r")["runs/" + name + "/time"][:])
-    topo = coll[name + "_springs"].find("Grid").find("Topology")
-    assert topo.get("TopologyType") == "Polyline" and topo.get("NumberOfElements") == "4"
+    assert times == list(h5["runs/" + name + "/time"][:])
 )PY";
-  EXPECT_EQ(run_python(dir_, script, xdmf), 0);
+  EXPECT_EQ(run_python(dir_, script, xdmf[0] + " " + xdmf[1] + " " + xdmf[2]), 0);
+}
+
+// Every numeric dataset the writer makes carries a UCUM `units` attribute (docs/hdf5-schema.md).
+TEST_F(RunWriterTest, EveryNumericDatasetHasUnits) {
+  if (!have_python_h5py()) GTEST_SKIP() << "no /usr/bin/python3 with h5py";
+  const std::string path = file("run.h5");
+  write_two_runs(path);
+  const std::string script = R"PY(
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+missing = []
+def visit(name, obj):
+    if isinstance(obj, h5py.Dataset) and obj.dtype.kind != "O" and "units" not in obj.attrs:
+        missing.append(name)
+f.visititems(visit)
+assert not missing, missing
+assert f["model/elements/springs/stiffness_n_m"].attrs["units"] == "N/m"
+assert f["runs/impulse/metrics/front_speed_m_s"].attrs["units"] == "m/s"
+assert f["runs/impulse/frames/velocity"].attrs["units"] == "m/s"
+assert f["runs/impulse/series/work_input_j"].attrs["units"] == "J"
+assert list(f["comparison/table"].attrs["units"]) == ["m/s", "m"]
+)PY";
+  EXPECT_EQ(run_python(dir_, script, path), 0);
+  EXPECT_EQ(ucum_unit("mean_interface_viscosity_pa_s"), "Pa.s");
+  EXPECT_EQ(ucum_unit("ha_shear_rate_threshold_per_s"), "/s");
+  EXPECT_EQ(ucum_unit("permeability_m4_per_ns"), "m4/(N.s)");
+  EXPECT_EQ(ucum_unit("fluid_expelled_m3"), "m3");
+  EXPECT_EQ(ucum_unit("residual_strain"), "1");
+  EXPECT_EQ(ucum_unit("front_speed_m_s"), "m/s");
 }
 
 TEST_F(RunWriterTest, XdmfOfModelWithoutRunsOpensAsStaticGrid) {
@@ -625,10 +658,11 @@ TEST_F(RunWriterTest, XdmfOfModelWithoutRunsOpensAsStaticGrid) {
   {
     RunWriter w(path, "");
     ModelData m = make_model();
-    m.groups.clear();  // no springs: Polyvertex only
+    m.groups.clear();
+    m.cells.clear();  // no cells: Polyvertex only
     w.write_model(m);
   }
-  const std::string xdmf = write_xdmf(path);
+  const std::string xdmf = write_xdmf(path).front();
   std::ifstream in(xdmf);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_TRUE(tags_balanced(text));

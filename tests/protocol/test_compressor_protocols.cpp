@@ -71,7 +71,7 @@ const ScenarioResult& run(const std::string& toml, int threads = 1) {
   opt.output_file = temp_output(std::to_string(cache.size()));
   ScenarioResult r = run_scenario(parse_scenario(toml), opt);
   std::filesystem::remove(r.output_file);
-  if (!r.xdmf_file.empty()) std::filesystem::remove(r.xdmf_file);
+  for (const auto& x : r.xdmf_files) std::filesystem::remove(x);
   set_threads(0);
   return cache.emplace(key, std::move(r)).first->second;
 }

@@ -56,7 +56,7 @@ ScenarioResult run(const std::string& toml, const std::string& stem) {
                      ("fascia_spread_" + std::to_string(::getpid()) + "_" + stem + ".h5")).string();
   ScenarioResult r = run_scenario(parse_scenario(toml), opt);
   std::filesystem::remove(r.output_file);
-  if (!r.xdmf_file.empty()) std::filesystem::remove(r.xdmf_file);
+  for (const auto& x : r.xdmf_files) std::filesystem::remove(x);
   set_threads(0);
   return r;
 }

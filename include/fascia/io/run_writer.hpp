@@ -18,6 +18,18 @@ struct ElementGroupData {
   int nodes_per_element = 2;
   std::vector<std::int32_t> connectivity;  ///< n_elements x nodes_per_element, row-major
   std::map<std::string, std::vector<double>> parameters;  ///< per-element parameters, SI units
+  /// UCUM unit of each parameter (written as its `units` attribute); a parameter not listed here
+  /// takes the unit of its name's suffix (ucum_unit, fascia/io/units.hpp).
+  std::map<std::string, std::string> parameter_units;
+};
+
+/// A block of cells of one type that viewers draw (the XDMF sidecar's mesh): any element group's
+/// connectivity can be given here, in VTK/XDMF node order. Types: "hexahedron" (8 nodes),
+/// "wedge" (6), "tetrahedron" (4), "quadrilateral" (4), "triangle" (3), "line" (2).
+struct CellBlockData {
+  std::string cell_type;
+  std::vector<std::int32_t> connectivity;  ///< n_cells x nodes of the type, row-major
+  std::vector<std::int32_t> layer_id;      ///< n_cells: the tissue layer of each cell (as node layer_id)
 };
 
 /// The model written once per file under /model.
@@ -26,6 +38,8 @@ struct ModelData {
   std::vector<double> masses;          ///< n_nodes [kg]
   std::vector<std::int32_t> layer_id;  ///< n_nodes; 0 = muscle, 1.. = dense layers, -k = loose layer k
   std::vector<ElementGroupData> groups;
+  /// Cells drawn by viewers, in this order (their per-frame cell fields follow the same order).
+  std::vector<CellBlockData> cells;
   std::map<std::string, std::string> text_attributes;  ///< e.g. assumed-parameter notes
   std::map<std::string, double> number_attributes;     ///< e.g. calibrated moduli
 };
@@ -54,10 +68,12 @@ public:
   /// Opens /runs/<name> with status = "incomplete".
   void begin_run(const RunInfo& info);
   /// Appends one frame to the open run: time [s], displacement and velocity (n_nodes x 3 each),
-  /// and named per-node scalar fields (each n_nodes long). Flushes the file.
+  /// named per-node scalar fields (each n_nodes long) and per-cell scalar fields (one value per
+  /// cell of ModelData::cells, in order). Field units follow their names (ucum_unit). Flushes.
   void append_frame(double time, std::span<const double> displacement,
                     std::span<const double> velocity,
-                    const std::map<std::string, std::vector<double>>& node_fields = {});
+                    const std::map<std::string, std::vector<double>>& node_fields = {},
+                    const std::map<std::string, std::vector<double>>& cell_fields = {});
   /// Appends one sample of scalar time series (energies, forces) to /runs/<name>/series/<key>.
   void append_series(double time, const std::map<std::string, double>& values);
   /// Writes /runs/<name>/metrics/<metric> scalars (a metric that does not apply is simply absent).
@@ -93,8 +109,10 @@ struct FileSummary {
 /// naming the path when it is missing, not HDF5, or not a fascia file.
 FileSummary read_summary(const std::string& path);
 
-/// Writes the XDMF sidecar (`<file>.xdmf` next to `<file>.h5`) describing every run's frames as a
-/// temporal collection on the model's nodes, so that ParaView opens it directly. Returns its path.
-std::string write_xdmf(const std::string& h5_path);
+/// Writes the XDMF sidecars next to `<dir>/<stem>.h5` (docs/hdf5-schema.md "XDMF sidecars"):
+/// `<stem>.xdmf`, the model's cells and layers (one grid), and for every run with frames
+/// `<stem>_<run>.xdmf`, its frames as one temporal collection on those cells. ParaView's Xdmf3
+/// readers and meshio open each. Returns their paths, the model's first.
+std::vector<std::string> write_xdmf(const std::string& h5_path);
 
 }  // namespace fascia::io
