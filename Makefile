@@ -9,7 +9,7 @@ APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest
   python3-matplotlib python3-pytest python3-scipy python3-xarray python3-pandas python3-distributed \
   python3-nbclient python3-nbformat python3-ipykernel jupyter-nbconvert ffmpeg python3-tqdm \
   libjs-three zlib1g-dev chromium python3-pil \
-  python3-meshio python3-paraview xvfb
+  python3-meshio python3-paraview xvfb python3-venv python3-pip python3-setuptools python3-wheel
 
 .PHONY: deps build demo test bench docs clean
 
@@ -27,7 +27,9 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-demo: build
+# The demo needs only the command line: tests, benchmarks and the Python module build in `make build`.
+demo: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target fascia_cli
 	@OMP_WAIT_POLICY=passive ./scripts/demo.sh $(BUILD)
 
 test: build

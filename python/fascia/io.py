@@ -17,7 +17,9 @@ Shapes and units (all SI)::
 
 Units come from each dataset's ``units`` attribute, written by the writer (docs/hdf5-schema.md).
 A file whose writer was killed opens normally; ``n_frames`` is the shortest of time,
-displacement and velocity (the schema's rule).
+displacement and velocity (the schema's rule). A run still being written opens too: every
+reader here opens without HDF5's file lock and sees the frames flushed so far (open it again to see
+newer ones); with h5py directly use ``h5py.File(path, "r", locking=False)``.
 """
 from __future__ import annotations
 
@@ -53,6 +55,11 @@ class Model:
     def num_nodes(self) -> int:
         return len(self.masses)
 
+    def __repr__(self) -> str:
+        cells = ", ".join(f"{len(c)} {name}" for name, c in self.cells.items()) or "none"
+        return (f"Model({self.num_nodes} nodes, layers {sorted(set(self.layer_id.tolist()))}, cells: {cells}, "
+                f"element groups: {', '.join(self.elements) or 'none'})")
+
 
 @dataclass
 class Run:
@@ -77,10 +84,20 @@ class Run:
     def num_frames(self) -> int:
         return len(self.time)
 
+    def __repr__(self) -> str:
+        span = f"t = {self.time[0]:.4g} .. {self.time[-1]:.4g} s" if self.num_frames else "no frames"
+        metrics = ", ".join(f"{k}: {v:.4g}" for k, v in self.metrics.items())
+        fields = ", ".join([*self.fields, *self.cell_fields]) or "none"
+        return (f"Run({self.name!r}, protocol={self.protocol!r}, status={self.status!r}, "
+                f"{self.num_frames} frames x {self.displacement.shape[1] if self.displacement.ndim == 3 else 0} nodes, "
+                f"{span}, fields: {fields}, metrics: {{{metrics}}})")
+
 
 def _check(f: h5py.File, path) -> None:
     if _str(f.attrs.get("format", "")) != "fascia-output":
-        raise ValueError(f"{path}: not a fascia output file (no format = 'fascia-output')")
+        from fascia import InputError
+
+        raise InputError(f"{path}: not a fascia output file (no format = 'fascia-output')")
 
 
 # XDMF "Mixed" topology codes (docs/hdf5-schema.md "Cells"): name and nodes per cell.
@@ -148,6 +165,31 @@ def _read_run(f: h5py.File, name: str, frames=None) -> Run:
                scenario=_str(g.attrs.get("scenario", "")), cell_fields=cell_fields, units=units)
 
 
+def _open_h5(path: str) -> h5py.File:
+    """Opens read-only without HDF5's file lock, so a run still being written opens too (as of its
+    last flushed frame); a missing or non-HDF5 file raises an error naming the path."""
+    import os
+    import time
+
+    from fascia import InputError
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise InputError(f"{path}: is a directory, not a fascia output file")
+    if not h5py.is_hdf5(path):
+        raise InputError(f"{path}: not an HDF5 file (empty, truncated or another format)")
+    for attempt in range(5):
+        try:
+            return h5py.File(path, "r", locking=False)
+        except OSError:
+            # A live writer may be in the middle of a flush: its metadata is consistent again
+            # within milliseconds.
+            if attempt == 4:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
 class OutputFile:
     """An open output file. Use as a context manager::
 
@@ -157,7 +199,7 @@ class OutputFile:
 
     def __init__(self, path):
         self.path = str(path)
-        self._f = h5py.File(self.path, "r")
+        self._f = _open_h5(self.path)
         try:
             _check(self._f, self.path)
         except Exception:
@@ -166,6 +208,10 @@ class OutputFile:
 
     def __enter__(self):
         return self
+
+    def __repr__(self) -> str:
+        state = "closed" if not self._f else ", ".join(self.runs) or "no runs"
+        return f"fascia.io.OutputFile({self.path!r}: {state})"
 
     def __exit__(self, *exc):
         self.close()

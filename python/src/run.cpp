@@ -3,6 +3,8 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <cstdio>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +15,23 @@
 
 namespace fascia::python {
 
+namespace {
+
+/// "{'front_speed_m_s': 161.8, ...}": every metric with 4 significant digits, as a dict reads.
+std::string metrics_text(const std::map<std::string, double>& metrics) {
+  std::string out = "{";
+  for (const auto& [name, value] : metrics) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", value);
+    out += (out.size() > 1 ? ", '" : "'") + name + "': " + buf;
+  }
+  return out + "}";
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
 void bind_run(py::module_& m) {
   py::class_<RunResult>(m, "RunResult", "Outcome of one protocol run.")
       .def_readonly("name", &RunResult::name, "protocol name ([protocol.NAME])")
@@ -21,8 +40,9 @@ void bind_run(py::module_& m) {
       .def_readonly("message", &RunResult::message, "why a run diverged; empty otherwise")
       .def_readonly("metrics", &RunResult::metrics, "dict metric name -> value (SI, unit in the name)")
       .def("__repr__", [](const RunResult& r) {
-        return "RunResult(name='" + r.name + "', protocol='" + r.protocol + "', status='" + r.status +
-               "', metrics=" + std::to_string(r.metrics.size()) + ")";
+        return "RunResult(name=" + quoted(r.name) + ", protocol=" + quoted(r.protocol) + ", status=" +
+               quoted(r.status) + (r.message.empty() ? "" : ", message=" + quoted(r.message)) +
+               ", metrics=" + metrics_text(r.metrics) + ")";
       });
 
   py::class_<ScenarioResult>(m, "ScenarioResult", "Outcome of run(): the files written and one RunResult per run.")
@@ -32,7 +52,9 @@ void bind_run(py::module_& m) {
       .def_readonly("runs", &ScenarioResult::runs, "list of RunResult, in run order")
       .def_readonly("metric_names", &ScenarioResult::metric_names, "columns of the comparison table, sorted")
       .def("__repr__", [](const ScenarioResult& r) {
-        return "ScenarioResult(output_file='" + r.output_file + "', runs=" + std::to_string(r.runs.size()) + ")";
+        std::string runs;
+        for (const auto& run : r.runs) runs += (runs.empty() ? "" : ", ") + run.name + ": " + run.status;
+        return "ScenarioResult(output_file=" + quoted(r.output_file) + ", runs=[" + runs + "])";
       });
 
   m.def(
@@ -80,14 +102,28 @@ reported in its RunResult.status.)doc");
       .def_readonly("message", &io::RunSummary::message)
       .def_readonly("frames", &io::RunSummary::frames)
       .def_readonly("last_time", &io::RunSummary::last_time, "[s]")
-      .def_readonly("metrics", &io::RunSummary::metrics);
+      .def_readonly("metrics", &io::RunSummary::metrics)
+      .def("__repr__", [](const io::RunSummary& r) {
+        char t[32];
+        std::snprintf(t, sizeof t, "%.4g", r.last_time);
+        return "RunSummary(name=" + quoted(r.name) + ", protocol=" + quoted(r.protocol) + ", status=" +
+               quoted(r.status) + ", frames=" + std::to_string(r.frames) + ", last_time=" + t +
+               ", metrics=" + metrics_text(r.metrics) + ")";
+      });
   py::class_<io::FileSummary>(m, "FileSummary", "Summary of an output file (`fascia info`).")
       .def_readonly("path", &io::FileSummary::path)
       .def_readonly("fascia_version", &io::FileSummary::fascia_version)
       .def_readonly("git_revision", &io::FileSummary::git_revision)
       .def_readonly("created", &io::FileSummary::created)
       .def_readonly("nodes", &io::FileSummary::nodes)
-      .def_readonly("runs", &io::FileSummary::runs);
+      .def_readonly("runs", &io::FileSummary::runs)
+      .def("__repr__", [](const io::FileSummary& s) {
+        std::string runs;
+        for (const auto& r : s.runs)
+          runs += (runs.empty() ? "" : ", ") + r.name + ": " + r.status + ", " + std::to_string(r.frames) + " frames";
+        return "FileSummary(path=" + quoted(s.path) + ", fascia " + s.fascia_version + ", nodes=" +
+               std::to_string(s.nodes) + ", runs=[" + runs + "])";
+      });
   m.def(
       "read_summary",
       [](const std::string& path) {

@@ -2,7 +2,7 @@
 /// @file The `fascia` command line (docs/cli.md).
 ///
 ///   fascia run SCENARIO.toml [-o OUT.h5] [--only NAME]...
-///   fascia compare SCENARIO.toml [-o OUT.h5]
+///   fascia compare SCENARIO.toml [-o OUT.h5] [--columns M,...] [--format table|csv|json] [--width N]
 ///   fascia info OUT.h5
 ///   fascia validate SCENARIO.toml
 ///   fascia view OUT.h5 [B.h5] [--run NAME]... -o PAGE.html
@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/compare_table.hpp"
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "fascia/scenario.hpp"
@@ -59,47 +60,6 @@ std::string format_number(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
-}
-
-/// "front_speed_m_s" -> "front_speed [m/s]": the unit suffix of a metric name as a bracketed unit.
-std::string metric_header(const std::string& name) {
-  struct Suffix {
-    const char* suffix;
-    const char* unit;
-  };
-  static const Suffix suffixes[] = {{"_pa_s", "Pa s"}, {"_m_s", "m/s"}, {"_m3", "m^3"}, {"_pa", "Pa"}, {"_j", "J"},
-                                    {"_kg", "kg"},   {"_hz", "Hz"},  {"_n", "N"},   {"_m", "m"},
-                                    {"_s", "s"}};
-  for (const auto& s : suffixes) {
-    const std::string suf = s.suffix;
-    if (name.size() > suf.size() && name.compare(name.size() - suf.size(), suf.size(), suf) == 0)
-      return name.substr(0, name.size() - suf.size()) + " [" + s.unit + "]";
-  }
-  return name + " [-]";
-}
-
-/// Prints rows of cells as an aligned table: first column left-aligned, the others right-aligned.
-void print_table(std::ostream& os, const std::vector<std::vector<std::string>>& rows) {
-  if (rows.empty()) return;
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& r : rows)
-    for (std::size_t j = 0; j < r.size() && j < width.size(); ++j) width[j] = std::max(width[j], r[j].size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    std::string line;
-    for (std::size_t j = 0; j < rows[i].size() && j < width.size(); ++j) {
-      const std::string& cell = rows[i][j];
-      const std::string pad(width[j] - cell.size(), ' ');
-      if (j) line += "  ";
-      line += (j < 3) ? cell + pad : pad + cell;
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    os << line << "\n";
-    if (i == 0) {
-      std::string rule;
-      for (std::size_t j = 0; j < width.size(); ++j) rule += (j ? "  " : "") + std::string(width[j], '-');
-      os << rule << "\n";
-    }
-  }
 }
 
 /// A single updating progress line on stderr (only used when stderr is a terminal).
@@ -205,7 +165,14 @@ int cmd_run(const Globals& g, const std::string& scenario, const std::string& ou
   return exit_code_for(result);
 }
 
-int cmd_compare(const Globals& g, const std::string& scenario, const std::string& out) {
+struct CompareOptions {
+  std::vector<std::string> columns;
+  std::string format = "table";
+  std::size_t width = 120;
+};
+
+int cmd_compare(const Globals& g, const std::string& scenario, const std::string& out, const CompareOptions& c) {
+  const auto format = fascia::cli::parse_table_format(c.format);  // bad --format fails before the runs
   const auto spec = fascia::load_scenario_file(scenario);
   Progress progress;
   auto options = make_options(g, progress);
@@ -213,31 +180,23 @@ int cmd_compare(const Globals& g, const std::string& scenario, const std::string
   const auto result = fascia::run_scenario(spec, options);
   progress.finish();
 
-  std::vector<std::string> metrics = result.metric_names;
-  if (metrics.empty()) {  // fall back to the union of the runs' metrics
-    for (const auto& run : result.runs)
-      for (const auto& [name, v] : run.metrics)
-        if (std::find(metrics.begin(), metrics.end(), name) == metrics.end()) metrics.push_back(name);
-    std::sort(metrics.begin(), metrics.end());
+  std::vector<fascia::cli::ComparisonRun> runs;
+  for (const auto& r : result.runs) runs.push_back({r.name, r.protocol, r.status, r.message, r.metrics});
+  const auto metrics = fascia::cli::select_metrics(result.metric_names, c.columns);
+  // Tables are for people (paths and notes follow on stdout); CSV and JSON are for programs (stdout
+  // holds only the data, the paths go to stderr).
+  std::ostream& notes = format == fascia::cli::TableFormat::table ? std::cout : std::cerr;
+  if (format == fascia::cli::TableFormat::table) {
+    std::cout << fascia::cli::comparison_table(runs, metrics, c.width);
+    std::cout << "\n(- = metric does not apply to the run)\n";
+  } else {
+    std::cout << (format == fascia::cli::TableFormat::csv ? fascia::cli::comparison_csv(runs, metrics)
+                                                           : fascia::cli::comparison_json(runs, metrics));
   }
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header = {"run", "protocol", "status"};
-  for (const auto& m : metrics) header.push_back(metric_header(m));
-  rows.push_back(header);
-  for (const auto& run : result.runs) {
-    std::vector<std::string> row = {run.name, run.protocol, run.status};
-    for (const auto& m : metrics) {
-      auto it = run.metrics.find(m);
-      row.push_back(it == run.metrics.end() ? "-" : format_number(it->second));
-    }
-    rows.push_back(row);
-  }
-  print_table(std::cout, rows);
-  std::cout << "\n(- = metric does not apply to the run)\n";
-  std::cout << "output: " << result.output_file << "\n";
-  for (const auto& x : result.xdmf_files) std::cout << "xdmf:   " << x << "\n";
+  notes << "output: " << result.output_file << "\n";
+  for (const auto& x : result.xdmf_files) notes << "xdmf:   " << x << "\n";
   for (const auto& run : result.runs)
-    if (!run.message.empty()) std::cout << run.name << ": " << one_line(run.message) << "\n";
+    if (!run.message.empty()) notes << run.name << ": " << one_line(run.message) << "\n";
   return exit_code_for(result);
 }
 
@@ -307,6 +266,12 @@ int real_main(int argc, char** argv) {
   auto* compare = app.add_subcommand("compare", "Run every protocol and print a comparison table");
   compare->add_option("scenario", scenario, "Scenario file (TOML)")->required();
   compare->add_option("-o,--output", out, "Output HDF5 file (default: output.file of the scenario)");
+  CompareOptions compare_options;
+  compare->add_option("--columns", compare_options.columns, "Metrics to show (comma-separated; default: all)")
+      ->delimiter(',');
+  compare->add_option("--format", compare_options.format, "table (default), csv or json");
+  compare->add_option("--width", compare_options.width, "Widest table line in characters (default 120)")
+      ->check(CLI::Range(40, 100000));
 
   auto* info = app.add_subcommand("info", "Summarise an output file");
   info->add_option("file", file, "HDF5 file written by fascia")->required();
@@ -330,7 +295,7 @@ int real_main(int argc, char** argv) {
     return kExitOk;
   }
   if (run->parsed()) return cmd_run(g, scenario, out, only);
-  if (compare->parsed()) return cmd_compare(g, scenario, out);
+  if (compare->parsed()) return cmd_compare(g, scenario, out, compare_options);
   if (info->parsed()) return cmd_info(file);
   if (validate->parsed()) return cmd_validate(scenario);
   if (view.parsed()) return view.run();

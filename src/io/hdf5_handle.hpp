@@ -178,12 +178,14 @@ inline Handle open_file_readonly(const std::string& path) {
     H5Eclear2(H5E_DEFAULT);
     throw InputError(path, "not an HDF5 file (empty, truncated or another format)");
   }
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  // Without taking HDF5's file lock: a run still being written (its writer holds the lock) reads as
+  // of its last flushed frame (docs/hdf5-schema.md "Watching a run live").
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), "create file access property list");
+  check_status(H5Pset_file_locking(fapl, false, true), "disable file locking for reading");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
   if (id < 0) {
     const std::string detail = last_error();
-    throw InputError(path, "cannot open HDF5 file" + (detail.empty() ? "" : " (" + detail + ")") +
-                               "; if another process is still writing it, set "
-                               "HDF5_USE_FILE_LOCKING=FALSE to read it");
+    throw InputError(path, "cannot open HDF5 file" + (detail.empty() ? "" : " (" + detail + ")"));
   }
   return Handle(id);
 }
