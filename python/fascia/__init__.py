@@ -42,6 +42,9 @@ from ._core import (
     read_summary,
 )
 from ._keys import get_key, set_key, to_toml, with_overrides
+from ._typed_keys import install as _install_typed_keys
+
+_install_typed_keys(_core)
 
 __version__ = _core.__version__
 git_revision = _core.git_revision
