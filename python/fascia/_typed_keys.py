@@ -1,21 +1,19 @@
 # SPDX-License-Identifier: MIT
 """Assigning a value of the wrong type to a spec attribute raises fascia.InputError naming the key
-path (``tissue.water: value 'wet' has the wrong type; expected float``), like every other bad input,
-instead of pybind11's TypeError listing C++ signatures."""
-import re
-
+path (``tissue.water: expected a value like 0.7, got 'wet' (str)``, the wording of the keyword
+constructors in python/src/spec.cpp), like every other bad input, instead of pybind11's TypeError
+listing C++ signatures."""
 from ._core import InputError
 
 # TOML section of each spec class (docs/scenario.md); ProtocolSpec is protocol.<its name>.
 _SECTIONS = {"TissueSpec": "tissue", "GeometrySpec": "geometry", "SolverSpec": "solver", "OutputSpec": "output",
              "AdhesionSpec": "adhesion", "MaterialSpec": "material", "ScenarioSpec": ""}
-_SIGNATURE = re.compile(r"arg0: ([^)]*?)\) -> None")
 
 
 def key_path(obj, name: str) -> str:
     cls = type(obj).__name__
     if cls == "ProtocolSpec":
-        return f"protocol.{obj.name}.{name}"
+        return f"protocol.{obj.name or '?'}.{name}"
     prefix = _SECTIONS.get(cls, cls)
     return f"{prefix}.{name}" if prefix else name
 
@@ -26,11 +24,10 @@ def _with_key_errors(cls) -> None:
     def __setattr__(self, name, value):
         try:
             original(self, name, value)
-        except TypeError as e:
-            m = _SIGNATURE.search(str(e))
-            expected = m.group(1) if m else type(getattr(self, name, None)).__name__
+        except TypeError:
             key = key_path(self, name)
-            err = InputError(f"{key}: value {value!r} has the wrong type ({type(value).__name__}); expected {expected}")
+            current = getattr(self, name, None)
+            err = InputError(f"{key}: expected a value like {current!r}, got {value!r} ({type(value).__name__})")
             err.key = key
             raise err from None
 
