@@ -105,7 +105,7 @@ struct schema::Schema<MaterialSpec> {
   }
 };
 
-/// [water]: how the water phase is modelled (MODEL.md §2, docs/model.md "Water").
+/// [water]: how the water phase is modelled (docs/model.md §5 "Water").
 struct WaterSpec {
   /// "maxwell": one volumetric Maxwell element per cell, drainage time L^2/(H_A k) (local);
   /// "biot": discrete Biot poroelasticity, fluid content per cell, Darcy flow between neighbours.
@@ -175,7 +175,7 @@ struct schema::Schema<GeometrySpec> {
   }
 };
 
-/// [adhesion]: breakable cross-links across every interface (MODEL.md §4). All values are
+/// [adhesion]: breakable cross-links across every interface (docs/model.md §3.6 "Adhesions"). All values are
 /// *assumed* (no dose–response data exist): make them prominent in sweeps.
 struct AdhesionSpec {
   double density_per_mm2 = 4.0;       ///< bonds per mm^2 of interface, [0, 1e4]
@@ -207,8 +207,7 @@ struct schema::Schema<AdhesionSpec> {
   }
 };
 
-/// [ha]: hyaluronan in the loose layers (MODEL.md §4; docs/model.md "HA viscosity and
-/// fasciacytes"). material.ha_viscosity_pa_s stays the zero-shear viscosity at
+/// [ha]: hyaluronan in the loose layers (docs/model.md "HA viscosity and fasciacytes"). material.ha_viscosity_pa_s stays the zero-shear viscosity at
 /// reference_concentration_mg_ml and 37 °C. The fasciacyte constants are *assumed*.
 struct HASpec {
   double concentration_mg_ml = 2.5;            ///< resting HA concentration c0 [mg/ml], (0, 100] (assumed)

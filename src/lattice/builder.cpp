@@ -474,11 +474,11 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
           for (Index i = 0; i < b.nx; ++i) b.lat.layer_id[b.id(i, j, k)] = plan[p].layer;
       b.lat.blocks.push_back(rep);
     }
-    // Interfaces between consecutive blocks (MODEL.md §4): shear G_loose/h, contact stiffness of
+    // Interfaces between consecutive blocks (docs/model.md §3.5 "Interfaces"): shear G_loose/h, contact stiffness of
     // the dense layer's aggregate modulus over one cell (assumed penalty), weak drained tension.
     auto& itf = std::get<InterfaceGroup>(b.lat.groups);
     for (const auto& p : mat.loose.prony) itf.branches.push_back({p.g, p.tau});
-    // HA (MODEL.md §4): viscosity eta_HA(T, c, shear rate), c from the fasciacyte rule; every
+    // HA (docs/model.md "HA viscosity and fasciacytes"): viscosity eta_HA(T, c, shear rate), c from the fasciacyte rule; every
     // element starts at the resting concentration c0 (add() reads it from itf.fasciacyte).
     itf.ha_active = true;
     itf.ha_law = mat.ha_law;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Adhesion bundles (MODEL.md §4) against closed forms: Bell survival of single bonds under a
+// Adhesion bundles (docs/model.md §3.6 "Adhesions") against closed forms: Bell survival of single bonds under a
 // constant force, the exact threshold law, healing at rate k_heal only where the layers touch
 // and rest (with zero force at the offset a bond re-forms at), order- and thread-independence of
 // the counter-based random streams, and the energy released on rupture.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Coulomb stick/slip of the compressor (ContactGroup, MODEL.md §5) against the analytic friction
+// Coulomb stick/slip of the compressor (ContactGroup, docs/model.md §3.7 "Compressor contact") against the analytic friction
 // limit, through the same implicit integrator the protocols use.
 //
 // Set-up: a rigid compressor node c pressed with force N onto a surface node i. Node i rests on

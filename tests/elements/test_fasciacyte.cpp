@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The fasciacyte rule on one interface element (MODEL.md §4, tissue/fasciacyte.hpp, the HA state
+// The fasciacyte rule on one interface element (docs/model.md "HA viscosity and fasciacytes", tissue/fasciacyte.hpp, the HA state
 // of elements/interface.hpp): under an imposed constant shear rate and compression, the HA
 // concentration follows the ODE's closed-form solution
 //   c(t) = c0 + S tau + (c(0) - c0 - S tau) exp(-t/tau),  S = s <gamma - g0>_+ <-sigma_n/sigma_ref>_+;

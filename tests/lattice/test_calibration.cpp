@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Calibration of bond stiffnesses (MODEL.md §3, fascia/lattice/calibration.hpp): the NNLS
+// Calibration of bond stiffnesses (docs/model.md §4.1 "Calibration of central bonds", fascia/lattice/calibration.hpp): the NNLS
 // solver, the simple-cubic + face-diagonal cell (k = mu a = 2 E a / 5 at nu = 1/4), the fibre
 // tensor against closed forms, and the fit residual as a meaningful measure.
 #include <gtest/gtest.h>
@@ -85,7 +85,7 @@ TEST(Nnls, SatisfiesKuhnTuckerConditionsOnAnInconsistentProblem) {
 
 TEST(CubicCell, EveryBondTypeGetsMuTimesSpacing) {
   // Cauchy–Born: C_1111 = (K_ax + 2 K_diag) / a = 3 mu and C_1122 = K_diag / a = mu, so
-  // K_ax = K_diag = mu a; with lambda = mu, E = 5 mu / 2 and k = 2 E a / 5 (MODEL.md §3).
+  // K_ax = K_diag = mu a; with lambda = mu, E = 5 mu / 2 and k = 2 E a / 5 (docs/model.md §4.1 "Calibration of central bonds").
   for (double a : {1e-4, 2.5e-4, 1e-3})
     for (double mu : {1e3, 3.8e6}) {
       const BondFit fit = fit_bonds(cubic_cell(a, a), a * a * a, isotropic_cauchy(mu));

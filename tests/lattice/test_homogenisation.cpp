@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Homogenisation (MODEL.md §3): a block built by the same factory as the slab (build_block,
+// Homogenisation (docs/model.md §4.3 "Homogenisation check"): a block built by the same factory as the slab (build_block,
 // calibrated springs + volumetric tetrahedra + fibre stencil) is loaded statically and its
-// effective moduli are compared with the continuum targets of MODEL.md §2:
+// effective moduli are compared with the continuum targets of docs/model.md §3 "Constitutive laws and elements":
 //   (a) Young's modulus across the fibres = matrix E = 2 mu (1 + nu),
 //   (b) tangent modulus along the fibres in their linear region = E_m + E_f,
 //   (c) shear modulus (x-z plane, fibres along x) = mu,
@@ -30,7 +30,7 @@ namespace {
 
 using namespace fascia;
 
-// Dense-layer parameters at the reference composition (MODEL.md table: 10 MPa across, 150 MPa
+// Dense-layer parameters at the reference composition (docs/model.md §2 "Default parameters and sources": 10 MPa across, 150 MPa
 // along the fibres), drained, no viscous branches (static moduli), Poisson 0.3 (MaterialSpec
 // default: exercises the volumetric correction, since central springs alone give 1/4).
 constexpr double kEm = 10e6, kEf = 140e6, kNu = 0.3;
@@ -239,7 +239,7 @@ const Moduli& fine() {
   return m;
 }
 
-// Tolerances (MODEL.md §3 asks for a stated tolerance; the task for 5 %). What remains besides
+// Tolerances (docs/model.md §4.3 "Homogenisation check" asks for a stated tolerance; the task for 5 %). What remains besides
 // round-off: for (a) and (b), the non-uniform fields at the edges of the free lateral faces
 // (nodes owned by fewer cells do not satisfy the traction-free condition exactly), the springs'
 // geometric nonlinearity (O(strain): 1e-3 for (a); for (b) the matrix tangent at 4.5 % strain,

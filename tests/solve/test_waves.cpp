@@ -174,7 +174,7 @@ TEST(Waves, PronyRelaxationUnderHeldStretch) {
   // prescribed. Stretched by d over one step dt, then held. The exact Maxwell update makes the
   // branch force k_i q_i exact for a length varying linearly over each step:
   //   q_i(t) = d tau_i / dt (1 - exp(-dt / tau_i)) exp(-(t - dt) / tau_i),  t >= dt,
-  // and for dt << tau the bar relaxes as G(t) = k_inf + sum k_i exp(-t / tau_i) (MODEL.md §2).
+  // and for dt << tau the bar relaxes as G(t) = k_inf + sum k_i exp(-t / tau_i) (docs/model.md §3.2 "Maxwell branches").
   const double l0 = 1e-3, d = 1e-5, k_inf = 30.0;
   const double k[2] = {50.0, 20.0}, tau[2] = {0.5, 8.0};
   Lattice lat;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The collagen fibre law of MODEL.md §2 (FiberLaw) and the history of a fibre (FiberGroup):
+// The collagen fibre law of docs/model.md §3.3 "Collagen fibres" (FiberLaw) and the history of a fibre (FiberGroup):
 // tension only, exponential toe continuous in value and slope with the linear region
 // (A = E_f / (B exp(B e_toe))), energy consistent with stress, irreversible rupture, permanent set.
 #include <gtest/gtest.h>
@@ -29,7 +29,7 @@ TEST(FiberLaw, NoStressNoStiffnessNoEnergyInCompression) {
 }
 
 TEST(FiberLaw, ToeMatchesClosedFormOfModel) {
-  // MODEL.md §2: sigma = A (exp(B e) - 1) in the toe, A = E_f / (B exp(B e_toe)); s = sigma / E_f.
+  // docs/model.md §3.3 "Collagen fibres": sigma = A (exp(B e) - 1) in the toe, A = E_f / (B exp(B e_toe)); s = sigma / E_f.
   for (const double b : {20.0, 60.0, 150.0}) {
     FiberLaw law;
     law.toe_exponent = b;
@@ -148,7 +148,7 @@ TEST(FiberGroup, PermanentSetBeyondYield) {
   for (double e : {0.09, 0.10, 0.11, e_max}) released += g.end_step(0, view(at_strain(l0, e)), ctx);
   EXPECT_GT(released, 0.0);  // plastic flow releases elastic energy (dissipation)
   for (double e : {0.08, 0.04, 0.0}) EXPECT_EQ(g.end_step(0, view(at_strain(l0, e)), ctx), 0.0);
-  // Rest length grew by p (e_max - e_yield) L0 (fibre.hpp; MODEL.md §2 permanent set).
+  // Rest length grew by p (e_max - e_yield) L0 (fibre.hpp; docs/model.md §3.3 "Collagen fibres", permanent set).
   const double expected = l0 * (1.0 + g.law.plastic_fraction * (e_max - g.law.yield_strain));
   EXPECT_NEAR(g.rest_length(0), expected, 1e-14 * l0);
   // Unloaded to its original length the fibre is slack; it picks up tension only past the new

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// HA viscosity eta_HA(T, c, shear rate) (MODEL.md §4, tissue/ha_viscosity.hpp): the Arrhenius
+// HA viscosity eta_HA(T, c, shear rate) (docs/model.md "HA viscosity and fasciacytes", tissue/ha_viscosity.hpp): the Arrhenius
 // factor, the Carreau curve and the c^3.3 scaling against their closed forms, and the way
 // temperature reaches the materials: only through the Arrhenius factor on the Prony times and the
 // interface viscosity.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file Counter-based random numbers: a value is a pure function of (seed, stream, a, b), so
-/// results never depend on thread count or evaluation order (MODEL.md §4: keyed by seed, bond, step).
+/// results never depend on thread count or evaluation order (keyed by seed, bond and step: docs/model.md §3.6 "Adhesions").
 #include <cmath>
 #include <cstdint>
 #include <numbers>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Adhesions (MODEL.md §4): breakable cross-links that glue two layers across an
+/// @file Adhesions (docs/model.md §3.6 "Adhesions"): breakable cross-links that glue two layers across an
 /// interface ("densification"). Each element is the bundle of n_total bonds between an
 /// interface node pair (n = areal density x tributary area). A bond b is a linear spring of
 /// stiffness k_a from the rest offset it formed at: W = k_a/2 sum_b |s - s0_b|^2, with

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file Penalty contact with Coulomb friction between a rigid circular compressor (one extra node
-/// c carrying the compressor's rigid translation) and a surface node i (MODEL.md §5).
+/// c carrying the compressor's rigid translation) and a surface node i (docs/model.md §3.7 "Compressor contact").
 ///
 /// Penetration p = (z_i - z_c) - (Z_i - Z_c) (the plate starts touching the surface). The patch has
 /// radius r: the contact set follows the compressor through a weight w(d) of the node's current

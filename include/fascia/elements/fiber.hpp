@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Collagen fibre springs (MODEL.md §2): tension only, exponential toe then linear,
+/// @file Collagen fibre springs (docs/model.md §3.3 "Collagen fibres"): tension only, exponential toe then linear,
 /// irreversible rupture, permanent set beyond yield.
 ///
 /// With axial rigidity EA, original rest length L_0 and current rest length L_r:

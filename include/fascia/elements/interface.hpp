@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Loose-layer interface between two node planes (MODEL.md §4): a node i below and its
+/// @file Loose-layer interface between two node planes (docs/model.md §3.5 "Interfaces"): a node i below and its
 /// partner j above, initially a distance h apart along the reference normal n (= e_z).
 ///
 /// With the relative displacement s = (x_j - x_i) - (X_j - X_i), normal opening s_n = s.n and
 /// slip s_t = s - s_n n, the energy per element of tributary area A is
 ///   W = A/h [ G_inf |s_t|^2 / 2 + sum_k G_k g_k |s_t - s*_k|^2 / 2 + K(s_n) s_n^2 / 2 ],
-/// i.e. shear traction tau = G slip / h (MODEL.md §4) with the loose layer's Prony series on the
+/// i.e. shear traction tau = G slip / h (docs/model.md §3.5 "Interfaces") with the loose layer's Prony series on the
 /// slip (exact Maxwell update as in maxwell.hpp), and a normal stiffness that is stiff in
 /// compression (contact, K = K_c) and weak in tension (K = K_t). The HA-rich layer's viscosity
-/// adds a dashpot tau = eta slip_rate / h (MODEL.md §4), integrated by backward Euler as the
+/// adds a dashpot tau = eta slip_rate / h (docs/model.md §3.5 "Interfaces"), integrated by backward Euler as the
 /// incremental potential c_v / (2 dt) |s_t - s_t^n|^2 with c_v = eta A / h.
 /// The interface is small-rotation: n is the reference normal. That is accurate for slabs that
 /// slide and compress but do not rotate as a whole; it is not invariant under large rotations.
 ///
-/// HA (MODEL.md §4), when `ha_active`: each element carries an HA concentration c, and its
+/// HA (docs/model.md "HA viscosity and fasciacytes"), when `ha_active`: each element carries an HA concentration c, and its
 /// viscosity is eta_HA(T, c, gamma_dot) (tissue/ha_viscosity.hpp), evaluated in begin_step at the
 /// shear rate of the previous step, gamma_dot = |s_t - s_t^n| / (dt h), and frozen for the step:
 /// within a step the dashpot stays linear, so the incremental potential above is exact and the

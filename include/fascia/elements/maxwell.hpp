@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file Maxwell branch (spring k in series with a dashpot of time tau) on a two-node bond: one
-/// term of the generalized-Maxwell (Prony) series of the matrix (MODEL.md §2).
+/// term of the generalized-Maxwell (Prony) series of the matrix (docs/model.md §3.2 "Maxwell branches").
 ///
 /// The branch's elastic elongation q obeys dq/dt = dl/dt - q/tau. Over a step in which l varies
 /// linearly, the exact update is (Simo & Hughes 1998, Computational Inelasticity §10.3)

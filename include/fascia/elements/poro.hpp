@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Discrete Biot poroelasticity (MODEL.md §2, docs/model.md "Water: discrete Biot model").
+/// @file Discrete Biot poroelasticity (docs/model.md §5.1 "Discrete Biot water").
 ///
 /// Every hexahedral cell of the slab carries a fluid content zeta: the volume of water it holds
 /// beyond its reference amount, per unit reference volume V_0. Biot's law (incompressible solid

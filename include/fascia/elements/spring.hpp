@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file Linear central springs: W = k/2 (l - L)^2. The isotropic matrix network of the
-/// mass-spring lattice (MODEL.md §3), calibrated by fascia/lattice/calibration.hpp.
+/// mass-spring lattice (docs/model.md §4 "The lattice"), calibrated by fascia/lattice/calibration.hpp.
 #include <vector>
 
 #include "fascia/elements/detail/two_node.hpp"

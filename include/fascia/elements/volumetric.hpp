@@ -3,10 +3,10 @@
 /// @file Volumetric simplex elements, all functions of the volume ratio J = V / V_0 of a
 /// tetrahedron (or the area ratio of a triangle in a 2-D sheet):
 /// - BulkGroup: U = c/2 (J - 1)^2 with c = Delta K V_0. Adds bulk stiffness to the spring
-///   network, whose central springs alone fix Poisson's ratio (MODEL.md §3). c may be negative
+///   network, whose central springs alone fix Poisson's ratio (docs/model.md §4 "The lattice"). c may be negative
 ///   (a network stiffer in bulk than the target), as long as the sum stays positive definite.
 /// - VolumetricMaxwellGroup (BulkMaxwellGroup on triangles, CellWaterGroup on the slab's hexahedral
-///   cells): the water's volumetric Maxwell element (MODEL.md §2): undrained loading sees
+///   cells): the water's volumetric Maxwell element (docs/model.md §5 "Water"): undrained loading sees
 ///   K_u - K_d more than drained; it relaxes with the drainage time tau_d. Same exact update as
 ///   fascia/elements/maxwell.hpp with J in place of the length.
 /// - NeoHookeanGroup: compressible neo-Hookean solid W = mu/2 (I1 - D) - mu ln J + lambda/2 ln^2 J

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file Builds the layered slab (muscle substrate, dense fascial layers, loose interfaces) or
-/// the 2-D sheet from a validated scenario, deterministically from the seed (MODEL.md §3).
+/// the 2-D sheet from a validated scenario, deterministically from the seed (docs/model.md §4 "The lattice").
 ///
 /// Structured grid, nodes numbered lexicographically (x fastest, then y, then z): the order that
 /// keeps neighbours close in memory (docs/performance.md). Each block of cells gets its matrix as
@@ -19,7 +19,7 @@ namespace fascia {
 /// geometry (e.g. fewer than 2 nodes along an axis).
 Lattice build_lattice(const GeometrySpec& geometry, const TissueMaterials& mat);
 
-/// Adds adhesion bundles across every interface of the lattice (MODEL.md §4): density x
+/// Adds adhesion bundles across every interface of the lattice (docs/model.md §3.6 "Adhesions"): density x
 /// tributary area bonds per interface node pair, stochastically rounded from the seed.
 void add_adhesions(Lattice& lattice, const AdhesionSpec& adhesion, std::uint64_t seed);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Calibration of bond stiffnesses from target elastic tensors (MODEL.md §3).
+/// @file Calibration of bond stiffnesses from target elastic tensors (docs/model.md §4.1 "Calibration of central bonds").
 ///
 /// Under an affine deformation, a set of central bonds of direction vectors d_t (length |d_t|,
 /// unit n_t) and total stiffness K_t per cell of volume V has the elasticity tensor

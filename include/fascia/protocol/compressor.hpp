@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Compressor protocols (MODEL.md §5): a rigid circular patch of radius r pressed on the
+/// @file Compressor protocols (docs/model.md §6 "Protocols"): a rigid circular patch of radius r pressed on the
 /// top surface under force control (F = P0 pi r^2), penalty contact with Coulomb friction.
 /// Phases: ramp (F rises smoothly to F0), hold, release (F falls to 0), recover (no force: the
 /// compressor only follows the tissue's rebound, as a hand that rests without pressing, and the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file `impulse` protocol (MODEL.md §5): a short Gaussian force pulse on a small patch, no
+/// @file `impulse` protocol (docs/model.md §6 "Protocols"): a short Gaussian force pulse on a small patch, no
 /// compressor; for ripple propagation. F(t) = F0 exp(-(t - T/2)^2 / (2 sigma^2)), sigma = T/6,
 /// so that the pulse of duration T starts and ends at 1.1e-2 of its peak (~0). The force is
 /// shared between the patch nodes in proportion to their lumped mass (tributary volume).

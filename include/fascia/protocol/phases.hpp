@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file The phase machinery shared by every loading protocol (MODEL.md §5): a protocol is a
+/// @file The phase machinery shared by every loading protocol (docs/model.md §6 "Protocols"): a protocol is a
 /// sequence of named phases (ramp, hold, release, recover; pulse, ripple) with a time span and
 /// a hint whether the phase is fast (waves: explicit) or slow (quasi-static: implicit), plus a
 /// load function that sets external forces and prescribed positions at any time.

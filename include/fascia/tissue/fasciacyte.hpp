@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Fasciacyte rule (MODEL.md §4): HA concentration c in a loose layer, secreted by the
+/// @file Fasciacyte rule (docs/model.md "HA viscosity and fasciacytes"): HA concentration c in a loose layer, secreted by the
 /// fasciacytes when the layer is sheared (and compressed) and turned over towards its resting
 /// value c0:
 ///   dc/dt = S - (c - c0) / tau,

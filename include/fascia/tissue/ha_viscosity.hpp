@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file Viscosity of the hyaluronan (HA) solution of the loose layers, eta_HA(T, c, shear rate)
-/// (MODEL.md §4). Three closed-form factors:
+/// (docs/model.md "HA viscosity and fasciacytes"). Three closed-form factors:
 ///
 /// - concentration (Bothner & Wik 1987: twice the concentration, ~10x the viscosity):
 ///     eta0(c) = eta_ref (c / c_ref)^a,                                  a = 3.3

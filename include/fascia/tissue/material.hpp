@@ -23,7 +23,7 @@ struct PronyTerm {
   double tau;  ///< relaxation time [s]
 };
 
-/// Tension-only crimped collagen fibre law (MODEL.md §2), in terms of engineering strain e.
+/// Tension-only crimped collagen fibre law (docs/model.md §3.3 "Collagen fibres"), in terms of engineering strain e.
 struct FiberLaw {
   double toe_strain = 0.02;      ///< e_toe
   double toe_exponent = 60.0;    ///< B
@@ -103,7 +103,7 @@ struct TissueMaterials {
   PoroSettings poro;
 };
 
-/// Kozeny–Carman permeability k = k0 [phi^3/(1-phi)^2] / [phi0^3/(1-phi0)^2] (MODEL.md §1).
+/// Kozeny–Carman permeability k = k0 [phi^3/(1-phi)^2] / [phi0^3/(1-phi0)^2] (docs/model.md §1 "Composition and mixture rules").
 inline double kozeny_carman(double k0, double phi_w, double phi_w0 = kRefWater) {
   auto f = [](double p) { return p * p * p / ((1.0 - p) * (1.0 - p)); };
   return k0 * f(phi_w) / f(phi_w0);
@@ -124,7 +124,7 @@ inline double slab_thickness(const GeometrySpec& g, const MaterialSpec& m) {
 /// Applies the mixture rules of docs/model.md to a validated scenario.
 /// @param drainage_length  L in tau_d = L^2/(H_A k) [m] (the slab thickness: water leaves at the top)
 /// @param ha  the [ha] table: HA viscosity law and fasciacyte rule; its Arrhenius factor at
-///             tissue.temperature_c scales every Prony relaxation time (MODEL.md §1, §4).
+///             tissue.temperature_c scales every Prony relaxation time (docs/model.md §1 "Composition and mixture rules"; docs/model.md "HA viscosity and fasciacytes").
 TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSpec& m, double drainage_length,
                                const HASpec& ha = HASpec{});
 
@@ -166,7 +166,7 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
     L.prony = std::move(prony);
   };
   // HA viscosity law (docs/model.md "HA viscosity and fasciacytes"). The ground substance's
-  // viscous times scale with the HA viscosity (MODEL.md §1): tau(T) = tau(37 °C) a_T with
+  // viscous times scale with the HA viscosity (docs/model.md §1 "Composition and mixture rules"): tau(T) = tau(37 °C) a_T with
   // a_T = eta_HA(T)/eta_HA(37 °C), the Arrhenius factor, so temperature acts only through it.
   HAViscosityLaw& law = out.ha_law;
   law.reference_viscosity = m.ha_viscosity_pa_s;
@@ -196,7 +196,7 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
     return p;
   };
 
-  // Dense layers: fibre modulus scales with phi_c, matrix with phi_g (MODEL.md §1). At the
+  // Dense layers: fibre modulus scales with phi_c, matrix with phi_g (docs/model.md §1 "Composition and mixture rules"). At the
   // reference composition the along-fibre modulus is E_m + E_f = fiber_modulus_mpa (Otsuka 2018)
   // and the across-fibre modulus E_m = cross_fiber_modulus_mpa.
   const double e_m_ref = m.cross_fiber_modulus_mpa * 1e6;
