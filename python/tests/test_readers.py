@@ -124,9 +124,15 @@ def test_paraview_reads_every_field_and_time(slab_run, tmp_path):
     script = tmp_path / "pv.py"
     script.write_text(PV_SCRIPT)
     # Absolute paths: a bare relative name aborts the Xdmf3 reader (docs/hdf5-schema.md).
-    p = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "pvpython", str(script),
-                        str(out.parent.resolve() / "slab_tap.xdmf")], capture_output=True, text=True, timeout=300)
-    line = [l for l in p.stdout.splitlines() if l.startswith("JSON")]
+    # Debian's pvpython 5.11 aborted in about 1 of 4 runs here before printing anything (a crash in
+    # its start-up, not in the reader): one more try separates that from a reader failure, which
+    # fails both times.
+    for _ in range(2):
+        p = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "pvpython", str(script),
+                            str(out.parent.resolve() / "slab_tap.xdmf")], capture_output=True, text=True, timeout=300)
+        line = [l for l in p.stdout.splitlines() if l.startswith("JSON")]
+        if p.returncode == 0 and line:
+            break
     assert p.returncode == 0 and line, p.stdout + p.stderr
     got = json.loads(line[0][4:])
     with h5py.File(out, "r") as f:
