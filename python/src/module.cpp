@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /// @file Entry point of the extension module fascia._core.
 #include "bindings.hpp"
+#include "fascia/version.hpp"
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "fascia._core: C++ bindings of the fascia tissue simulator (use the `fascia` package).";

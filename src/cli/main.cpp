@@ -26,14 +26,8 @@
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "fascia/scenario.hpp"
+#include "fascia/version.hpp"
 #include "cli/view_command.hpp"
-
-#ifndef FASCIA_VERSION
-#define FASCIA_VERSION "unknown"
-#endif
-#ifndef FASCIA_GIT_REVISION
-#define FASCIA_GIT_REVISION "unknown"
-#endif
 
 namespace {
 

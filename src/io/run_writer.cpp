@@ -15,14 +15,8 @@
 #include "fascia/core/error.hpp"
 #include "fascia/io/units.hpp"
 #include "io/frame_series.hpp"
+#include "fascia/version.hpp"
 #include "io/hdf5_handle.hpp"
-
-#ifndef FASCIA_VERSION
-#define FASCIA_VERSION "unknown"
-#endif
-#ifndef FASCIA_GIT_REVISION
-#define FASCIA_GIT_REVISION "unknown"
-#endif
 
 namespace fascia::io {
 

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "fascia/version.hpp"
+
 #ifndef FASCIA_CLI_PATH
 #define FASCIA_CLI_PATH "fascia"
 #endif

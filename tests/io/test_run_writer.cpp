@@ -20,6 +20,7 @@
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "fascia/io/units.hpp"
+#include "fascia/version.hpp"
 #include "io/hdf5_handle.hpp"
 
 namespace fs = std::filesystem;
