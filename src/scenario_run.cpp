@@ -12,6 +12,8 @@
 #include "fascia/lattice/builder.hpp"
 #include "fascia/observe/cells.hpp"
 #include "fascia/observe/frame_grid.hpp"
+#include "fascia/observe/health.hpp"
+#include "fascia/observe/metrics.hpp"
 #include "fascia/observe/ripple.hpp"
 #include "fascia/protocol/compressor.hpp"
 #include "fascia/protocol/impulse.hpp"
@@ -107,94 +109,6 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
   return m;
 }
 
-bool state_is_finite(const System& sys) {
-  for (double q : sys.positions)
-    if (!std::isfinite(q)) return false;
-  for (double q : sys.velocities)
-    if (!std::isfinite(q)) return false;
-  return true;
-}
-
-/// Peak normalised fibre stress s(e) over intact fibres.
-double peak_fiber_stress_ratio(const System& sys) {
-  const auto& g = std::get<FiberGroup>(sys.groups);
-  const ConstNodes x = view(sys.positions);
-  double peak = 0.0;
-  for (std::size_t e = 0; e < g.size(); ++e)
-    if (!g.broken[e]) peak = std::max(peak, g.law.stress(g.strain(Index(e), x)));
-  return peak;
-}
-
-double fiber_damage_fraction(const System& sys) {
-  const auto& g = std::get<FiberGroup>(sys.groups);
-  if (g.size() == 0) return 0.0;
-  std::size_t broken = 0;
-  for (auto b : g.broken) broken += b;
-  return double(broken) / double(g.size());
-}
-
-/// Largest |principal Green–Lagrange strain| over the dense layers: F of each Kuhn tetrahedron of
-/// every dense cell of the structured slab lattice.
-double max_dense_strain(const System& sys) {
-  const auto& info = sys.lattice_info;
-  if (info.dim != 3) return 0.0;
-  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
-  const Index plane = info.nx * info.ny;
-  double peak = 0.0;
-  for (Index k = 0; k + 1 < info.nz; ++k) {
-    const Index base = k * plane;
-    if (info.layer_id[base] < 1 || info.layer_id[base] != info.layer_id[base + plane]) continue;  // not a dense cell
-    for (Index j = 0; j + 1 < info.ny; ++j)
-      for (Index i = 0; i + 1 < info.nx; ++i) {
-        std::array<Index, 8> c;
-        for (int b = 0; b < 8; ++b) c[b] = base + ((b >> 2) & 1) * plane + (j + ((b >> 1) & 1)) * info.nx + i + (b & 1);
-        for (const auto& t : kuhn_tetrahedra(c)) peak = std::max(peak, tet_principal_strain(X, x, t));
-      }
-  }
-  return peak;
-}
-
-double peak_interface_shear(const System& sys) {
-  const auto& g = std::get<InterfaceGroup>(sys.groups);
-  const ConstNodes x = view(sys.positions);
-  double peak = 0.0;
-  for (std::size_t e = 0; e < g.size(); ++e) peak = std::max(peak, g.shear_traction(Index(e), x));
-  return peak;
-}
-
-/// RMS tangential slip over all interface elements [m].
-double rms_interface_slip(const System& sys) {
-  const auto& g = std::get<InterfaceGroup>(sys.groups);
-  if (g.size() == 0) return 0.0;
-  const ConstNodes x = view(sys.positions);
-  double sum = 0.0;
-  for (std::size_t e = 0; e < g.size(); ++e) sum += g.slip(Index(e), x).squaredNorm();
-  return std::sqrt(sum / double(g.size()));
-}
-
-std::optional<double> adhesion_broken_fraction(const System& sys) {
-  const auto& g = std::get<AdhesionGroup>(sys.groups);
-  const auto total = g.total_bonds();
-  if (total == 0) return std::nullopt;
-  return 1.0 - double(g.intact_bonds()) / double(total);
-}
-
-/// Net volume of water the tissue has lost since rest [m^3] (positive: expelled). Biot water: the
-/// fluid content that left the cells, -sum V_0 zeta (equal to the net outflow through drained
-/// faces). Maxwell water: the drained part of each cell's volume change, -sum V_0 (J - 1 - q),
-/// q the undrained strain the water still holds. Absent for the 2-D sheet.
-std::optional<double> water_lost(const System& sys) {
-  const auto& pores = std::get<PoroCellGroup>(sys.groups);
-  if (pores.size() > 0) return pore_water_lost(pores);
-  const auto& cells = std::get<CellWaterGroup>(sys.groups);
-  if (cells.size() == 0) return std::nullopt;
-  const ConstNodes x = view(sys.positions);
-  double lost = 0.0;
-  for (std::size_t e = 0; e < cells.size(); ++e)
-    lost -= cells.rest_measure[e] * HexStencil::kVolumePerDet * (cells.volume_ratio(Index(e), x) - 1.0 - cells.strain[e]);
-  return lost;
-}
-
 /// Per-node fields written with every frame: interface slip magnitude on each interface's upper
 /// node; with Biot water, the pore pressure at each node (mean of its cells' pressures).
 std::map<std::string, std::vector<double>> node_fields(const System& sys, std::size_t n_nodes) {
@@ -236,60 +150,6 @@ struct Prepared {
   const std::vector<Phase>& phases() const { return kind == Kind::impulse ? impulse.phases : compressor.phases; }
   double end_time() const { return phases().empty() ? 0.0 : phases().back().end; }
 };
-
-/// Net HA mass made by the fasciacytes [kg]: sum over interface elements of (c - c0) A h
-/// (every element starts at c0; positive = made, negative = net turnover).
-double ha_synthesized(const System& sys) {
-  const auto& g = std::get<InterfaceGroup>(sys.groups);
-  double sum = 0.0;
-  for (std::size_t e = 0; e < g.size(); ++e)
-    sum += (g.ha_concentration[e] - g.fasciacyte.resting_concentration) * g.area[e] * g.thickness(Index(e));
-  return sum;
-}
-
-/// Area-weighted mean interface viscosity eta_HA(T, c, last shear rate) [Pa s].
-double mean_interface_viscosity(const System& sys) {
-  const auto& g = std::get<InterfaceGroup>(sys.groups);
-  double sum = 0.0, area = 0.0;
-  for (std::size_t e = 0; e < g.size(); ++e) {
-    sum += g.ha_viscosity(Index(e)) * g.area[e];
-    area += g.area[e];
-  }
-  return area > 0.0 ? sum / area : 0.0;
-}
-
-/// H3, how far the compressor's load spreads into the muscle (docs/model.md §7), over the interface
-/// elements e between the muscle (layer 0) and the first dense layer: w_e = <Z_i - z_i>_+ the
-/// settlement of the element's muscle-top node i (the compression of the muscle column under it:
-/// the base is held), A_e its tributary area, r_e the in-plane distance of node i from the
-/// compressor's axis (current positions). spread_length = sqrt(sum A w r^2 / sum A w) (absent
-/// while nothing has settled); peak_pressure = max_e <-sigma_n,e>_+, the largest compressive normal
-/// stress the fascia passes to the muscle [Pa]. `any` is false without such elements (sheet).
-struct MuscleLoad {
-  bool any = false;
-  std::optional<double> spread_length;
-  double peak_pressure = 0.0;
-};
-MuscleLoad muscle_load(const System& sys, Index compressor) {
-  const auto& g = std::get<InterfaceGroup>(sys.groups);
-  const auto& layer = sys.lattice_info.layer_id;
-  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
-  const Vec3 axis = x[compressor];
-  MuscleLoad out;
-  double sum_w = 0.0, sum_wr2 = 0.0;
-  for (std::size_t e = 0; e < g.size(); ++e) {
-    const Index i = g.connectivity[e][0];
-    if (layer[i] != 0 || layer[g.connectivity[e][1]] == 0) continue;
-    out.any = true;
-    out.peak_pressure = std::max(out.peak_pressure, -g.normal_stress(Index(e), x));
-    const double w = std::max(0.0, X[i].z() - x[i].z());
-    const double r2 = (x[i].x() - axis.x()) * (x[i].x() - axis.x()) + (x[i].y() - axis.y()) * (x[i].y() - axis.y());
-    sum_w += g.area[e] * w;
-    sum_wr2 += g.area[e] * w * r2;
-  }
-  if (sum_w > 0.0) out.spread_length = std::sqrt(sum_wr2 / sum_w);
-  return out;
-}
 
 /// Energy ledger metrics shared by every run.
 /// energy_balance_error = |W - E_stored - E_kin - D_physical - D_numerical| / max(W, peak W):
@@ -428,39 +288,10 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   std::optional<double> broken_at_hold, viscosity_at_hold;
   const double t_end = p.end_time();
   auto check_state = [&]() -> bool {
-    const double energy = kinetic_energy(sys) + stored_energy(sys);
-    const double budget = 10.0 * std::abs(sys.work_input) + 1e-9;
-    // An inverted cell (volume ratio <= 0) means the lattice has folded through itself: the
-    // results past that point are not physics, whatever the energy says.
-    const ConstNodes xs = view(sys.positions);
-    auto inverted = [&](const auto& cells) {  // Maxwell or Biot water cells, whichever the slab has
-      for (std::size_t e = 0; e < cells.size(); ++e)
-        if (!(cells.volume_ratio(Index(e), xs) > 0.0)) return true;
-      return false;
-    };
-    if (inverted(std::get<CellWaterGroup>(sys.groups)) || inverted(std::get<PoroCellGroup>(sys.groups))) {
-      result.status = "diverged";
-      result.message = "a lattice cell inverted (volume ratio <= 0) at t = " + detail::to_text(sys.time) +
-                       " s: the load is beyond what this lattice can represent; reduce the pressure or "
-                       "refine geometry.spacing_mm";
-      return false;
-    }
-    // Two layers passing through each other (an interface's upper node below its lower node) is
-    // the same failure at an interface.
-    const auto& itf = std::get<InterfaceGroup>(sys.groups);
-    for (std::size_t e = 0; e < itf.size(); ++e)
-      if (itf.opening(Index(e), xs).z() < -itf.rest_offset[e].z()) {
-        result.status = "diverged";
-        result.message = "two layers passed through each other at an interface at t = " + detail::to_text(sys.time) +
-                         " s: the load is beyond what this lattice can represent; reduce the pressure";
-        return false;
-      }
-    if (state_is_finite(sys) && energy <= budget) return true;
+    const auto problem = health_problem(sys);
+    if (!problem) return true;
     result.status = "diverged";
-    result.message = "diverged at t = " + detail::to_text(sys.time) + " s: " +
-                     (state_is_finite(sys) ? "energy " + detail::to_text(energy) + " J exceeds 10x the work input"
-                                           : std::string("non-finite positions or velocities")) +
-                     "; reduce solver.dt_s or solver.safety, or use solver.integrator = \"implicit\"";
+    result.message = *problem;
     return false;
   };
 

@@ -31,6 +31,8 @@
 #include "fascia/protocol/phases.hpp"
 #include "fascia/protocol/impulse.hpp"
 #include "fascia/protocol/compressor.hpp"
+#include "fascia/observe/health.hpp"
+#include "fascia/observe/metrics.hpp"
 #include "fascia/observe/ripple.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "fascia/io/units.hpp"

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+/// @file Run metrics of observe/metrics.hpp.
+#include "fascia/observe/metrics.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "fascia/solve/pore_flow.hpp"
+
+namespace fascia {
+
+double peak_fiber_stress_ratio(const System& sys) {
+  const auto& g = std::get<FiberGroup>(sys.groups);
+  const ConstNodes x = view(sys.positions);
+  double peak = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e)
+    if (!g.broken[e]) peak = std::max(peak, g.law.stress(g.strain(Index(e), x)));
+  return peak;
+}
+
+double fiber_damage_fraction(const System& sys) {
+  const auto& g = std::get<FiberGroup>(sys.groups);
+  if (g.size() == 0) return 0.0;
+  std::size_t broken = 0;
+  for (auto b : g.broken) broken += b;
+  return double(broken) / double(g.size());
+}
+
+double max_dense_strain(const System& sys) {
+  const auto& info = sys.lattice_info;
+  if (info.dim != 3) return 0.0;
+  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
+  const Index plane = info.nx * info.ny;
+  static constexpr int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
+  double peak = 0.0;
+  for (Index k = 0; k + 1 < info.nz; ++k) {
+    const Index base = k * plane;
+    if (info.layer_id[base] < 1 || info.layer_id[base] != info.layer_id[base + plane]) continue;  // not a dense cell
+    for (Index j = 0; j + 1 < info.ny; ++j)
+      for (Index i = 0; i + 1 < info.nx; ++i) {
+        std::array<Index, 8> c;
+        for (int b = 0; b < 8; ++b) c[b] = base + ((b >> 2) & 1) * plane + (j + ((b >> 1) & 1)) * info.nx + i + (b & 1);
+        for (const auto& p : perms) {
+          const std::array<Index, 4> t = {c[0], c[p[0]], c[p[0] + p[1]], c[7]};
+          Mat3 dm, ds;
+          for (int a = 0; a < 3; ++a) {
+            dm.col(a) = X[t[a + 1]] - X[t[0]];
+            ds.col(a) = x[t[a + 1]] - x[t[0]];
+          }
+          const Mat3 f = ds * dm.inverse();
+          const Mat3 green = 0.5 * (f.transpose() * f - Mat3::Identity());
+          const Eigen::SelfAdjointEigenSolver<Mat3> es(green, Eigen::EigenvaluesOnly);
+          peak = std::max(peak, es.eigenvalues().cwiseAbs().maxCoeff());
+        }
+      }
+  }
+  return peak;
+}
+
+double peak_interface_shear(const System& sys) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  const ConstNodes x = view(sys.positions);
+  double peak = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) peak = std::max(peak, g.shear_traction(Index(e), x));
+  return peak;
+}
+
+double rms_interface_slip(const System& sys) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  if (g.size() == 0) return 0.0;
+  const ConstNodes x = view(sys.positions);
+  double sum = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) sum += g.slip(Index(e), x).squaredNorm();
+  return std::sqrt(sum / double(g.size()));
+}
+
+std::optional<double> adhesion_broken_fraction(const System& sys) {
+  const auto& g = std::get<AdhesionGroup>(sys.groups);
+  const auto total = g.total_bonds();
+  if (total == 0) return std::nullopt;
+  return 1.0 - double(g.intact_bonds()) / double(total);
+}
+
+std::optional<double> water_lost(const System& sys) {
+  const auto& pores = std::get<PoroCellGroup>(sys.groups);
+  if (pores.size() > 0) return pore_water_lost(pores);
+  const auto& cells = std::get<CellWaterGroup>(sys.groups);
+  if (cells.size() == 0) return std::nullopt;
+  const ConstNodes x = view(sys.positions);
+  double lost = 0.0;
+  for (std::size_t e = 0; e < cells.size(); ++e)
+    lost -= cells.rest_measure[e] * HexStencil::kVolumePerDet * (cells.volume_ratio(Index(e), x) - 1.0 - cells.strain[e]);
+  return lost;
+}
+
+double ha_synthesized(const System& sys) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  double sum = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e)
+    sum += (g.ha_concentration[e] - g.fasciacyte.resting_concentration) * g.area[e] * g.thickness(Index(e));
+  return sum;
+}
+
+double mean_interface_viscosity(const System& sys) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  double sum = 0.0, area = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) {
+    sum += g.ha_viscosity(Index(e)) * g.area[e];
+    area += g.area[e];
+  }
+  return area > 0.0 ? sum / area : 0.0;
+}
+
+MuscleLoad muscle_load(const System& sys, Index compressor) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  const auto& layer = sys.lattice_info.layer_id;
+  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
+  const Vec3 axis = x[compressor];
+  MuscleLoad out;
+  double sum_w = 0.0, sum_wr2 = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) {
+    const Index i = g.connectivity[e][0];
+    if (layer[i] != 0 || layer[g.connectivity[e][1]] == 0) continue;
+    out.any = true;
+    out.peak_pressure = std::max(out.peak_pressure, -g.normal_stress(Index(e), x));
+    const double w = std::max(0.0, X[i].z() - x[i].z());
+    const double r2 = (x[i].x() - axis.x()) * (x[i].x() - axis.x()) + (x[i].y() - axis.y()) * (x[i].y() - axis.y());
+    sum_w += g.area[e] * w;
+    sum_wr2 += g.area[e] * w * r2;
+  }
+  if (sum_w > 0.0) out.spread_length = std::sqrt(sum_wr2 / sum_w);
+  return out;
+}
+
+}  // namespace fascia
