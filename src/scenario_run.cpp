@@ -169,9 +169,19 @@ void ledger_metrics(System& sys, double numerical_dissipation, double peak_work,
     metrics["energy_balance_error"] = std::abs(sys.work_input - stored - sys.dissipated - numerical_dissipation) / scale;
 }
 
-bool use_explicit(const SolverSpec& solver, const Phase& phase) {
-  if (solver.integrator == "explicit") return true;
-  if (solver.integrator == "implicit") return false;
+/// solver.integrator, parsed once per run: every phase explicit, every phase implicit, or by the
+/// phase's speed ("auto").
+enum class Integration { explicit_only, implicit_only, by_phase };
+
+Integration integration_of(const SolverSpec& solver) {
+  if (solver.integrator == "explicit") return Integration::explicit_only;
+  if (solver.integrator == "implicit") return Integration::implicit_only;
+  return Integration::by_phase;
+}
+
+bool use_explicit(Integration integration, const Phase& phase) {
+  if (integration == Integration::explicit_only) return true;
+  if (integration == Integration::implicit_only) return false;
   return phase.speed == PhaseSpeed::fast;
 }
 
@@ -179,6 +189,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
                        const RunOptions& options, std::size_t n_lattice_nodes, const LatticeCells& cells) {
   System& sys = *p.sys;
   const ProtocolSpec& ps = *p.spec;
+  const Integration integration = integration_of(spec.solver);
   const auto& info = sys.lattice_info;
   const LoadFunction load = [&](double t, System& s) {
     if (p.kind == Kind::impulse) p.impulse.apply(t, s);
@@ -304,7 +315,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     auto after_step = [&]() -> bool {
       ++step_in_phase;
       if (observer) observer->observe(sys.time, sys.positions, sys.rest_positions);
-      const bool explicit_phase = use_explicit(spec.solver, phase);
+      const bool explicit_phase = use_explicit(integration, phase);
       if (!explicit_phase || step_in_phase % 64 == 0) {
         sample_peaks();
         if (!check_state()) return false;
@@ -324,7 +335,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       return true;
     };
     try {
-      if (use_explicit(spec.solver, phase)) {
+      if (use_explicit(integration, phase)) {
         const std::size_t steps =
             std::max<std::size_t>(1, std::size_t(std::ceil((phase.end - sys.time) / p.explicit_dt - 1e-9)));
         ExplicitIntegrator integrator(sys, (phase.end - sys.time) / double(steps), spec.solver.mass_damping_per_s);
@@ -367,7 +378,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     if (phase.name == "hold" && result.status == "complete") viscosity_at_hold = mean_interface_viscosity(sys);
     result.timings[phase.name + ".wall"] = seconds_since(phase_start);
     result.timings[phase.name + ".simulated"] = sys.time - phase_t0;
-    result.timings[phase.name + ".explicit"] = use_explicit(spec.solver, phase) ? 1.0 : 0.0;
+    result.timings[phase.name + ".explicit"] = use_explicit(integration, phase) ? 1.0 : 0.0;
   }
   // The final state, unless it is the last grid frame already (written once either way).
   if (!last_frame_time || !grid.same_time(*last_frame_time, sys.time)) {
@@ -428,6 +439,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   // is reported before any file is written.
   std::set<std::string> only(options.only.begin(), options.only.end());
   std::vector<Prepared> runs;
+  const Integration integration = integration_of(spec.solver);
   for (const auto& ps : spec.protocols) {
     if (!only.empty() && !only.count(ps.name)) continue;
     Prepared p;
@@ -441,7 +453,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
       p.compressor = CompressorProtocol::make(ps, spec.geometry, mat, *p.sys);
     }
     const bool needs_explicit = std::any_of(p.phases().begin(), p.phases().end(),
-                                            [&](const Phase& ph) { return use_explicit(spec.solver, ph); });
+                                            [&](const Phase& ph) { return use_explicit(integration, ph); });
     if (needs_explicit) {
       const double critical = critical_time_step(*p.sys);
       if (spec.solver.dt_s > 0.0) {
@@ -455,7 +467,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
       }
       double explicit_time = 0.0;
       for (const auto& ph : p.phases())
-        if (use_explicit(spec.solver, ph)) explicit_time += ph.duration();
+        if (use_explicit(integration, ph)) explicit_time += ph.duration();
       const double steps = explicit_time / p.explicit_dt;
       if (steps > 5e7)
         throw InputError("solver.integrator",

@@ -217,15 +217,17 @@ void ImplicitIntegrator::prepare_pattern() {
 #else
     solver_name_ = "ldlt";
 #endif
+  // The name is parsed here, once; the Newton loop switches on the enum.
+  solver_ = solver_name_ == "cg" ? LinearSolver::cg : solver_name_ == "cholmod" ? LinearSolver::cholmod : LinearSolver::ldlt;
   if (m > 0) {
-    if (solver_name_ == "ldlt") w.ldlt.analyzePattern(w.a);
+    if (solver_ == LinearSolver::ldlt) w.ldlt.analyzePattern(w.a);
 #ifdef FASCIA_HAVE_CHOLMOD
-    if (solver_name_ == "cholmod") {
+    if (solver_ == LinearSolver::cholmod) {
       w.cholmod.cholmod().print = 0;  // a failed (indefinite) factorisation is handled, not printed
       w.cholmod.analyzePattern(w.a);
     }
 #endif
-    if (solver_name_ == "cg") w.cg.analyzePattern(w.a);
+    if (solver_ == LinearSolver::cg) w.cg.analyzePattern(w.a);
   }
   w.analysed = true;
 }
@@ -332,7 +334,7 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
       for (std::size_t r = 0; r < m; ++r) av[w.diag_slot[r]] += mu - applied;
       applied = mu;
       bool ok = true;
-      if (solver_name_ == "ldlt") {
+      if (solver_ == LinearSolver::ldlt) {
         w.ldlt.factorize(w.a);
         ok = w.ldlt.info() == Eigen::Success;
         if (ok) {
@@ -341,7 +343,7 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
         }
         if (ok) w.d = w.ldlt.solve(-w.g);
 #ifdef FASCIA_HAVE_CHOLMOD
-      } else if (solver_name_ == "cholmod") {
+      } else if (solver_ == LinearSolver::cholmod) {
         w.cholmod.factorize(w.a);
         ok = w.cholmod.info() == Eigen::Success;
         if (ok) w.d = w.cholmod.solve(-w.g);

@@ -22,6 +22,10 @@
 
 namespace fascia {
 
+/// The sparse solver of the Newton systems, chosen once per integrator (ImplicitOptions::linear_solver
+/// names it; "auto" resolves by size and availability).
+enum class LinearSolver { ldlt, cholmod, cg };
+
 /// Newton / step-size settings of the implicit integrator. Call validate() (the constructor does).
 struct ImplicitOptions {
   double dt_initial = 1e-3;  ///< first step tried by advance_to [s], in [dt_min, dt_max]
@@ -91,6 +95,7 @@ public:
   /// System::dissipated, which holds physical dissipation only.
   double numerical_dissipation() const { return numerical_dissipation_; }
   /// The linear solver actually in use ("ldlt", "cholmod" or "cg"); set by the first step.
+  /// The solver chosen: "ldlt", "cholmod" or "cg".
   const std::string& linear_solver() const { return solver_name_; }
   const ImplicitOptions& options() const { return opt_; }
 
@@ -106,6 +111,7 @@ private:
   double dt_;
   double numerical_dissipation_ = 0.0;
   std::string solver_name_;
+  LinearSolver solver_ = LinearSolver::ldlt;
   std::unique_ptr<Workspace> ws_;
 };
 
