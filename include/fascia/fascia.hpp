@@ -33,6 +33,8 @@
 #include "fascia/protocol/compressor.hpp"
 #include "fascia/observe/health.hpp"
 #include "fascia/observe/metrics.hpp"
+#include "fascia/observe/cells.hpp"
+#include "fascia/observe/frame_grid.hpp"
 #include "fascia/observe/ripple.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "fascia/io/units.hpp"
