@@ -2,6 +2,8 @@
 /// @file Run metrics of observe/metrics.hpp.
 #include "fascia/observe/metrics.hpp"
 
+#include "fascia/observe/cells.hpp"
+
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <array>
@@ -33,7 +35,6 @@ double max_dense_strain(const System& sys) {
   if (info.dim != 3) return 0.0;
   const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
   const Index plane = info.nx * info.ny;
-  static constexpr int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
   double peak = 0.0;
   for (Index k = 0; k + 1 < info.nz; ++k) {
     const Index base = k * plane;
@@ -42,18 +43,7 @@ double max_dense_strain(const System& sys) {
       for (Index i = 0; i + 1 < info.nx; ++i) {
         std::array<Index, 8> c;
         for (int b = 0; b < 8; ++b) c[b] = base + ((b >> 2) & 1) * plane + (j + ((b >> 1) & 1)) * info.nx + i + (b & 1);
-        for (const auto& p : perms) {
-          const std::array<Index, 4> t = {c[0], c[p[0]], c[p[0] + p[1]], c[7]};
-          Mat3 dm, ds;
-          for (int a = 0; a < 3; ++a) {
-            dm.col(a) = X[t[a + 1]] - X[t[0]];
-            ds.col(a) = x[t[a + 1]] - x[t[0]];
-          }
-          const Mat3 f = ds * dm.inverse();
-          const Mat3 green = 0.5 * (f.transpose() * f - Mat3::Identity());
-          const Eigen::SelfAdjointEigenSolver<Mat3> es(green, Eigen::EigenvaluesOnly);
-          peak = std::max(peak, es.eigenvalues().cwiseAbs().maxCoeff());
-        }
+        for (const auto& t : kuhn_tetrahedra(c)) peak = std::max(peak, tet_principal_strain(X, x, t));
       }
   }
   return peak;
