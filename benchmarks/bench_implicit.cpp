@@ -14,15 +14,15 @@ namespace {
 
 using namespace fascia;
 
-const char* solver_name(std::int64_t i) {
-  static const char* names[] = {"ldlt", "cholmod", "cg"};
-  return names[i];
+LinearSolver solver_kind(std::int64_t i) {
+  static const LinearSolver kinds[] = {LinearSolver::ldlt, LinearSolver::cholmod, LinearSolver::cg};
+  return kinds[i];
 }
 
 void BM_ImplicitStep(benchmark::State& state) {
   const Index n = Index(state.range(0));
-  const std::string solver = solver_name(state.range(1));
-  const auto available = ImplicitOptions::linear_solver_names();
+  const LinearSolver solver = solver_kind(state.range(1));
+  const auto available = available_linear_solvers();
   if (std::find(available.begin(), available.end(), solver) == available.end()) {
     state.SkipWithError("solver not available in this build");
     return;
@@ -53,7 +53,7 @@ void BM_ImplicitStep(benchmark::State& state) {
   for (auto f : sys.fixed) unknowns += f ? 0 : 1;
   state.counters["unknowns"] = double(unknowns);
   state.counters["newton_per_step"] = benchmark::Counter(double(newton), benchmark::Counter::kAvgIterations);
-  state.SetLabel(solver);
+  state.SetLabel(std::string(linear_solver_name(solver)));
 }
 
 // n^3 nodes, bottom face fixed: 540 to 41k unknowns. SimplicialLDLT's fill grows fast in 3-D

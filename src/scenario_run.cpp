@@ -364,7 +364,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
         opt.dt_min = std::min(opt.dt_initial, 1e-9 * std::max(1.0, span));
         opt.tolerance = spec.solver.newton_tolerance;
         opt.max_newton_iterations = spec.solver.max_newton_iterations;
-        opt.linear_solver = spec.solver.linear_solver;
+        opt.linear_solver = parse_linear_solver(spec.solver.linear_solver);
         ImplicitIntegrator integrator(sys, opt);
         integrator.reset(load);
         integrator.advance_to(phase.end, load, after_step);

@@ -3,6 +3,7 @@
 ///
 /// Every error is one line: `<key path>: value <v> is out of range; allowed <range> <unit>`.
 #include "fascia/scenario_spec.hpp"
+#include "fascia/solve/linear_solver.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -248,6 +249,8 @@ void GeometrySpec::validate(const std::string& prefix) const {
 
 void SolverSpec::validate(const std::string& prefix) const {
   check_keys(*this, prefix);
+  // The schema lists every solver; this build may lack one (cholmod): refuse it here, not mid-run.
+  parse_linear_solver(linear_solver, prefix + ".linear_solver");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@
 #include "fascia/solve/assembly.hpp"
 #include "fascia/solve/spring_kernel.hpp"
 #include "fascia/solve/explicit.hpp"
+#include "fascia/solve/linear_solver.hpp"
 #include "fascia/solve/implicit.hpp"
 #include "fascia/solve/pore_flow.hpp"
 #include "fascia/protocol/phases.hpp"

@@ -6,25 +6,11 @@
 #include <cstring>
 #include <limits>
 
-#include <Eigen/IterativeLinearSolvers>
-#include <Eigen/SparseCholesky>
-#ifdef FASCIA_HAVE_CHOLMOD
-#include <Eigen/CholmodSupport>
-#endif
-
 #include "fascia/core/error.hpp"
 
 namespace fascia {
 
 using SpMat = Eigen::SparseMatrix<double>;
-
-std::vector<std::string> ImplicitOptions::linear_solver_names() {
-#ifdef FASCIA_HAVE_CHOLMOD
-  return {"auto", "ldlt", "cholmod", "cg"};
-#else
-  return {"auto", "ldlt", "cg"};
-#endif
-}
 
 void ImplicitOptions::validate() const {
   const std::string k = "solver.implicit.";
@@ -36,13 +22,6 @@ void ImplicitOptions::validate() const {
   require_in_range(k + "cg_threshold", double(cg_threshold), 0, 9e15);
   require_in_range(k + "growth", growth, 1.0, 10.0);
   require_in_range(k + "quick_iterations", quick_iterations, 1, 1000);
-  const auto names = linear_solver_names();
-  if (std::find(names.begin(), names.end(), linear_solver) == names.end()) {
-    std::string list;
-    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    throw InputError(k + "linear_solver", "unknown or unavailable solver '" + linear_solver +
-                                              "'; allowed: " + list);
-  }
 }
 
 namespace {
@@ -71,12 +50,6 @@ struct ImplicitIntegrator::Workspace {
   double k_max = 0.0, m_max = 0.0;        ///< largest free diagonal stiffness [N/m], mass [kg]
   double length_scale = 0.0;              ///< [m], for the stagnation test
   bool analysed = false;
-
-  Eigen::SimplicialLDLT<SpMat, Eigen::Lower> ldlt;
-#ifdef FASCIA_HAVE_CHOLMOD
-  Eigen::CholmodSupernodalLLT<SpMat, Eigen::Lower> cholmod;
-#endif
-  Eigen::ConjugateGradient<SpMat, Eigen::Lower | Eigen::Upper, Eigen::DiagonalPreconditioner<double>> cg;
 
   // Per-step vectors (full DOF length unless noted).
   std::vector<double> x, x_pred, trial, f_int, trial_f;
@@ -207,39 +180,21 @@ void ImplicitIntegrator::prepare_pattern() {
   w.m_max = 0.0;
   for (double q : w.mass) w.m_max = std::max(w.m_max, q);
 
-  if (opt_.linear_solver != "auto")
-    solver_name_ = opt_.linear_solver;
-  else if (std::int64_t(m) > opt_.cg_threshold)
-    solver_name_ = "cg";
-  else
-#ifdef FASCIA_HAVE_CHOLMOD
-    solver_name_ = "cholmod";
-#else
-    solver_name_ = "ldlt";
-#endif
-  // The name is parsed here, once; the Newton loop switches on the enum.
-  solver_ = solver_name_ == "cg" ? LinearSolver::cg : solver_name_ == "cholmod" ? LinearSolver::cholmod : LinearSolver::ldlt;
-  if (m > 0) {
-    if (solver_ == LinearSolver::ldlt) w.ldlt.analyzePattern(w.a);
-#ifdef FASCIA_HAVE_CHOLMOD
-    if (solver_ == LinearSolver::cholmod) {
-      w.cholmod.cholmod().print = 0;  // a failed (indefinite) factorisation is handled, not printed
-      w.cholmod.analyzePattern(w.a);
-    }
-#endif
-    if (solver_ == LinearSolver::cg) w.cg.analyzePattern(w.a);
-  }
+  // Chosen once (a new solver object only if the free-DOF count moves `automatic` across the
+  // threshold); the Newton loop calls it through one interface.
+  const LinearSolver chosen = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.cg_threshold);
+  if (!linear_ || chosen != solver_) linear_ = make_newton_linear_solver(chosen);
+  solver_ = chosen;
+  if (m > 0) linear_->analyze(w.a);
   w.analysed = true;
 }
 
 bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport& report) {
   Workspace& w = *ws_;
-  System& s = sys_;
-  const std::size_t n = s.num_dofs();
-  const StepContext ctx{h, s.time, s.step, s.seed, true};
-  begin_step(s, ctx);
-  load(s.time + h, s);
-  if (!w.analysed || s.fixed != w.fixed_mask) prepare_pattern();
+  const StepContext ctx{h, sys_.time, sys_.step, sys_.seed, true};
+  begin_step(sys_, ctx);
+  load(sys_.time + h, sys_);
+  if (!w.analysed || sys_.fixed != w.fixed_mask) prepare_pattern();
 
   const double inertia = opt_.quasi_static ? 0.0 : 1.0 / (h * h);
   const std::size_t m = w.free.size();
@@ -247,172 +202,171 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
   const double force_floor = std::max(1e-6 * std::max(w.k_max, inertia * w.m_max) * w.length_scale *
                                           std::sqrt(double(std::max<std::size_t>(m, 1))),
                                       std::numeric_limits<double>::min());
+  double e_x = predict(h);
+  if (!std::isfinite(e_x)) return false;
+
+  w.g.resize(Eigen::Index(m));
+  double mu = 0.0;  // diagonal shift, kept between iterations once needed
+  double relative = 0.0;
+  for (int it = 0;; ++it) {
+    double g_sq = 0.0;
+    relative = residual(inertia, force_floor, g_sq);
+    if (!std::isfinite(relative)) return false;
+    if (relative <= opt_.tolerance) break;
+    if (it >= opt_.max_newton_iterations) return false;
+    ++report.newton_iterations;
+    if (!newton_direction(inertia, relative, mu)) return false;
+    // A correction below the rounding of positions cannot improve the solution: done.
+    if (w.d.cwiseAbs().maxCoeff() <= 1e-13 * w.length_scale) {
+      for (std::size_t r = 0; r < m; ++r) w.x[std::size_t(w.free[r])] += w.d[Eigen::Index(r)];
+      internal_forces(sys_, view(w.x), w.f_int);
+      break;
+    }
+    if (!line_search(inertia, g_sq, e_x)) return false;
+  }
+  accept(h, ctx, relative, report);
+  return true;
+}
+
+double ImplicitIntegrator::predict(double h) {
+  Workspace& w = *ws_;
+  System& s = sys_;
+  const std::size_t n = s.num_dofs();
   w.x_pred.resize(n);
   w.x.resize(n);
   for (std::size_t d = 0; d < n; ++d) {
     w.x_pred[d] = s.fixed[d] ? s.prescribed[d] : s.positions[d] + h * s.velocities[d];
     w.x[d] = w.x_pred[d];
   }
-  // Phi relative to the current iterate x (differences taken term by term against rounding).
-  auto phi_change = [&](const std::vector<double>& xt, double e_t, double e_x) {
-    double inert = 0.0, ext = 0.0;
-    for (std::size_t r = 0; r < m; ++r) {
-      const std::size_t d = std::size_t(w.free[r]);
-      const double dx = xt[d] - w.x[d];
-      inert += w.mass[r] * dx * (xt[d] + w.x[d] - 2.0 * w.x_pred[d]);
-      ext += s.external_forces[d] * dx;
-    }
-    return 0.5 * inertia * inert + (e_t - e_x) - ext;
-  };
+  const double e_x = internal_energy(s, view(w.x));
+  if (std::isfinite(e_x)) return e_x;
+  // The extrapolation inverted an element: start from x_n instead.
+  for (std::size_t d = 0; d < n; ++d)
+    if (!s.fixed[d]) w.x[d] = s.positions[d];
+  return internal_energy(s, view(w.x));
+}
 
-  double e_x = internal_energy(s, view(w.x));
-  if (!std::isfinite(e_x)) {  // extrapolation inverted an element: start from x_n instead
-    for (std::size_t d = 0; d < n; ++d)
-      if (!s.fixed[d]) w.x[d] = s.positions[d];
-    e_x = internal_energy(s, view(w.x));
-    if (!std::isfinite(e_x)) return false;
+double ImplicitIntegrator::residual(double inertia, double force_floor, double& g_sq) {
+  Workspace& w = *ws_;
+  System& s = sys_;
+  internal_forces(s, view(w.x), w.f_int);
+  double ext_sq = 0.0;
+  g_sq = 0.0;
+  for (std::size_t r = 0; r < w.free.size(); ++r) {
+    const std::size_t d = std::size_t(w.free[r]);
+    const double gr = inertia * w.mass[r] * (w.x[d] - w.x_pred[d]) - w.f_int[d] - s.external_forces[d];
+    w.g[Eigen::Index(r)] = gr;
+    g_sq += gr * gr;
+    ext_sq += s.external_forces[d] * s.external_forces[d];
   }
+  const double scale = std::max({norm(w.f_int), std::sqrt(ext_sq), force_floor});
+  return std::sqrt(g_sq) / scale;
+}
 
-  w.g.resize(Eigen::Index(m));
-  double mu = 0.0;  // diagonal shift, kept between iterations once needed
+double ImplicitIntegrator::assemble_newton_matrix(HessianMode mode, double inertia) {
+  Workspace& w = *ws_;
+  const SpMat hess = internal_hessian(sys_, view(w.x), mode);
+  if (std::size_t(hess.nonZeros()) != w.h_inner.size() ||
+      std::memcmp(hess.outerIndexPtr(), w.h_outer.data(), w.h_outer.size() * sizeof(SpMat::StorageIndex)) ||
+      std::memcmp(hess.innerIndexPtr(), w.h_inner.data(), w.h_inner.size() * sizeof(SpMat::StorageIndex)))
+    prepare_pattern();
+  double* av = w.a.valuePtr();
+  std::fill(av, av + w.a.nonZeros(), 0.0);
+  const double* hv = hess.valuePtr();
+  for (std::size_t k = 0; k < w.value_target.size(); ++k)
+    if (w.value_target[k] >= 0) av[w.value_target[k]] += hv[k];
+  double diag_max = 0.0;
+  for (std::size_t r = 0; r < w.free.size(); ++r) {
+    av[w.diag_slot[r]] += inertia * w.mass[r];
+    diag_max = std::max(diag_max, std::abs(av[w.diag_slot[r]]));
+  }
+  return diag_max > 0.0 ? diag_max : 1.0;
+}
+
+bool ImplicitIntegrator::newton_direction(double inertia, double relative, double& mu) {
+  Workspace& w = *ws_;
+  // Newton matrix A = M/h^2 + H (free block); A d = -g. The exact Hessian first (quadratic
+  // convergence); where it is not positive definite, the projected one, then diagonal shifts.
+  // The exact Hessian is retried at every iteration: a compressed or ruptured region can make it
+  // indefinite far from the solution while it is positive definite near it, and staying with the
+  // projected Hessian for the rest of the attempt (linear convergence) then exhausts
+  // max_newton_iterations and halves the step for nothing.
   HessianMode mode = opt_.exact_hessian ? HessianMode::exact : HessianMode::projected;
-  bool converged = false;
-  double relative = 0.0;
-  for (int it = 0;; ++it) {
-    internal_forces(s, view(w.x), w.f_int);
-    double ext_sq = 0.0, g_sq = 0.0;
-    for (std::size_t r = 0; r < m; ++r) {
-      const std::size_t d = std::size_t(w.free[r]);
-      const double gr = inertia * w.mass[r] * (w.x[d] - w.x_pred[d]) - w.f_int[d] -
-                        s.external_forces[d];
-      w.g[Eigen::Index(r)] = gr;
-      g_sq += gr * gr;
-      ext_sq += s.external_forces[d] * s.external_forces[d];
+  double diag_max = assemble_newton_matrix(mode, inertia);
+  if (opt_.quasi_static) mu = std::max(mu, 1e-10 * diag_max);  // rigid modes: tiny regularisation
+  // An iterative solve accurate enough to reach the tolerance in this iteration when the problem
+  // is close to linear; never looser than 1e-2 (inexact Newton).
+  const double iterative_tolerance = std::clamp(0.5 * opt_.tolerance / relative, 1e-12, 1e-2);
+  const Eigen::VectorXd rhs = -w.g;
+  double applied = 0.0;
+  for (int tries = 0; tries < 13; ++tries) {
+    double* av = w.a.valuePtr();
+    for (std::size_t r = 0; r < w.free.size(); ++r) av[w.diag_slot[r]] += mu - applied;
+    applied = mu;
+    const bool ok = linear_->solve(w.a, rhs, w.d, iterative_tolerance);
+    if (ok && w.d.allFinite() && w.g.dot(w.d) < 0.0) return true;
+    if (mode == HessianMode::exact) {  // for the rest of this attempt
+      mode = HessianMode::projected;
+      diag_max = assemble_newton_matrix(mode, inertia);
+      applied = 0.0;
+    } else {
+      mu = std::max(10.0 * mu, 1e-8 * diag_max);
     }
-    const double scale = std::max({norm(w.f_int), std::sqrt(ext_sq), force_floor});
-    relative = std::sqrt(g_sq) / scale;
-    if (!std::isfinite(relative)) return false;
-    if (relative <= opt_.tolerance) {
-      converged = true;
-      break;
-    }
-    if (it >= opt_.max_newton_iterations) break;
-    ++report.newton_iterations;
-
-    // Newton matrix A = M/h^2 + H (free block); A d = -g. The exact Hessian first (quadratic
-    // convergence); where it is not positive definite, the projected one, then diagonal shifts.
-    double diag_max = 0.0;
-    auto assemble = [&](HessianMode mode) {
-      const SpMat hess = internal_hessian(s, view(w.x), mode);
-      if (std::size_t(hess.nonZeros()) != w.h_inner.size() ||
-          std::memcmp(hess.outerIndexPtr(), w.h_outer.data(), w.h_outer.size() * sizeof(SpMat::StorageIndex)) ||
-          std::memcmp(hess.innerIndexPtr(), w.h_inner.data(), w.h_inner.size() * sizeof(SpMat::StorageIndex)))
-        prepare_pattern();
-      double* av = w.a.valuePtr();
-      std::fill(av, av + w.a.nonZeros(), 0.0);
-      const double* hv = hess.valuePtr();
-      for (std::size_t k = 0; k < w.value_target.size(); ++k)
-        if (w.value_target[k] >= 0) av[w.value_target[k]] += hv[k];
-      diag_max = 0.0;
-      for (std::size_t r = 0; r < m; ++r) {
-        av[w.diag_slot[r]] += inertia * w.mass[r];
-        diag_max = std::max(diag_max, std::abs(av[w.diag_slot[r]]));
-      }
-      if (!(diag_max > 0.0)) diag_max = 1.0;
-    };
-    // The exact Hessian is retried at every iteration: a compressed or ruptured region can make it
-    // indefinite far from the solution while it is positive definite near it, and staying with the
-    // projected Hessian for the rest of the attempt (linear convergence) then exhausts
-    // max_newton_iterations and halves the step for nothing.
-    mode = opt_.exact_hessian ? HessianMode::exact : HessianMode::projected;
-    assemble(mode);
-    if (opt_.quasi_static) mu = std::max(mu, 1e-10 * diag_max);  // rigid modes: tiny regularisation
-    bool solved = false;
-    double applied = 0.0;
-    for (int tries = 0; tries < 13 && !solved; ++tries) {
-      double* av = w.a.valuePtr();
-      for (std::size_t r = 0; r < m; ++r) av[w.diag_slot[r]] += mu - applied;
-      applied = mu;
-      bool ok = true;
-      if (solver_ == LinearSolver::ldlt) {
-        w.ldlt.factorize(w.a);
-        ok = w.ldlt.info() == Eigen::Success;
-        if (ok) {
-          const auto dvec = w.ldlt.vectorD();
-          ok = dvec.minCoeff() > 1e-14 * dvec.cwiseAbs().maxCoeff();
-        }
-        if (ok) w.d = w.ldlt.solve(-w.g);
-#ifdef FASCIA_HAVE_CHOLMOD
-      } else if (solver_ == LinearSolver::cholmod) {
-        w.cholmod.factorize(w.a);
-        ok = w.cholmod.info() == Eigen::Success;
-        if (ok) w.d = w.cholmod.solve(-w.g);
-#endif
-      } else {
-        w.cg.factorize(w.a);
-        // Solve accurately enough to reach the tolerance in this iteration when the problem is
-        // close to linear; never looser than 1e-2 (inexact Newton).
-        w.cg.setTolerance(std::clamp(0.5 * opt_.tolerance / relative, 1e-12, 1e-2));
-        w.cg.setMaxIterations(std::max<Eigen::Index>(1000, 2 * Eigen::Index(m)));
-        w.d = w.cg.solve(-w.g);
-      }
-      ok = ok && w.d.allFinite() && w.g.dot(w.d) < 0.0;
-      if (ok) {
-        solved = true;
-      } else if (mode == HessianMode::exact) {  // for the rest of this attempt
-        mode = HessianMode::projected;
-        assemble(mode);
-        applied = 0.0;
-      } else {
-        mu = std::max(10.0 * mu, 1e-8 * diag_max);
-      }
-    }
-    if (!solved) return false;
-
-    // A correction below the rounding of positions cannot improve the solution: done.
-    if (w.d.cwiseAbs().maxCoeff() <= 1e-13 * w.length_scale) {
-      for (std::size_t r = 0; r < m; ++r) w.x[std::size_t(w.free[r])] += w.d[Eigen::Index(r)];
-      internal_forces(s, view(w.x), w.f_int);
-      converged = true;
-      break;
-    }
-
-    // Backtracking (Armijo) line search on Phi; +inf (inverted elements) backs off too.
-    const double slope = w.g.dot(w.d);
-    w.trial = w.x;
-    bool accepted = false;
-    double alpha = 1.0;
-    for (int ls = 0; ls < 40; ++ls, alpha *= 0.5) {
-      for (std::size_t r = 0; r < m; ++r) w.trial[std::size_t(w.free[r])] = w.x[std::size_t(w.free[r])] + alpha * w.d[Eigen::Index(r)];
-      const double e_t = internal_energy(s, view(w.trial));
-      if (!std::isfinite(e_t)) continue;
-      const double dphi = phi_change(w.trial, e_t, e_x);
-      if (dphi <= 1e-4 * alpha * slope) {
-        accepted = true;
-      } else if (std::abs(dphi) <= 1e-13 * (std::abs(e_t) + std::abs(e_x))) {
-        // Change at the level of rounding in the energy: accept if the residual still drops.
-        internal_forces(s, view(w.trial), w.trial_f);
-        double gt_sq = 0.0;
-        for (std::size_t r = 0; r < m; ++r) {
-          const std::size_t d = std::size_t(w.free[r]);
-          const double gr = inertia * w.mass[r] * (w.trial[d] - w.x_pred[d]) -
-                            w.trial_f[d] - s.external_forces[d];
-          gt_sq += gr * gr;
-        }
-        accepted = gt_sq < g_sq;
-      }
-      if (accepted) {
-        e_x = e_t;
-        break;
-      }
-    }
-    if (!accepted) return false;
-    w.x.swap(w.trial);
   }
-  if (!converged) return false;
+  return false;
+}
 
-  // Accept: velocities, energy ledger (as in explicit.cpp), history update.
-  //
+double ImplicitIntegrator::phi_change(const std::vector<double>& xt, double e_t, double e_x, double inertia) const {
+  const Workspace& w = *ws_;
+  double inert = 0.0, ext = 0.0;
+  for (std::size_t r = 0; r < w.free.size(); ++r) {
+    const std::size_t d = std::size_t(w.free[r]);
+    const double dx = xt[d] - w.x[d];
+    inert += w.mass[r] * dx * (xt[d] + w.x[d] - 2.0 * w.x_pred[d]);
+    ext += sys_.external_forces[d] * dx;
+  }
+  return 0.5 * inertia * inert + (e_t - e_x) - ext;
+}
+
+bool ImplicitIntegrator::line_search(double inertia, double g_sq, double& e_x) {
+  // Backtracking (Armijo) line search on Phi; +inf (inverted elements) backs off too.
+  Workspace& w = *ws_;
+  System& s = sys_;
+  const std::size_t m = w.free.size();
+  const double slope = w.g.dot(w.d);
+  w.trial = w.x;
+  double alpha = 1.0;
+  for (int ls = 0; ls < 40; ++ls, alpha *= 0.5) {
+    for (std::size_t r = 0; r < m; ++r)
+      w.trial[std::size_t(w.free[r])] = w.x[std::size_t(w.free[r])] + alpha * w.d[Eigen::Index(r)];
+    const double e_t = internal_energy(s, view(w.trial));
+    if (!std::isfinite(e_t)) continue;
+    const double dphi = phi_change(w.trial, e_t, e_x, inertia);
+    bool accepted = dphi <= 1e-4 * alpha * slope;
+    if (!accepted && std::abs(dphi) <= 1e-13 * (std::abs(e_t) + std::abs(e_x))) {
+      // Change at the level of rounding in the energy: accept if the residual still drops.
+      internal_forces(s, view(w.trial), w.trial_f);
+      double gt_sq = 0.0;
+      for (std::size_t r = 0; r < m; ++r) {
+        const std::size_t d = std::size_t(w.free[r]);
+        const double gr = inertia * w.mass[r] * (w.trial[d] - w.x_pred[d]) - w.trial_f[d] - s.external_forces[d];
+        gt_sq += gr * gr;
+      }
+      accepted = gt_sq < g_sq;
+    }
+    if (accepted) {
+      e_x = e_t;
+      w.x.swap(w.trial);
+      return true;
+    }
+  }
+  return false;
+}
+
+void ImplicitIntegrator::accept(double h, const StepContext& ctx, double relative, StepReport& report) {
+  Workspace& w = *ws_;
+  System& s = sys_;
+  const std::size_t n = s.num_dofs();
   // Numerical dissipation of backward Euler, from its own discrete energy identity (not as the
   // ledger residual). With v_{n+1} = dx/h and M (v_{n+1} - v_n) = h F_{n+1} on the free DOFs,
   //   v_{n+1}.M(v_{n+1} - v_n) = dK + |dv|_M^2 / 2,
@@ -436,7 +390,7 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
     } else {
       work += 0.5 * (w.previous_external[d] + s.external_forces[d]) * dx;
       const double dv = dx / h - s.velocities[d];
-      if (!opt_.quasi_static) numerical += 0.5 * sys_.masses[d / 3] * dv * dv;
+      if (!opt_.quasi_static) numerical += 0.5 * s.masses[d / 3] * dv * dv;
       numerical += 0.5 * (w.force[d] - f_new) * dx;
     }
     s.velocities[d] = dx / h;
@@ -452,14 +406,11 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
   // anchors), as the next step's reactions and D_num need it.
   internal_forces(s, view(s.positions), w.force);
   for (std::size_t d = 0; d < n; ++d) w.force[d] += s.external_forces[d];
-  const double stored = stored_energy(s);
-  const double kinetic = opt_.quasi_static ? 0.0 : kinetic_energy(s);
-  w.stored = stored;
-  w.kinetic = kinetic;
+  w.stored = stored_energy(s);
+  w.kinetic = opt_.quasi_static ? 0.0 : kinetic_energy(s);
   numerical_dissipation_ += numerical;
   report.numerical_dissipation += numerical;
   report.residual = relative;
-  return true;
 }
 
 StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {

@@ -242,7 +242,7 @@ struct RunResult {
   double work = 0, dissipated = 0;
 };
 
-RunResult run_block(Index n, int threads, const std::string& solver, bool quasi_static, double tolerance) {
+RunResult run_block(Index n, int threads, LinearSolver solver, bool quasi_static, double tolerance) {
   const int saved = omp_get_max_threads();
   omp_set_num_threads(threads);
   System sys = make_block(n, n, n);
@@ -262,28 +262,28 @@ TEST(ImplicitIntegrator, BitwiseIdenticalForOneAndTwoThreads) {
   // 9^3 nodes: ~6k springs, above kParallelThreshold, so the assembly runs threaded.
   const Index n = 9;
   ASSERT_GT(std::get<SpringGroup>(make_block(n, n, n).groups).size(), kParallelThreshold);
-  for (const std::string& solver : ImplicitOptions::linear_solver_names()) {
+  for (LinearSolver solver : available_linear_solvers()) {
     const RunResult one = run_block(n, 1, solver, false, 1e-6);
     const RunResult two = run_block(n, 2, solver, false, 1e-6);
     ASSERT_EQ(one.positions.size(), two.positions.size());
     EXPECT_EQ(0, std::memcmp(one.positions.data(), two.positions.data(), one.positions.size() * sizeof(double)))
-        << solver;
+        << linear_solver_name(solver);
     EXPECT_EQ(0, std::memcmp(one.velocities.data(), two.velocities.data(), one.velocities.size() * sizeof(double)))
-        << solver;
-    EXPECT_EQ(one.work, two.work) << solver;
-    EXPECT_EQ(one.dissipated, two.dissipated) << solver;
+        << linear_solver_name(solver);
+    EXPECT_EQ(one.work, two.work) << linear_solver_name(solver);
+    EXPECT_EQ(one.dissipated, two.dissipated) << linear_solver_name(solver);
   }
 }
 
 TEST(ImplicitIntegrator, LinearSolversAgree) {
   const Index n = 6;
-  const RunResult ref = run_block(n, 2, "ldlt", true, 1e-10);
+  const RunResult ref = run_block(n, 2, LinearSolver::ldlt, true, 1e-10);
   const std::vector<double> rest = make_block(n, n, n).rest_positions;
   double disp = 0.0;
   for (std::size_t d = 0; d < ref.positions.size(); ++d) disp = std::max(disp, std::abs(ref.positions[d] - rest[d]));
   EXPECT_GT(disp, 1e-6);
-  for (const std::string& solver : ImplicitOptions::linear_solver_names()) {
-    if (solver == "ldlt") continue;
+  for (LinearSolver solver : available_linear_solvers()) {
+    if (solver == LinearSolver::ldlt) continue;
     const RunResult other = run_block(n, 2, solver, true, 1e-10);
     double diff = 0.0;
     for (std::size_t d = 0; d < ref.positions.size(); ++d)
@@ -291,20 +291,20 @@ TEST(ImplicitIntegrator, LinearSolversAgree) {
     // Both solutions satisfy |r| <= 1e-10 |f|; the displacement error is bounded by that times the
     // condition number of the quasi-static stiffness (< 1e3 for this block): 1e-7 of the
     // displacement. We allow 1e-6 (measured: ~1e-12 for all three).
-    EXPECT_LT(diff, 1e-6 * disp) << solver;
+    EXPECT_LT(diff, 1e-6 * disp) << linear_solver_name(solver);
   }
 }
 
 TEST(ImplicitIntegrator, OptionsAreValidated) {
-  ImplicitOptions opt;
-  opt.linear_solver = "magic";
   try {
-    opt.validate();
+    parse_linear_solver("magic");
     ADD_FAILURE() << "expected InputError";
   } catch (const InputError& e) {
-    EXPECT_EQ(e.key(), "solver.implicit.linear_solver");
+    EXPECT_EQ(e.key(), "solver.linear_solver");
+    EXPECT_NE(std::string(e.what()).find("'magic'"), std::string::npos) << e.what();
   }
-  opt = ImplicitOptions{};
+  for (LinearSolver s : available_linear_solvers()) EXPECT_EQ(parse_linear_solver(linear_solver_name(s)), s);
+  ImplicitOptions opt;
   opt.dt_initial = 10.0;
   opt.dt_max = 1.0;
   EXPECT_THROW(opt.validate(), InputError);

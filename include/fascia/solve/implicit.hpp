@@ -19,12 +19,9 @@
 #include <vector>
 
 #include "fascia/solve/explicit.hpp"
+#include "fascia/solve/linear_solver.hpp"
 
 namespace fascia {
-
-/// The sparse solver of the Newton systems, chosen once per integrator (ImplicitOptions::linear_solver
-/// names it; "auto" resolves by size and availability).
-enum class LinearSolver { ldlt, cholmod, cg };
 
 /// Newton / step-size settings of the implicit integrator. Call validate() (the constructor does).
 struct ImplicitOptions {
@@ -36,10 +33,10 @@ struct ImplicitOptions {
   /// Range (0, 1).
   double tolerance = 1e-6;
   int max_newton_iterations = 30;  ///< per attempt, >= 1; more means the step is halved
-  /// "ldlt" (Eigen SimplicialLDLT), "cholmod" (CHOLMOD supernodal LLT; only when built with
-  /// FASCIA_HAVE_CHOLMOD), "cg" (Eigen conjugate gradient, diagonal preconditioner), or "auto":
-  /// cg above `cg_threshold` free DOFs, else cholmod when available, else ldlt.
-  std::string linear_solver = "auto";
+  /// The Newton systems' solver (fascia/solve/linear_solver.hpp); `automatic`: cg above
+  /// `cg_threshold` free DOFs, else cholmod when built in, else ldlt. Parse names with
+  /// parse_linear_solver at the edge.
+  LinearSolver linear_solver = LinearSolver::automatic;
   std::int64_t cg_threshold = 300000;  ///< free DOFs above which "auto" picks cg, >= 0
   bool quasi_static = false;  ///< drop the inertia term (static equilibrium at every step)
   /// Newton matrix from the exact Hessian (quadratic convergence) while it is positive definite;
@@ -50,8 +47,6 @@ struct ImplicitOptions {
 
   /// Throws InputError naming the field (key prefix `solver.implicit.`).
   void validate() const;
-  /// Names accepted by `linear_solver`.
-  static std::vector<std::string> linear_solver_names();
 };
 
 /// What one call of ImplicitIntegrator::step did.
@@ -94,14 +89,32 @@ public:
   /// W_in - dE_stored - dE_kin - D_physical (inertia excluded when quasi_static). Not added to
   /// System::dissipated, which holds physical dissipation only.
   double numerical_dissipation() const { return numerical_dissipation_; }
-  /// The linear solver actually in use ("ldlt", "cholmod" or "cg"); set by the first step.
-  /// The solver chosen: "ldlt", "cholmod" or "cg".
-  const std::string& linear_solver() const { return solver_name_; }
+  /// The linear solver in use (never `automatic`); set by the first step.
+  LinearSolver linear_solver() const { return solver_; }
   const ImplicitOptions& options() const { return opt_; }
 
 private:
   struct Workspace;
+  /// One backward-Euler step of size h from the saved state: predict, then Newton iterations
+  /// (residual, direction, line search) until converged, then accept. False: retry with h/2.
   bool attempt(const LoadFunction& load, double h, StepReport& report);
+  /// x_pred = x_n + h v_n (prescribed DOFs at their targets) and the first iterate; returns the
+  /// elements' energy at it (+inf when no valid start exists).
+  double predict(double h);
+  /// Reduced gradient g of Phi at the iterate (into the workspace); returns |g| relative to the
+  /// force scale, and |g|^2 through `g_sq`.
+  double residual(double inertia, double force_floor, double& g_sq);
+  /// Newton direction d solving A d = -g with the exact, then projected Hessian, then diagonal
+  /// shifts `mu` (kept between iterations). False when no descent direction was found.
+  bool newton_direction(double inertia, double relative, double& mu);
+  /// Fills the reduced Newton matrix A = M/h^2 + H(mode); returns its largest |diagonal| (1 if 0).
+  double assemble_newton_matrix(HessianMode mode, double inertia);
+  /// Armijo backtracking along d; on success the iterate moves and e_x is its energy.
+  bool line_search(double inertia, double g_sq, double& e_x);
+  /// Phi(xt) - Phi(x) for the current iterate x with energies e_t, e_x (term by term).
+  double phi_change(const std::vector<double>& xt, double e_t, double e_x, double inertia) const;
+  /// Velocities, energy ledger and numerical dissipation, history update (end_step).
+  void accept(double h, const StepContext& ctx, double relative, StepReport& report);
   /// save = true: live state -> saved copy; false: saved copy -> live state.
   void transfer_state(bool save);
   void prepare_pattern();
@@ -110,8 +123,8 @@ private:
   ImplicitOptions opt_;
   double dt_;
   double numerical_dissipation_ = 0.0;
-  std::string solver_name_;
-  LinearSolver solver_ = LinearSolver::ldlt;
+  LinearSolver solver_ = LinearSolver::automatic;  ///< resolved by prepare_pattern
+  std::unique_ptr<NewtonLinearSolver> linear_;
   std::unique_ptr<Workspace> ws_;
 };
 

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file The sparse linear solvers of the Newton systems A d = -g (A = M/h^2 + H on the free DOFs,
+/// symmetric): which exist, how a user names them, and one object per solver behind one interface,
+/// chosen once per integrator. Why three: docs/solvers.md ("Linear solvers").
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/SparseCore>
+
+namespace fascia {
+
+/// The solver a user asks for. `automatic` resolves by problem size and build options
+/// (resolve_linear_solver); the others are used as named.
+enum class LinearSolver {
+  automatic,  ///< cg above ImplicitOptions::cg_threshold free DOFs, else cholmod if built, else ldlt
+  ldlt,       ///< Eigen SimplicialLDLT (always available)
+  cholmod,    ///< CHOLMOD supernodal LLT (only when built with FASCIA_HAVE_CHOLMOD)
+  cg,         ///< Eigen conjugate gradient, diagonal preconditioner (inexact Newton)
+};
+
+/// The scenario's name of a solver ("auto", "ldlt", "cholmod", "cg").
+std::string_view linear_solver_name(LinearSolver solver);
+/// The solvers this build offers, `automatic` first.
+std::vector<LinearSolver> available_linear_solvers();
+/// Parses a name at the edge (scenario, CLI, tests). Throws InputError naming `key`, the value and
+/// the names this build accepts when the name is unknown or the solver is not built in.
+LinearSolver parse_linear_solver(std::string_view name, const std::string& key = "solver.linear_solver");
+/// The concrete solver for `requested` and a system of `free_dofs` unknowns: never `automatic`.
+LinearSolver resolve_linear_solver(LinearSolver requested, std::int64_t free_dofs, std::int64_t cg_threshold);
+
+/// One factorisation (or preconditioner) reused across Newton iterations whose matrices share one
+/// sparsity pattern. Called once per Newton iteration, so the virtual call costs nothing measurable.
+class NewtonLinearSolver {
+public:
+  using Matrix = Eigen::SparseMatrix<double>;
+  virtual ~NewtonLinearSolver() = default;
+  /// Symbolic analysis of `a`'s pattern (once per pattern).
+  virtual void analyze(const Matrix& a) = 0;
+  /// Solves a x = rhs. False when `a` is not (numerically) positive definite or the solve failed;
+  /// the caller then shifts the diagonal and retries. `iterative_tolerance` is the relative
+  /// residual an iterative solver must reach (direct solvers ignore it).
+  virtual bool solve(const Matrix& a, const Eigen::VectorXd& rhs, Eigen::VectorXd& x,
+                     double iterative_tolerance) = 0;
+};
+
+/// The solver object for a concrete (resolved) choice.
+std::unique_ptr<NewtonLinearSolver> make_newton_linear_solver(LinearSolver solver);
+
+}  // namespace fascia

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+#include "fascia/solve/linear_solver.hpp"
+
+#include <algorithm>
+
+#include <Eigen/IterativeLinearSolvers>
+#include <Eigen/SparseCholesky>
+#ifdef FASCIA_HAVE_CHOLMOD
+#include <Eigen/CholmodSupport>
+#endif
+
+#include "fascia/core/error.hpp"
+
+namespace fascia {
+
+std::string_view linear_solver_name(LinearSolver solver) {
+  switch (solver) {
+    case LinearSolver::automatic: return "auto";
+    case LinearSolver::ldlt: return "ldlt";
+    case LinearSolver::cholmod: return "cholmod";
+    case LinearSolver::cg: return "cg";
+  }
+  return "auto";
+}
+
+std::vector<LinearSolver> available_linear_solvers() {
+#ifdef FASCIA_HAVE_CHOLMOD
+  return {LinearSolver::automatic, LinearSolver::ldlt, LinearSolver::cholmod, LinearSolver::cg};
+#else
+  return {LinearSolver::automatic, LinearSolver::ldlt, LinearSolver::cg};
+#endif
+}
+
+LinearSolver parse_linear_solver(std::string_view name, const std::string& key) {
+  std::string list;
+  for (LinearSolver s : available_linear_solvers()) {
+    if (linear_solver_name(s) == name) return s;
+    list += (list.empty() ? "" : ", ") + std::string(linear_solver_name(s));
+  }
+  throw InputError(key, "unknown or unavailable solver '" + std::string(name.substr(0, 64)) +
+                            (name.size() > 64 ? "…" : "") + "'; allowed: " + list);
+}
+
+LinearSolver resolve_linear_solver(LinearSolver requested, std::int64_t free_dofs, std::int64_t cg_threshold) {
+  if (requested != LinearSolver::automatic) return requested;
+  if (free_dofs > cg_threshold) return LinearSolver::cg;
+#ifdef FASCIA_HAVE_CHOLMOD
+  return LinearSolver::cholmod;
+#else
+  return LinearSolver::ldlt;
+#endif
+}
+
+namespace {
+
+using Matrix = NewtonLinearSolver::Matrix;
+
+/// Simplicial LDL^T. Its D exposes indefiniteness directly: a pivot below 1e-14 of the largest
+/// counts as failure, so that a (nearly) singular or indefinite A is shifted rather than solved.
+class LdltSolver final : public NewtonLinearSolver {
+public:
+  void analyze(const Matrix& a) override { ldlt_.analyzePattern(a); }
+  bool solve(const Matrix& a, const Eigen::VectorXd& rhs, Eigen::VectorXd& x, double) override {
+    ldlt_.factorize(a);
+    if (ldlt_.info() != Eigen::Success) return false;
+    const auto d = ldlt_.vectorD();
+    if (!(d.minCoeff() > 1e-14 * d.cwiseAbs().maxCoeff())) return false;
+    x = ldlt_.solve(rhs);
+    return true;
+  }
+
+private:
+  Eigen::SimplicialLDLT<Matrix, Eigen::Lower> ldlt_;
+};
+
+#ifdef FASCIA_HAVE_CHOLMOD
+/// Supernodal Cholesky: fails (and is retried shifted) when A is not positive definite.
+class CholmodSolver final : public NewtonLinearSolver {
+public:
+  CholmodSolver() { llt_.cholmod().print = 0; }  // a failed (indefinite) factorisation is handled, not printed
+  void analyze(const Matrix& a) override { llt_.analyzePattern(a); }
+  bool solve(const Matrix& a, const Eigen::VectorXd& rhs, Eigen::VectorXd& x, double) override {
+    llt_.factorize(a);
+    if (llt_.info() != Eigen::Success) return false;
+    x = llt_.solve(rhs);
+    return true;
+  }
+
+private:
+  Eigen::CholmodSupernodalLLT<Matrix, Eigen::Lower> llt_;
+};
+#endif
+
+/// Preconditioned conjugate gradient: no factorisation, memory linear in the unknowns; an inexact
+/// Newton step to the tolerance the caller asks. Indefiniteness shows as a non-descent direction,
+/// which the caller tests (g.d < 0).
+class CgSolver final : public NewtonLinearSolver {
+public:
+  void analyze(const Matrix& a) override { cg_.analyzePattern(a); }
+  bool solve(const Matrix& a, const Eigen::VectorXd& rhs, Eigen::VectorXd& x, double iterative_tolerance) override {
+    cg_.factorize(a);
+    cg_.setTolerance(iterative_tolerance);
+    cg_.setMaxIterations(std::max<Eigen::Index>(1000, 2 * a.rows()));
+    x = cg_.solve(rhs);
+    return true;
+  }
+
+private:
+  Eigen::ConjugateGradient<Matrix, Eigen::Lower | Eigen::Upper, Eigen::DiagonalPreconditioner<double>> cg_;
+};
+
+}  // namespace
+
+std::unique_ptr<NewtonLinearSolver> make_newton_linear_solver(LinearSolver solver) {
+  switch (solver) {
+    case LinearSolver::ldlt: return std::make_unique<LdltSolver>();
+#ifdef FASCIA_HAVE_CHOLMOD
+    case LinearSolver::cholmod: return std::make_unique<CholmodSolver>();
+#else
+    case LinearSolver::cholmod: break;
+#endif
+    case LinearSolver::cg: return std::make_unique<CgSolver>();
+    case LinearSolver::automatic: break;
+  }
+  throw std::logic_error("make_newton_linear_solver: '" + std::string(linear_solver_name(solver)) +
+                         "' is not a concrete solver of this build");
+}
+
+}  // namespace fascia
