@@ -19,6 +19,7 @@
 #include "fascia/elements/contact.hpp"
 #include "fascia/elements/poro.hpp"
 #include "fascia/elements/groups.hpp"
+#include "fascia/elements/history.hpp"
 #include "fascia/lattice/lattice.hpp"
 #include "fascia/lattice/calibration.hpp"
 #include "fascia/lattice/builder.hpp"

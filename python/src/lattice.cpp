@@ -29,6 +29,62 @@ py::array view(const py::object& owner, const std::vector<T>& v, std::vector<py:
   return a;
 }
 
+py::array rest_positions_view(const py::object& self) {
+  const auto& l = self.cast<const Lattice&>();
+  return view(self, l.rest_positions, {static_cast<py::ssize_t>(l.num_nodes()), 3});
+}
+
+py::array masses_view(const py::object& self) {
+  const auto& l = self.cast<const Lattice&>();
+  return view(self, l.masses, {static_cast<py::ssize_t>(l.masses.size())});
+}
+
+py::array layer_id_view(const py::object& self) {
+  const auto& l = self.cast<const Lattice&>();
+  return view(self, l.layer_id, {static_cast<py::ssize_t>(l.layer_id.size())});
+}
+
+py::dict node_set_views(const py::object& self) {
+  const auto& l = self.cast<const Lattice&>();
+  py::dict d;
+  for (const auto& [name, idx] : l.node_sets) d[py::str(name)] = view(self, idx, {static_cast<py::ssize_t>(idx.size())});
+  return d;
+}
+
+py::list block_dicts(const Lattice& l) {
+  py::list out;
+  for (const auto& b : l.blocks) {
+    py::dict d;
+    d["name"] = b.name;
+    d["material"] = b.material;
+    d["z_bottom"] = b.z_bottom;
+    d["thickness"] = b.thickness;
+    d["cells"] = b.cells;
+    d["matrix_model"] = b.matrix_model;
+    d["spring_fit_residual"] = b.spring_fit_residual;
+    d["fiber_fit_residual"] = b.fiber_fit_residual;
+    d["fiber_angle_deg"] = b.fiber_angle_deg;
+    out.append(d);
+  }
+  return out;
+}
+
+std::string lattice_repr(const Lattice& l) {
+  return "Lattice(dim=" + std::to_string(l.dim) + ", nodes=" + std::to_string(l.num_nodes()) +
+         ", nx=" + std::to_string(l.nx) + ", ny=" + std::to_string(l.ny) + ", nz=" + std::to_string(l.nz) + ")";
+}
+
+LatticePtr build_scenario_lattice(const ScenarioSpec& spec) {
+  LatticePtr out;
+  {
+    py::gil_scoped_release release;
+    spec.validate();
+    const TissueMaterials mat = make_materials(spec);
+    out = std::make_shared<Lattice>(build_lattice(spec.geometry, mat));
+  }
+  return out;
+}
+
 }  // namespace
 
 void bind_lattice(py::module_& m) {
@@ -44,75 +100,16 @@ void bind_lattice(py::module_& m) {
       .def_readonly("sheet_thickness", &Lattice::sheet_thickness, "[m] (sheet only)")
       .def_readonly("notes", &Lattice::notes)
       .def_property_readonly("num_nodes", &Lattice::num_nodes)
-      .def_property_readonly(
-          "rest_positions",
-          [](const py::object& self) {
-            const auto& l = self.cast<const Lattice&>();
-            return view(self, l.rest_positions, {static_cast<py::ssize_t>(l.num_nodes()), 3});
-          },
-          "(n_nodes, 3) float64 [m], C order, zero-copy read-only view")
-      .def_property_readonly(
-          "masses",
-          [](const py::object& self) {
-            const auto& l = self.cast<const Lattice&>();
-            return view(self, l.masses, {static_cast<py::ssize_t>(l.masses.size())});
-          },
-          "(n_nodes,) float64 [kg], zero-copy read-only view")
-      .def_property_readonly(
-          "layer_id",
-          [](const py::object& self) {
-            const auto& l = self.cast<const Lattice&>();
-            return view(self, l.layer_id, {static_cast<py::ssize_t>(l.layer_id.size())});
-          },
-          "(n_nodes,) int32: 0 muscle, l >= 1 dense layer l, zero-copy read-only view")
-      .def_property_readonly(
-          "node_sets",
-          [](const py::object& self) {
-            const auto& l = self.cast<const Lattice&>();
-            py::dict d;
-            for (const auto& [name, idx] : l.node_sets)
-              d[py::str(name)] = view(self, idx, {static_cast<py::ssize_t>(idx.size())});
-            return d;
-          },
-          "dict name -> (k,) int32 node indices (\"top\", \"bottom\", \"lateral\"), zero-copy views")
-      .def_property_readonly(
-          "blocks",
-          [](const Lattice& l) {
-            py::list out;
-            for (const auto& b : l.blocks) {
-              py::dict d;
-              d["name"] = b.name;
-              d["material"] = b.material;
-              d["z_bottom"] = b.z_bottom;
-              d["thickness"] = b.thickness;
-              d["cells"] = b.cells;
-              d["matrix_model"] = b.matrix_model;
-              d["spring_fit_residual"] = b.spring_fit_residual;
-              d["fiber_fit_residual"] = b.fiber_fit_residual;
-              d["fiber_angle_deg"] = b.fiber_angle_deg;
-              out.append(d);
-            }
-            return out;
-          },
-          "list of dicts, one per block of cells (layer), lengths in [m]")
-      .def("__repr__", [](const Lattice& l) {
-        return "Lattice(dim=" + std::to_string(l.dim) + ", nodes=" + std::to_string(l.num_nodes()) +
-               ", nx=" + std::to_string(l.nx) + ", ny=" + std::to_string(l.ny) + ", nz=" + std::to_string(l.nz) + ")";
-      });
-
-  m.def(
-      "build_lattice",
-      [](const ScenarioSpec& spec) {
-        LatticePtr out;
-        {
-          py::gil_scoped_release release;
-          spec.validate();
-          const TissueMaterials mat = make_materials(spec);
-          out = std::make_shared<Lattice>(build_lattice(spec.geometry, mat));
-        }
-        return out;
-      },
-      py::arg("spec"), "Builds the lattice the scenario would simulate (validated first).");
+      .def_property_readonly("rest_positions", &rest_positions_view, "(n_nodes, 3) float64 [m], C order, zero-copy read-only view")
+      .def_property_readonly("masses", &masses_view, "(n_nodes,) float64 [kg], zero-copy read-only view")
+      .def_property_readonly("layer_id", &layer_id_view,
+                             "(n_nodes,) int32: 0 muscle, l >= 1 dense layer l, zero-copy read-only view")
+      .def_property_readonly("node_sets", &node_set_views,
+                             "dict name -> (k,) int32 node indices (\"top\", \"bottom\", \"lateral\"), zero-copy views")
+      .def_property_readonly("blocks", &block_dicts, "list of dicts, one per block of cells (layer), lengths in [m]")
+      .def("__repr__", &lattice_repr);
+  m.def("build_lattice", &build_scenario_lattice, py::arg("spec"),
+        "Builds the lattice the scenario would simulate (validated first).");
 }
 
 }  // namespace fascia::python

@@ -148,100 +148,66 @@ py::list protocol_refs(py::object self) {
 
 }  // namespace
 
-void bind_spec(py::module_& m) {
-  Binder<TissueSpec>(m, "TissueSpec", "[tissue]: composition (volume fractions) and temperature.", "tissue")
-      .keys()
-      .finish()
-      .def("fractions", [](const TissueSpec& t) { return t.fractions(); },
-           "Resolved (water, collagen, ground) by the fraction rule of docs/scenario.md.")
-      .def("validate", [](const TissueSpec& t) { t.validate(); });
-  Binder<MaterialSpec>(m, "MaterialSpec", "[material]: mixture-rule parameters (docs/scenario.md).", "material")
-      .keys()
-      .finish()
-      .def("validate", [](const MaterialSpec& s) { s.validate(); });
-  Binder<GeometrySpec>(m, "GeometrySpec", "[geometry]: the sample and its lattice.", "geometry")
-      .keys()
-      .finish()
-      .def("validate", [](const GeometrySpec& s) { s.validate(); });
-  Binder<AdhesionSpec>(m, "AdhesionSpec", "[adhesion]: breakable cross-links across interfaces (assumed values).",
-                       "adhesion")
-      .keys()
-      .finish()
-      .def("validate", [](const AdhesionSpec& s) { s.validate(); });
-  Binder<WaterSpec>(m, "WaterSpec", "[water]: volumetric Maxwell water or discrete Biot poroelasticity.", "water")
-      .keys()
-      .finish()
-      .def("validate", [](const WaterSpec& s) { s.validate(); });
-  Binder<HASpec>(m, "HASpec", "[ha]: HA viscosity law and fasciacyte rule (fasciacyte constants assumed).", "ha")
-      .keys()
-      .finish()
-      .def("validate", [](const HASpec& s) { s.validate(); });
-  Binder<SolverSpec>(m, "SolverSpec", "[solver]: time integration.", "solver")
-      .keys()
-      .finish()
-      .def("validate", [](const SolverSpec& s) { s.validate(); });
-  Binder<ProtocolSpec>(m, "ProtocolSpec", "One [protocol.NAME] table; which keys apply depends on `kind`.",
-                       "protocol")
-      .field("name", &ProtocolSpec::name, "NAME of [protocol.NAME] (not a TOML key)")
-      .keys()
-      .finish()
-      .def("validate", [](const ProtocolSpec& s) { s.validate("protocol." + s.name); });
-  Binder<OutputSpec>(m, "OutputSpec", "[output]: where results go.", "output")
-      .keys()
-      .finish()
-      .def("validate", [](const OutputSpec& s) { s.validate(); });
+namespace {
 
+/// One scenario table's class: its schema keys, keyword constructor and validate().
+template <class Spec>
+py::class_<Spec> bind_section(py::module_& m, const char* name, const char* doc, const char* table) {
+  Binder<Spec> b(m, name, doc, table);
+  return b.keys().finish().def("validate", [](const Spec& s) { s.validate(); });
+}
+
+/// ScenarioSpec.protocols = a list of ProtocolSpec, or a dict {name: ProtocolSpec or {key: value}}.
+void set_protocols(ScenarioSpec& s, const py::object& value) {
+  std::vector<ProtocolSpec> out;
+  if (py::isinstance<py::dict>(value)) {
+    for (auto item : value.cast<py::dict>()) {
+      const std::string name = py::str(item.first);
+      ProtocolSpec p;
+      if (py::isinstance<py::dict>(item.second)) {
+        py::object obj = py::cast(ProtocolSpec{});
+        apply_kwargs(obj, item.second.cast<py::dict>(), "protocol." + name);
+        p = obj.cast<ProtocolSpec>();
+      } else {
+        p = item.second.cast<ProtocolSpec>();
+      }
+      p.name = name;
+      out.push_back(std::move(p));
+    }
+  } else {
+    try {
+      out = value.cast<std::vector<ProtocolSpec>>();
+    } catch (const py::cast_error&) {
+      throw InputError("protocol", "expected a list of ProtocolSpec or a dict {name: {key: value}}");
+    }
+  }
+  s.protocols = std::move(out);
+}
+
+py::object protocol_by_name(py::object self, const std::string& name) {
+  auto& spec = self.cast<ScenarioSpec&>();
+  for (auto& p : spec.protocols)
+    if (p.name == name) return py::cast(&p, py::return_value_policy::reference_internal, self);
+  std::string names;
+  for (auto& p : spec.protocols) names += (names.empty() ? "" : ", ") + p.name;
+  throw InputError("protocol." + name, "no such protocol; the scenario has: " + names);
+}
+
+void bind_scenario_spec(py::module_& m) {
   Binder<ScenarioSpec> scenario(m, "ScenarioSpec",
-                       "A whole scenario: one tissue, one lattice, several protocols. Build it from keyword "
-                       "arguments (nested specs or dicts), or with parse_scenario / load_scenario.",
-                       "");
+                                "A whole scenario: one tissue, one lattice, several protocols. Build it from keyword "
+                                "arguments (nested specs or dicts), or with parse_scenario / load_scenario.",
+                                "");
   schema::for_each_section([&](const auto& sec) {
     scenario.field(std::string(sec.name).c_str(), sec.member, ("[" + std::string(sec.name) + "] table").c_str());
   });
-  scenario
-      .property(
-          "protocols", &protocol_refs,
-          [](ScenarioSpec& s, const py::object& value) {
-            std::vector<ProtocolSpec> out;
-            if (py::isinstance<py::dict>(value)) {  // {name: ProtocolSpec or dict of keys}
-              for (auto item : value.cast<py::dict>()) {
-                const std::string name = py::str(item.first);
-                ProtocolSpec p;
-                if (py::isinstance<py::dict>(item.second)) {
-                  py::object obj = py::cast(ProtocolSpec{});
-                  apply_kwargs(obj, item.second.cast<py::dict>(), "protocol." + name);
-                  p = obj.cast<ProtocolSpec>();
-                } else {
-                  p = item.second.cast<ProtocolSpec>();
-                }
-                p.name = name;
-                out.push_back(std::move(p));
-              }
-            } else {
-              try {
-                out = value.cast<std::vector<ProtocolSpec>>();
-              } catch (const py::cast_error&) {
-                throw InputError("protocol", "expected a list of ProtocolSpec or a dict {name: {key: value}}");
-              }
-            }
-            s.protocols = std::move(out);
-          },
-          "list of ProtocolSpec (references into this spec); assign a list or a dict {name: {...}}")
+  scenario.property("protocols", &protocol_refs, &set_protocols,
+                    "list of ProtocolSpec (references into this spec); assign a list or a dict {name: {...}}")
       .field("source_text", &ScenarioSpec::source_text, "TOML text it came from (stored in the HDF5 file)")
       .finish()
       .def("validate", [](const ScenarioSpec& s) { s.validate(); },
            "Raises fascia.InputError (ValueError) naming the key of the first invalid value.")
-      .def(
-          "protocol",
-          [](py::object self, const std::string& name) {
-            auto& spec = self.cast<ScenarioSpec&>();
-            for (auto& p : spec.protocols)
-              if (p.name == name) return py::cast(&p, py::return_value_policy::reference_internal, self);
-            std::string names;
-            for (auto& p : spec.protocols) names += (names.empty() ? "" : ", ") + p.name;
-            throw InputError("protocol." + name, "no such protocol; the scenario has: " + names);
-          },
-          py::arg("name"), "The protocol named `name` (a reference into this spec).")
+      .def("protocol", &protocol_by_name, py::arg("name"), "The protocol named `name` (a reference into this spec).")
       .def_property_readonly(
           "protocol_names",
           [](const ScenarioSpec& s) {
@@ -250,6 +216,29 @@ void bind_spec(py::module_& m) {
             return n;
           },
           "Names of the protocols, in file order.");
+}
+
+}  // namespace
+
+void bind_spec(py::module_& m) {
+  bind_section<TissueSpec>(m, "TissueSpec", "[tissue]: composition (volume fractions) and temperature.", "tissue")
+      .def("fractions", [](const TissueSpec& t) { return t.fractions(); },
+           "Resolved (water, collagen, ground) by the fraction rule of docs/scenario.md.");
+  bind_section<MaterialSpec>(m, "MaterialSpec", "[material]: mixture-rule parameters (docs/scenario.md).", "material");
+  bind_section<GeometrySpec>(m, "GeometrySpec", "[geometry]: the sample and its lattice.", "geometry");
+  bind_section<AdhesionSpec>(m, "AdhesionSpec", "[adhesion]: breakable cross-links across interfaces (assumed values).",
+                             "adhesion");
+  bind_section<WaterSpec>(m, "WaterSpec", "[water]: volumetric Maxwell water or discrete Biot poroelasticity.", "water");
+  bind_section<HASpec>(m, "HASpec", "[ha]: HA viscosity law and fasciacyte rule (fasciacyte constants assumed).", "ha");
+  bind_section<SolverSpec>(m, "SolverSpec", "[solver]: time integration.", "solver");
+  Binder<ProtocolSpec>(m, "ProtocolSpec", "One [protocol.NAME] table; which keys apply depends on `kind`.",
+                       "protocol")
+      .field("name", &ProtocolSpec::name, "NAME of [protocol.NAME] (not a TOML key)")
+      .keys()
+      .finish()
+      .def("validate", [](const ProtocolSpec& s) { s.validate("protocol." + s.name); });
+  bind_section<OutputSpec>(m, "OutputSpec", "[output]: where results go.", "output");
+  bind_scenario_spec(m);
 
   m.def("to_toml", &to_toml, py::arg("spec"),
         "TOML text of `spec`: the keys that differ from their defaults, every protocol with its kind. "

@@ -73,6 +73,45 @@ void internal_forces(System& sys, ConstNodes x, std::vector<double>& f) {
   });
 }
 
+namespace {
+
+/// The assembled Hessian's CSC pattern and each element-matrix entry's slot in it: sort the
+/// (column, row) keys of all entries once per element structure, then map every entry.
+void build_hessian_pattern(const System& sys, std::size_t entries, HessianPatternCache& cache) {
+  const std::int64_t n_dofs = std::int64_t(sys.num_dofs());
+  std::vector<std::pair<std::int64_t, std::int64_t>> keys(entries);  // (col * n_dofs + row, entry)
+  std::size_t t = 0;
+  for_each_group(sys.groups, [&](const auto& g) {
+    using G = std::decay_t<decltype(g)>;
+    constexpr int n = 3 * G::kNodes;
+    for (std::size_t e = 0; e < g.size(); ++e) {
+      const auto nd = g.nodes(Index(e));
+      for (int b = 0; b < n; ++b)
+        for (int a = 0; a < n; ++a, ++t) {
+          const std::int64_t row = 3 * nd[a / 3] + a % 3, col = 3 * nd[b / 3] + b % 3;
+          keys[t] = {col * n_dofs + row, std::int64_t(t)};
+        }
+    }
+  });
+  std::sort(keys.begin(), keys.end());
+  cache.slot.assign(entries, 0);
+  cache.outer.assign(std::size_t(n_dofs) + 1, 0);
+  cache.inner.clear();
+  std::int64_t last = -1;
+  for (const auto& [key, entry] : keys) {
+    if (key != last) {
+      cache.inner.push_back(int(key % n_dofs));
+      ++cache.outer[std::size_t(key / n_dofs) + 1];
+      last = key;
+    }
+    cache.slot[std::size_t(entry)] = std::int64_t(cache.inner.size()) - 1;
+  }
+  for (std::size_t c = 0; c < std::size_t(n_dofs); ++c) cache.outer[c + 1] += cache.outer[c];
+  cache.entries = entries;
+}
+
+}  // namespace
+
 Eigen::SparseMatrix<double> internal_hessian(const System& sys, ConstNodes x, HessianMode mode) {
   HessianPatternCache& cache = sys.hessian_cache;
   std::size_t entries = 0;
@@ -95,38 +134,7 @@ Eigen::SparseMatrix<double> internal_hessian(const System& sys, ConstNodes x, He
     });
     offset += g.size() * n * n;
   });
-  if (rebuild) {
-    // Pattern once per element structure: sort (col, row) keys, then map each entry to its slot.
-    std::vector<std::pair<std::int64_t, std::int64_t>> keys(entries);  // (col * n_dofs + row, entry)
-    std::size_t t = 0;
-    for_each_group(sys.groups, [&](const auto& g) {
-      using G = std::decay_t<decltype(g)>;
-      constexpr int n = 3 * G::kNodes;
-      for (std::size_t e = 0; e < g.size(); ++e) {
-        const auto nd = g.nodes(Index(e));
-        for (int b = 0; b < n; ++b)
-          for (int a = 0; a < n; ++a, ++t) {
-            const std::int64_t row = 3 * nd[a / 3] + a % 3, col = 3 * nd[b / 3] + b % 3;
-            keys[t] = {col * n_dofs + row, std::int64_t(t)};
-          }
-      }
-    });
-    std::sort(keys.begin(), keys.end());
-    cache.slot.assign(entries, 0);
-    cache.outer.assign(std::size_t(n_dofs) + 1, 0);
-    cache.inner.clear();
-    std::int64_t last = -1;
-    for (const auto& [key, entry] : keys) {
-      if (key != last) {
-        cache.inner.push_back(int(key % n_dofs));
-        ++cache.outer[std::size_t(key / n_dofs) + 1];
-        last = key;
-      }
-      cache.slot[std::size_t(entry)] = std::int64_t(cache.inner.size()) - 1;
-    }
-    for (std::size_t c = 0; c < std::size_t(n_dofs); ++c) cache.outer[c + 1] += cache.outer[c];
-    cache.entries = entries;
-  }
+  if (rebuild) build_hessian_pattern(sys, entries, cache);
   Eigen::SparseMatrix<double> h(n_dofs, n_dofs);
   h.resizeNonZeros(Eigen::Index(cache.inner.size()));
   std::copy(cache.outer.begin(), cache.outer.end(), h.outerIndexPtr());

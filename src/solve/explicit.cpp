@@ -57,83 +57,29 @@ void ExplicitIntegrator::reset(const LoadFunction& load) {
   initialised_ = true;
 }
 
+// Nodes are swept in fixed blocks; each block's share of the ledger is summed in block order,
+// so results are bitwise identical for any thread count. Small systems run serially.
+namespace {
+constexpr std::size_t kBlock = 1024;  // nodes
+}
+
 void ExplicitIntegrator::step(const LoadFunction& load) {
   if (!initialised_) reset(load);
   System& s = sys_;
-  const std::size_t nodes = s.num_nodes();
   const std::size_t n = s.num_dofs();
   const StepContext ctx{dt_, s.time, s.step, s.seed};
   begin_step(s, ctx);
-  double* x = s.positions.data();
-  double* v = s.velocities.data();
   load(s.time + dt_, s);
 
-  // Nodes are swept in fixed blocks; each block's share of the ledger is summed in block order,
-  // so results are bitwise identical for any thread count. Small systems run serially.
-  constexpr std::size_t kBlock = 1024;  // nodes
-  const std::size_t blocks = (nodes + kBlock - 1) / kBlock;
+  const std::size_t blocks = (s.num_nodes() + kBlock - 1) / kBlock;
   const bool parallel = n >= 3 * kParallelThreshold;
   dx_.resize(n);  // written and read only at prescribed DOFs
   work_part_.assign(blocks, 0.0);
   damping_part_.assign(blocks, 0.0);
-  const double* m_all = s.masses.data();
-  const std::uint8_t* fixed = s.fixed.data();
-  const double dt = dt_;
-
-  // First half kick and drift.
-  {
-    const double* prescribed = s.prescribed.data();
-    const double* force = force_.data();
-    double* dx = dx_.data();
-#pragma omp parallel for schedule(static) if (parallel)
-    for (std::int64_t b = 0; b < std::int64_t(blocks); ++b)
-      for (std::size_t d = 3 * kBlock * std::size_t(b); d < std::min(n, 3 * kBlock * std::size_t(b + 1)); ++d) {
-        if (fixed[d]) {
-          dx[d] = prescribed[d] - x[d];
-          v[d] = dx[d] / dt;
-          x[d] += dx[d];
-        } else {
-          v[d] += 0.5 * dt * force[d] / m_all[d / 3];
-          x[d] += dt * v[d];
-        }
-      }
-  }
-
+  kick_and_drift(blocks, parallel);
   internal_forces(s, view(s.positions), f_new_);
+  kick_damp_and_book(blocks, parallel);
 
-  // Second half kick, damping, and the energy ledger.
-  {
-    const double* ext = s.external_forces.data();
-    const double* force = force_.data();
-    const double* dx = dx_.data();
-    double* prev = previous_external_.data();
-    double* f = f_new_.data();
-    const double factor = damping_ > 0.0 ? std::exp(-damping_ * dt) : 1.0;
-    const bool damped = damping_ > 0.0;
-#pragma omp parallel for schedule(static) if (parallel)
-    for (std::int64_t b = 0; b < std::int64_t(blocks); ++b) {
-      double work = 0.0, damping_loss = 0.0;
-      for (std::size_t d = 3 * kBlock * std::size_t(b); d < std::min(n, 3 * kBlock * std::size_t(b + 1)); ++d) {
-        const double m = m_all[d / 3];
-        f[d] += ext[d];
-        if (fixed[d]) {
-          // Reaction on a prescribed DOF (quasi-static part) does work on the tissue.
-          work += -0.5 * (force[d] + f[d]) * dx[d];
-        } else {
-          // dt v is the drift of the first pass, recomputed bitwise (v is unchanged since).
-          work += 0.5 * (prev[d] + ext[d]) * (dt * v[d]);
-          v[d] += 0.5 * dt * f[d] / m;
-          if (damped) {
-            damping_loss += 0.5 * m * v[d] * v[d] * (1.0 - factor * factor);
-            v[d] *= factor;
-          }
-        }
-        prev[d] = ext[d];
-      }
-      work_part_[std::size_t(b)] = work;
-      damping_part_[std::size_t(b)] = damping_loss;
-    }
-  }
   double work = 0.0, damping_loss = 0.0;
   for (std::size_t b = 0; b < blocks; ++b) {
     work += work_part_[b];
@@ -144,6 +90,68 @@ void ExplicitIntegrator::step(const LoadFunction& load) {
   ++s.step;
   s.dissipated += end_step(s, ctx) + damping_loss;
   s.work_input += work;
+}
+
+void ExplicitIntegrator::kick_and_drift(std::size_t blocks, bool parallel) {
+  const std::size_t n = sys_.num_dofs();
+  double* x = sys_.positions.data();
+  double* v = sys_.velocities.data();
+  const double* m_all = sys_.masses.data();
+  const std::uint8_t* fixed = sys_.fixed.data();
+  const double* prescribed = sys_.prescribed.data();
+  const double* force = force_.data();
+  double* dx = dx_.data();
+  const double dt = dt_;
+#pragma omp parallel for schedule(static) if (parallel)
+  for (std::int64_t b = 0; b < std::int64_t(blocks); ++b)
+    for (std::size_t d = 3 * kBlock * std::size_t(b); d < std::min(n, 3 * kBlock * std::size_t(b + 1)); ++d) {
+      if (fixed[d]) {
+        dx[d] = prescribed[d] - x[d];
+        v[d] = dx[d] / dt;
+        x[d] += dx[d];
+      } else {
+        v[d] += 0.5 * dt * force[d] / m_all[d / 3];
+        x[d] += dt * v[d];
+      }
+    }
+}
+
+void ExplicitIntegrator::kick_damp_and_book(std::size_t blocks, bool parallel) {
+  const std::size_t n = sys_.num_dofs();
+  double* v = sys_.velocities.data();
+  const double* m_all = sys_.masses.data();
+  const std::uint8_t* fixed = sys_.fixed.data();
+  const double* ext = sys_.external_forces.data();
+  const double* force = force_.data();
+  const double* dx = dx_.data();
+  double* prev = previous_external_.data();
+  double* f = f_new_.data();
+  const double dt = dt_;
+  const double factor = damping_ > 0.0 ? std::exp(-damping_ * dt) : 1.0;
+  const bool damped = damping_ > 0.0;
+#pragma omp parallel for schedule(static) if (parallel)
+  for (std::int64_t b = 0; b < std::int64_t(blocks); ++b) {
+    double work = 0.0, damping_loss = 0.0;
+    for (std::size_t d = 3 * kBlock * std::size_t(b); d < std::min(n, 3 * kBlock * std::size_t(b + 1)); ++d) {
+      const double m = m_all[d / 3];
+      f[d] += ext[d];
+      if (fixed[d]) {
+        // Reaction on a prescribed DOF (quasi-static part) does work on the tissue.
+        work += -0.5 * (force[d] + f[d]) * dx[d];
+      } else {
+        // dt v is the drift of the first pass, recomputed bitwise (v is unchanged since).
+        work += 0.5 * (prev[d] + ext[d]) * (dt * v[d]);
+        v[d] += 0.5 * dt * f[d] / m;
+        if (damped) {
+          damping_loss += 0.5 * m * v[d] * v[d] * (1.0 - factor * factor);
+          v[d] *= factor;
+        }
+      }
+      prev[d] = ext[d];
+    }
+    work_part_[std::size_t(b)] = work;
+    damping_part_[std::size_t(b)] = damping_loss;
+  }
 }
 
 }  // namespace fascia

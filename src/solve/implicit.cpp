@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "fascia/core/error.hpp"
+#include "fascia/elements/history.hpp"
 
 namespace fascia {
 
@@ -65,7 +66,7 @@ struct ImplicitIntegrator::Workspace {
   struct Saved {
     std::vector<double> positions, velocities, external_forces, prescribed, force, previous_external;
     std::vector<std::uint8_t> fixed;
-    ElementGroups groups;
+    SavedHistories<ElementGroups>::type histories;  ///< history only (fascia/elements/history.hpp)
     double time = 0, work_input = 0, dissipated = 0, stored = 0, kinetic = 0;
     std::uint64_t step = 0;
   } saved;
@@ -111,9 +112,12 @@ void ImplicitIntegrator::transfer_state(bool save) {
   sync(sys_.dissipated, s.dissipated);
   sync(ws_->stored, s.stored);
   sync(ws_->kinetic, s.kinetic);
-  // Only groups with history can change during a step; the others are not copied.
+  // Only groups with history can change during a step, and of those only their history members.
   for_each_group_indexed(sys_.groups, [&]<std::size_t I>(auto& g) {
-    if constexpr (std::decay_t<decltype(g)>::kHasState) sync(g, std::get<I>(s.groups));
+    if constexpr (std::decay_t<decltype(g)>::kHasState) {
+      if (save) save_history(g, std::get<I>(s.histories));
+      else restore_history(g, std::get<I>(s.histories));
+    }
   });
 }
 
@@ -132,7 +136,37 @@ void ImplicitIntegrator::prepare_pattern() {
       w.free.push_back(Eigen::Index(d));
     }
   const Eigen::Index m = Eigen::Index(w.free.size());
+  w.k_max = build_reduced_pattern(h, reduced);
+  w.diag_slot.resize(std::size_t(m));
+  w.mass.resize(std::size_t(m));
+  for (Eigen::Index r = 0; r < m; ++r) {
+    w.diag_slot[std::size_t(r)] = reduced_slot(r, r);
+    w.mass[std::size_t(r)] = sys_.masses[std::size_t(w.free[std::size_t(r)]) / 3];
+  }
+  w.h_outer.assign(h.outerIndexPtr(), h.outerIndexPtr() + h.outerSize() + 1);
+  w.h_inner.assign(h.innerIndexPtr(), h.innerIndexPtr() + h.nonZeros());
 
+  double x_scale = 0.0;
+  for (double c : sys_.rest_positions) x_scale = std::max(x_scale, std::abs(c));
+  for (double c : sys_.positions) x_scale = std::max(x_scale, std::abs(c));
+  w.length_scale = x_scale > 0.0 ? x_scale : 1.0;
+  w.m_max = 0.0;
+  for (double q : w.mass) w.m_max = std::max(w.m_max, q);
+
+  // Chosen once (a new solver object only if the free-DOF count moves `automatic` across the
+  // threshold); the Newton loop calls it through one interface.
+  const LinearSolver chosen = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.cg_threshold);
+  if (!linear_ || chosen != solver_) linear_ = make_newton_linear_solver(chosen);
+  solver_ = chosen;
+  if (m > 0) linear_->analyze(w.a);
+  w.analysed = true;
+}
+
+/// A's pattern (H's free block plus the diagonal) and the map from H's nonzeros to A's slots.
+/// Returns the largest |diagonal| of H's free block [N/m].
+double ImplicitIntegrator::build_reduced_pattern(const SpMat& h, const std::vector<Eigen::Index>& reduced) {
+  Workspace& w = *ws_;
+  const Eigen::Index m = Eigen::Index(w.free.size());
   std::vector<Eigen::Triplet<double>> trip;
   trip.reserve(std::size_t(h.nonZeros()) + std::size_t(m));
   double k_max = 0.0;
@@ -149,44 +183,23 @@ void ImplicitIntegrator::prepare_pattern() {
   w.a.setFromTriplets(trip.begin(), trip.end());
   w.a.makeCompressed();
 
-  auto slot = [&](Eigen::Index row, Eigen::Index col) {
-    const auto* inner = w.a.innerIndexPtr();
-    const auto* begin = inner + w.a.outerIndexPtr()[col];
-    const auto* end = inner + w.a.outerIndexPtr()[col + 1];
-    return Eigen::Index(std::lower_bound(begin, end, SpMat::StorageIndex(row)) - inner);
-  };
   w.value_target.assign(std::size_t(h.nonZeros()), -1);
   for (Eigen::Index j = 0; j < h.outerSize(); ++j) {
     if (reduced[j] < 0) continue;
     for (Eigen::Index k = h.outerIndexPtr()[j]; k < h.outerIndexPtr()[j + 1]; ++k) {
       const Eigen::Index i = h.innerIndexPtr()[k];
-      if (reduced[i] >= 0) w.value_target[std::size_t(k)] = slot(reduced[i], reduced[j]);
+      if (reduced[i] >= 0) w.value_target[std::size_t(k)] = reduced_slot(reduced[i], reduced[j]);
     }
   }
-  w.diag_slot.resize(std::size_t(m));
-  w.mass.resize(std::size_t(m));
-  for (Eigen::Index r = 0; r < m; ++r) {
-    w.diag_slot[std::size_t(r)] = slot(r, r);
-    w.mass[std::size_t(r)] = sys_.masses[std::size_t(w.free[std::size_t(r)]) / 3];
-  }
-  w.h_outer.assign(h.outerIndexPtr(), h.outerIndexPtr() + h.outerSize() + 1);
-  w.h_inner.assign(h.innerIndexPtr(), h.innerIndexPtr() + h.nonZeros());
+  return k_max;
+}
 
-  double x_scale = 0.0;
-  for (double c : sys_.rest_positions) x_scale = std::max(x_scale, std::abs(c));
-  for (double c : sys_.positions) x_scale = std::max(x_scale, std::abs(c));
-  w.length_scale = x_scale > 0.0 ? x_scale : 1.0;
-  w.k_max = k_max;
-  w.m_max = 0.0;
-  for (double q : w.mass) w.m_max = std::max(w.m_max, q);
-
-  // Chosen once (a new solver object only if the free-DOF count moves `automatic` across the
-  // threshold); the Newton loop calls it through one interface.
-  const LinearSolver chosen = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.cg_threshold);
-  if (!linear_ || chosen != solver_) linear_ = make_newton_linear_solver(chosen);
-  solver_ = chosen;
-  if (m > 0) linear_->analyze(w.a);
-  w.analysed = true;
+Eigen::Index ImplicitIntegrator::reduced_slot(Eigen::Index row, Eigen::Index col) const {
+  const SpMat& a = ws_->a;
+  const auto* inner = a.innerIndexPtr();
+  const auto* begin = inner + a.outerIndexPtr()[col];
+  const auto* end = inner + a.outerIndexPtr()[col + 1];
+  return Eigen::Index(std::lower_bound(begin, end, SpMat::StorageIndex(row)) - inner);
 }
 
 bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport& report) {

@@ -208,30 +208,27 @@ void forces(const SpringAdjacency& a, const P* param, const double* x, double* f
 
 }  // namespace
 
-void SpringAdjacency::build(const SpringGroup& g, std::size_t n_nodes) {
-  num_nodes = n_nodes;
-  num_springs = g.size();
-  key_connectivity = g.connectivity.data();
-  key_stiffness = g.stiffness.data();
-  key_rest = g.rest_length.data();
-  neighbour.clear();
-  param16.clear();
-  param32.clear();
-  table.assign(kRow, 0.0);  // row 0: padding (k = 0)
-  chunk_offset.clear();
-  if (n_nodes == 0) return;
+namespace {
 
-  // Per-node neighbour lists in element order (the order of the generic CSR gather), with the
-  // table row of each end: rows are distinct (k, L, end) triples.
-  std::vector<std::int64_t> start(n_nodes + 1, 0);
+/// Per-node neighbour lists in element order (the order of the generic CSR gather), with the
+/// table row of each end: rows are distinct (k, L, end) triples, appended to `table`.
+struct NodeNeighbours {
+  std::vector<std::int64_t> start;  ///< n_nodes + 1
+  std::vector<Index> nbr;
+  std::vector<std::uint32_t> row;
+};
+
+NodeNeighbours neighbour_rows(const SpringGroup& g, std::size_t n_nodes, std::vector<double>& table) {
+  NodeNeighbours nn;
+  nn.start.assign(n_nodes + 1, 0);
   for (const auto& e : g.connectivity) {
-    ++start[e[0] + 1];
-    ++start[e[1] + 1];
+    ++nn.start[e[0] + 1];
+    ++nn.start[e[1] + 1];
   }
-  for (std::size_t i = 0; i < n_nodes; ++i) start[i + 1] += start[i];
-  std::vector<Index> nbr(start[n_nodes]);
-  std::vector<std::uint32_t> row(start[n_nodes]);
-  std::vector<std::int64_t> cursor(start.begin(), start.end() - 1);
+  for (std::size_t i = 0; i < n_nodes; ++i) nn.start[i + 1] += nn.start[i];
+  nn.nbr.resize(nn.start[n_nodes]);
+  nn.row.resize(nn.start[n_nodes]);
+  std::vector<std::int64_t> cursor(nn.start.begin(), nn.start.end() - 1);
   std::unordered_map<std::array<std::uint64_t, 3>, std::uint32_t, PairHash> rows;
   auto row_of = [&](double k, double rest, double sign) {
     const std::array<std::uint64_t, 3> key = {std::bit_cast<std::uint64_t>(k), std::bit_cast<std::uint64_t>(rest),
@@ -243,33 +240,35 @@ void SpringAdjacency::build(const SpringGroup& g, std::size_t n_nodes) {
   for (std::size_t e = 0; e < g.size(); ++e) {
     const Index i = g.connectivity[e][0], j = g.connectivity[e][1];
     // Node i sees d = x_j - x_i (the element's own direction, +x at l = 0); node j the opposite.
-    nbr[cursor[i]] = j;
-    row[cursor[i]++] = row_of(g.stiffness[e], g.rest_length[e], 1.0);
-    nbr[cursor[j]] = i;
-    row[cursor[j]++] = row_of(g.stiffness[e], g.rest_length[e], -1.0);
+    nn.nbr[cursor[i]] = j;
+    nn.row[cursor[i]++] = row_of(g.stiffness[e], g.rest_length[e], 1.0);
+    nn.nbr[cursor[j]] = i;
+    nn.row[cursor[j]++] = row_of(g.stiffness[e], g.rest_length[e], -1.0);
   }
-  const bool narrow = table.size() / kRow <= 65536;
+  return nn;
+}
 
-  // Slots of a chunk: the union over its lanes of (offset j - i, repeat) keys, in ascending order;
-  // a lane without a key gets padding there (row 0, k = 0) pointing at i + offset when that node
-  // exists. On a structured lattice every slot of a chunk then holds one stencil offset, also in
-  // chunks that cross the end of a row, so the AVX2 path loads neighbours contiguously.
-  // Each node sums its springs in ascending neighbour order (the element order of the builder,
-  // which sorts springs by node pair).
+/// Slots of a chunk: the union over its lanes of (offset j - i, repeat) keys, in ascending order;
+/// a lane without a key gets padding there (row 0, k = 0) pointing at i + offset when that node
+/// exists. On a structured lattice every slot of a chunk then holds one stencil offset, also in
+/// chunks that cross the end of a row, so the AVX2 path loads neighbours contiguously.
+/// Each node sums its springs in ascending neighbour order (the element order of the builder,
+/// which sorts springs by node pair).
+void chunk_slots(const NodeNeighbours& nn, std::size_t n_nodes, std::vector<std::int64_t>& chunk_offset,
+                 std::vector<std::int64_t>& slot_nbr, std::vector<std::uint32_t>& slot_row) {
   using Key = std::pair<std::int64_t, std::int64_t>;  // (offset, repeat)
   const std::size_t chunks = (n_nodes + C - 1) / C;
   chunk_offset.assign(chunks + 1, 0);
   std::vector<std::vector<std::pair<Key, std::int64_t>>> lane(C);  // key -> entry in nbr/row
   std::vector<Key> keys;
-  std::vector<std::int64_t> slot_nbr;
-  std::vector<std::uint32_t> slot_row;
   for (std::size_t k = 0; k < chunks; ++k) {
     keys.clear();
     for (int c = 0; c < C; ++c) {
       lane[c].clear();
       const std::size_t i = k * C + c;
       if (i >= n_nodes) continue;
-      for (std::int64_t q = start[i]; q < start[i + 1]; ++q) lane[c].push_back({{std::int64_t(nbr[q]) - std::int64_t(i), 0}, q});
+      for (std::int64_t q = nn.start[i]; q < nn.start[i + 1]; ++q)
+        lane[c].push_back({{std::int64_t(nn.nbr[q]) - std::int64_t(i), 0}, q});
       std::stable_sort(lane[c].begin(), lane[c].end(), [](const auto& u, const auto& v) { return u.first.first < v.first.first; });
       for (std::size_t q = 1; q < lane[c].size(); ++q)
         if (lane[c][q].first.first == lane[c][q - 1].first.first) lane[c][q].first.second = lane[c][q - 1].first.second + 1;
@@ -287,8 +286,8 @@ void SpringAdjacency::build(const SpringGroup& g, std::size_t n_nodes) {
       for (std::int64_t s = 0; s < width; ++s) {
         const std::size_t slot = std::size_t(chunk_offset[k] + s * C + c);
         if (q < lane[c].size() && lane[c][q].first == keys[s]) {
-          slot_nbr[slot] = nbr[lane[c][q].second];
-          slot_row[slot] = row[lane[c][q].second];
+          slot_nbr[slot] = nn.nbr[lane[c][q].second];
+          slot_row[slot] = nn.row[lane[c][q].second];
           ++q;
         } else {
           const std::int64_t j = i + keys[s].first;
@@ -298,8 +297,29 @@ void SpringAdjacency::build(const SpringGroup& g, std::size_t n_nodes) {
       }
     }
   }
+}
+
+}  // namespace
+
+void SpringAdjacency::build(const SpringGroup& g, std::size_t n_nodes) {
+  num_nodes = n_nodes;
+  num_springs = g.size();
+  key_connectivity = g.connectivity.data();
+  key_stiffness = g.stiffness.data();
+  key_rest = g.rest_length.data();
+  neighbour.clear();
+  param16.clear();
+  param32.clear();
+  table.assign(kRow, 0.0);  // row 0: padding (k = 0)
+  chunk_offset.clear();
+  if (n_nodes == 0) return;
+
+  const NodeNeighbours nn = neighbour_rows(g, n_nodes, table);
+  std::vector<std::int64_t> slot_nbr;
+  std::vector<std::uint32_t> slot_row;
+  chunk_slots(nn, n_nodes, chunk_offset, slot_nbr, slot_row);
   neighbour.assign(slot_nbr.begin(), slot_nbr.end());
-  if (narrow)
+  if (table.size() / kRow <= 65536)
     param16.assign(slot_row.begin(), slot_row.end());
   else
     param32 = std::move(slot_row);

@@ -194,6 +194,67 @@ RunSpan check_run(const RunRef& ref) {
   return span;
 }
 
+namespace {
+
+/// The drawn surface, its rest positions and the numeric /model attributes; returns all rest positions.
+std::vector<double> read_panel_model(hid_t file, const std::string& path, PanelData& p, std::size_t& n_nodes) {
+  io::h5::Handle rest_d = io::h5::open_dataset(file, "model/rest_positions");
+  io::h5::Handle layer_d = io::h5::open_dataset(file, "model/layer_id");
+  auto rest = io::h5::read_all<double>(rest_d);
+  const auto layer = io::h5::read_all<std::int32_t>(layer_d);
+  p.surface = build_surface(rest, layer, read_cells(file), path);
+  n_nodes = layer.size();
+  for (auto v : p.surface.nodes)
+    for (int c = 0; c < 3; ++c) p.rest.push_back(rest[3 * std::size_t(v) + c]);
+  io::h5::Handle model = io::h5::open_group(file, "model");
+  for (int i = 0, n = H5Aget_num_attrs(model); i < n; ++i) {
+    char buf[256];
+    io::h5::Handle a(H5Aopen_idx(model, static_cast<unsigned>(i)), "model attribute");
+    H5Aget_name(a, sizeof buf, buf);
+    if (auto v = io::h5::read_number_attr<double>(model, buf)) p.model_numbers[buf] = *v;
+  }
+  return rest;
+}
+
+/// Displacements of the surface nodes and every per-node scalar field at the picked frames.
+void read_panel_frames(hid_t run, const std::string& path, std::size_t n_nodes, PanelData& p) {
+  const std::size_t n_surf = p.surface.nodes.size();
+  io::h5::Handle disp = io::h5::open_dataset(run, "frames/displacement");
+  p.displacement.reserve(p.frame_index.size() * n_surf * 3);
+  for (auto f : p.frame_index) {
+    const auto row = read_row(disp, f);
+    if (row.size() != 3 * n_nodes) throw InputError(path, "frames/displacement does not match the model's nodes");
+    for (auto v : p.surface.nodes)
+      for (int c = 0; c < 3; ++c) p.displacement.push_back(row[3 * std::size_t(v) + c]);
+  }
+  io::h5::Handle frames = io::h5::open_group(run, "frames");
+  for (const auto& name : io::h5::list_children(frames)) {
+    if (name == "displacement" || name == "velocity" || io::h5::object_type(frames, name) != H5I_DATASET) continue;
+    io::h5::Handle d = io::h5::open_dataset(frames, name);
+    const auto dims = io::h5::dims(d);
+    if (dims.size() != 2 || dims[1] != n_nodes) continue;  // only per-node scalar fields are drawn
+    FieldFrames ff{name, unit_of(name), {}};
+    for (auto f : p.frame_index) {
+      const auto row = f < dims[0] ? read_row(d, f) : std::vector<double>(n_nodes, kNaN);
+      for (auto v : p.surface.nodes) ff.values.push_back(row[std::size_t(v)]);
+    }
+    p.fields.push_back(std::move(ff));
+  }
+}
+
+/// The run's scalar metrics (one-element datasets under metrics/), if any.
+void read_panel_metrics(hid_t run, PanelData& p) {
+  if (io::h5::object_type(run, "metrics") != H5I_GROUP) return;
+  io::h5::Handle m = io::h5::open_group(run, "metrics");
+  for (const auto& key : io::h5::list_children(m)) {
+    io::h5::Handle d = io::h5::open_dataset(m, key);
+    const auto v = io::h5::read_all<double>(d);
+    if (v.size() == 1) p.metrics[key] = v[0];
+  }
+}
+
+}  // namespace
+
 PanelData read_panel(const RunRef& ref, std::size_t max_frames) {
   const RunSpan span = check_run(ref);
   io::h5::ErrorSilencer quiet;
@@ -202,22 +263,8 @@ PanelData read_panel(const RunRef& ref, std::size_t max_frames) {
   p.file = ref.file;
   p.run = span.run;
   try {
-    io::h5::Handle rest_d = io::h5::open_dataset(file, "model/rest_positions");
-    io::h5::Handle layer_d = io::h5::open_dataset(file, "model/layer_id");
-    const auto rest = io::h5::read_all<double>(rest_d);
-    const auto layer = io::h5::read_all<std::int32_t>(layer_d);
-    p.surface = build_surface(rest, layer, read_cells(file), ref.file);
-    const std::size_t n_nodes = layer.size(), n_surf = p.surface.nodes.size();
-    for (auto v : p.surface.nodes)
-      for (int c = 0; c < 3; ++c) p.rest.push_back(rest[3 * std::size_t(v) + c]);
-    io::h5::Handle model = io::h5::open_group(file, "model");
-    for (int i = 0, n = H5Aget_num_attrs(model); i < n; ++i) {
-      char buf[256];
-      io::h5::Handle a(H5Aopen_idx(model, static_cast<unsigned>(i)), "model attribute");
-      H5Aget_name(a, sizeof buf, buf);
-      if (auto v = io::h5::read_number_attr<double>(model, buf)) p.model_numbers[buf] = *v;
-    }
-
+    std::size_t n_nodes = 0;
+    const std::vector<double> rest = read_panel_model(file, ref.file, p, n_nodes);
     io::h5::Handle run = io::h5::open_group(file, "runs/" + span.run);
     p.protocol = io::h5::read_string_attr(run, "protocol").value_or("");
     p.status = io::h5::read_string_attr(run, "status").value_or("incomplete");
@@ -226,37 +273,9 @@ PanelData read_panel(const RunRef& ref, std::size_t max_frames) {
     io::h5::Handle time_d = io::h5::open_dataset(run, "time");
     const auto all_time = io::h5::read_all<double>(time_d);
     for (auto f : p.frame_index) p.time.push_back(all_time.at(f));
-
-    io::h5::Handle disp = io::h5::open_dataset(run, "frames/displacement");
-    p.displacement.reserve(p.frame_index.size() * n_surf * 3);
-    for (auto f : p.frame_index) {
-      const auto row = read_row(disp, f);
-      if (row.size() != 3 * n_nodes) throw InputError(ref.file, "frames/displacement does not match the model's nodes");
-      for (auto v : p.surface.nodes)
-        for (int c = 0; c < 3; ++c) p.displacement.push_back(row[3 * std::size_t(v) + c]);
-    }
-    io::h5::Handle frames = io::h5::open_group(run, "frames");
-    for (const auto& name : io::h5::list_children(frames)) {
-      if (name == "displacement" || name == "velocity" || io::h5::object_type(frames, name) != H5I_DATASET) continue;
-      io::h5::Handle d = io::h5::open_dataset(frames, name);
-      const auto dims = io::h5::dims(d);
-      if (dims.size() != 2 || dims[1] != n_nodes) continue;  // only per-node scalar fields are drawn
-      FieldFrames ff{name, unit_of(name), {}};
-      for (auto f : p.frame_index) {
-        const auto row = f < dims[0] ? read_row(d, f) : std::vector<double>(n_nodes, kNaN);
-        for (auto v : p.surface.nodes) ff.values.push_back(row[std::size_t(v)]);
-      }
-      p.fields.push_back(std::move(ff));
-    }
+    read_panel_frames(run, ref.file, n_nodes, p);
     p.indenter = read_indenter(run, span.run, rest, p.time);
-    if (io::h5::object_type(run, "metrics") == H5I_GROUP) {
-      io::h5::Handle m = io::h5::open_group(run, "metrics");
-      for (const auto& key : io::h5::list_children(m)) {
-        io::h5::Handle d = io::h5::open_dataset(m, key);
-        const auto v = io::h5::read_all<double>(d);
-        if (v.size() == 1) p.metrics[key] = v[0];
-      }
-    }
+    read_panel_metrics(run, p);
   } catch (const InputError&) {
     throw;
   } catch (const std::exception& e) {

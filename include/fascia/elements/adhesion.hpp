@@ -14,6 +14,7 @@
 /// - threshold: breaks when F > F_crit (deterministic).
 /// Healing: a broken bond re-forms with probability 1 - exp(-k_heal dt) where the layers are in
 /// contact (opening <= 0) and at rest (slip speed below v_rest), at the current offset (no force).
+#include <tuple>
 #include <cmath>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct AdhesionGroup {
   std::vector<double> offset_square;  ///< Q
   std::vector<Vec3> start_opening;    ///< s at the start of the step
   std::vector<std::uint64_t> first_bond;  ///< global id of the element's first bond (random keys)
+
+  /// Every member a step writes (fascia/elements/history.hpp).
+  auto history() { return std::tie(bonds_intact, offset_sum, offset_square, start_opening); }
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }

@@ -32,6 +32,7 @@
 ///
 /// Cost: with every top node a candidate most elements are outside the patch with F_n = 0; for
 /// those energy, forces and Hessian return zero after one squared distance (no square root).
+#include <tuple>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -53,6 +54,9 @@ struct ContactGroup {
   std::vector<double> normal_stiffness, tangential_stiffness;  ///< k_n, k_t [N/m]
   std::vector<Vec3> anchor;            ///< a (z component unused)
   std::vector<double> frozen_normal;   ///< F_n at the start of the step [N]
+
+  /// Every member a step writes (fascia/elements/history.hpp).
+  auto history() { return std::tie(anchor, frozen_normal); }
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }

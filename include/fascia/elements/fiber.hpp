@@ -8,6 +8,7 @@
 /// Plastic set is rate independent: L_r = L_0 (1 + p <e_max - e_yield>_+), where e_max is the
 /// largest total strain l/L_0 - 1 seen so far. Rupture when the total strain exceeds the fibre's
 /// own failure strain; a ruptured fibre carries nothing afterwards.
+#include <tuple>
 #include <algorithm>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct FiberGroup {
   std::vector<double> failure_strain;   ///< per-fibre e_fail
   std::vector<double> max_strain;       ///< e_max (history)
   std::vector<std::uint8_t> broken;     ///< 1 once ruptured
+
+  /// Every member a step writes (fascia/elements/history.hpp).
+  auto history() { return std::tie(max_strain, broken); }
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }

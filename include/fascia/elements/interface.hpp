@@ -21,6 +21,7 @@
 /// dissipation end_step returns closes the energy ledger. end_step then advances c by the
 /// fasciacyte rule (tissue/fasciacyte.hpp) with this step's shear rate and the end-of-step normal
 /// stress sigma_n = K(s_n) s_n / A. Without `ha_active` the viscosity is the constant given to add().
+#include <tuple>
 #include <array>
 #include <cmath>
 #include <vector>
@@ -62,8 +63,14 @@ struct InterfaceGroup {
   /// Per element and branch: viscous slip history and the frozen step parameters.
   std::vector<std::array<Vec3, kMaxTerms>> branch_slip, frozen_slip;
   std::vector<std::array<Vec3, kMaxTerms>> start_slip;
-  double step_g[kMaxTerms] = {1.0, 1.0, 1.0};
-  double step_a[kMaxTerms] = {1.0, 1.0, 1.0};
+  std::array<double, kMaxTerms> step_g = {1.0, 1.0, 1.0};
+  std::array<double, kMaxTerms> step_a = {1.0, 1.0, 1.0};
+
+  /// Every member a step writes (fascia/elements/history.hpp).
+  auto history() {
+    return std::tie(viscosity, step_arrhenius, ha_concentration, shear_rate, start_tangential, step_dt,
+                    branch_slip, frozen_slip, start_slip, step_g, step_a);
+  }
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }

@@ -9,6 +9,7 @@
 /// so during the step the branch is a linear spring of stiffness k g and rest length
 /// L* = l_n - a q_n / g: the incremental potential W = k g / 2 (l - L*)^2. This serves the explicit
 /// and the implicit integrator alike and relaxes exactly under a held length.
+#include <tuple>
 #include <cmath>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct MaxwellSpringGroup {
   std::vector<double> frozen_k;    ///< k g for the current step
   std::vector<double> frozen_rest; ///< L* for the current step
   std::vector<double> start_length;///< l_n
+
+  /// Every member a step writes (fascia/elements/history.hpp).
+  auto history() { return std::tie(elongation, frozen_k, frozen_rest, start_length); }
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }

@@ -11,6 +11,7 @@
 ///   fascia/elements/maxwell.hpp with J in place of the length.
 /// - NeoHookeanGroup: compressible neo-Hookean solid W = mu/2 (I1 - D) - mu ln J + lambda/2 ln^2 J
 ///   (the finite-element lattice, matrix_model = "tets").
+#include <tuple>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -111,6 +112,9 @@ struct VolumetricMaxwellGroup {
   std::vector<double> tau;           ///< drainage time [s]
   std::vector<double> strain;        ///< q = J - J_v: undrained volumetric strain held by water
   std::vector<double> frozen_c, frozen_rest, start_ratio;
+
+  /// Every member a step writes (fascia/elements/history.hpp).
+  auto history() { return std::tie(strain, frozen_c, frozen_rest, start_ratio); }
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, kNodes> nodes(Index e) const { return connectivity[e]; }

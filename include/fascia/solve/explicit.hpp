@@ -33,6 +33,11 @@ public:
   void reset(const LoadFunction& load);
 
 private:
+  /// First half kick v += dt/2 F/m and drift x += dt v (prescribed DOFs move to their targets).
+  void kick_and_drift(std::size_t blocks, bool parallel);
+  /// Second half kick with the new forces, mass damping, and each block's work and damping loss.
+  void kick_damp_and_book(std::size_t blocks, bool parallel);
+
   System& sys_;
   double dt_, damping_;
   std::vector<double> force_, previous_external_;

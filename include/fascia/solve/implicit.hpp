@@ -118,6 +118,9 @@ private:
   /// save = true: live state -> saved copy; false: saved copy -> live state.
   void transfer_state(bool save);
   void prepare_pattern();
+  double build_reduced_pattern(const Eigen::SparseMatrix<double>& h, const std::vector<Eigen::Index>& reduced);
+  /// Index into A's value array of entry (row, col), which must be in A's pattern.
+  Eigen::Index reduced_slot(Eigen::Index row, Eigen::Index col) const;
 
   System& sys_;
   ImplicitOptions opt_;
