@@ -67,7 +67,16 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
   m.number_attributes["dense_undrained_bulk_pa"] = mat.dense.undrained_bulk;
   m.number_attributes["dense_drainage_time_s"] = mat.dense.drainage_time;
   m.number_attributes["loose_shear_modulus_pa"] = mat.loose.shear_modulus;
+  m.number_attributes["loose_drained_bulk_pa"] = mat.loose.drained_bulk;
   m.number_attributes["muscle_shear_modulus_pa"] = mat.muscle.shear_modulus;
+  m.number_attributes["muscle_drained_bulk_pa"] = mat.muscle.drained_bulk;
+  // The superficial tissues, where the lattice has them (docs/model.md "Skin and hypodermis").
+  for (const LayerMaterial* t : {&mat.skin, &mat.hypodermis})
+    if (std::any_of(lat.blocks.begin(), lat.blocks.end(), [&](const BlockReport& b) { return b.material == t->name; })) {
+      m.number_attributes[t->name + "_shear_modulus_pa"] = t->shear_modulus;
+      m.number_attributes[t->name + "_drained_bulk_pa"] = t->drained_bulk;
+      m.number_attributes[t->name + "_density_kg_m3"] = t->density;
+    }
   m.number_attributes["permeability_m4_per_ns"] = mat.dense.permeability;
   m.text_attributes["water_model"] = mat.poro.enabled ? "biot" : "maxwell";
   if (mat.poro.enabled) {
@@ -256,6 +265,13 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       series["compressor_z_m"] = sys.positions[3 * c + 2] - sys.rest_positions[3 * c + 2];
       series["compressor_x_m"] = sys.positions[3 * c] - sys.rest_positions[3 * c];
       series["drive_m"] = p.compressor.drive(sys.time);
+      // The indenter's pose (its lowest point at rest, carried rigidly) and its contact.
+      series["indenter_x_m"] = sys.positions[3 * c];
+      series["indenter_y_m"] = sys.positions[3 * c + 1];
+      series["indenter_z_m"] = sys.positions[3 * c + 2];
+      const ContactState contact = p.compressor.indenter.contact(sys);
+      series["contact_force_n"] = contact.force;
+      series["contact_area_m2"] = contact.area;
       series["interface_slip_rms_m"] = rms_interface_slip(sys);
       if (auto f = adhesion_broken_fraction(sys)) series["adhesions_broken_fraction"] = *f;
     }
@@ -276,6 +292,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   };
   std::optional<double> peak_water_lost;
   std::optional<double> spread_at_peak, peak_muscle_pressure;  // H3 (muscle_load)
+  double peak_contact_force = 0.0, contact_radius_at_peak = 0.0, max_penetration = 0.0;
   auto sample_peaks = [&]() {
     peak_work = std::max(peak_work, sys.work_input);
     if (auto lost = water_lost(sys)) peak_water_lost = std::max(peak_water_lost.value_or(0.0), *lost);
@@ -291,6 +308,13 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
         if (load.spread_length && (!spread_at_peak || indentation >= peak_indentation)) spread_at_peak = load.spread_length;
       }
       peak_indentation = std::max(peak_indentation, indentation);
+      // Contact metrics: the largest total normal force, and the contact radius at that load.
+      const ContactState contact = p.compressor.indenter.contact(sys);
+      if (contact.force >= peak_contact_force) {
+        peak_contact_force = contact.force;
+        contact_radius_at_peak = contact.radius();
+      }
+      max_penetration = contact.max_penetration;
     }
   };
 
@@ -298,7 +322,18 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   double numerical_dissipation = 0.0;
   std::optional<double> broken_at_hold, viscosity_at_hold;
   const double t_end = p.end_time();
+  const double penetration_limit = p.kind == Kind::compressor ? 0.5 * top_surface(info).top_cell_height : 0.0;
   auto check_state = [&]() -> bool {
+    // The indenter pushed through the surface: a penalty penetration beyond half the top cell
+    // means the load is more than the surface mesh can carry (the tissue would fold around it).
+    if (p.kind == Kind::compressor && max_penetration > penetration_limit) {
+      result.status = "diverged";
+      result.message = "the indenter pushed " + detail::to_text(max_penetration * 1e3) + " mm into the surface at t = " +
+                       detail::to_text(sys.time) + " s (more than half the top cell, " + detail::to_text(penetration_limit * 1e3) +
+                       " mm): the load is beyond what this mesh can carry; reduce force_n or pressure_kpa, or refine "
+                       "geometry.spacing_mm";
+      return false;
+    }
     const auto problem = health_problem(sys);
     if (!problem) return true;
     result.status = "diverged";
@@ -399,6 +434,8 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     }
     result.metrics["peak_dense_strain"] = peak_strain;
     result.metrics["peak_indentation_m"] = peak_indentation;
+    result.metrics["peak_contact_force_n"] = peak_contact_force;
+    result.metrics["contact_radius_m"] = contact_radius_at_peak;
     if (spread_at_peak) result.metrics["load_spread_length_m"] = *spread_at_peak;
     if (peak_muscle_pressure) result.metrics["peak_muscle_pressure_pa"] = *peak_muscle_pressure;
   }

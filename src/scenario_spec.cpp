@@ -242,6 +242,9 @@ void GeometrySpec::validate(const std::string& prefix) const {
                                                  num(size_mm[0]) + ", " + num(size_mm[1]) +
                                                  "]; allowed (0, min(size_mm)/2] = (0, " + num(half_min) + "] mm");
   }
+  if (kind == "sheet" && (skin_thickness_mm > 0.0 || hypodermis_thickness_mm > 0.0))
+    throw InputError(prefix + (skin_thickness_mm > 0.0 ? ".skin_thickness_mm" : ".hypodermis_thickness_mm"),
+                     "a sheet has no layers above the fascia; allowed 0 with kind = \"sheet\" (use kind = \"slab\")");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -258,6 +261,15 @@ void SolverSpec::validate(const std::string& prefix) const {
 
 void ProtocolSpec::validate(const std::string& prefix) const {
   check_keys(*this, prefix, kind);
+  if (kind != "impulse") {
+    // Force control: exactly one of force_n and pressure_kpa (a disc without either: 50 kPa).
+    if (force_n && pressure_kpa)
+      throw InputError(prefix + ".force_n", "given together with pressure_kpa; allowed: exactly one of force_n (force "
+                                            "control) and pressure_kpa");
+    if (!force_n && !pressure_kpa && indenter != "disc")
+      throw InputError(prefix + ".force_n", "missing: a " + indenter + " indenter needs exactly one of force_n [N] and "
+                                            "pressure_kpa (times the indenter's outline seen from above)");
+  }
   if (kind != "compression_active_shear" && kind != "compression_passive_shear") return;
   const double hold = cycles / frequency_hz;
   if (hold > kMaxDuration) {

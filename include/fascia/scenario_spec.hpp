@@ -149,6 +149,8 @@ struct GeometrySpec {
   double spacing_mm = 0.25;                        ///< lattice spacing [mm], > 0
   std::string lateral_boundary = "free";           ///< "free", "fixed"
   std::string matrix_model = "auto";               ///< "auto", "springs" (mass-spring) or "tets" (neo-Hookean FE)
+  double skin_thickness_mm = 0.0;                  ///< skin above the deep fascia [mm]; 0 = none
+  double hypodermis_thickness_mm = 0.0;            ///< subcutaneous fat + superficial fascia [mm]; 0 = none
   std::uint64_t seed = 1;
   void validate(const std::string& prefix = "geometry") const;
 };
@@ -168,6 +170,8 @@ struct schema::Schema<GeometrySpec> {
         {"dispersion_kappa", &S::dispersion_kappa, "", closed(0, 1000), "von Mises concentration of fibre directions (0 = isotropic)"},
         {"spacing_mm", &S::spacing_mm, "mm", open_closed(0, 100), "lattice spacing", {}, "<= min(size_mm)/2"},
         {"lateral_boundary", &S::lateral_boundary, "", Choices{"free", "fixed"}, "side boundaries of the sample"},
+        {"skin_thickness_mm", &S::skin_thickness_mm, "mm", closed(0, 100), "skin above the deep fascia, bonded to the hypodermis; 0 = none (the bare slab). Moduli and sources: docs/model.md \"Skin and hypodermis\"", {}, "0 with kind = \"sheet\""},
+        {"hypodermis_thickness_mm", &S::hypodermis_thickness_mm, "mm", closed(0, 500), "subcutaneous fat with the superficial fascia, sliding on the top dense layer through a loose interface; 0 = none", {}, "0 with kind = \"sheet\""},
         {"matrix_model", &S::matrix_model, "", Choices{"auto", "springs", "tets"}, "ground matrix as calibrated mass-spring lattice or neo-Hookean tetrahedra; `auto` uses springs in every block whose cells allow an exact spring calibration (aspect c/a between 1/sqrt(2) and sqrt(3/2)) and tetrahedra elsewhere"},
         {"seed", &S::seed, "", {}, "seed of every random stream: per-fibre failure strains, adhesion layout, Bell rupture and healing draws (fibre dispersion itself is a deterministic stencil fit)", {}, "[0, 2^63-1]"},
     };
@@ -287,7 +291,7 @@ struct ProtocolSpec {
   std::string name;                   ///< the NAME of [protocol.NAME]
   std::string kind;                   ///< "impulse", "static_pressure", "compression_active_shear", "compression_passive_shear"
   // compressor protocols
-  double pressure_kpa = 50.0;
+  std::optional<double> pressure_kpa;  ///< [kPa]; a disc without force_n takes 50 (kDefaultPressureKpa)
   double radius_mm = 5.0;
   double ramp_s = 1.0;
   double hold_s = 20.0;
@@ -300,7 +304,12 @@ struct ProtocolSpec {
   std::string drive = "base";         ///< active shear: "base" (the muscle base slides) or "contraction"
   double active_stress_kpa = 20.0;    ///< peak active muscle stress for drive = "contraction" [kPa]
   // impulse
-  double force_n = 0.5;
+  std::optional<double> force_n;  ///< impulse: peak force (0.5 when absent); compressor: pressing force [N]
+  std::string indenter = "disc";      ///< "disc", "sphere", "cylinder" (axis along y), "ellipsoid"
+  double length_mm = 150.0;           ///< cylinder length along its axis [mm]
+  std::array<double, 3> semi_axes_mm = {45.0, 120.0, 40.0};  ///< ellipsoid semi-axes x, y, z [mm]
+  static constexpr double kDefaultPressureKpa = 50.0;  ///< a disc's pressure when neither force_n nor pressure_kpa is given
+  static constexpr double kDefaultImpulseForceN = 0.5; ///< an impulse's force when force_n is absent
   double duration_s = 1e-4;
   double end_s = 0.02;
   std::array<double, 3> direction = {0.0, 0.0, 0.0};  ///< force direction; zero = default (slab: -z, sheet: +x)
@@ -321,10 +330,10 @@ struct schema::Schema<ProtocolSpec> {
         {"kind", &S::kind, "", Choices{"impulse", "static_pressure", "compression_active_shear", "compression_passive_shear"}, "what the run does (below)", {}, "", "(required)"},
         {"radius_mm", &S::radius_mm, "mm", open_closed(0, 1000), "compressor radius, or the loaded patch of an impulse"},
         {"frame_interval_s", &S::frame_interval_s, "s", closed(0, 1e6), "time between saved frames; 0 = `output.frame_interval_s`"},
-        {"pressure_kpa", &S::pressure_kpa, "kPa", open_closed(0, 1e4), "compressor pressure `P0` (force control)", compressor},
+        {"pressure_kpa", &S::pressure_kpa, "kPa", open_closed(0, 1e4), "compressor pressure `P0` (force control: `P0` times the indenter's outline seen from above); exactly one of `pressure_kpa` and `force_n` (a disc without either takes 50)", compressor, "not with force_n", "50 (disc)"},
         {"ramp_s", &S::ramp_s, "s", open_closed(0, 1e6), "load ramp", compressor},
         {"hold_s", &S::hold_s, "s", closed(0, 1e6), "hold at full pressure", {"static_pressure"}},
-        {"amplitude_mm", &S::amplitude_mm, "mm", open_closed(0, 1000), "sliding amplitude (base for active, compressor for passive)", shear},
+        {"amplitude_mm", &S::amplitude_mm, "mm", closed(0, 1000), "sliding amplitude (base for active, compressor for passive); 0 = the sham control: nothing moves, the run reproduces `static_pressure` with `hold_s = cycles / frequency_hz` exactly", shear},
         {"frequency_hz", &S::frequency_hz, "Hz", open_closed(0, 1000), "sliding frequency", shear},
         {"cycles", &S::cycles, "", closed(1, 100000), "sliding cycles; the hold lasts `cycles / frequency_hz`", shear, "cycles / frequency_hz <= 1e6 s"},
         {"drive", &S::drive, "", Choices{"base", "contraction"}, "how the muscle moves: its base slides (`amplitude_mm`), or it contracts (`active_stress_kpa`, a traction on its x = L end) with its x = 0 end and its base held", active},
@@ -332,7 +341,10 @@ struct schema::Schema<ProtocolSpec> {
         {"release_s", &S::release_s, "s", open_closed(0, 1e6), "unload ramp", compressor},
         {"recover_s", &S::recover_s, "s", closed(0, 1e6), "rest after release (healing acts)", compressor},
         {"friction", &S::friction, "", closed(0, 10), "Coulomb coefficient between compressor and skin", compressor},
-        {"force_n", &S::force_n, "N", open_closed(0, 1e5), "peak force of the Gaussian pulse", impulse},
+        {"force_n", &S::force_n, "N", open_closed(0, 1e5), "impulse: peak force of the Gaussian pulse; compressor: total pressing force (force control), exactly one of `force_n` and `pressure_kpa`", {}, "not with pressure_kpa", "0.5 (impulse)"},
+        {"indenter", &S::indenter, "", Choices{"disc", "sphere", "cylinder", "ellipsoid"}, "the rigid indenter (docs/model.md 3.7-3.8): a flat disc of `radius_mm`, a ball of `radius_mm`, a roller of `radius_mm` and `length_mm` with its axis along y, a heel or foot of `semi_axes_mm`; its footprint pressed through the tissue above the muscle must fit the patch (a roller may be longer than it along y)", compressor},
+        {"length_mm", &S::length_mm, "mm", open_closed(0, 1e4), "cylinder length along its axis (y)", compressor},
+        {"semi_axes_mm", &S::semi_axes_mm, "mm", open_closed(0, 1000), "ellipsoid semi-axes along x, y, z", compressor},
         {"duration_s", &S::duration_s, "s", open_closed(0, 1), "pulse width", impulse},
         {"end_s", &S::end_s, "s", above("duration_s", 1e6), "simulated time (the run must outlast the pulse)", impulse},
         {"direction", &S::direction, "", finite(), "force direction; all zero = default (slab: -z, sheet: +x)", impulse},

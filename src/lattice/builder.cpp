@@ -439,22 +439,30 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
   } else {
     // Blocks bottom to top: muscle, then the dense layers, each its own node planes; consecutive
     // blocks are joined by loose-layer interfaces of thickness h_int.
+    // Above the deep fascia (docs/model.md "Skin and hypodermis"): the hypodermis slides on the
+    // top dense layer through a loose interface (the deep fascia's sliding plane), the skin is
+    // bonded to the hypodermis (one shared node plane).
     struct Plan {
       std::string name;
       const LayerMaterial* mat;
       double thickness;
       int layer;
+      bool bonded = false;  ///< shares its bottom node plane with the block below (no interface)
     };
     std::vector<Plan> plan = {{"muscle", &mat.muscle, mat.muscle_thickness, 0}};
     for (int l = 1; l <= g.layers; ++l) plan.push_back({"dense" + std::to_string(l), &mat.dense, t_layer, l});
+    if (mat.hypodermis_thickness > 0.0)
+      plan.push_back({"hypodermis", &mat.hypodermis, mat.hypodermis_thickness, kHypodermisLayer});
+    if (mat.skin_thickness > 0.0)
+      plan.push_back({"skin", &mat.skin, mat.skin_thickness, kSkinLayer, mat.hypodermis_thickness > 0.0});
     std::vector<Index> first_plane, cells;
     double zc = 0.0;
     for (std::size_t p = 0; p < plan.size(); ++p) {
-      if (p > 0) zc += h_int;
+      if (p > 0 && !plan[p].bonded) zc += h_int;
       const Index n = std::max<Index>(1, Index(std::lround(plan[p].thickness / a)));
-      first_plane.push_back(Index(b.z.size()));
+      first_plane.push_back(plan[p].bonded ? Index(b.z.size()) - 1 : Index(b.z.size()));
       cells.push_back(n);
-      for (Index k = 0; k <= n; ++k) b.z.push_back(zc + plan[p].thickness * k / n);
+      for (Index k = plan[p].bonded ? 1 : 0; k <= n; ++k) b.z.push_back(zc + plan[p].thickness * k / n);
       zc += plan[p].thickness;
     }
     b.nz = Index(b.z.size());
@@ -489,6 +497,7 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
     const double h_a_loose = mat.loose.drained_bulk + 4.0 / 3.0 * mat.loose.shear_modulus;
     const double h_a_dense = mat.dense.drained_bulk + 4.0 / 3.0 * mat.dense.shear_modulus;
     for (std::size_t p = 1; p < plan.size(); ++p) {
+      if (plan[p].bonded) continue;
       const Index below = first_plane[p] - 1, above = first_plane[p];
       const double dz_cell = b.z[above + 1] - b.z[above];
       for (Index j = 0; j < b.ny; ++j)

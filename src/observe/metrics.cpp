@@ -38,7 +38,7 @@ double max_dense_strain(const System& sys) {
   double peak = 0.0;
   for (Index k = 0; k + 1 < info.nz; ++k) {
     const Index base = k * plane;
-    if (info.layer_id[base] < 1 || info.layer_id[base] != info.layer_id[base + plane]) continue;  // not a dense cell
+    if (!is_dense_layer(info.layer_id[base]) || info.layer_id[base] != info.layer_id[base + plane]) continue;  // not a dense cell
     for (Index j = 0; j + 1 < info.ny; ++j)
       for (Index i = 0; i + 1 < info.nx; ++i) {
         std::array<Index, 8> c;

@@ -259,6 +259,50 @@ Case<ContactGroup> make_case(bool history) {
   return c;
 }
 
+template <>
+Case<CurvedContactGroup> make_case(bool history) {
+  Case<CurvedContactGroup> c;
+  c.small_rotation = true;  // the indenter translates; its axes stay those of the lattice
+  // One shape that exercises every term: an ellipsoid (all three semi-axes different) with a
+  // finite length along y, so that both surface nodes (0 and 2) lie in the end band
+  // |q_y| in (0.3, 0.7) L where the weight w(q_y) and its derivatives enter. Indenter nodes 1, 3.
+  c.group.friction = 0.5;
+  c.group.shape = CurvedShape{Vec3(0.8 * kLength, 1.2 * kLength, 0.6 * kLength), 1.0 * kLength, 0.2 * kLength};
+  const double h = c.group.shape.centre_height();
+  const Vec3 dir0 = Vec3(0.2, 0.45, -0.5), dir1 = Vec3(-0.3, -0.5, -0.45);  // q_y / L ~ 0.46, -0.52
+  const Vec3 a2 = c.group.shape.inverse_square();
+  // Node at radius factor f along dir (f < 1: inside, penetration s (1 - f)).
+  auto at = [&](const Vec3& dir, double f) { return Vec3(dir * (f / std::sqrt(dir.dot(a2.cwiseProduct(dir))))); };
+  auto tangent = [&](const Vec3& dir, const Vec3& v) {  // v without its part along the normal
+    const Vec3 n = a2.cwiseProduct(dir).normalized();
+    return Vec3(v - n * n.dot(v));
+  };
+  auto place = [&](double f, const Vec3& v0, const Vec3& v1) {
+    const Vec3 t0 = tangent(dir0, v0), t1 = tangent(dir1, v1);
+    std::vector<double> x(12, 0.0);
+    set(x, 1, Vec3::Zero());
+    set(x, 3, Vec3(2.0 * kLength, 0.0, 0.0));
+    set(x, 0, at(dir0, f) + Vec3(0, 0, h) + t0);
+    set(x, 2, Vec3(2.0 * kLength, 0.0, 0.0) + at(dir1, f) + Vec3(0, 0, h) + t1);
+    return x;
+  };
+  c.rest = place(1.02, Vec3::Zero(), Vec3::Zero());  // just outside: no contact at rest
+  for (Index e = 0; e < 2; ++e) c.group.add(2 * e, 2 * e + 1, 1e4, 5e3, 1e-8);
+  if (history) {
+    // Engaged at f = 0.98 (p ~ 3e-6 m): F_n ~ 1e-2 w N, delta = mu F_n / k_t ~ 1e-6 w m.
+    // Element 0 then moves 2e-8 m tangentially (sticks), element 1 moves 2e-5 m (slips); both far
+    // (in FD steps of 2.5e-11 m) from the switch.
+    const StepContext ctx{1e-3, 0, 0, 1};
+    const auto start = place(0.98, Vec3::Zero(), Vec3::Zero());
+    for (Index e = 0; e < 2; ++e) c.group.begin_step(e, view(start), ctx);
+  }
+  c.deformed = place(0.97, Vec3(2e-8, -1e-8, 0.0), Vec3(-1.5e-5, 1e-5, 0.0));
+  const Vec3 shift = random_vec(kLength);
+  for (Index i = 0; i < 4; ++i)
+    for (int k = 0; k < 3; ++k) c.deformed[3 * i + k] += shift[k];
+  return c;
+}
+
 template <class G, int D>
 Case<G> simplex_case(bool history) {
   Case<G> c;

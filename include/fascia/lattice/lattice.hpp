@@ -23,6 +23,12 @@ struct BlockReport {
   double fiber_angle_deg = 0;       ///< mean fibre direction (dense layers)
 };
 
+/// layer_id of the superficial blocks (above the deep fascia): large fixed ids, so that dense
+/// layers stay 1..layers, the muscle 0 and loose layers negative (docs/hdf5-schema.md).
+inline constexpr std::int32_t kHypodermisLayer = 100, kSkinLayer = 101;
+/// True for a dense fascial layer's id.
+inline bool is_dense_layer(std::int32_t id) { return id >= 1 && id < kHypodermisLayer; }
+
 struct Lattice {
   int dim = 3;                         ///< 2: in-plane sheet (z fixed), 3: slab
   Index nx = 0, ny = 0, nz = 0;        ///< nodes along x, y and node planes along z
@@ -30,7 +36,7 @@ struct Lattice {
   double sheet_thickness = 0;          ///< 2-D only [m]
   std::vector<double> rest_positions;  ///< n x 3 [m]
   std::vector<double> masses;          ///< lumped, n [kg]
-  std::vector<std::int32_t> layer_id;  ///< n: 0 muscle, l >= 1 dense layer l
+  std::vector<std::int32_t> layer_id;  ///< n: 0 muscle, 1..layers dense, kHypodermisLayer, kSkinLayer
   ElementGroups groups;
   std::map<std::string, std::vector<Index>> node_sets;  ///< "top", "bottom", "lateral"
   std::vector<BlockReport> blocks;

@@ -21,6 +21,7 @@
 
 #include "fascia/core/error.hpp"
 #include "fascia/model/system.hpp"
+#include "fascia/protocol/indenter.hpp"
 #include "fascia/protocol/phases.hpp"
 #include "fascia/scenario_spec.hpp"
 #include "fascia/tissue/material.hpp"
@@ -31,15 +32,25 @@ struct CompressorProtocol {
   enum class Motion { none, base, contraction, compressor };
   std::vector<Phase> phases;
   Motion motion = Motion::none;
-  Index compressor = -1;
-  Vec3 compressor_rest;
+  Indenter indenter;
+  static constexpr double kCompressorMass = Indenter::kMass;
+  Index compressor = -1;          ///< indenter.node
+  Vec3 compressor_rest;           ///< indenter.rest
   double force = 0.0;             ///< F0 [N]
   double amplitude = 0.0, frequency = 0.0, active_stress = 0.0;
   double t_hold = 0.0, t_release = 0.0, t_recover = 0.0, t_end = 0.0, ramp = 0.0, release = 0.0;
   std::vector<Index> base_nodes;     ///< slid (drive = base)
   std::vector<Index> traction_nodes; ///< muscle x = L face (drive = contraction)
   std::vector<double> traction_area; ///< tributary area of each [m^2]
-  static constexpr double kCompressorMass = 0.05;  ///< [kg] assumed (a hand-held tool's contact part)
+
+  /// The indenter a compressor protocol presses with (disc unless the protocol names another).
+  static IndenterShape indenter_shape(const ProtocolSpec& spec);
+  /// F0 [N]: force_n, or pressure_kpa times the indenter's projected area.
+  static double pressing_force_n(const ProtocolSpec& spec, const IndenterShape& shape);
+  /// Bad input (one line naming the key): an indenter whose footprint, pressed through the tissue
+  /// above the muscle, is larger than the patch, or a movement of `travel` along x that would take
+  /// the indenter's centre off it.
+  static void check_fit(const ProtocolSpec& spec, const IndenterShape& shape, const SurfacePatch& patch, double travel);
 
   static CompressorProtocol make(const ProtocolSpec& spec, const GeometrySpec& geometry,
                                  const TissueMaterials& mat, System& sys);
@@ -77,6 +88,52 @@ struct CompressorProtocol {
 
 // ---------------------------------------------------------------------------------------------
 
+inline IndenterShape CompressorProtocol::indenter_shape(const ProtocolSpec& spec) {
+  IndenterShape shape;
+  shape.kind = IndenterShape::parse(spec.indenter);
+  shape.radius = spec.radius_mm * 1e-3;
+  shape.length = spec.length_mm * 1e-3;
+  shape.semi_axes = Vec3(spec.semi_axes_mm[0], spec.semi_axes_mm[1], spec.semi_axes_mm[2]) * 1e-3;
+  return shape;
+}
+
+inline double CompressorProtocol::pressing_force_n(const ProtocolSpec& spec, const IndenterShape& shape) {
+  if (spec.force_n) return *spec.force_n;
+  const double pressure = spec.pressure_kpa.value_or(ProtocolSpec::kDefaultPressureKpa);
+  // A disc keeps today's order of operations, P pi r r, so that its results stay bit for bit.
+  if (shape.kind == IndenterShape::Kind::disc) return pressure * 1e3 * std::numbers::pi * shape.radius * shape.radius;
+  return pressure * 1e3 * shape.projected_area();
+}
+
+inline void CompressorProtocol::check_fit(const ProtocolSpec& spec, const IndenterShape& shape, const SurfacePatch& patch,
+                                          double travel) {
+  const std::string key = "protocol." + spec.name + ".";
+  const double half = std::min(patch.half_x, patch.half_y);
+  if (shape.kind == IndenterShape::Kind::disc) {
+    if (shape.radius > half + 1e-12)
+      throw InputError(key + "radius_mm", "value " + detail::to_text(spec.radius_mm) + " is larger than the slab; allowed (0, " +
+                                              detail::to_text(half * 1e3) + "] mm");
+  } else {
+    // A curved indenter pressed through everything above the muscle covers footprint(depth).
+    const auto f = shape.footprint(patch.depth_above_muscle);
+    const bool ellipsoid = shape.kind == IndenterShape::Kind::ellipsoid;
+    if (f[0] > patch.half_x + 1e-12 || (std::isfinite(f[1]) && f[1] > patch.half_y + 1e-12))
+      throw InputError(key + (ellipsoid ? "semi_axes_mm" : "radius_mm"),
+                       std::string("the ") + IndenterShape::name(shape.kind) + " pressed through the " +
+                           detail::to_text(patch.depth_above_muscle * 1e3) + " mm of tissue above the muscle covers +-" +
+                           detail::to_text(f[0] * 1e3) + " x +-" + detail::to_text(std::min(f[1], 1e9) * 1e3) +
+                           " mm, larger than the patch (+-" + detail::to_text(patch.half_x * 1e3) + " x +-" +
+                           detail::to_text(patch.half_y * 1e3) + " mm); allowed: a smaller indenter or a larger geometry.size_mm");
+  }
+  // Movement: the indenter's centre must stay over the tissue (a footprint partly over the edge
+  // is allowed, as for today's sliding disc: the nodes beyond the edge are simply not there).
+  if (travel >= patch.half_x)
+    throw InputError(key + "amplitude_mm", "value " + detail::to_text(travel * 1e3) +
+                                               " mm would drive the indenter off the tissue patch (+-" +
+                                               detail::to_text(patch.half_x * 1e3) + " mm along x); allowed [0, " +
+                                               detail::to_text(patch.half_x * 1e3) + ") mm");
+}
+
 inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, const GeometrySpec& geometry,
                                                    const TissueMaterials& mat, System& sys) {
   const auto& info = sys.lattice_info;
@@ -85,7 +142,7 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
                      "\"" + spec.kind + "\" needs a 3-D slab; allowed with geometry.kind = \"slab\" only");
   CompressorProtocol p;
   const double r = spec.radius_mm * 1e-3;
-  p.force = spec.pressure_kpa * 1e3 * std::numbers::pi * r * r;
+  p.force = pressing_force_n(spec, indenter_shape(spec));
   p.ramp = spec.ramp_s;
   p.release = spec.release_s;
   const bool shear = spec.kind != "static_pressure";
@@ -105,46 +162,34 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   p.active_stress = spec.active_stress_kpa * 1e3;
   if (spec.kind == "compression_active_shear") p.motion = spec.drive == "contraction" ? Motion::contraction : Motion::base;
   if (spec.kind == "compression_passive_shear") p.motion = Motion::compressor;
+  // A sliding movement of zero amplitude is the sham control: nothing moves, so the run is the
+  // static protocol with hold = cycles / frequency_hz, step for step (the stepping rule for driven
+  // cycles applies only where something is driven).
+  if ((p.motion == Motion::base || p.motion == Motion::compressor) && p.amplitude == 0.0) p.motion = Motion::none;
 
-  // The compressor: one rigid node above the patch centre, touching the surface.
-  const auto& top = info.node_sets.at("top");
-  const double z_top = info.rest(top.front()).z();
-  const Vec3 centre(0.5 * (info.nx - 1) * info.dx, 0.5 * (info.ny - 1) * info.dy, z_top);
-  if (r > 0.5 * std::min((info.nx - 1) * info.dx, (info.ny - 1) * info.dy))
-    throw InputError("protocol." + spec.name + ".radius_mm",
-                     "value " + detail::to_text(spec.radius_mm) + " is larger than the slab; allowed (0, " +
-                         detail::to_text(0.5e3 * std::min((info.nx - 1) * info.dx, (info.ny - 1) * info.dy)) + "] mm");
-  p.compressor_rest = centre;
-  p.compressor = sys.add_node(centre, kCompressorMass);
-  // Penalty stiffness: ten times the top dense cell's drained aggregate modulus over its height,
-  // so that the penetration stays ~1e-3 of the tissue's own deformation (assumed, standard).
-  const Index nz = info.nz;
-  const double dz_top = info.rest(top.front()).z() -
-                        info.rest(Index((nz - 2) * info.ny * info.nx)).z();
-  const double aggregate = mat.dense.drained_bulk + 4.0 / 3.0 * mat.dense.shear_modulus;
-  auto& contact = std::get<ContactGroup>(sys.groups);
-  contact.friction = spec.friction;
-  // The contact set follows the compressor (contact.hpp): every top node is a candidate, weighted
-  // by w(d) of its current distance d from the compressor centre, 1 inside r - eps, 0 outside
-  // r + eps. eps = half a lattice spacing: the band spans one row of nodes, so the patch edge moves
-  // smoothly from node to node as the compressor slides (a narrower band is a step function on the
-  // lattice: Newton would see nodes switch on and off); capped at r/2 so that the band never
-  // reaches the centre (w stays flat there).
-  contact.radius = r;
-  contact.edge = 0.5 * std::min({info.dx, info.dy, r});
-  std::size_t covered = 0;
-  for (Index n : top) {
-    const Vec3 x = info.rest(n);
-    if (std::hypot(x.x() - centre.x(), x.y() - centre.y()) <= r + 1e-12) ++covered;
-    const Index i = Index(std::llround(x.x() / info.dx)), j = Index(std::llround(x.y() / info.dy));
-    const double area = info.dx * info.dy * ((i == 0 || i == info.nx - 1) ? 0.5 : 1.0) *
-                        ((j == 0 || j == info.ny - 1) ? 0.5 : 1.0);
-    const double kn = 10.0 * aggregate * area / dz_top;
-    contact.add(n, p.compressor, x - centre, kn, kn);
+  // The compressor: a rigid indenter (protocol/indenter.hpp) with its lowest point on the patch
+  // centre, touching the surface.
+  const SurfacePatch patch = top_surface(info);
+  const IndenterShape shape = indenter_shape(spec);
+  check_fit(spec, shape, patch, p.motion == Motion::base || p.motion == Motion::compressor ? p.amplitude : 0.0);
+  // Penalty stiffness: ten times the top cell's drained aggregate modulus over its height, so that
+  // the penetration stays ~1e-3 of the tissue's own deformation (assumed, standard). The top cell
+  // is skin, hypodermis or a dense layer, whichever the slab has on top.
+  const LayerMaterial& top_material = mat.skin_thickness > 0.0 ? mat.skin : mat.hypodermis_thickness > 0.0 ? mat.hypodermis : mat.dense;
+  const double aggregate = top_material.drained_bulk + 4.0 / 3.0 * top_material.shear_modulus;
+  p.indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, std::min(info.dx, info.dy));
+  p.compressor = p.indenter.node;
+  p.compressor_rest = p.indenter.rest;
+  if (shape.kind == IndenterShape::Kind::disc) {
+    std::size_t covered = 0;
+    for (Index n : patch.nodes) {
+      const Vec3 x = info.rest(n);
+      if (std::hypot(x.x() - patch.centre.x(), x.y() - patch.centre.y()) <= r + 1e-12) ++covered;
+    }
+    if (covered == 0)
+      throw InputError("protocol." + spec.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
+                                                                    detail::to_text(0.5e3 * info.dx) + " mm");
   }
-  if (covered == 0)
-    throw InputError("protocol." + spec.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
-                                                                  detail::to_text(0.5e3 * info.dx) + " mm");
   sys.fixed[3 * p.compressor] = sys.fixed[3 * p.compressor + 1] = 1;
 
   // Base: fixed (on bone) for every kind, so that protocols differ only in what moves during the
@@ -158,7 +203,7 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
       const Index i = n % info.nx, j = (n / info.nx) % info.ny;
       const double wy = (j == 0 || j == info.ny - 1) ? 0.5 : 1.0;
       const Index k = n / (info.nx * info.ny);
-      const double dzl = k + 1 < nz && info.layer_id[n + info.nx * info.ny] == 0
+      const double dzl = k + 1 < info.nz && info.layer_id[n + info.nx * info.ny] == 0
                              ? info.rest(n + info.nx * info.ny).z() - info.rest(n).z() : 0.0;
       const double dzb = k > 0 ? info.rest(n).z() - info.rest(n - info.nx * info.ny).z() : 0.0;
       if (i == 0) sys.fix_nodes({n});

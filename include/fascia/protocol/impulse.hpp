@@ -42,7 +42,7 @@ struct ImpulseProtocol {
 
 inline ImpulseProtocol ImpulseProtocol::make(const ProtocolSpec& spec, const GeometrySpec& geometry, System& sys) {
   ImpulseProtocol p;
-  p.force = spec.force_n;
+  p.force = spec.force_n.value_or(ProtocolSpec::kDefaultImpulseForceN);
   p.duration = spec.duration_s;
   p.phases = {{"pulse", 0.0, spec.duration_s, PhaseSpeed::fast}, {"ripple", spec.duration_s, spec.end_s, PhaseSpeed::fast}};
   const auto& info = sys.lattice_info;

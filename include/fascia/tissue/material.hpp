@@ -87,11 +87,22 @@ struct PoroSettings {
   double water_bulk_modulus = 2.2e9;  ///< K_w [Pa]
 };
 
+/// Defaults of the superficial layers above the deep fascia (docs/model.md "Skin and
+/// hypodermis"): shear moduli, densities. Both are elastic (no Prony relaxation) and share the
+/// fascia's drained Poisson ratio and water (Biot–Gassmann) as the muscle does.
+inline constexpr double kSkinShearModulus = 0.32e6;       ///< 2 C10 of reticular dermis (Hendriks et al. 2006) [Pa]
+inline constexpr double kHypodermisShearModulus = 752.0;  ///< in vivo subcutaneous fat, MRE (Hatt et al. 2023) [Pa]
+inline constexpr double kSkinDensity = 1109.0;            ///< IT'IS tissue database [kg/m^3]
+inline constexpr double kHypodermisDensity = 911.0;       ///< IT'IS tissue database (fat) [kg/m^3]
+
 /// Everything the lattice builder needs to know about the tissue.
 struct TissueMaterials {
   double water = kRefWater, collagen = kRefCollagen, ground = kRefGround;
   double temperature_c = 37.0;
   LayerMaterial muscle, dense, loose;
+  LayerMaterial skin, hypodermis;  ///< above the deep fascia; present where their thickness > 0
+  double skin_thickness = 0.0;        ///< [m]; 0 = no skin layer (the bare slab)
+  double hypodermis_thickness = 0.0;  ///< subcutaneous fat with the superficial fascia [m]; 0 = none
   FiberLaw fiber;
   double failure_strain_spread = 0.1;
   double muscle_thickness = 2e-3;  ///< [m]
@@ -118,7 +129,8 @@ inline double bulk_from_poisson(double mu, double nu) {
 /// of the volumetric Maxwell water.
 inline double slab_thickness(const GeometrySpec& g, const MaterialSpec& m) {
   if (g.kind == "sheet") return g.layers * g.layer_thickness_mm * 1e-3;
-  return (m.muscle_thickness_mm + g.layers * g.layer_thickness_mm + g.layers * g.interface_thickness_mm) * 1e-3;
+  return (m.muscle_thickness_mm + g.layers * g.layer_thickness_mm + g.layers * g.interface_thickness_mm +
+          g.hypodermis_thickness_mm + g.skin_thickness_mm) * 1e-3;
 }
 
 /// Applies the mixture rules of docs/model.md to a validated scenario.
@@ -216,6 +228,14 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
   finish(out.muscle, m.muscle_shear_modulus_kpa * 1e3, {});
   out.muscle.density = 1060.0;  // skeletal muscle (ICRP 2009 / IT'IS database)
 
+  // Skin and hypodermis: not fascia either; elastic, moduli and densities of docs/model.md.
+  out.skin.name = "skin";
+  finish(out.skin, kSkinShearModulus, {});
+  out.skin.density = kSkinDensity;
+  out.hypodermis.name = "hypodermis";
+  finish(out.hypodermis, kHypodermisShearModulus, {});
+  out.hypodermis.density = kHypodermisDensity;
+
   out.fiber.toe_strain = m.toe_strain;
   out.fiber.toe_exponent = m.toe_exponent;
   out.fiber.failure_strain = m.failure_strain;
@@ -236,6 +256,8 @@ inline TissueMaterials make_materials(const ScenarioSpec& spec) {
   out.poro.sides_drained = w.sides == "drained";
   out.poro.permeability_ref = spec.material.permeability;
   out.poro.water_bulk_modulus = spec.material.water_bulk_modulus_mpa * 1e6;
+  out.skin_thickness = spec.geometry.skin_thickness_mm * 1e-3;
+  out.hypodermis_thickness = spec.geometry.hypodermis_thickness_mm * 1e-3;
   return out;
 }
 

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+// Bad input for the body-scale keys (docs/scenario.md, docs/model.md §6): each is one line that
+// names the key, raised before any output is written. And the keys reach the model: the tissue
+// stack's /model attributes and an indenter run's contact metrics.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include <hdf5.h>
+#include <unistd.h>
+
+#include "fascia/core/error.hpp"
+#include "fascia/scenario.hpp"
+#include "fascia/solve/assembly.hpp"
+
+namespace fascia {
+namespace {
+
+const std::string kSlab =
+    "[geometry]\nkind = \"slab\"\nsize_mm = [20.0, 20.0]\nspacing_mm = 2.0\nlayers = 2\n"
+    "skin_thickness_mm = 2.0\nhypodermis_thickness_mm = 4.0\n[material]\nmuscle_thickness_mm = 4.0\n"
+    "[adhesion]\ndensity_per_mm2 = 0.0\n";
+const std::string kPhases = "ramp_s = 0.5\nhold_s = 0.5\nrelease_s = 0.5\nrecover_s = 0.0\n";
+
+std::string press(const std::string& indenter_lines) {
+  return "[protocol.p]\nkind = \"static_pressure\"\n" + indenter_lines + kPhases;
+}
+
+std::string temp_output(const std::string& stem) {
+  return (std::filesystem::path(::testing::TempDir()) /
+          ("fascia_indenter_input_" + std::to_string(::getpid()) + "_" + stem + ".h5")).string();
+}
+
+ScenarioResult run(const std::string& toml, const std::string& stem) {
+  RunOptions opt;
+  opt.threads = 1;
+  opt.output_file = temp_output(stem);
+  ScenarioResult r = run_scenario(parse_scenario(toml), opt);
+  set_threads(0);
+  return r;
+}
+
+void expect_error(const std::string& toml, const std::string& key) {
+  const std::string file = temp_output("bad");
+  std::filesystem::remove(file);
+  try {
+    RunOptions opt;
+    opt.threads = 1;
+    opt.output_file = file;
+    (void)run_scenario(parse_scenario(toml), opt);
+    ADD_FAILURE() << "no InputError for " << key;
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(key), std::string::npos) << "message does not name " << key << ": " << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << "not one line: " << what;
+  }
+  EXPECT_FALSE(std::filesystem::exists(file)) << "output written before the error";
+  set_threads(0);
+}
+
+TEST(IndenterInput, BadInputNamesTheKey) {
+  // Both, and (a curved indenter) neither, of force_n and pressure_kpa.
+  expect_error(kSlab + press("indenter = \"sphere\"\nradius_mm = 5.0\nforce_n = 1.0\npressure_kpa = 10.0\n"),
+               "protocol.p.force_n");
+  expect_error(kSlab + press("indenter = \"sphere\"\nradius_mm = 5.0\n"), "protocol.p.force_n");
+  expect_error(kSlab + press("indenter = \"ball\"\nradius_mm = 5.0\nforce_n = 1.0\n"), "protocol.p.indenter");
+  expect_error(kSlab + press("indenter = \"sphere\"\nradius_mm = 5.0\nforce_n = -1.0\n"), "protocol.p.force_n");
+  // An indenter larger than the patch: a 40 mm ball pressed through 6 mm of skin and fat covers
+  // +-21 mm, more than the +-10 mm patch; a foot on a 20 mm patch.
+  expect_error(kSlab + press("indenter = \"sphere\"\nradius_mm = 40.0\nforce_n = 1.0\n"), "protocol.p.radius_mm");
+  expect_error(kSlab + press("indenter = \"ellipsoid\"\nsemi_axes_mm = [45.0, 120.0, 40.0]\nforce_n = 100.0\n"),
+               "protocol.p.semi_axes_mm");
+  expect_error(kSlab + press("indenter = \"disc\"\nradius_mm = 12.0\n"), "protocol.p.radius_mm");
+  // A movement that drives the indenter off the tissue.
+  expect_error(kSlab + "[protocol.p]\nkind = \"compression_passive_shear\"\nindenter = \"sphere\"\nradius_mm = 5.0\n"
+                       "force_n = 1.0\namplitude_mm = 12.0\nfrequency_hz = 1.0\ncycles = 1\n"
+                       "ramp_s = 0.5\nrelease_s = 0.5\nrecover_s = 0.0\n",
+               "protocol.p.amplitude_mm");
+  // Thickness keys.
+  expect_error("[geometry]\nkind = \"slab\"\nskin_thickness_mm = -1.0\n" + press("radius_mm = 1.0\n"),
+               "geometry.skin_thickness_mm");
+  expect_error("[geometry]\nkind = \"sheet\"\nhypodermis_thickness_mm = 2.0\n[protocol.t]\nkind = \"impulse\"\n",
+               "geometry.hypodermis_thickness_mm");
+}
+
+TEST(IndenterInput, KeysReachTheModelAndTheMetrics) {
+  // A ball with force control on the tissue stack: the run reports the contact metrics, and the
+  // pressed force is the force asked (equilibrium at the end of the hold).
+  const double force = 2.0;
+  const ScenarioResult r =
+      run(kSlab + press("indenter = \"sphere\"\nradius_mm = 20.0\nforce_n = " + std::to_string(force) + "\n"), "ball");
+  ASSERT_EQ(r.runs.size(), 1u);
+  const RunResult& run = r.runs.front();
+  ASSERT_EQ(run.status, "complete") << run.message;
+  // Backward Euler in equilibrium at the hold: the contact carries the pressing force up to the
+  // indenter's inertia and the Newton tolerance (1e-6): 1 %.
+  EXPECT_NEAR(run.metrics.at("peak_contact_force_n"), force, 0.01 * force);
+  EXPECT_GT(run.metrics.at("contact_radius_m"), 2e-3);   // wider than one node spacing
+  EXPECT_LT(run.metrics.at("contact_radius_m"), 10e-3);  // inside the patch
+  // /model carries every tissue's shear and drained bulk moduli; the superficial ones are the
+  // documented defaults (docs/model.md "Skin and hypodermis").
+  const hid_t file = H5Fopen(r.output_file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(file, 0);
+  auto attribute = [&](const std::string& name) {
+    double v = std::nan("");
+    if (H5Aexists_by_name(file, "/model", name.c_str(), H5P_DEFAULT) > 0) {
+      const hid_t a = H5Aopen_by_name(file, "/model", name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
+      H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+      H5Aclose(a);
+    }
+    return v;
+  };
+  for (const char* tissue : {"skin", "hypodermis", "dense", "loose", "muscle"}) {
+    SCOPED_TRACE(tissue);
+    EXPECT_GT(attribute(std::string(tissue) + "_shear_modulus_pa"), 0.0);
+    EXPECT_GT(attribute(std::string(tissue) + "_drained_bulk_pa"), 0.0);
+  }
+  EXPECT_DOUBLE_EQ(attribute("skin_shear_modulus_pa"), 0.32e6);
+  EXPECT_DOUBLE_EQ(attribute("hypodermis_shear_modulus_pa"), 752.0);
+  H5Fclose(file);
+  std::filesystem::remove(r.output_file);
+  if (!r.xdmf_file.empty()) std::filesystem::remove(r.xdmf_file);
+}
+
+}  // namespace
+}  // namespace fascia

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+// Curved rigid indenters (protocol/indenter.hpp, elements/curved_contact.hpp) against closed forms,
+// on a homogeneous block built by the same factory as the slab (build_block: calibrated springs and
+// bulk simplices, linear isotropic at small strain, E and nu from the material).
+//
+// Hertz (Johnson, Contact Mechanics 1985, §4.2), rigid indenter on an elastic half-space,
+// E* = E / (1 - nu^2), frictionless:
+//   sphere of radius R, load F:        contact radius a^3 = 3 F R / (4 E*),  depth d = a^2 / R,
+//                                      pressure p(r) = p0 sqrt(1 - r^2/a^2), so the force-weighted
+//                                      second moment of the pressure is <r^2> = 2 a^2 / 5;
+//   cylinder, load per length F':      contact half-width b^2 = 4 F' R / (pi E*),
+//                                      p(x) = p0 sqrt(1 - x^2/b^2), <x^2> = b^2 / 4.
+// The contact size is measured from the nodal contact forces' second moment, which does not jump
+// by a node spacing as a node count would. The block is finite with a held base (a half-space
+// cut at depth H): that stiffens it, which Hertz's depth feels most (the far field is cut off:
+// ~4a/(3 pi H) of d by Boussinesq's w(r) = F (1 - nu^2)/(pi E r) at r ~ H) and the contact size
+// least. Quarter (sphere) and half (cylinder, plane strain) models by symmetry: the normal
+// displacement is held on each symmetry plane, nodes there carry half (or a quarter) of the area.
+//
+// Friction limit on the sphere: pressed with F, then dragged sideways far beyond the Mindlin
+// stick range; at steady sliding every contact node slips and the tangential reaction on the
+// indenter is mu F up to the tilt of the contact normals (a shallow contact, a/R ~ 0.2: the
+// normals' horizontal components change the drag by O((a/R)^2) — a few per cent).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+
+#include "fascia/lattice/builder.hpp"
+#include "fascia/protocol/indenter.hpp"
+#include "fascia/solve/assembly.hpp"
+#include "fascia/solve/implicit.hpp"
+
+namespace fascia {
+namespace {
+
+constexpr double kH = 0.5e-3;       ///< node spacing [m]
+constexpr double kMu = 30e3;        ///< shear modulus [Pa]
+constexpr double kNu = 0.3;         ///< drained Poisson ratio
+
+LayerMaterial block_material() {
+  LayerMaterial m;
+  m.name = "block";
+  m.density = 1000.0;
+  m.shear_modulus = kMu;
+  m.drained_bulk = bulk_from_poisson(kMu, kNu);
+  m.undrained_bulk = m.drained_bulk;  // no water: one elastic solid
+  return m;
+}
+double e_star() {
+  const LayerMaterial m = block_material();
+  return m.young_modulus() / (1.0 - m.poisson() * m.poisson());
+}
+
+struct Rig {
+  System sys;
+  Indenter indenter;
+};
+
+/// A block of nx x ny x nz nodes, the indenter's lowest point on the top at (0, 0) (the symmetry
+/// corner), the base held; x held on x = 0 (and y on y = 0 when `quarter`; everywhere in y for
+/// plane strain).
+Rig make_rig(Index nx, Index ny, Index nz, const IndenterShape& shape, double friction, bool quarter, bool plane_strain) {
+  Lattice lat = build_block(nx, ny, nz, kH, kH, kH, block_material(), FiberLaw{}, 0.0, 0.0, "auto");
+  SurfacePatch patch = top_surface(lat);
+  patch.centre = Vec3(0.0, 0.0, (nz - 1) * kH);
+  patch.top_cell_height = kH;
+  Rig rig{System(std::move(lat), 1), {}};
+  System& sys = rig.sys;
+  const double aggregate = block_material().drained_bulk + 4.0 / 3.0 * kMu;
+  // Penalty 100x the top cell: the penetration is ~1e-3 of the depth (error well below the tolerances).
+  rig.indenter = Indenter::attach(sys, patch, shape, friction, 100.0 * aggregate, kH);
+  const auto& info = sys.lattice_info;
+  sys.fix_nodes(info.node_sets.at("bottom"));
+  for (Index n = 0; n < Index(info.num_nodes()); ++n) {
+    const Vec3 X = info.rest(n);
+    if (X.x() < 1e-12) sys.fixed[3 * n] = 1;
+    if ((quarter && X.y() < 1e-12) || plane_strain) sys.fixed[3 * n + 1] = 1;
+  }
+  const Index c = rig.indenter.node;
+  sys.fixed[3 * c] = sys.fixed[3 * c + 1] = sys.fixed[3 * c + 2] = 1;  // displacement control
+  sys.rebuild_incidence();
+  return rig;
+}
+
+struct Moments {
+  double force = 0.0;  ///< sum of the nodal normal forces' z components [N]
+  double r2 = 0.0;     ///< force-weighted mean of x^2 + y^2 (sphere) or x^2 (cylinder) [m^2]
+};
+Moments contact_moments(const Rig& rig, bool radial) {
+  const auto& g = std::get<CurvedContactGroup>(rig.sys.groups);
+  const ConstNodes x = view(rig.sys.positions);
+  Moments m;
+  double sum = 0.0;
+  for (std::size_t e = 0; e < g.size(); ++e) {
+    const double fz = -g.normal_force_vector(Index(e), x).z();
+    if (fz <= 0.0) continue;
+    const Vec3 p = x[g.connectivity[e][0]];
+    m.force += fz;
+    sum += fz * (p.x() * p.x() + (radial ? p.y() * p.y() : 0.0));
+  }
+  m.r2 = m.force > 0.0 ? sum / m.force : 0.0;
+  return m;
+}
+
+/// Presses the indenter (prescribed z) to `depth` in `steps` quasi-static steps.
+void press(Rig& rig, double depth, int steps, ImplicitIntegrator& integ) {
+  const Index c = rig.indenter.node;
+  const double z0 = rig.indenter.rest.z(), t0 = rig.sys.time;
+  const LoadFunction load = [&](double t, System& s) {
+    s.prescribed[3 * c + 2] = z0 - depth * std::min(1.0, (t - t0 + 1e-12) / 1.0);
+  };
+  for (int k = 0; k < steps; ++k) integ.step(load, 1.0 / steps);
+}
+
+ImplicitOptions quasi_static() {
+  ImplicitOptions opt;
+  opt.quasi_static = true;
+  opt.tolerance = 1e-8;
+  return opt;
+}
+
+TEST(Indenters, SphereOnThickBlockFollowsHertz) {
+  // Quarter model 21 x 21 x 21 nodes (10 mm cube), R = 40 mm pressed 0.16 mm: a ~ sqrt(R d)
+  // = 2.5 mm = 5 spacings = H / 4.
+  const double radius = 40e-3, depth = 0.16e-3;
+  Rig rig = make_rig(21, 21, 21, {IndenterShape::Kind::sphere, radius, 0.0, Vec3::Zero()}, 0.0, true, false);
+  ImplicitIntegrator integ(rig.sys, quasi_static());
+  press(rig, depth, 2, integ);
+  const Moments m = contact_moments(rig, true);
+  const double force = 4.0 * m.force;  // quarter model
+  const double a_measured = std::sqrt(2.5 * m.r2);
+  const double a_hertz = std::cbrt(3.0 * force * radius / (4.0 * e_star()));
+  const double force_hertz = 4.0 / 3.0 * e_star() * std::sqrt(radius) * std::pow(depth, 1.5);
+  RecordProperty("contact_radius_mm", std::to_string(a_measured * 1e3) + " vs Hertz " + std::to_string(a_hertz * 1e3));
+  RecordProperty("force_n", std::to_string(force) + " vs Hertz " + std::to_string(force_hertz));
+  std::printf("sphere: a %.4f mm (Hertz %.4f), F %.5g N (Hertz %.5g)\n", a_measured * 1e3, a_hertz * 1e3, force, force_hertz);
+  ASSERT_GT(a_measured, 4.0 * kH);  // guard: the contact spans several nodes
+  // Contact radius for the measured load: measured 2.7284 mm vs Hertz 2.7287 mm. Bound 3 %: the
+  // contact is sampled on nodes a/5 apart and the base is held at H = 4 a (the contact size is the
+  // quantity least sensitive to it); a wrong penalty, shape or area weight moves a by more.
+  EXPECT_NEAR(a_measured / a_hertz, 1.0, 0.03);
+  // Force for the depth: the held base stiffens the block. Boussinesq's far field cut off at
+  // r ~ H shortens the depth for a given load by ~4a/(3 pi H) = 12 %, i.e. ~18 % more force at a
+  // given depth; measured +25 % at a/H = 0.27. It can only stiffen: bounds [1.0, 1.4].
+  EXPECT_GT(force / force_hertz, 1.0);
+  EXPECT_LT(force / force_hertz, 1.4);
+}
+
+TEST(Indenters, CylinderOnThickBlockFollowsHertz) {
+  // Plane strain (y held everywhere), half model 61 x 2 x 41 nodes (30 x 20 mm), R = 20 mm.
+  const double radius = 20e-3, depth = 0.5e-3;
+  Rig rig = make_rig(61, 2, 41, {IndenterShape::Kind::cylinder, radius, std::numeric_limits<double>::infinity(), Vec3::Zero()},
+                     0.0, false, true);
+  ImplicitIntegrator integ(rig.sys, quasi_static());
+  press(rig, depth, 2, integ);
+  const Moments m = contact_moments(rig, false);
+  const double per_length = 2.0 * m.force / kH;  // half model, one cell wide
+  const double b_measured = std::sqrt(4.0 * m.r2);
+  const double b_hertz = std::sqrt(4.0 * per_length * radius / (std::numbers::pi * e_star()));
+  RecordProperty("half_width_mm", std::to_string(b_measured * 1e3) + " vs Hertz " + std::to_string(b_hertz * 1e3));
+  std::printf("cylinder: b %.4f mm (Hertz %.4f)\n", b_measured * 1e3, b_hertz * 1e3);
+  ASSERT_GT(b_measured, 4.0 * kH);  // guard
+  // Contact half-width for the measured load per length: measured 2.731 mm vs Hertz 2.712 mm
+  // (+0.7 %); bound 3 % as for the sphere.
+  EXPECT_NEAR(b_measured / b_hertz, 1.0, 0.03);
+}
+
+TEST(Indenters, SlidingSphereDragsWithTheCoulombForce) {
+  // Half model (y held on y = 0) 25 x 13 x 9 nodes (12 x 6 x 4 mm): a sphere R = 10 mm pressed to
+  // d = 0.25 mm (a ~ 1.6 mm), then dragged along +x by 2 mm at constant depth. Mindlin: full
+  // sliding once the drag exceeds the stick range mu F (2 - nu) / (8 G a) ~ 0.05 mm; the second
+  // half of the drag is steady sliding.
+  const double radius = 10e-3, depth = 0.25e-3, mu = 0.3;
+  Rig rig = make_rig(25, 13, 9, {IndenterShape::Kind::sphere, radius, 0.0, Vec3::Zero()}, mu, false, false);
+  // The indenter starts at x = 4 mm (drag room ahead); x = 0 is no symmetry plane here.
+  System& sys = rig.sys;
+  const auto& info = sys.lattice_info;
+  for (Index n = 0; n < Index(info.num_nodes()); ++n) sys.fixed[3 * n] = 0;
+  sys.fix_nodes(info.node_sets.at("bottom"));
+  for (Index n = 0; n < Index(info.num_nodes()); ++n)
+    if (info.rest(n).y() < 1e-12) sys.fixed[3 * n + 1] = 1;
+  const Index c = rig.indenter.node;
+  const double x0 = 4e-3;
+  sys.positions[3 * c] = sys.prescribed[3 * c] = x0;
+  const auto& g = std::get<CurvedContactGroup>(sys.groups);
+  sys.rebuild_incidence();
+  ImplicitIntegrator integ(sys, quasi_static());
+  press(rig, depth, 2, integ);
+  const double drag = 2e-3;
+  const double z = sys.prescribed[3 * c + 2];
+  const double t0 = sys.time;
+  const LoadFunction slide = [&](double t, System& s) {
+    s.prescribed[3 * c] = x0 + drag * std::min(1.0, (t - t0) / 1.0);
+    s.prescribed[3 * c + 2] = z;
+  };
+  double worst = 0.0;
+  int sliding_steps = 0;
+  for (int k = 1; k <= 10; ++k) {
+    integ.step(slide, 1.0 / 10);
+    if (k <= 5) continue;  // past 1 mm of drag: steady sliding
+    // Reaction on the indenter = minus the contact forces on the tissue nodes.
+    const ConstNodes x = view(sys.positions);
+    double fx = 0.0, fz = 0.0;
+    for (std::size_t e = 0; e < g.size(); ++e) {
+      const auto f = g.forces(Index(e), x);
+      fx += f(0, 0);
+      fz -= f(2, 0);
+    }
+    ++sliding_steps;
+    worst = std::max(worst, std::abs(fx / (mu * fz) - 1.0));
+  }
+  RecordProperty("drag_over_mu_normal_worst", std::to_string(1.0 + worst));
+  std::printf("sliding: worst |Fx / (mu Fz) - 1| = %.4f\n", worst);
+  ASSERT_EQ(sliding_steps, 5);
+  // Tilt of the contact normals on a sphere with a / R ~ 0.16: O((a/R)^2) plus the asymmetry of a
+  // sliding contact (its leading edge deeper): measured 2.9 %, bound 5 %. A friction law that
+  // capped the force at mu F_n of the wrong normal, or kept sticking, misses by far more.
+  EXPECT_LT(worst, 0.05);
+}
+
+}  // namespace
+}  // namespace fascia
