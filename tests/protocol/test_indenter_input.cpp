@@ -90,7 +90,7 @@ TEST(IndenterInput, KeysReachTheModelAndTheMetrics) {
   // pressed force is the force asked (equilibrium at the end of the hold).
   const double force = 2.0;
   const ScenarioResult r =
-      run(kSlab + press("indenter = \"sphere\"\nradius_mm = 20.0\nforce_n = " + std::to_string(force) + "\n"), "ball");
+      run(kSlab + press("indenter = \"sphere\"\nradius_mm = 5.0\nforce_n = " + std::to_string(force) + "\n"), "ball");
   ASSERT_EQ(r.runs.size(), 1u);
   const RunResult& run = r.runs.front();
   ASSERT_EQ(run.status, "complete") << run.message;
