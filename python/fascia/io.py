@@ -5,7 +5,7 @@ Shapes and units (all SI)::
 
     model.rest_positions   (n_nodes, 3)            [m]
     model.masses           (n_nodes,)              [kg]
-    model.layer_id         (n_nodes,)              int32: 0 muscle, l >= 1 dense layer l, -k loose layer k
+    model.layer_id         (n_nodes,)              int32: 0 muscle, l >= 1 dense layer l, -k loose layer k, 100 hypodermis, 101 skin
     run.time               (n_frames,)             [s]
     run.displacement       (n_frames, n_nodes, 3)  [m]
     run.velocity           (n_frames, n_nodes, 3)  [m/s]
@@ -322,7 +322,7 @@ def to_xarray(path, run: Optional[str] = None):
         "rest_position": (("node", "component"), model.rest_positions, {"units": "m"}),
         "mass": ("node", model.masses, {"units": "kg"}),
         "layer_id": ("node", model.layer_id, {"units": "1",
-                                             "description": "0 muscle, l>=1 dense layer l, -k loose layer k"}),
+                                             "description": "0 muscle, l>=1 dense layer l, -k loose layer k, 100 hypodermis, 101 skin"}),
     }
     data = {
         "displacement": (("time", "node", "component"), r.displacement, {"units": "m"}),

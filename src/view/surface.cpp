@@ -181,6 +181,10 @@ std::vector<Face> cell_block_faces(const std::vector<CellBlock>& cells, const st
 
 std::string layer_name(int layer_id) {
   if (layer_id == 0) return "muscle";
+  // The file's layer_id codes (docs/hdf5-schema.md; kSkinLayer, kHypodermisLayer of lattice.hpp,
+  // which this reader of files does not include: it shares no code with the model).
+  if (layer_id == 101) return "skin";
+  if (layer_id == 100) return "hypodermis";
   if (layer_id > 0) return "dense layer " + std::to_string(layer_id);
   return "loose layer " + std::to_string(-layer_id);
 }
