@@ -287,8 +287,8 @@ TEST(ScenarioToml, KeyOfAnotherKindIsRejected) {
   std::string m = error_of("[protocol.s]\nkind = \"static_pressure\"\namplitude_mm = 2.0\n");
   EXPECT_CONTAINS(m, "protocol.s.amplitude_mm");
   EXPECT_CONTAINS(m, "static_pressure");
-  m = error_of("[protocol.a]\nkind = \"compression_active_shear\"\nforce_n = 2.0\n");
-  EXPECT_CONTAINS(m, "protocol.a.force_n");
+  m = error_of("[protocol.a]\nkind = \"compression_active_shear\"\nduration_s = 2.0\n");
+  EXPECT_CONTAINS(m, "protocol.a.duration_s");
   m = error_of(kProtocol + "pressure_kpa = 10\n");
   EXPECT_CONTAINS(m, "protocol.tap.pressure_kpa");
   m = error_of("[protocol.p]\nkind = \"compression_passive_shear\"\nhold_s = 3\n");
