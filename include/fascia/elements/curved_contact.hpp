@@ -27,6 +27,7 @@
 /// surface ends the step with F_n = 0: its history is dropped, as for the disc.
 #include <cmath>
 #include <limits>
+#include <tuple>
 #include <vector>
 
 #include <Eigen/Eigenvalues>
@@ -71,6 +72,8 @@ struct CurvedContactGroup {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }
+  /// Every member a step writes (fascia/elements/history.hpp).
+  auto history() { return std::tie(anchor, frozen_direction, frozen_normal); }
   void add(Index surface, Index indenter, double kn, double kt, double node_area) {
     connectivity.push_back({surface, indenter});
     normal_stiffness.push_back(kn);
