@@ -11,7 +11,7 @@ APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest
   libjs-three zlib1g-dev chromium python3-pil \
   python3-meshio python3-paraview xvfb python3-venv python3-pip python3-setuptools python3-wheel
 
-.PHONY: deps build demo test bench docs clean
+.PHONY: deps build demo test bench bench-body docs clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -42,6 +42,10 @@ docs: $(BUILD)/CMakeCache.txt
 
 bench: build
 	./scripts/bench.sh $(BUILD)
+
+# Body-scale speed benchmark (issue 12): lacrosse ball on the thigh, fascia compare, time/memory/ledger.
+bench-body:
+	./scripts/bench_body.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) out

@@ -15,11 +15,15 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numbers>
 #include <sstream>
 #include <stdexcept>
 
+#include <toml++/toml.h>
+
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
+#include "fascia/scenario_spec.hpp"
 #include "io/hdf5_handle.hpp"
 
 namespace fascia::io {
@@ -50,12 +54,111 @@ std::string number(double v) {
   return std::string(buf, res.ptr);
 }
 
+/// A compressor run's indenter as a rigid triangulated surface (docs/hdf5-schema.md "XDMF
+/// sidecars"): vertices relative to its reference point (the lowest point of a sphere, cylinder or
+/// ellipsoid, the centre of a disc's face; docs/model.md §3.7–3.8), and per frame that point's
+/// position and the contact force, linearly interpolated from the series at the frame's time.
+struct IndenterLayout {
+  std::vector<std::array<double, 3>> vertices;
+  std::vector<std::array<int, 3>> triangles;
+  std::vector<std::array<double, 3>> pose;  ///< per frame [m]
+  std::vector<double> contact_force;        ///< per frame [N]
+};
+
+/// Surface of the indenter of protocol `name` in the scenario text (keys of docs/scenario.md), or
+/// false when the run has no readable indenter. Longitude i around the axis, latitude j from the
+/// lowest point up (a sphere or ellipsoid: the whole surface; a cylinder along y: its lateral
+/// surface; a disc: its face, a fan of rings).
+bool indenter_surface(const std::string& scenario_text, const std::string& name, IndenterLayout& out) {
+  toml::table doc;
+  try {
+    doc = toml::parse(scenario_text);
+  } catch (const std::exception&) {
+    return false;
+  }
+  const auto proto = doc["protocol"][name];
+  const ProtocolSpec defaults;
+  const std::string shape = proto["indenter"].value_or(defaults.indenter);
+  const double r = proto["radius_mm"].value_or(defaults.radius_mm) * 1e-3;
+  const double length = proto["length_mm"].value_or(defaults.length_mm) * 1e-3;
+  std::array<double, 3> axes{};
+  for (std::size_t i = 0; i < 3; ++i) axes[i] = defaults.semi_axes_mm[i] * 1e-3;
+  if (const auto* a = proto["semi_axes_mm"].as_array(); a && a->size() == 3)
+    for (std::size_t i = 0; i < 3; ++i) axes[i] = (*a)[i].value_or(0.0) * 1e-3;
+  constexpr int kAround = 32, kUp = 16;
+  const double pi = std::numbers::pi;
+  auto grid = [&](int rows, int cols, bool wrap, auto point) {  // (rows + 1) x cols vertices
+    for (int j = 0; j <= rows; ++j)
+      for (int i = 0; i < cols; ++i) out.vertices.push_back(point(i, j));
+    const int last = wrap ? cols : cols - 1;
+    for (int j = 0; j < rows; ++j)
+      for (int i = 0; i < last; ++i) {
+        const int a = j * cols + i, b = j * cols + (i + 1) % cols, c = a + cols, d = b + cols;
+        out.triangles.push_back({a, b, d});
+        out.triangles.push_back({a, d, c});
+      }
+  };
+  if (shape == "sphere" || shape == "ellipsoid") {
+    const std::array<double, 3> s = shape == "sphere" ? std::array<double, 3>{r, r, r} : axes;
+    grid(kUp, kAround, true, [&](int i, int j) {
+      const double theta = pi * j / kUp, phi = 2 * pi * i / kAround;
+      return std::array<double, 3>{s[0] * std::sin(theta) * std::cos(phi), s[1] * std::sin(theta) * std::sin(phi),
+                                   s[2] * (1.0 - std::cos(theta))};
+    });
+  } else if (shape == "cylinder") {
+    grid(1, kAround, true, [&](int i, int j) {
+      const double phi = 2 * pi * i / kAround;
+      return std::array<double, 3>{r * std::sin(phi), (j - 0.5) * length, r * (1.0 - std::cos(phi))};
+    });
+  } else if (shape == "disc") {
+    grid(4, kAround, true, [&](int i, int j) {
+      const double phi = 2 * pi * i / kAround;
+      return std::array<double, 3>{r * j / 4 * std::cos(phi), r * j / 4 * std::sin(phi), 0.0};
+    });
+  } else {
+    return false;  // a shape this version cannot draw: none rather than a wrong one
+  }
+  return true;
+}
+
+/// Linear interpolation of the series (t, v) at `at` (clamped at the ends).
+double interpolate(const std::vector<double>& t, const std::vector<double>& v, double at) {
+  if (t.empty() || v.size() != t.size()) return 0.0;
+  const auto it = std::lower_bound(t.begin(), t.end(), at);
+  if (it == t.begin()) return v.front();
+  if (it == t.end()) return v.back();
+  const std::size_t i = std::size_t(it - t.begin());
+  const double w = (at - t[i - 1]) / std::max(t[i] - t[i - 1], 1e-300);
+  return v[i - 1] + w * (v[i] - v[i - 1]);
+}
+
+/// The indenter of run group `g` at the frame times, or false when the run has none.
+bool read_indenter(hid_t g, const std::string& name, const std::vector<double>& frame_time, IndenterLayout& out) {
+  for (const char* key : {"series/time", "series/indenter_x_m", "series/indenter_y_m", "series/indenter_z_m",
+                          "series/contact_force_n"})
+    if (h5::object_type(g, key) != H5I_DATASET) return false;
+  if (!indenter_surface(h5::read_string_attr(g, "scenario").value_or(""), name, out)) return false;
+  auto series = [&](const char* key) {
+    h5::Handle d = h5::open_dataset(g, key);
+    return h5::read_all<double>(d);
+  };
+  const auto t = series("series/time"), x = series("series/indenter_x_m"), y = series("series/indenter_y_m"),
+             z = series("series/indenter_z_m"), f = series("series/contact_force_n");
+  for (double at : frame_time) {
+    out.pose.push_back({interpolate(t, x, at), interpolate(t, y, at), interpolate(t, z, at)});
+    out.contact_force.push_back(interpolate(t, f, at));
+  }
+  return true;
+}
+
 struct RunLayout {
   std::string name;
   std::size_t frames = 0;
   std::vector<double> time;
   std::vector<std::string> node_fields;  ///< frames/<field> besides displacement and velocity
   std::vector<std::string> cell_fields;  ///< cell_frames/<field>
+  bool has_indenter = false;
+  IndenterLayout indenter;               ///< compressor runs
 };
 
 std::size_t leading(hid_t loc, const std::string& name) {
@@ -136,6 +239,34 @@ public:
         hdf_attribute(ind, xml_escape(field), "Scalar", "Cell", step + xml_escape(field), cells, true);
       }
       out_ << "      </Grid>\n";
+    }
+    out_ << "    </Grid>\n";
+  }
+
+  /// The indenter's temporal collection: per frame its surface placed at that frame's pose (inline
+  /// XML: a few hundred vertices) with the contact force as a node attribute.
+  void indenter_collection(const RunLayout& run, const IndenterLayout& ind) {
+    const std::string name = xml_escape(run.name) + "_indenter";
+    out_ << "    <Grid Name=\"" << name << "\" GridType=\"Collection\" CollectionType=\"Temporal\">\n";
+    const std::string in = "        ";
+    const std::size_t nv = ind.vertices.size();
+    for (std::size_t f = 0; f < run.frames; ++f) {
+      out_ << "      <Grid Name=\"" << name << "_" << f << "\" GridType=\"Uniform\">\n"
+           << in << "<Time Value=\"" << number(run.time[f]) << "\"/>\n"
+           << in << "<Topology TopologyType=\"Triangle\" NumberOfElements=\"" << ind.triangles.size() << "\">\n"
+           << in << "  <DataItem Dimensions=\"" << ind.triangles.size() << " 3\" NumberType=\"Int\" Format=\"XML\">";
+      for (const auto& tri : ind.triangles) out_ << "\n" << in << "    " << tri[0] << " " << tri[1] << " " << tri[2];
+      out_ << "\n" << in << "  </DataItem>\n" << in << "</Topology>\n"
+           << in << "<Geometry GeometryType=\"XYZ\">\n"
+           << in << "  <DataItem Dimensions=\"" << nv << " 3\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">";
+      for (const auto& v : ind.vertices)
+        out_ << "\n" << in << "    " << number(v[0] + ind.pose[f][0]) << " " << number(v[1] + ind.pose[f][1]) << " "
+             << number(v[2] + ind.pose[f][2]);
+      out_ << "\n" << in << "  </DataItem>\n" << in << "</Geometry>\n"
+           << in << "<Attribute Name=\"contact_force_n\" AttributeType=\"Scalar\" Center=\"Node\">\n"
+           << in << "  <DataItem Dimensions=\"" << nv << "\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">";
+      for (std::size_t v = 0; v < nv; ++v) out_ << (v % 16 == 0 ? "\n" + in + "    " : " ") << number(ind.contact_force[f]);
+      out_ << "\n" << in << "  </DataItem>\n" << in << "</Attribute>\n" << "      </Grid>\n";
     }
     out_ << "    </Grid>\n";
   }
@@ -226,6 +357,8 @@ std::vector<std::string> write_xdmf(const std::string& h5_path) {
       run.time = h5::read_all<double>(t);
       run.node_fields = stacked_fields(g, "frames", run.frames);
       if (model.cells > 0) run.cell_fields = stacked_fields(g, "cell_frames", run.frames);
+      run.time.resize(run.frames);
+      run.has_indenter = read_indenter(g, name, run.time, run.indenter);
       runs.push_back(std::move(run));
     }
   }
@@ -243,6 +376,11 @@ std::vector<std::string> write_xdmf(const std::string& h5_path) {
     xml.run_collection(run);
     written.push_back((dir / (stem + "_" + run.name + ".xdmf")).string());
     write_text(written.back(), xml.finish());
+    if (!run.has_indenter) continue;
+    XdmfBuilder indenter_xml(model);
+    indenter_xml.indenter_collection(run, run.indenter);
+    written.push_back((dir / (stem + "_" + run.name + "_indenter.xdmf")).string());
+    write_text(written.back(), indenter_xml.finish());
   }
   return written;
 }

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <hdf5.h>
@@ -122,8 +125,49 @@ TEST(IndenterInput, KeysReachTheModelAndTheMetrics) {
   EXPECT_DOUBLE_EQ(attribute("skin_shear_modulus_pa"), 0.32e6);
   EXPECT_DOUBLE_EQ(attribute("hypodermis_shear_modulus_pa"), 752.0);
   H5Fclose(file);
+
+  // The indenter's sidecar (docs/hdf5-schema.md "XDMF sidecars"): one grid per frame, the ball's
+  // surface at that frame's pose. At the end of the hold (frame t = 1 s) its lowest vertex is the
+  // pressed-in reference point: below the rest surface by the run's indentation.
+  const auto sidecar = std::find_if(r.xdmf_files.begin(), r.xdmf_files.end(),
+                                    [](const std::string& f) { return f.ends_with("_p_indenter.xdmf"); });
+  ASSERT_NE(sidecar, r.xdmf_files.end());
+  std::ifstream in(*sidecar);
+  const std::string xml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t grids = 0, at = 0, hold_end = std::string::npos;
+  while ((at = xml.find("<Time Value=\"", at)) != std::string::npos) {
+    at += 13;
+    if (std::stod(xml.substr(at, 20)) == 1.0) hold_end = at;
+    ++grids;
+  }
+  EXPECT_EQ(grids, 16u);  // frames every output.frame_interval_s = 0.1 s (default) from 0 to 1.5 s
+  ASSERT_NE(hold_end, std::string::npos);
+  const std::size_t geometry = xml.find("<Geometry", hold_end);
+  const std::size_t begin = xml.find('>', xml.find("<DataItem", geometry)) + 1;
+  std::istringstream numbers(xml.substr(begin, xml.find("</DataItem>", begin) - begin));
+  double x, y, z, lowest = 1e9;
+  while (numbers >> x >> y >> z) lowest = std::min(lowest, z);
+  // Lowest vertex = rest top surface - indentation at that frame: within 1 % of the run's peak
+  // indentation (the hold is in equilibrium; frames interpolate the series linearly).
+  const double rest_top = [&] {
+    const hid_t f = H5Fopen(r.output_file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    const hid_t d = H5Dopen2(f, "/runs/p/series/indenter_z_m", H5P_DEFAULT);
+    double first = 0.0;
+    const hid_t space = H5Dget_space(d);
+    hsize_t one = 1, start = 0;
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nullptr, &one, nullptr);
+    const hid_t mem = H5Screate_simple(1, &one, nullptr);
+    H5Dread(d, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &first);
+    H5Sclose(mem);
+    H5Sclose(space);
+    H5Dclose(d);
+    H5Fclose(f);
+    return first;
+  }();
+  EXPECT_NEAR(rest_top - lowest, run.metrics.at("peak_indentation_m"), 0.01 * run.metrics.at("peak_indentation_m"));
+  EXPECT_GT(rest_top - lowest, 0.0);
   std::filesystem::remove(r.output_file);
-  if (!r.xdmf_file.empty()) std::filesystem::remove(r.xdmf_file);
+  for (const auto& f : r.xdmf_files) std::filesystem::remove(f);
 }
 
 }  // namespace

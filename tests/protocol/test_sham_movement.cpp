@@ -45,7 +45,7 @@ TEST(ShamMovement, ZeroAmplitudeReproducesTheStaticProtocolExactly) {
   opt.output_file = (std::filesystem::path(::testing::TempDir()) / ("fascia_sham_" + std::to_string(::getpid()) + ".h5")).string();
   const ScenarioResult r = run_scenario(parse_scenario(toml), opt);
   std::filesystem::remove(r.output_file);
-  if (!r.xdmf_file.empty()) std::filesystem::remove(r.xdmf_file);
+  for (const auto& x : r.xdmf_files) std::filesystem::remove(x);
   set_threads(0);
 
   const RunResult& ref = find(r, "static");
