@@ -382,20 +382,15 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       } else {
         ImplicitOptions opt;
         const double span = phase.end - sys.time;
-        // Quasi-static phases: backward Euler is unconditionally stable, so steps are set by
-        // accuracy of the loading path: 16 per phase, 64 per drive cycle; the recovery starts
-        // small and grows adaptively (ImplicitIntegrator's rule). A driven cycle needs more: the
-        // friction under the compressor switches between stick and slip within a cycle, and the
-        // work of a step that crosses the switch is first order in the step. Measured on the
-        // default scenario (active shear): energy balance error 1.5 %, 0.81 %, 0.25 % at 16, 32,
-        // 64 steps per cycle.
-        double dt_max = span / 16.0;
-        if (p.kind == Kind::compressor && phase.name == "hold" && p.compressor.frequency > 0 &&
-            p.compressor.motion != CompressorProtocol::Motion::none)
-          dt_max = std::min(dt_max, 1.0 / (p.compressor.frequency * 64.0));
+        // Quasi-static phases: backward Euler is unconditionally stable, so steps are set by the
+        // accuracy of the loading path, as the protocol's StepPolicy for this phase says.
+        const StepPolicy& policy = phase.step;
+        double dt_max = span / policy.steps_per_phase;
+        if (policy.cycle_frequency_hz > 0)
+          dt_max = std::min(dt_max, 1.0 / (policy.cycle_frequency_hz * policy.steps_per_cycle));
         opt.dt_max = dt_max;
         opt.dt_initial = spec.solver.implicit_dt_s > 0 ? std::min(spec.solver.implicit_dt_s, dt_max)
-                                                       : std::min(dt_max, phase.name == "recover" ? span / 200.0 : dt_max);
+                                                       : std::min(dt_max, policy.first_step_divisor > 0 ? span / policy.first_step_divisor : dt_max);
         opt.dt_min = std::min(opt.dt_initial, 1e-9 * std::max(1.0, span));
         opt.tolerance = spec.solver.newton_tolerance;
         opt.max_newton_iterations = spec.solver.max_newton_iterations;
@@ -409,8 +404,8 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       result.status = "diverged";
       result.message = std::string("solver failed in phase ") + phase.name + ": " + e.what();
     }
-    if (phase.name == "hold" && result.status == "complete") broken_at_hold = adhesion_broken_fraction(sys);
-    if (phase.name == "hold" && result.status == "complete") viscosity_at_hold = mean_interface_viscosity(sys);
+    if (phase.ends_hold && result.status == "complete") broken_at_hold = adhesion_broken_fraction(sys);
+    if (phase.ends_hold && result.status == "complete") viscosity_at_hold = mean_interface_viscosity(sys);
     result.timings[phase.name + ".wall"] = seconds_since(phase_start);
     result.timings[phase.name + ".simulated"] = sys.time - phase_t0;
     result.timings[phase.name + ".explicit"] = use_explicit(integration, phase) ? 1.0 : 0.0;

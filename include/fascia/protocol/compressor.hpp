@@ -151,12 +151,6 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   p.t_release = p.t_hold + hold;
   p.t_recover = p.t_release + spec.release_s;
   p.t_end = p.t_recover + spec.recover_s;
-  p.phases = {{"ramp", 0.0, p.t_hold, PhaseSpeed::slow},
-              {"hold", p.t_hold, p.t_release, PhaseSpeed::slow},
-              {"release", p.t_release, p.t_recover, PhaseSpeed::slow},
-              {"recover", p.t_recover, p.t_end, PhaseSpeed::slow}};
-  p.phases.erase(std::remove_if(p.phases.begin(), p.phases.end(), [](const Phase& ph) { return ph.duration() <= 0; }),
-                 p.phases.end());
   p.amplitude = spec.amplitude_mm * 1e-3;
   p.frequency = spec.frequency_hz;
   p.active_stress = spec.active_stress_kpa * 1e3;
@@ -166,6 +160,16 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   // static protocol with hold = cycles / frequency_hz, step for step (the stepping rule for driven
   // cycles applies only where something is driven).
   if ((p.motion == Motion::base || p.motion == Motion::compressor) && p.amplitude == 0.0) p.motion = Motion::none;
+  // Steps: 16 per phase; 64 per drive cycle where something is driven during the hold (measured on
+  // the default active-shear scenario: energy balance error 1.5 %, 0.81 %, 0.25 % at 16, 32, 64
+  // steps per cycle); the recovery starts at 1/200 of its span and grows.
+  const StepPolicy driven{.cycle_frequency_hz = p.motion != Motion::none ? p.frequency : 0.0};
+  p.phases = {{"ramp", 0.0, p.t_hold, PhaseSpeed::slow},
+              {"hold", p.t_hold, p.t_release, PhaseSpeed::slow, driven, true},
+              {"release", p.t_release, p.t_recover, PhaseSpeed::slow},
+              {"recover", p.t_recover, p.t_end, PhaseSpeed::slow, StepPolicy{.first_step_divisor = 200.0}}};
+  p.phases.erase(std::remove_if(p.phases.begin(), p.phases.end(), [](const Phase& ph) { return ph.duration() <= 0; }),
+                 p.phases.end());
 
   // The compressor: a rigid indenter (protocol/indenter.hpp) with its lowest point on the patch
   // centre, touching the surface.

@@ -13,10 +13,29 @@ namespace fascia {
 
 enum class PhaseSpeed { fast, slow };
 
+/// How the implicit integrator steps through a slow phase. The protocol states it for each of its
+/// phases; the runner obeys without knowing phase names (docs/solvers.md, "Step sizes").
+struct StepPolicy {
+  /// Largest step = the phase's remaining span / steps_per_phase: the accuracy of the loading path.
+  double steps_per_phase = 16.0;
+  /// > 0: something is driven at this frequency [Hz] during the phase, and the step is also limited
+  /// to 1 / (frequency x steps_per_cycle): friction switches between stick and slip within a cycle,
+  /// and the work of a step crossing the switch is first order in the step.
+  double cycle_frequency_hz = 0.0;
+  double steps_per_cycle = 64.0;
+  /// > 0: the first step is span / first_step_divisor (it then grows adaptively): a recovery's fast
+  /// initial relaxation that the largest step would skip. 0: start at the largest step.
+  double first_step_divisor = 0.0;
+};
+
 struct Phase {
   std::string name;
   double start = 0.0, end = 0.0;  ///< [s]
   PhaseSpeed speed = PhaseSpeed::fast;
+  StepPolicy step = {};
+  /// The state at the end of this phase is the "hold" snapshot of the run's metrics
+  /// (adhesions_broken_fraction_hold, interface viscosity at the end of the hold).
+  bool ends_hold = false;
   double duration() const { return end - start; }
 };
 
