@@ -323,7 +323,26 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   std::optional<double> broken_at_hold, viscosity_at_hold;
   const double t_end = p.end_time();
   const double penetration_limit = p.kind == Kind::compressor ? 0.5 * top_surface(info).top_cell_height : 0.0;
+  const double tissue_depth = p.kind == Kind::compressor
+                                  ? top_surface(info).centre.z() - info.rest(info.node_sets.at("bottom").front()).z()
+                                  : 0.0;
   auto check_state = [&]() -> bool {
+    // The indenter passed through the tissue: a force-controlled indenter that starts just touching
+    // meets no contact stiffness in its first Newton iterations, and a long first step can carry it
+    // past the surface nodes, where the penalty contact no longer sees them (tunnelling). Never a
+    // result: the run stops and says what to shorten.
+    if (p.kind == Kind::compressor) {
+      const Index c = p.compressor.compressor;
+      const double indentation = sys.rest_positions[3 * c + 2] - sys.positions[3 * c + 2];
+      if (!(indentation < tissue_depth)) {
+        result.status = "diverged";
+        result.message = "the indenter passed through the tissue at t = " + detail::to_text(sys.time) + " s (moved " +
+                         detail::to_text(indentation * 1e3) + " mm down, the tissue is " +
+                         detail::to_text(tissue_depth * 1e3) + " mm thick): its step was longer than the contact can "
+                         "catch; set solver.implicit_dt_s to a small fraction of ramp_s (e.g. ramp_s / 200)";
+        return false;
+      }
+    }
     // The indenter pushed through the surface: a penalty penetration beyond half the top cell
     // means the load is more than the surface mesh can carry (the tissue would fold around it).
     if (p.kind == Kind::compressor && max_penetration > penetration_limit) {
