@@ -9,9 +9,10 @@ APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest
   python3-matplotlib python3-pytest python3-scipy python3-xarray python3-pandas python3-distributed \
   python3-nbclient python3-nbformat python3-ipykernel jupyter-nbconvert ffmpeg python3-tqdm \
   libjs-three zlib1g-dev chromium python3-pil \
-  python3-meshio python3-paraview xvfb python3-venv python3-pip python3-setuptools python3-wheel
+  python3-meshio python3-paraview xvfb python3-venv python3-pip python3-setuptools python3-wheel \
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev
 
-.PHONY: deps build demo test bench bench-body docs clean
+.PHONY: deps build demo test sanitize fuzz bench bench-body docs clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -40,6 +41,20 @@ docs: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target fascia_tests
 	FASCIA_UPDATE_DOCS=1 ./$(BUILD)/tests/fascia_tests --gtest_filter='ScenarioSchema.DocsKeyTablesAreCurrent'
 
+# The C++ test suite under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan
+# (CMakePresets.json: asan; the slowest tests, label sanitizer_skip, are left to `make test`).
+sanitize: deps
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+
+# libFuzzer targets (fuzz/, clang 14): FUZZ_SECONDS per target.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
 bench: build
 	./scripts/bench.sh $(BUILD)
 
@@ -48,4 +63,4 @@ bench-body:
 	./scripts/bench_body.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) out
+	rm -rf $(BUILD) build-asan build-fuzz out

@@ -9,6 +9,7 @@
 
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
+#include "io/output_guard.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/observe/cells.hpp"
 #include "fascia/observe/frame_grid.hpp"
@@ -224,6 +225,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   const double interval = ps.frame_interval_s > 0 ? ps.frame_interval_s : spec.output.frame_interval_s;
   std::vector<double> displacement(3 * n_lattice_nodes), velocity(3 * n_lattice_nodes);
   double peak_fiber = 0.0, peak_shear = 0.0, peak_strain = 0.0, peak_indentation = 0.0, peak_work = 0.0;
+  RunResult result{ps.name, ps.kind, "complete", "", {}, {}};
   // Frames on the grid k * interval (FrameGrid): the state at the start of the step that crosses a
   // frame time is kept (prev_*) to interpolate to it.
   FrameGrid grid(interval);
@@ -231,7 +233,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   double prev_time = sys.time, last_step_time = sys.time, last_dt = 0.0;
   std::optional<double> last_frame_time;
   // One frame at time t of the state prev + alpha (current - prev); alpha = 1 is the current state.
-  auto write_frame = [&](double t, double alpha) {
+  auto write_frame_now = [&](double t, double alpha) {
     const auto t0 = Clock::now();
     const bool exact = alpha >= 1.0;
     if (!exact) {
@@ -278,17 +280,33 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     writer.append_series(sys.time, series);
     io_seconds += seconds_since(t0);
   };
-  // Every frame time the last step reached; then the series sample of this state.
-  auto write_due_frames = [&]() {
+  // A full disk stops the run between frames (RunWriter checks before each): the file keeps every
+  // frame before, and the run ends "incomplete" saying why.
+  auto write_frame = [&](double t, double alpha) -> bool {
+    if (result.status == "incomplete") return false;  // the output refused the last one
+    try {
+      write_frame_now(t, alpha);
+    } catch (const std::runtime_error& e) {  // io::OutputFull, or a write HDF5 refused
+      result.status = "incomplete";
+      result.message = "stopped at t = " + detail::to_text(t) + " s: " + e.what() +
+                       "; the file holds the frames before; free space and run again";
+      return false;
+    }
+    return true;
+  };
+  // Every frame time the last step reached; then the series sample of this state. False when the
+  // output refused a frame.
+  auto write_due_frames = [&]() -> bool {
     bool any = false;
     while (grid.due(sys.time)) {
       const double t = grid.take();
       const double span = sys.time - prev_time;
       const double alpha = grid.same_time(t, sys.time) || span <= 0.0 ? 1.0 : std::clamp((t - prev_time) / span, 0.0, 1.0);
-      write_frame(t, alpha);
+      if (!write_frame(t, alpha)) return false;
       any = true;
     }
     if (any) write_series();
+    return true;
   };
   std::optional<double> peak_water_lost;
   std::optional<double> spread_at_peak, peak_muscle_pressure;  // H3 (muscle_load)
@@ -318,7 +336,6 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     }
   };
 
-  RunResult result{ps.name, ps.kind, "complete", "", {}, {}};
   double numerical_dissipation = 0.0;
   std::optional<double> broken_at_hold, viscosity_at_hold;
   const double t_end = p.end_time();
@@ -368,13 +385,21 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     std::size_t step_in_phase = 0;
     auto after_step = [&]() -> bool {
       ++step_in_phase;
+      if (options.stop_requested) {
+        if (const std::string why = options.stop_requested(); !why.empty()) {
+          result.status = "interrupted";
+          result.message = "interrupted by " + why + " at t = " + detail::to_text(sys.time) + " s in phase " +
+                           phase.name + "; the file holds every frame up to that time";
+          return false;
+        }
+      }
       if (observer) observer->observe(sys.time, sys.positions, sys.rest_positions);
       const bool explicit_phase = use_explicit(integration, phase);
       if (!explicit_phase || step_in_phase % 64 == 0) {
         sample_peaks();
         if (!check_state()) return false;
       }
-      write_due_frames();
+      if (!write_due_frames()) return false;
       // Keep this state if the next step may cross a frame time (explicit steps are uniform, so
       // twice the last step is a safe margin; implicit steps are few: always).
       last_dt = sys.time - last_step_time;
@@ -429,10 +454,11 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     result.timings[phase.name + ".simulated"] = sys.time - phase_t0;
     result.timings[phase.name + ".explicit"] = use_explicit(integration, phase) ? 1.0 : 0.0;
   }
-  // The final state, unless it is the last grid frame already (written once either way).
-  if (!last_frame_time || !grid.same_time(*last_frame_time, sys.time)) {
-    write_frame(sys.time, 1.0);
-    write_series();
+  // The final state, unless it is the last grid frame already (written once either way). An
+  // interrupted run keeps only grid frames: the frames it writes on resuming are those an
+  // uninterrupted run writes.
+  if (result.status != "interrupted" && (!last_frame_time || !grid.same_time(*last_frame_time, sys.time))) {
+    if (write_frame(sys.time, 1.0)) write_series();
   }
 
   if (observer && result.status == "complete") {
@@ -476,21 +502,27 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   return result;
 }
 
-}  // namespace
+/// Everything a run needs before its first step. Building it performs every check that depends on
+/// more than one key (geometry against the protocols, the explicit stability limit and step
+/// budget, the implicit solver's settings), so `check_scenario` and `run_scenario` share it and
+/// bad input is reported before any file is written.
+struct PreparedScenario {
+  TissueMaterials mat;
+  Lattice lattice;
+  std::vector<Prepared> runs;
+};
 
-ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
+PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   spec.validate();
-  const int threads = options.threads >= 0 ? options.threads : spec.solver.threads;
-  set_threads(threads);
-  const TissueMaterials mat = make_materials(spec);
-  Lattice lattice = build_lattice(spec.geometry, mat);
+  PreparedScenario out;
+  out.mat = make_materials(spec);
+  out.lattice = build_lattice(spec.geometry, out.mat);
+  const TissueMaterials& mat = out.mat;
+  Lattice& lattice = out.lattice;
   if (spec.geometry.kind == "slab") add_adhesions(lattice, spec.adhesion, spec.geometry.seed);
 
-  // Prepare every run first, so that bad input (e.g. a time step above the stability limit)
-  // is reported before any file is written.
   std::set<std::string> only(options.only.begin(), options.only.end());
-  std::vector<Prepared> runs;
-  const Integration integration = integration_of(spec.solver);
+  std::vector<Prepared>& runs = out.runs;
   for (const auto& ps : spec.protocols) {
     if (!only.empty() && !only.count(ps.name)) continue;
     Prepared p;
@@ -526,25 +558,60 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
                              detail::to_text(p.explicit_dt) + " s for protocol " + ps.name +
                              "; allowed at most 5e7: use \"auto\" or \"implicit\" for slow phases");
     }
+    const bool needs_implicit = std::any_of(p.phases().begin(), p.phases().end(),
+                                            [&](const Phase& ph) { return !use_explicit(spec.solver, ph); });
+    if (needs_implicit) {  // the settings run_protocol passes on (the step sizes it derives are always valid)
+      ImplicitOptions opt;
+      opt.tolerance = spec.solver.newton_tolerance;
+      opt.max_newton_iterations = spec.solver.max_newton_iterations;
+      opt.linear_solver = spec.solver.linear_solver;
+      opt.validate();
+    }
     runs.push_back(std::move(p));
   }
   if (runs.empty()) throw InputError("--only", "no protocol of the scenario matches the requested names");
+  return out;
+}
+
+}  // namespace
+
+void check_scenario(const ScenarioSpec& spec, const RunOptions& options) { (void)prepare_scenario(spec, options); }
+
+ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
+  const int threads = options.threads >= 0 ? options.threads : spec.solver.threads;
+  set_threads(threads);
+  PreparedScenario prepared = prepare_scenario(spec, options);
+  const TissueMaterials& mat = prepared.mat;
+  const Lattice& lattice = prepared.lattice;
+  std::vector<Prepared>& runs = prepared.runs;
 
   const LatticeCells cells = lattice_cells(lattice, std::get<InterfaceGroup>(lattice.groups));
   ScenarioResult out;
+  bool output_failed = false;  // a run stopped because the file could not take more (disk full)
   out.output_file = options.output_file.empty() ? spec.output.file : options.output_file;
   {
+    const io::ModelData model = model_data(lattice, mat, cells);
+    // Room for the model before the file is created: a full disk then leaves an existing file as it was.
+    io::require_room(out.output_file, io::model_bytes(model), "the model");
     io::RunWriter writer(out.output_file, spec.source_text);
-    writer.write_model(model_data(lattice, mat, cells));
+    writer.write_model(model);
     std::set<std::string> metric_names;
     for (auto& p : runs) {
       writer.begin_run({p.spec->name, p.spec->kind, spec.geometry.seed, threads > 0 ? threads : omp_get_max_threads(),
                         spec.source_text});
       RunResult r = run_protocol(p, spec, mat, writer, options, lattice.num_nodes(), cells);
-      writer.write_metrics(r.metrics);
-      writer.end_run(r.status, r.message);
+      output_failed = r.status == "incomplete";  // only the output stops a run this way
+      const bool interrupted = r.status == "interrupted";
+      try {
+        writer.write_metrics(r.metrics);
+        writer.end_run(r.status, r.message);
+      } catch (const std::runtime_error& e) {
+        if (!output_failed) throw;
+        r.message += "; the status could not be recorded in the file either (" + std::string(e.what()) + ")";
+      }
       for (const auto& [k, v] : r.metrics) metric_names.insert(k);
       out.runs.push_back(std::move(r));
+      if (output_failed || interrupted) break;  // the next runs could not write either, or were not wanted
     }
     out.metric_names.assign(metric_names.begin(), metric_names.end());
     std::vector<std::string> names;
@@ -556,11 +623,19 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
         table.push_back(it == r.metrics.end() ? std::nan("") : it->second);
       }
     }
-    writer.write_comparison(names, out.metric_names, table);
+    try {
+      writer.write_comparison(names, out.metric_names, table);
+    } catch (const std::runtime_error&) {
+      if (!output_failed) throw;  // else the runs' messages already say why
+    }
   }
-  out.xdmf_files = io::write_xdmf(out.output_file);
-  // The first run's time series is what a user opens first; the model's grid when no run has frames.
-  out.xdmf_file = out.xdmf_files.size() > 1 ? out.xdmf_files[1] : out.xdmf_files.front();
+  try {
+    out.xdmf_files = io::write_xdmf(out.output_file);
+    // The first run's time series is what a user opens first; the model's grid when no run has frames.
+    out.xdmf_file = out.xdmf_files.size() > 1 ? out.xdmf_files[1] : out.xdmf_files.front();
+  } catch (const std::runtime_error&) {
+    if (!output_failed) throw;
+  }
   return out;
 }
 

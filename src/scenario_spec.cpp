@@ -73,7 +73,7 @@ void check_choice(const std::string& key, const std::string& value, const schema
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return;
   std::vector<std::string> quoted;
   for (const auto& a : allowed) quoted.push_back(std::string(1, '"').append(a).append(1, '"'));
-  throw InputError(key, "value \"" + value + "\" is not allowed; allowed " + join(quoted));
+  throw InputError(key, "value \"" + detail::shorten(value) + "\" is not allowed; allowed " + join(quoted));
 }
 
 void check_prony(const std::string& prefix, const std::string& name, const std::vector<double>& g,
@@ -329,7 +329,7 @@ void ScenarioSpec::validate() const {
   }
   std::set<std::string> seen;
   for (const auto& pr : protocols) {
-    const std::string key = "protocol." + pr.name;
+    const std::string key = "protocol." + detail::shorten(pr.name);
     const bool name_ok =
         !pr.name.empty() && pr.name.size() <= 64 &&
         std::all_of(pr.name.begin(), pr.name.end(), [](char c) {
@@ -337,11 +337,11 @@ void ScenarioSpec::validate() const {
                  c == '-';
         });
     if (!name_ok) {
-      throw InputError(key, "protocol name \"" + pr.name +
+      throw InputError(key, "protocol name \"" + detail::shorten(pr.name) +
                                 "\" is not allowed; use 1 to 64 letters, digits, '_' or '-'");
     }
     if (!seen.insert(pr.name).second) {
-      throw InputError(key, "protocol name \"" + pr.name + "\" is used twice; names must be unique");
+      throw InputError(key, "protocol name \"" + detail::shorten(pr.name) + "\" is used twice; names must be unique");
     }
     pr.validate(key);
   }

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "fascia/core/error.hpp"
+#include "toml_screen.hpp"
 #include "fascia/scenario.hpp"
 
 namespace fascia {
@@ -84,7 +85,7 @@ std::string describe(const toml::node& n) {
   std::ostringstream os;
   os.precision(10);
   switch (n.type()) {
-    case toml::node_type::string: os << "string \"" << n.as_string()->get() << "\""; break;
+    case toml::node_type::string: os << "string \"" << detail::shorten(n.as_string()->get()) << "\""; break;
     case toml::node_type::integer: os << "integer " << n.as_integer()->get(); break;
     case toml::node_type::floating_point: os << "float " << n.as_floating_point()->get(); break;
     case toml::node_type::boolean: os << "boolean " << (n.as_boolean()->get() ? "true" : "false"); break;
@@ -120,11 +121,11 @@ public:
   }
 
   [[noreturn]] void fail(const std::string& key, const std::string& message, const toml::node& n) const {
-    throw InputError(one_line(key), one_line(message + where(n.source())));
+    throw InputError(one_line(detail::shorten(key, 160)), one_line(message + where(n.source())));
   }
   [[noreturn]] void fail(const std::string& key, const std::string& message,
                          const toml::source_region& r) const {
-    throw InputError(one_line(key), one_line(message + where(r)));
+    throw InputError(one_line(detail::shorten(key, 160)), one_line(message + where(r)));
   }
 
   // ---- scalar readers -------------------------------------------------------------------
@@ -269,7 +270,7 @@ public:
     s.kind = string(*kind_node, prefix + ".kind");
     if (std::find(kinds.begin(), kinds.end(), s.kind) == kinds.end()) {
       const std::string guess = suggest(s.kind, kinds);
-      fail(prefix + ".kind", "value \"" + s.kind + "\" is not allowed" +
+      fail(prefix + ".kind", "value \"" + detail::shorten(s.kind) + "\" is not allowed" +
                                  (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") + "; allowed " +
                                  join(quoted),
            *kind_node);
@@ -324,13 +325,14 @@ private:
 }  // namespace
 
 ScenarioSpec parse_scenario(const std::string& toml_text, const std::string& origin) {
+  detail::screen_toml_text(toml_text, origin);  // toml++ 3.3.0 undefined behaviour (toml_screen.hpp)
   toml::table root;
   try {
     root = toml::parse(toml_text, origin);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
     throw InputError("", one_line(origin + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) +
-                                  ": TOML syntax error: " + std::string(e.description())));
+                                  ": TOML syntax error: " + detail::shorten(std::string(e.description()), 200)));
   }
   const Parser parser(origin);
   ScenarioSpec spec = parser.scenario(root);

@@ -24,6 +24,9 @@ struct RunOptions {
   std::vector<std::string> only;  ///< protocol names to run; empty = all
   /// Progress callback (run name, phase name, fraction of the run done in [0,1]); may be empty.
   std::function<void(const std::string&, const std::string&, double)> progress;
+  /// Polled between steps; a non-empty answer (what asked, e.g. "SIGTERM") stops the run at that
+  /// consistent point: last frame written, status "interrupted", later runs not started. May be empty.
+  std::function<std::string()> stop_requested;
 };
 
 struct RunResult {
@@ -40,6 +43,11 @@ struct ScenarioResult {
   std::vector<RunResult> runs;
   std::vector<std::string> metric_names;  ///< columns of the comparison table, sorted
 };
+
+/// Every check `run_scenario` makes before it writes anything: the key ranges, then the lattice
+/// and each protocol built on it (radius against the slab, explicit stability limit and step
+/// budget, implicit solver settings). Throws InputError naming a scenario key; writes nothing.
+void check_scenario(const ScenarioSpec& spec, const RunOptions& options = {});
 
 /// Runs the scenario's protocols and writes the output file. Bad input throws InputError before
 /// anything is written; a run that diverges is reported in its RunResult (status "diverged").

@@ -260,7 +260,7 @@ struct SolverSpec {
   double dt_s = 0.0;                  ///< explicit step [s]; 0 = automatic (safety * stable limit)
   double safety = 0.4;                ///< fraction of the stable step, (0, 1]; Verlet energy error grows as (safety)^2
   double implicit_dt_s = 0.0;         ///< initial implicit step [s]; 0 = phase duration / 50
-  double newton_tolerance = 1e-6;     ///< relative residual, (0, 1)
+  double newton_tolerance = 1e-6;     ///< relative residual, [1e-14, 0.5]
   int max_newton_iterations = 30;     ///< [1, 1000]
   std::string linear_solver = "auto"; ///< "auto", "ldlt", "cholmod", "cg"
   double mass_damping_per_s = 0.0;    ///< explicit mass-proportional damping rate alpha (f = -alpha m v) [1/s], [0, 1e6]
@@ -277,7 +277,9 @@ struct schema::Schema<SolverSpec> {
         {"dt_s", &S::dt_s, "s", closed(0, 1), "explicit time step; 0 = `safety` x stable limit"},
         {"safety", &S::safety, "", open_closed(0, 1), "fraction of the stable explicit step (velocity Verlet's energy error grows as safety^2: 0.4 keeps it near 0.1 %)"},
         {"implicit_dt_s", &S::implicit_dt_s, "s", closed(0, 1e6), "initial implicit step; 0 = the phase's largest step (duration / 16, 1/16 of a drive cycle in a shear hold; recovery starts at duration / 200 and grows)"},
-        {"newton_tolerance", &S::newton_tolerance, "", open(0, 1), "relative residual of Newton iterations"},
+        // The range ImplicitOptions::validate enforces: below 1e-14 the residual test sits under
+        // double round-off and never passes; above 0.5 a "converged" Newton step can be half wrong.
+        {"newton_tolerance", &S::newton_tolerance, "", closed(1e-14, 0.5), "relative residual of Newton iterations"},
         {"max_newton_iterations", &S::max_newton_iterations, "", closed(1, 1000), "per implicit step"},
         {"linear_solver", &S::linear_solver, "", Choices{"auto", "ldlt", "cholmod", "cg"}, "sparse solver of implicit steps"},
         {"mass_damping_per_s", &S::mass_damping_per_s, "1/s", closed(0, 1e6), "mass-proportional damping rate alpha of the explicit integrator (`f = -alpha m v`); 0 = none"},

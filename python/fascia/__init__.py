@@ -20,6 +20,8 @@ names the key path (``protocol.tap.force_n: value -1 ...``), exactly as the CLI 
 """
 from __future__ import annotations
 
+import os
+
 from . import _core
 from ._core import (
     AdhesionSpec,
@@ -106,7 +108,9 @@ def run(spec, output: str = "", threads: int = -1, only=(), progress=None) -> Sc
     if not spec.source_text:
         spec = spec.copy()
         spec.source_text = to_toml(spec)
-    return _core.run(spec, output=str(output), threads=int(threads), only=list(only), progress=progress)
+    # A path may come as str, bytes or os.PathLike (str(b"x.h5") would be the name "b'x.h5'").
+    output = os.fsdecode(output) if output else ""
+    return _core.run(spec, output=output, threads=int(threads), only=list(only), progress=progress)
 
 
 def compare(spec, output: str = "", threads: int = -1, only=(), progress=None):

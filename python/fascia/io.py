@@ -24,6 +24,9 @@ newer ones); with h5py directly use ``h5py.File(path, "r", locking=False)``.
 from __future__ import annotations
 
 import builtins
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
@@ -93,6 +96,40 @@ class Run:
                 f"{span}, fields: {fields}, metrics: {{{metrics}}})")
 
 
+# Walks a file the way the readers below do (every attribute; first and last row of every
+# dataset, which looks up the chunk index), in a child process. A damaged file can make libhdf5
+# itself crash (a corrupted variable-length string attribute: SIGSEGV inside h5py); in the child
+# that costs an exit status instead of the user's interpreter.
+_WALK = """
+import sys, h5py
+f = h5py.File(sys.argv[1], "r", locking=False)
+def visit(obj):
+    for k in obj.attrs:
+        obj.attrs[k]
+    if isinstance(obj, h5py.Dataset) and obj.shape and obj.shape[0]:
+        obj[0], obj[-1]
+visit(f)
+f.visititems(lambda name, obj: visit(obj))
+"""
+_walked: Dict[tuple, bool] = {}
+
+
+def _check_not_crashing(path: str) -> None:
+    """Raise ValueError if reading ``path`` crashes libhdf5 (checked once per file version)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # h5py reports a missing file itself
+    key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+    if key in _walked:
+        return
+    r = subprocess.run([sys.executable, "-c", _WALK, path], capture_output=True)
+    if r.returncode < 0:
+        raise ValueError(f"{path}: damaged HDF5 file: reading it crashes libhdf5 (signal {-r.returncode}); "
+                         "`fascia info` shows what is still readable")
+    _walked[key] = True
+
+
 def _check(f: h5py.File, path) -> None:
     if _str(f.attrs.get("format", "")) != "fascia-output":
         from fascia import InputError
@@ -144,6 +181,9 @@ def _read_run(f: h5py.File, name: str, frames=None) -> Run:
     g = f["runs"][name]
     fr = g["frames"]
     n = min(len(g["time"]), len(fr["displacement"]), len(fr["velocity"]))
+    t = g["time"][:n]
+    while n and not np.isfinite(t[n - 1]):  # a frame whose time never reached the disk: not written
+        n -= 1
     sel = slice(0, n) if frames is None else np.arange(n)[frames]
     fields = {k: fr[k][:n][sel] for k in fr if k not in ("displacement", "velocity")}
     cf = g.get("cell_frames", {})
@@ -179,6 +219,7 @@ def _open_h5(path: str) -> h5py.File:
         raise InputError(f"{path}: is a directory, not a fascia output file")
     if not h5py.is_hdf5(path):
         raise InputError(f"{path}: not an HDF5 file (empty, truncated or another format)")
+    _check_not_crashing(path)
     for attempt in range(5):
         try:
             return h5py.File(path, "r", locking=False)
@@ -198,7 +239,7 @@ class OutputFile:
     """
 
     def __init__(self, path):
-        self.path = str(path)
+        self.path = os.fsdecode(path)
         self._f = _open_h5(self.path)
         try:
             _check(self._f, self.path)

@@ -3,6 +3,7 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -67,18 +68,39 @@ void bind_run(py::module_& m) {
         opt.only = only;
         if (progress) {
           // The callback runs on the simulating thread, which does not hold the GIL: take it for the
-          // call. A Python exception (e.g. KeyboardInterrupt) propagates and stops the run.
+          // call. A Python exception raised in it propagates and stops the run (signals: below).
           py::function fn = *progress;
           opt.progress = [fn](const std::string& run, const std::string& phase, double fraction) {
             py::gil_scoped_acquire gil;
-            if (PyErr_CheckSignals() != 0) throw py::error_already_set();
             fn(run, phase, fraction);
           };
         }
+        // Ctrl-C (KeyboardInterrupt) stops the run like SIGINT stops the CLI: at a consistent point,
+        // status "interrupted", file closed and XDMF written; then KeyboardInterrupt is raised here.
+        // Python runs its signal handlers only when asked (PyErr_CheckSignals, with the GIL): asked
+        // at most every 50 ms so that the GIL is not taken every step.
+        bool interrupted = false;
+        auto last_check = std::chrono::steady_clock::now();
+        opt.stop_requested = [&interrupted, &last_check]() -> std::string {
+          const auto now = std::chrono::steady_clock::now();
+          if (!interrupted && now - last_check >= std::chrono::milliseconds(50)) {
+            last_check = now;
+            py::gil_scoped_acquire gil;
+            if (PyErr_CheckSignals() != 0) {
+              PyErr_Clear();  // raised again below, once the file is closed
+              interrupted = true;
+            }
+          }
+          return interrupted ? "KeyboardInterrupt" : "";
+        };
         ScenarioResult result;
         {
           py::gil_scoped_release release;
           result = run_scenario(spec, opt);
+        }
+        if (interrupted) {
+          PyErr_SetNone(PyExc_KeyboardInterrupt);
+          throw py::error_already_set();
         }
         return result;
       },

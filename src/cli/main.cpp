@@ -7,7 +7,8 @@
 ///   fascia validate SCENARIO.toml
 ///   fascia view OUT.h5 [B.h5] [--run NAME]... -o PAGE.html
 ///
-/// Exit codes: 0 ok, 1 other error, 2 bad input (one line on stderr), 3 a run diverged.
+/// Exit codes: 0 ok, 1 other error, 2 bad input (one line on stderr), 3 a run diverged,
+/// 128 + N a run stopped by signal N (SIGTERM, SIGINT, SIGHUP).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,7 @@
 #include "fascia/scenario.hpp"
 #include "fascia/version.hpp"
 #include "cli/view_command.hpp"
+#include "stop_signals.hpp"
 
 namespace {
 
@@ -46,7 +48,8 @@ std::string one_line(std::string s) {
 
 void print_error(const std::string& message) {
   std::fflush(stdout);
-  std::cerr << "fascia: error: " << one_line(message) << std::endl;
+  // The sources shorten the values they echo; this cap keeps any message a readable line.
+  std::cerr << "fascia: error: " << one_line(fascia::detail::shorten(message, 2000)) << std::endl;
 }
 
 std::string format_number(double v) {
@@ -106,6 +109,8 @@ struct Globals {
 fascia::RunOptions make_options(const Globals& g, Progress& progress) {
   fascia::RunOptions o;
   o.threads = g.threads;
+  fascia::cli::install_stop_signals();
+  o.stop_requested = fascia::cli::stop_signal_name;
   if (!g.quiet && ::isatty(STDERR_FILENO)) {
     o.progress = [&progress](const std::string& run, const std::string& phase, double f) {
       progress.update(run, phase, f);
@@ -114,10 +119,23 @@ fascia::RunOptions make_options(const Globals& g, Progress& progress) {
   return o;
 }
 
+/// A run stopped by its output (disk full) is an I/O failure: exit 1 with its reason on stderr.
 int exit_code_for(const fascia::ScenarioResult& r) {
-  for (const auto& run : r.runs)
-    if (run.status == "diverged") return kExitDiverged;
-  return kExitOk;
+  int code = kExitOk;
+  for (const auto& run : r.runs) {
+    if (run.status == "incomplete") {
+      print_error(run.name + ": " + run.message);
+      code = kExitError;
+    } else if (run.status == "diverged" && code == kExitOk) {
+      code = kExitDiverged;
+    }
+  }
+  if (fascia::cli::g_stop_signal != 0) {  // 128 + N, as a shell reports a process signal N ended
+    for (const auto& run : r.runs)
+      if (run.status == "interrupted") print_error(run.name + ": " + run.message);
+    return 128 + int(fascia::cli::g_stop_signal);
+  }
+  return code;
 }
 
 void check_only(const fascia::ScenarioSpec& spec, const std::vector<std::string>& only) {
@@ -221,6 +239,7 @@ int cmd_info(const std::string& file) {
 
 int cmd_validate(const std::string& scenario) {
   const auto spec = fascia::load_scenario_file(scenario);
+  fascia::check_scenario(spec);  // everything `run` checks before writing
   const auto f = spec.tissue.fractions();
   const auto& geo = spec.geometry;
   std::ostringstream os;
@@ -300,6 +319,7 @@ int real_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  fascia::io::skip_hdf5_exit_handler();  // every file is closed by its owner before exit
   try {
     return real_main(argc, argv);
   } catch (const fascia::InputError& e) {

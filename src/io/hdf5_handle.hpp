@@ -42,23 +42,15 @@ inline std::string last_error() {
   return text;
 }
 
-/// Turns HDF5's automatic error printing off (for this thread) while alive; restores it after.
+/// Turns HDF5's automatic error printing off on this thread, for good: every HDF5 failure fascia
+/// meets becomes one exception line, and a stack printed later (a handle closed by a destructor
+/// after a failed write, the library's own exit handler) would reach the user's terminal.
+/// HDF5 keeps the setting per thread, and fascia makes all its HDF5 calls from one thread.
 class ErrorSilencer {
 public:
-  ErrorSilencer() {
-    if (H5Eget_auto2(H5E_DEFAULT, &func_, &data_) < 0) {
-      func_ = nullptr;
-      data_ = nullptr;
-    }
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~ErrorSilencer() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  ErrorSilencer() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
   ErrorSilencer(const ErrorSilencer&) = delete;
   ErrorSilencer& operator=(const ErrorSilencer&) = delete;
-
-private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
 };
 
 [[noreturn]] inline void fail(const std::string& what) {

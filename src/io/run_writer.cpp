@@ -17,6 +17,7 @@
 #include "io/frame_series.hpp"
 #include "fascia/version.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/output_guard.hpp"
 
 namespace fascia::io {
 
@@ -115,6 +116,7 @@ struct RunWriter::Impl {
   // Declaration order matters: members are destroyed bottom-up, so every dataset and group
   // handle is closed before the file handle.
   std::string path;
+  std::optional<OutputClaim> claim;  ///< released after the file is closed
   h5::Handle file;
   h5::Handle runs_group;
   bool model_written = false;
@@ -126,6 +128,14 @@ struct RunWriter::Impl {
   void flush() {
     h5::check_status(H5Fflush(file, H5F_SCOPE_LOCAL), "flush '" + path + "'");
     last_flush = std::chrono::steady_clock::now();
+  }
+
+  /// Disk blocks for `bytes` more past the file's end, and for closing the file (output_guard.hpp:
+  /// HDF5 itself must never meet a full disk).
+  void reserve(std::uint64_t bytes, const std::string& what) {
+    haddr_t eoa = 0;
+    h5::check_status(H5Fget_eoa(file, &eoa), "end of '" + path + "'");
+    claim->reserve(std::uint64_t(eoa) + bytes + kOutputReserveBytes, what);
   }
 
   OpenRun& open_run(const char* what) {
@@ -157,6 +167,8 @@ RunWriter::RunWriter(const std::string& path, const std::string& scenario_text)
                                path + "': " + ec.message());
     }
   }
+  require_room(path, 0, "a new output file");  // before anything is created
+  impl_->claim.emplace(path);  // refuses (touching nothing) when another process has the file
   impl_->file = h5::create_file(path);
   const hid_t root = impl_->file;
   h5::write_attr(root, "fascia_version", FASCIA_VERSION);
@@ -182,6 +194,8 @@ RunWriter::~RunWriter() {
 
 const std::string& RunWriter::path() const { return impl_->path; }
 
+void skip_hdf5_exit_handler() { H5dont_atexit(); }
+
 void RunWriter::write_model(const ModelData& m) {
   h5::ErrorSilencer quiet;
   if (impl_->model_written) throw std::logic_error("RunWriter::write_model: model already written");
@@ -199,6 +213,7 @@ void RunWriter::write_model(const ModelData& m) {
                                 ") and layer_id (" + std::to_string(m.layer_id.size()) +
                                 ") must have one entry per node (" + std::to_string(n) + ")");
   }
+  impl_->reserve(model_bytes(m), "the model");
   h5::Handle model = h5::create_group(impl_->file, "model");
   h5::write_dataset<double>(model, "rest_positions", {n, 3}, m.rest_positions.data(), "m");
   h5::write_dataset<double>(model, "masses", {n}, m.masses.data(), "kg");
@@ -315,9 +330,17 @@ void RunWriter::append_frame(double time, std::span<const double> displacement,
                                   std::to_string(impl_->n_cells) + " cells");
     }
   }
+  // Room for this frame and three more, plus the closing attributes, or stop cleanly now: an HDF5
+  // write that fails half-way leaves the file in a state no close can repair (output_guard.hpp).
+  // Per frame: one group and one dataset per field (about 1 KiB of object headers each, uncompressed).
+  const std::uint64_t fields = 2 + node_fields.size() + cell_fields.size();
+  const std::uint64_t frame_bytes = 8 * (6 * n + n * node_fields.size() + impl_->n_cells * cell_fields.size()) +
+                                    1024 * (1 + fields);
+  impl_->reserve(4 * frame_bytes, "a frame (and three more)");
   if (!r.time.valid()) impl_->create_frame_datasets(r, n);
-  // Order: the bulk datasets first, time last, so that a reader taking the shortest of
-  // time/displacement/velocity never sees a frame whose data is missing.
+  // Order: the bulk datasets first and flushed, time last, so that a reader taking the shortest
+  // of time/displacement/velocity never sees a frame whose data did not reach the disk (a failed
+  // flush leaves the frame uncounted instead of counted with fill values).
   const std::string steps = "/runs/" + r.name + "/steps";
   h5::Handle step = h5::create_group(r.steps, std::to_string(r.n_frames), /*track_order=*/true);
   r.displacement.append(step, displacement.data());
@@ -337,6 +360,7 @@ void RunWriter::append_frame(double time, std::span<const double> displacement,
   };
   append_fields(node_fields, r.fields, r.frames, n);
   append_fields(cell_fields, r.cell_fields, r.cell_frames, impl_->n_cells);
+  impl_->flush();
   r.time.append(&time);
   ++r.n_frames;
   impl_->flush();
@@ -381,9 +405,9 @@ void RunWriter::write_metrics(const std::map<std::string, double>& metrics) {
 void RunWriter::end_run(const std::string& status, const std::string& message) {
   h5::ErrorSilencer quiet;
   auto& r = impl_->open_run("end_run");
-  if (status != "complete" && status != "incomplete" && status != "diverged") {
+  if (status != "complete" && status != "incomplete" && status != "diverged" && status != "interrupted") {
     throw std::invalid_argument("RunWriter::end_run: status '" + status +
-                                "' is not one of complete, incomplete, diverged");
+                                "' is not one of complete, incomplete, diverged, interrupted");
   }
   h5::write_attr(r.group, "status", status);
   h5::write_attr(r.group, "message", message);
@@ -437,8 +461,8 @@ RunSummary summarize_run(hid_t runs, const std::string& name) {
   std::size_t frames = leading_extent(g, "time");
   frames = std::min(frames, leading_extent(g, "frames/displacement"));
   frames = std::min(frames, leading_extent(g, "frames/velocity"));
-  s.frames = frames;
-  if (frames > 0) {
+  // A frame whose time never reached the disk reads as the fill value, NaN: not written.
+  while (frames > 0) {
     h5::Handle t = h5::open_dataset(g, "time");
     h5::Handle space(H5Dget_space(t), "time space");
     const hsize_t start = frames - 1, count = 1;
@@ -446,7 +470,11 @@ RunSummary summarize_run(hid_t runs, const std::string& name) {
                      "select last time");
     h5::Handle mem(H5Screate_simple(1, &count, nullptr), "memory space");
     h5::check_status(H5Dread(t, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, &s.last_time), "read time");
+    if (std::isfinite(s.last_time)) break;
+    --frames;
+    s.last_time = 0.0;
   }
+  s.frames = frames;
   if (h5::object_type(g, "metrics") == H5I_GROUP) {
     h5::Handle m = h5::open_group(g, "metrics");
     for (const auto& key : h5::list_children(m)) {

@@ -37,6 +37,15 @@ std::string to_text(const T& v) {
   os << v;
   return os.str();
 }
+
+/// `text` cut to at most `max_bytes` (on a UTF-8 character boundary) with the size of what was left
+/// out, so that an error echoing user input stays one readable line however long the input was.
+inline std::string shorten(const std::string& text, std::size_t max_bytes = 64) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // continuation byte
+  return text.substr(0, cut) + "... (" + std::to_string(text.size()) + " bytes)";
+}
 }  // namespace detail
 
 /// Throws InputError unless lo <= value <= hi (inclusive bounds).

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,13 @@ struct RunInfo {
   std::string scenario_text;
 };
 
+/// The output's file system has no room left for another frame (RunWriter::append_frame checks
+/// before writing one, so the file stays readable up to the last frame and can still be closed).
+class OutputFull : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Streams one file: model, then one or more runs with frames appended as they come.
 /// Frames are flushed to disk as they are written, so a killed process leaves a readable file.
 class RunWriter {
@@ -78,7 +86,8 @@ public:
   void append_series(double time, const std::map<std::string, double>& values);
   /// Writes /runs/<name>/metrics/<metric> scalars (a metric that does not apply is simply absent).
   void write_metrics(const std::map<std::string, double>& metrics);
-  /// Sets the status attribute ("complete", "incomplete", "diverged") and a message; closes the run.
+  /// Sets the status attribute ("complete", "incomplete", "diverged", "interrupted") and a message;
+  /// closes the run.
   void end_run(const std::string& status, const std::string& message = "");
   /// Writes /comparison: rows = run names, columns = metric names, NaN where absent.
   void write_comparison(const std::vector<std::string>& runs, const std::vector<std::string>& metrics,
@@ -90,6 +99,11 @@ private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// For a program that closes every HDF5 file it opens (the CLI); call before any other HDF5 use.
+/// Keeps libhdf5's exit handler from running: after a close that failed (disk full), libhdf5
+/// 1.10.8's handler dereferences NULL (SIGSEGV after the error was reported).
+void skip_hdf5_exit_handler();
 
 /// What `fascia info` shows for one run.
 struct RunSummary {
