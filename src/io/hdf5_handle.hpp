@@ -94,6 +94,8 @@ public:
   hid_t get() const noexcept { return id_; }
   operator hid_t() const noexcept { return id_; }  // NOLINT: pass straight to the C API
   bool valid() const noexcept { return id_ >= 0; }
+  /// Gives up ownership without closing (the caller closed it).
+  void release() noexcept { id_ = H5I_INVALID_HID; }
   explicit operator bool() const noexcept { return valid(); }
 
   /// Closes the identifier now (errors while closing are ignored: nothing useful can be done).

@@ -3,6 +3,8 @@
 #include "io/output_guard.hpp"
 
 #include <fcntl.h>
+#include <hdf5.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -46,6 +48,20 @@ void OutputClaim::reserve(std::uint64_t end, const std::string& what) {
   if (err == 0) return;
   throw OutputFull("the disk holding '" + path_ + "' has no room for " + what + " (" + std::strerror(err) + ", " +
                    std::to_string(free_bytes(path_)) + " bytes free)");
+}
+
+void OutputClaim::trim_unused() noexcept {
+  const hid_t f = H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return;  // nothing to trim that could be trusted
+  }
+  haddr_t end = 0;  // the end of the file HDF5 recorded in the superblock: readers need exactly this
+  const bool known = H5Fget_eoa(f, &end) >= 0 && end > 0;
+  H5Fclose(f);
+  struct stat st {};
+  if (known && ::fstat(fd_, &st) == 0 && std::uint64_t(st.st_size) > std::uint64_t(end))
+    (void)::ftruncate(fd_, off_t(end));
 }
 
 OutputClaim::~OutputClaim() {

@@ -17,8 +17,8 @@
 /// libhdf5 1.10.8 dereferences at exit (SIGSEGV). So HDF5 must never be the one to meet a full disk:
 /// before each frame the writer has the kernel allocate the blocks the file will grow into
 /// (`OutputClaim::reserve`, posix_fallocate: allocated blocks cannot fail to be written), and a
-/// refusal stops the run cleanly between frames. HDF5 trims the unused tail when it closes the
-/// file; a killed run leaves it as zeros past the end, which readers ignore.
+/// refusal stops the run cleanly between frames. The writer trims the unused tail after HDF5
+/// closed the file; a killed run leaves it as zeros past the end, which readers ignore.
 #include <cstdint>
 #include <string>
 
@@ -33,6 +33,9 @@ public:
   /// Allocates disk blocks for the file up to `end` bytes; throws OutputFull (naming `what`, the
   /// write it is for) when the file system refuses (full, or a file size limit).
   void reserve(std::uint64_t end, const std::string& what);
+  /// After HDF5 closed the file: cuts the blocks reserved but never used (HDF5 does not shrink a
+  /// file on close), down to the end the file's superblock records.
+  void trim_unused() noexcept;
   OutputClaim(const OutputClaim&) = delete;
   OutputClaim& operator=(const OutputClaim&) = delete;
 

@@ -188,6 +188,12 @@ RunWriter::~RunWriter() {
   try {
     impl_->close_run();  // an open run keeps status = "incomplete"
     if (impl_->file.valid()) H5Fflush(impl_->file, H5F_SCOPE_LOCAL);
+    impl_->runs_group.reset();
+    const bool closed = impl_->file.valid() && H5Fclose(impl_->file.get()) >= 0;
+    if (closed) {
+      impl_->file.release();
+      if (impl_->claim) impl_->claim->trim_unused();  // the blocks reserved for frames that never came
+    }
   } catch (...) {  // a destructor must not throw; the file is as complete as the last flush
   }
 }
