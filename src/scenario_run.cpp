@@ -523,6 +523,7 @@ PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& op
 
   std::set<std::string> only(options.only.begin(), options.only.end());
   std::vector<Prepared>& runs = out.runs;
+  const Integration integration = integration_of(spec.solver);
   for (const auto& ps : spec.protocols) {
     if (!only.empty() && !only.count(ps.name)) continue;
     Prepared p;
@@ -559,7 +560,7 @@ PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& op
                              "; allowed at most 5e7: use \"auto\" or \"implicit\" for slow phases");
     }
     const bool needs_implicit = std::any_of(p.phases().begin(), p.phases().end(),
-                                            [&](const Phase& ph) { return !use_explicit(spec.solver, ph); });
+                                            [&](const Phase& ph) { return !use_explicit(integration, ph); });
     if (needs_implicit) {  // the settings run_protocol passes on (the step sizes it derives are always valid)
       ImplicitOptions opt;
       opt.tolerance = spec.solver.newton_tolerance;
@@ -575,7 +576,12 @@ PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& op
 
 }  // namespace
 
-void check_scenario(const ScenarioSpec& spec, const RunOptions& options) { (void)prepare_scenario(spec, options); }
+void check_scenario(const ScenarioSpec& spec, const RunOptions& options) {
+  // Serial unless asked: the verdict does not depend on the thread count (results are bitwise
+  // identical for any), and a short check gains nothing from threads on a busy machine.
+  set_threads(options.threads >= 0 ? options.threads : 1);
+  (void)prepare_scenario(spec, options);
+}
 
 ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   const int threads = options.threads >= 0 ? options.threads : spec.solver.threads;
