@@ -565,7 +565,7 @@ PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& op
       ImplicitOptions opt;
       opt.tolerance = spec.solver.newton_tolerance;
       opt.max_newton_iterations = spec.solver.max_newton_iterations;
-      opt.linear_solver = spec.solver.linear_solver;
+      opt.linear_solver = parse_linear_solver(spec.solver.linear_solver);
       opt.validate();
     }
     runs.push_back(std::move(p));
