@@ -54,6 +54,11 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
       d.parameters["stiffness"] = g.stiffness;
       d.parameters["tau"] = g.tau;
       d.parameter_units = {{"stiffness", "N/m"}, {"tau", "s"}};
+    } else if constexpr (std::is_same_v<G, Hex8Group>) {
+      d.parameters["tissue_id"].assign(g.material.begin(), g.material.end());  // = layer_id of its nodes
+      d.parameters["rest_volume"] = g.rest_volume;
+      d.parameters["failure_strain"] = g.failure_strain;
+      d.parameter_units = {{"tissue_id", "1"}, {"rest_volume", "m3"}, {"failure_strain", "1"}};
     }
     m.groups.push_back(std::move(d));
   });
@@ -215,7 +220,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       observed = info.node_sets.at("top");
     std::vector<Vec3> rest;
     for (Index n : observed) rest.push_back(info.rest(n));
-    observer.emplace(observed, rest, p.impulse.centre, ps.radius_mm * 1e-3, std::min(info.dx, info.dy));
+    observer.emplace(observed, rest, p.impulse.centre, ps.radius_mm * 1e-3, info.finest_spacing());
   }
 
   using Clock = std::chrono::steady_clock;

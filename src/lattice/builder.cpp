@@ -9,6 +9,8 @@
 #include "fascia/core/error.hpp"
 #include "fascia/core/random.hpp"
 #include "fascia/lattice/calibration.hpp"
+#include "fascia/lattice/interface_layer.hpp"
+#include "fascia/lattice/pore_network.hpp"
 
 namespace fascia {
 namespace {
@@ -258,41 +260,10 @@ struct Builder {
   /// block, across each loose interface (a gap in the cell stack, crossed in series), and from
   /// boundary faces to a bath where [water] makes that boundary drained.
   void add_pore_network() {
-    auto& pores = std::get<PoroCellGroup>(lat.groups);
-    if (pores.size() == 0) return;
-    PoreNetwork& net = pores.network;
-    net.permeability_ref = poro.permeability_ref;
-    net.water_fraction_ref = kRefWater;
-    net.water_bulk_modulus = poro.water_bulk_modulus;
-    net.flow = poro.flow == "undrained" ? PoreNetwork::Flow::undrained
-               : poro.flow == "drained" ? PoreNetwork::Flow::drained
-                                        : PoreNetwork::Flow::darcy;
-    const Index cx = nx - 1, cy = ny - 1, cz = nz - 1;
-    auto cell = [&](Index i, Index j, Index k) { return cell_index[std::size_t((k * cy + j) * cx + i)]; };
-    auto height = [&](Index k) { return z[k + 1] - z[k]; };
-    for (Index k = 0; k < cz; ++k)
-      for (Index j = 0; j < cy; ++j)
-        for (Index i = 0; i < cx; ++i) {
-          const std::int64_t c = cell(i, j, k);
-          if (c < 0) continue;
-          const double h = height(k), side_x = dy * h, side_y = dx * h;
-          if (i + 1 < cx && cell(i + 1, j, k) >= 0) net.links.push_back({Index(c), Index(cell(i + 1, j, k)), side_x, dx / 2, dx / 2, 0});
-          if (j + 1 < cy && cell(i, j + 1, k) >= 0) net.links.push_back({Index(c), Index(cell(i, j + 1, k)), side_y, dy / 2, dy / 2, 0});
-          // Upward: the next cell in the column, directly above or across a loose-layer gap.
-          Index up = k + 1;
-          while (up < cz && cell(i, j, up) < 0) ++up;
-          if (up < cz) net.links.push_back({Index(c), Index(cell(i, j, up)), dx * dy, h / 2, height(up) / 2, z[up] - z[k + 1]});
-          else if (poro.top_drained) net.drained.push_back({Index(c), 0, dx * dy, h / 2, 0, 0});
-          Index down = k;
-          while (down > 0 && cell(i, j, down - 1) < 0) --down;
-          if (down == 0 && poro.bottom_drained) net.drained.push_back({Index(c), 0, dx * dy, h / 2, 0, 0});
-          if (poro.sides_drained) {
-            if (i == 0) net.drained.push_back({Index(c), 0, side_x, dx / 2, 0, 0});
-            if (i + 1 == cx) net.drained.push_back({Index(c), 0, side_x, dx / 2, 0, 0});
-            if (j == 0) net.drained.push_back({Index(c), 0, side_y, dy / 2, 0, 0});
-            if (j + 1 == cy) net.drained.push_back({Index(c), 0, side_y, dy / 2, 0, 0});
-          }
-        }
+    const Index cx = nx - 1, cy = ny - 1;
+    add_pore_links(std::get<PoroCellGroup>(lat.groups), poro, std::vector<double>(std::size_t(cx), dx),
+                   std::vector<double>(std::size_t(cy), dy), z,
+                   [&](Index i, Index j, Index k) { return cell_index[std::size_t((k * cy + j) * cx + i)]; });
   }
 
   /// Fibre springs of a dense block for a target fibre tensor.
@@ -485,17 +456,7 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
     // Interfaces between consecutive blocks (docs/model.md §3.5 "Interfaces"): shear G_loose/h, contact stiffness of
     // the dense layer's aggregate modulus over one cell (assumed penalty), weak drained tension.
     auto& itf = std::get<InterfaceGroup>(b.lat.groups);
-    for (const auto& p : mat.loose.prony) itf.branches.push_back({p.g, p.tau});
-    // HA (docs/model.md "HA viscosity and fasciacytes"): viscosity eta_HA(T, c, shear rate), c from the fasciacyte rule; every
-    // element starts at the resting concentration c0 (add() reads it from itf.fasciacyte).
-    itf.ha_active = true;
-    itf.ha_law = mat.ha_law;
-    itf.fasciacyte = mat.fasciacyte;
-    itf.temperature_k = celsius_to_kelvin(mat.temperature_c);
-    if (itf.branches.size() > InterfaceGroup::kMaxTerms)
-      throw InputError("material.loose_prony_g", "at most 3 Prony terms are supported for the loose layer");
-    const double h_a_loose = mat.loose.drained_bulk + 4.0 / 3.0 * mat.loose.shear_modulus;
-    const double h_a_dense = mat.dense.drained_bulk + 4.0 / 3.0 * mat.dense.shear_modulus;
+    configure_interfaces(itf, mat);
     for (std::size_t p = 1; p < plan.size(); ++p) {
       if (plan[p].bonded) continue;
       const Index below = first_plane[p] - 1, above = first_plane[p];
@@ -504,9 +465,7 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
         for (Index i = 0; i < b.nx; ++i) {
           const double area = b.dx * b.dy * ((i == 0 || i == b.nx - 1) ? 0.5 : 1.0) *
                               ((j == 0 || j == b.ny - 1) ? 0.5 : 1.0);
-          itf.add(b.id(i, j, below), b.id(i, j, above), Vec3(0, 0, h_int),
-                  area * mat.loose.shear_modulus / h_int, area * h_a_dense / dz_cell, area * h_a_loose / h_int,
-                  area, mat.ha_viscosity * area / h_int);
+          add_interface(itf, mat, b.id(i, j, below), b.id(i, j, above), h_int, area, dz_cell);
         }
     }
     b.lat.notes.push_back("interface contact stiffness = dense aggregate modulus / cell height (assumed penalty)");

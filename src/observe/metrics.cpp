@@ -19,12 +19,12 @@ double peak_fiber_stress_ratio(const System& sys) {
   double peak = 0.0;
   for (std::size_t e = 0; e < g.size(); ++e)
     if (!g.broken[e]) peak = std::max(peak, g.law.stress(g.strain(Index(e), x)));
-  return peak;
+  return std::max(peak, std::get<Hex8Group>(sys.groups).peak_fiber_stress(x));  // the continuum's fibres
 }
 
 double fiber_damage_fraction(const System& sys) {
   const auto& g = std::get<FiberGroup>(sys.groups);
-  if (g.size() == 0) return 0.0;
+  if (g.size() == 0) return std::get<Hex8Group>(sys.groups).broken_fiber_fraction();  // finite elements
   std::size_t broken = 0;
   for (auto b : g.broken) broken += b;
   return double(broken) / double(g.size());

@@ -390,6 +390,46 @@ Case<NeoHookeanGroup<3>> make_case(bool h) { return simplex_case<NeoHookeanGroup
 template <>
 Case<NeoHookeanGroup<2>> make_case(bool h) { return simplex_case<NeoHookeanGroup<2>, 2>(h); }
 
+template <>
+Case<Hex8Group> make_case(bool history) {
+  // Two hexahedra sharing a face, deformed by a random affine map (strains up to ~8 %, so some
+  // fibre directions are in the toe, some in the linear region and some compressed) plus a random
+  // perturbation of each node (so the Gauss points see different F). Material: matrix, nearly
+  // incompressible drained bulk (K = 10 mu), a dispersed fibre family and two Prony branches.
+  // History: a Prony step from the midpoint state, and permanent set on the second element's fibres.
+  Case<Hex8Group> c;
+  for (int k = 0; k < 2; ++k)
+    for (int j = 0; j < 2; ++j)
+      for (int i = 0; i < 3; ++i) c.rest.insert(c.rest.end(), {i * kLength, j * 0.8 * kLength, k * 0.6 * kLength});
+  auto id = [](int i, int j, int k) { return Index((k * 2 + j) * 3 + i); };
+  HexMaterial m;
+  m.shear_modulus = 1.0e6;
+  m.bulk_modulus = 1.0e7;
+  m.fiber_modulus = 5.0e7;
+  m.fibers = von_mises_family(0.5, 2.0, 8);
+  m.prony_modulus = {0.4e6, 0.2e6};
+  m.prony_tau = {0.3, 3.0};
+  c.group.materials = {m};
+  for (int e = 0; e < 2; ++e) {
+    std::array<Index, 8> cell;
+    for (int b = 0; b < 8; ++b) cell[b] = id(e + (b & 1), (b >> 1) & 1, (b >> 2) & 1);
+    c.group.add(cell, view(c.rest), 0, 0.14);
+  }
+  Mat3 f = Mat3::Identity();
+  for (int r = 0; r < 3; ++r)
+    for (int q = 0; q < 3; ++q) f(r, q) += uniform(-0.08, 0.08);
+  const Vec3 shift = random_vec(kLength);
+  c.deformed = c.rest;
+  for (std::size_t i = 0; i < c.rest.size() / 3; ++i)
+    set(c.deformed, Index(i), f * Vec3(c.rest[3 * i], c.rest[3 * i + 1], c.rest[3 * i + 2]) + shift + random_vec(0.03 * kLength));
+  if (history) {
+    with_midpoint_history(c);
+    for (std::size_t k = c.group.fiber_max_strain.size() / 2; k < c.group.fiber_max_strain.size(); ++k)
+      c.group.fiber_max_strain[k] = 0.1;  // past e_yield = 0.08: rest stretch 1.01
+  }
+  return c;
+}
+
 // ---- assembly of a tiny instance into dense vectors ------------------------------------------
 
 template <class G>

@@ -9,6 +9,7 @@
 #include "fascia/elements/contact.hpp"
 #include "fascia/elements/curved_contact.hpp"
 #include "fascia/elements/fiber.hpp"
+#include "fascia/elements/hexahedron.hpp"
 #include "fascia/elements/interface.hpp"
 #include "fascia/elements/maxwell.hpp"
 #include "fascia/elements/poro.hpp"
@@ -19,7 +20,7 @@ namespace fascia {
 
 using ElementGroups = std::tuple<SpringGroup, MaxwellSpringGroup, FiberGroup, InterfaceGroup, AdhesionGroup, ContactGroup,
                                  BulkGroup<3>, BulkGroup<2>, CellWaterGroup, PoroCellGroup, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
-                                 NeoHookeanGroup<3>, NeoHookeanGroup<2>, CurvedContactGroup>;
+                                 NeoHookeanGroup<3>, NeoHookeanGroup<2>, CurvedContactGroup, Hex8Group>;
 
 /// Calls fn(group) for every group, in tuple order.
 template <class Fn>

@@ -2,6 +2,7 @@
 #pragma once
 /// @file A built lattice: nodes, their masses and layers, the element groups, named node sets
 /// and the calibration report. Produced by fascia/lattice/builder.hpp; no state of motion here.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -32,7 +33,9 @@ inline bool is_dense_layer(std::int32_t id) { return id >= 1 && id < kHypodermis
 struct Lattice {
   int dim = 3;                         ///< 2: in-plane sheet (z fixed), 3: slab
   Index nx = 0, ny = 0, nz = 0;        ///< nodes along x, y and node planes along z
-  double dx = 0, dy = 0;               ///< in-plane spacing [m]
+  double dx = 0, dy = 0;               ///< in-plane spacing [m] (graded grids: the mean, extent / (n - 1))
+  /// Node coordinates along x and y of a graded grid (mesh/slab_mesh.hpp) [m]; empty: uniform dx, dy.
+  std::vector<double> grid_x, grid_y;
   double sheet_thickness = 0;          ///< 2-D only [m]
   std::vector<double> rest_positions;  ///< n x 3 [m]
   std::vector<double> masses;          ///< lumped, n [kg]
@@ -43,6 +46,23 @@ struct Lattice {
   std::vector<std::string> notes;      ///< assumptions and fallbacks worth recording
 
   std::size_t num_nodes() const { return masses.size(); }
+  /// Tributary area of grid column (i, j) in the x-y plane [m^2]: half of each neighbouring cell.
+  double column_area(Index i, Index j) const {
+    auto share = [](const std::vector<double>& g, double d, Index n, Index k) {
+      if (g.empty()) return d * ((k == 0 || k == n - 1) ? 0.5 : 1.0);
+      return 0.5 * ((k + 1 < n ? g[k + 1] : g[k]) - (k > 0 ? g[k - 1] : g[k]));
+    };
+    return share(grid_x, dx, nx, i) * share(grid_y, dy, ny, j);
+  }
+  /// Smallest in-plane element size [m] (the spacing under the load of a graded grid).
+  double finest_spacing() const {
+    auto finest = [](const std::vector<double>& g, double d) {
+      double s = d;
+      for (std::size_t k = 1; k < g.size(); ++k) s = std::min(s, g[k] - g[k - 1]);
+      return s;
+    };
+    return std::min(finest(grid_x, dx), finest(grid_y, dy));
+  }
   Vec3 rest(Index i) const {
     return {rest_positions[3 * i], rest_positions[3 * i + 1], rest_positions[3 * i + 2]};
   }

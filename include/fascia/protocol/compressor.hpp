@@ -181,7 +181,7 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   // is skin, hypodermis or a dense layer, whichever the slab has on top.
   const LayerMaterial& top_material = mat.skin_thickness > 0.0 ? mat.skin : mat.hypodermis_thickness > 0.0 ? mat.hypodermis : mat.dense;
   const double aggregate = top_material.drained_bulk + 4.0 / 3.0 * top_material.shear_modulus;
-  p.indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, std::min(info.dx, info.dy));
+  p.indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, info.finest_spacing());
   p.compressor = p.indenter.node;
   p.compressor_rest = p.indenter.rest;
   if (shape.kind == IndenterShape::Kind::disc) {
@@ -192,7 +192,7 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
     }
     if (covered == 0)
       throw InputError("protocol." + spec.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
-                                                                    detail::to_text(0.5e3 * info.dx) + " mm");
+                                                                    detail::to_text(0.5e3 * info.finest_spacing()) + " mm");
   }
   sys.fixed[3 * p.compressor] = sys.fixed[3 * p.compressor + 1] = 1;
 

@@ -31,7 +31,8 @@ struct SurfacePatch {
   double depth_above_muscle = 0.0;    ///< tissue between the surface and the muscle [m]
 };
 
-/// The structured slab's top plane (lattice engine): node areas dx dy, halved on edges.
+/// The structured slab's top plane (both engines): each node's tributary area (Lattice::column_area:
+/// dx dy halved on edges for the lattice, half of each neighbouring cell on a graded mesh).
 inline SurfacePatch top_surface(const Lattice& info) {
   SurfacePatch s;
   s.nodes = info.node_sets.at("top");
@@ -39,12 +40,7 @@ inline SurfacePatch top_surface(const Lattice& info) {
   s.half_x = 0.5 * (info.nx - 1) * info.dx;
   s.half_y = 0.5 * (info.ny - 1) * info.dy;
   s.centre = Vec3(s.half_x, s.half_y, z_top);
-  for (Index n : s.nodes) {
-    const Vec3 x = info.rest(n);
-    const Index i = Index(std::llround(x.x() / info.dx)), j = Index(std::llround(x.y() / info.dy));
-    s.area.push_back(info.dx * info.dy * ((i == 0 || i == info.nx - 1) ? 0.5 : 1.0) *
-                     ((j == 0 || j == info.ny - 1) ? 0.5 : 1.0));
-  }
+  for (Index n : s.nodes) s.area.push_back(info.column_area(n % info.nx, (n / info.nx) % info.ny));
   s.top_cell_height = z_top - info.rest(Index((info.nz - 2) * info.ny * info.nx)).z();
   double muscle_top = 0.0;
   for (const auto& b : info.blocks)

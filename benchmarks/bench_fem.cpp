@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+// The finite-element engine's hexahedra (elements/hexahedron.hpp):
+// - BM_HexForces: element updates per second (forces of every element, gathered per node) on an
+//   n^3 block, matrix only and with a dispersed fibre family; BM_LatticeSpringForces: the lattice's
+//   spring updates per second on a block with the same nodes, in the same run (docs/performance.md
+//   compares them as ratios within one run);
+// - BM_HexCompression: the static compression of an n^3 hex8 neo-Hookean block by 20 % (bottom
+//   fixed, top face moved down, sides free) in 10 load steps of the quasi-static implicit Newton
+//   with CHOLMOD: Newton iterations, time per iteration and peak memory against unknowns.
+#include <benchmark/benchmark.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "fascia/lattice/builder.hpp"
+#include "fascia/mesh/slab_mesh.hpp"
+#include "fascia/solve/assembly.hpp"
+#include "fascia/solve/implicit.hpp"
+
+namespace {
+
+using namespace fascia;
+
+constexpr double kMu = 10e3, kNu = 0.3, kDensity = 1000.0;
+
+/// A drained neo-Hookean tissue (no water, no Prony); with fibres, a dispersed family.
+LayerMaterial tissue(bool fibres) {
+  LayerMaterial m;
+  m.name = "block";
+  m.density = kDensity;
+  m.shear_modulus = kMu;
+  m.drained_bulk = m.undrained_bulk = bulk_from_poisson(kMu, kNu);
+  m.fiber_modulus = fibres ? 100 * kMu : 0.0;
+  return m;
+}
+
+Lattice hex_block(Index n, bool fibres) { return build_hex_block(n, n, n, 1e-3 / n, tissue(fibres), FiberLaw{}, 17.0, 5.0); }
+
+/// A deformed state (1 % random-free affine stretch) so that every term is evaluated.
+void stretch(System& sys) {
+  for (std::size_t d = 0; d < sys.num_dofs(); ++d) sys.positions[d] = sys.rest_positions[d] * (d % 3 == 0 ? 1.03 : 0.99);
+}
+
+void BM_HexForces(benchmark::State& state) {
+  const Index n = Index(state.range(0));
+  System sys(hex_block(n, state.range(1) != 0), 1);
+  stretch(sys);
+  std::vector<double> f;
+  for (auto _ : state) {
+    internal_forces(sys, view(sys.positions), f);
+    benchmark::DoNotOptimize(f.data());
+  }
+  const double elements = double(std::get<Hex8Group>(sys.groups).size());
+  state.counters["element_updates_per_s"] = benchmark::Counter(elements, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(state.range(1) ? "neo-Hookean + fibres" : "neo-Hookean");
+}
+
+void BM_LatticeSpringForces(benchmark::State& state) {
+  const Index n = Index(state.range(0));
+  System sys(build_block(n + 1, n + 1, n + 1, 1e-3 / n, 1e-3 / n, 1e-3 / n, tissue(false), FiberLaw{}, 0.0, 0.0, "springs"), 1);
+  stretch(sys);
+  std::vector<double> f;
+  for (auto _ : state) {
+    internal_forces(sys, view(sys.positions), f);
+    benchmark::DoNotOptimize(f.data());
+  }
+  const double springs = double(std::get<SpringGroup>(sys.groups).size());
+  state.counters["spring_updates_per_s"] = benchmark::Counter(springs, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_HexCompression(benchmark::State& state) {
+  const Index n = Index(state.range(0));
+  const auto available = ImplicitOptions::linear_solver_names();
+  if (std::find(available.begin(), available.end(), "cholmod") == available.end()) {
+    state.SkipWithError("CHOLMOD not available in this build");
+    return;
+  }
+  const Lattice block = hex_block(n, false);
+  std::int64_t newton = 0;
+  double solve_seconds = 0.0;
+  std::int64_t unknowns = 0;
+  for (auto _ : state) {
+    System sys(block, 1);
+    const auto& top = block.node_sets.at("top");
+    sys.fix_nodes(block.node_sets.at("bottom"));
+    for (Index q : top) sys.fixed[3 * q + 2] = 1;
+    const LoadFunction load = [&](double t, System& s) {
+      for (Index q : top) s.prescribed[3 * q + 2] = 1e-3 * (1.0 - 0.2 * std::min(t, 1.0));
+    };
+    ImplicitOptions opt;
+    opt.linear_solver = "cholmod";
+    opt.quasi_static = true;
+    opt.dt_initial = 0.1;
+    opt.dt_max = 0.1;
+    opt.tolerance = 1e-8;
+    ImplicitIntegrator integ(sys, opt);
+    const auto t0 = std::chrono::steady_clock::now();
+    for (int s = 0; s < 10; ++s) newton += integ.step(load, 0.1).newton_iterations;
+    solve_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    unknowns = 0;
+    for (auto f : sys.fixed) unknowns += f ? 0 : 1;
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  state.counters["unknowns"] = double(unknowns);
+  state.counters["newton_iterations"] = benchmark::Counter(double(newton), benchmark::Counter::kAvgIterations);
+  state.counters["s_per_newton_iteration"] = newton > 0 ? solve_seconds / double(newton) : 0.0;
+  state.counters["peak_rss_mb"] = double(usage.ru_maxrss) / 1024.0;
+}
+
+BENCHMARK(BM_HexForces)->ArgsProduct({{16, 32}, {0, 1}})->ArgNames({"n", "fibres"})->UseRealTime();
+BENCHMARK(BM_LatticeSpringForces)->Arg(16)->Arg(32)->ArgName("n")->UseRealTime();
+BENCHMARK(BM_HexCompression)
+    ->Arg(8)
+    ->Arg(16)
+    ->Arg(24)
+    ->ArgName("n")
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

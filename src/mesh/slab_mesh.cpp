@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+#include "fascia/mesh/slab_mesh.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "fascia/core/error.hpp"
+#include "fascia/core/random.hpp"
+#include "fascia/lattice/interface_layer.hpp"
+#include "fascia/lattice/pore_network.hpp"
+#include "fascia/mesh/graded_axis.hpp"
+
+namespace fascia {
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+
+/// One cell of tissue `layer`: its hexahedron (material `mat`, fibre failure strain `e_fail`), the
+/// water when K_u > K_d — the volumetric Maxwell element, or with `poro` a Biot pore cell of water
+/// fraction `phi` (as the lattice's cells, builder.cpp) — and its lumped mass rho V / 8 per corner.
+/// Returns the pore cell's index, or -1.
+std::int64_t add_cell(Lattice& lat, const std::array<Index, 8>& c, std::int32_t mat, double e_fail,
+                      const LayerMaterial& layer, double volume, const PoroSettings* poro = nullptr, double phi = 0.0) {
+  const ConstNodes X = view(lat.rest_positions);
+  std::get<Hex8Group>(lat.groups).add(c, X, mat, e_fail);
+  for (Index node : c) lat.masses[node] += layer.density * volume / 8.0;
+  const double bulk_water = layer.undrained_bulk - layer.drained_bulk;
+  if (!(bulk_water > 0.0)) return -1;
+  const double det = detail::hex_measure(X, c, false).det;
+  if (poro && poro->enabled) {
+    auto& pores = std::get<PoroCellGroup>(lat.groups);
+    pores.add(c, det, poro->flow == "drained" ? 0.0 : bulk_water, phi, layer.drained_bulk + 4.0 / 3.0 * layer.shear_modulus);
+    return std::int64_t(pores.size()) - 1;
+  }
+  std::get<CellWaterGroup>(lat.groups).add(c, det, bulk_water * det / 6.0, layer.drainage_time);
+  return -1;
+}
+
+}  // namespace
+
+HexMaterial hex_material(const LayerMaterial& layer, double angle_deg, double kappa) {
+  HexMaterial m;
+  double g_sum = 0.0;
+  for (const auto& p : layer.prony) {
+    m.prony_modulus.push_back(layer.shear_modulus * p.g);
+    m.prony_tau.push_back(p.tau);
+    g_sum += p.g;
+  }
+  m.shear_modulus = layer.shear_modulus * (1.0 - g_sum);
+  m.bulk_modulus = layer.drained_bulk;
+  m.fiber_modulus = layer.fiber_modulus;
+  if (m.fiber_modulus > 0.0) m.fibers = von_mises_family(angle_deg * kDeg, kappa);
+  return m;
+}
+
+Lattice build_hex_block(Index nx, Index ny, Index nz, double h, const LayerMaterial& layer, const FiberLaw& law,
+                        double fiber_angle_deg, double kappa) {
+  Lattice lat;
+  lat.dim = 3;
+  lat.nx = nx + 1;
+  lat.ny = ny + 1;
+  lat.nz = nz + 1;
+  lat.dx = lat.dy = h;
+  auto id = [&](Index i, Index j, Index k) { return (k * lat.ny + j) * lat.nx + i; };
+  for (Index k = 0; k < lat.nz; ++k)
+    for (Index j = 0; j < lat.ny; ++j)
+      for (Index i = 0; i < lat.nx; ++i) {
+        lat.rest_positions.insert(lat.rest_positions.end(), {i * h, j * h, k * h});
+        if (k == 0) lat.node_sets["bottom"].push_back(id(i, j, k));
+        if (k == nz) lat.node_sets["top"].push_back(id(i, j, k));
+        if (i == 0 || j == 0 || i == nx || j == ny) lat.node_sets["lateral"].push_back(id(i, j, k));
+      }
+  lat.masses.assign(lat.rest_positions.size() / 3, 0.0);
+  lat.layer_id.assign(lat.masses.size(), 0);
+  auto& hex = std::get<Hex8Group>(lat.groups);
+  hex.law = law;
+  hex.materials = {hex_material(layer, fiber_angle_deg, kappa)};
+  for (Index k = 0; k < nz; ++k)
+    for (Index j = 0; j < ny; ++j)
+      for (Index i = 0; i < nx; ++i) {
+        std::array<Index, 8> c;
+        for (int q = 0; q < 8; ++q) c[q] = id(i + (q & 1), j + ((q >> 1) & 1), k + ((q >> 2) & 1));
+        add_cell(lat, c, 0, law.failure_strain, layer, h * h * h);
+      }
+  lat.blocks.push_back({"block", layer.name, 0.0, nz * h, int(nz), "hex8", 0, 0, fiber_angle_deg});
+  return lat;
+}
+
+Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const SlabMeshOptions& opt) {
+  const double a = g.spacing_mm * 1e-3;
+  if (!(opt.coarsest >= a))
+    throw InputError("geometry.coarsest_mm", "value " + detail::to_text(opt.coarsest * 1e3) +
+                                                 " is below geometry.spacing_mm = " + detail::to_text(g.spacing_mm) +
+                                                 "; allowed [spacing_mm, 1000] mm");
+  if (g.kind != "slab")
+    throw InputError("geometry.kind", "value \"" + g.kind + "\" is not available with geometry.engine = \"fem\"; allowed: \"slab\"");
+  const double t_layer = g.layer_thickness_mm * 1e-3, h_int = g.interface_thickness_mm * 1e-3;
+  const int dense_cells = std::max(2, int(std::ceil(t_layer / a - 1e-9)));
+  if (g.layers > 0 && a / (t_layer / dense_cells) > opt.max_aspect)
+    throw InputError("geometry.layer_thickness_mm",
+                     "value " + detail::to_text(g.layer_thickness_mm) + " is too thin for geometry.spacing_mm = " +
+                         detail::to_text(g.spacing_mm) + ": its elements (2 through the layer) would be " +
+                         detail::to_text(a / (t_layer / dense_cells)) + " times wider than thick; allowed up to " +
+                         detail::to_text(opt.max_aspect) + " (lower spacing_mm or thicken the layer)");
+
+  Lattice lat;
+  lat.dim = 3;
+  const double lx = g.size_mm[0] * 1e-3, ly = g.size_mm[1] * 1e-3;
+  const double fine_zone = std::max(opt.fine_half_width, 2.0 * a);
+  lat.grid_x = graded_coordinates(lx, 0.5 * lx, a, opt.coarsest, opt.growth, fine_zone);
+  lat.grid_y = graded_coordinates(ly, 0.5 * ly, a, opt.coarsest, opt.growth, fine_zone);
+  lat.nx = Index(lat.grid_x.size());
+  lat.ny = Index(lat.grid_y.size());
+  lat.dx = lx / (lat.nx - 1);
+  lat.dy = ly / (lat.ny - 1);
+
+  // Blocks bottom to top, each with its node planes; a gap of h_int between consecutive blocks.
+  struct Block {
+    std::string name;
+    const LayerMaterial* material;
+    int layer;                   // 0 muscle, l >= 1 dense layer l
+    std::vector<double> sizes;   // element heights, bottom to top
+  };
+  std::vector<Block> blocks;
+  {
+    std::vector<double> down = graded_sizes(mat.muscle_thickness, a, opt.coarsest, opt.growth, 0.0);
+    std::reverse(down.begin(), down.end());
+    blocks.push_back({"muscle", &mat.muscle, 0, down});
+  }
+  for (int l = 1; l <= g.layers; ++l)
+    blocks.push_back({"dense" + std::to_string(l), &mat.dense, l, std::vector<double>(dense_cells, t_layer / dense_cells)});
+  std::vector<double> z;
+  std::vector<Index> first_plane;
+  double zc = 0.0;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    if (b > 0) zc += h_int;
+    first_plane.push_back(Index(z.size()));
+    z.push_back(zc);
+    for (double s : blocks[b].sizes) z.push_back(zc += s);
+  }
+  lat.nz = Index(z.size());
+  const Index nx = lat.nx, ny = lat.ny, nz = lat.nz;
+  auto id = [&](Index i, Index j, Index k) { return (k * ny + j) * nx + i; };
+  const std::size_t n = std::size_t(nx) * ny * nz;
+  lat.rest_positions.resize(3 * n);
+  lat.masses.assign(n, 0.0);
+  lat.layer_id.assign(n, 0);
+  for (Index k = 0; k < nz; ++k)
+    for (Index j = 0; j < ny; ++j)
+      for (Index i = 0; i < nx; ++i) {
+        const Index p = id(i, j, k);
+        lat.rest_positions[3 * p] = lat.grid_x[i];
+        lat.rest_positions[3 * p + 1] = lat.grid_y[j];
+        lat.rest_positions[3 * p + 2] = z[k];
+      }
+  auto& top = lat.node_sets["top"];
+  auto& bottom = lat.node_sets["bottom"];
+  auto& lateral = lat.node_sets["lateral"];
+  for (Index j = 0; j < ny; ++j)
+    for (Index i = 0; i < nx; ++i) {
+      top.push_back(id(i, j, nz - 1));
+      bottom.push_back(id(i, j, 0));
+    }
+  for (Index k = 0; k < nz; ++k)
+    for (Index j = 0; j < ny; ++j)
+      for (Index i = 0; i < nx; ++i)
+        if (i == 0 || j == 0 || i == nx - 1 || j == ny - 1) lateral.push_back(id(i, j, k));
+
+  auto& hex = std::get<Hex8Group>(lat.groups);
+  hex.law = mat.fiber;
+  Index element = 0;
+  std::vector<std::int64_t> pore_cell(std::size_t(nx - 1) * (ny - 1) * (nz - 1), -1);  // (i, j, k) -> pore cell
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    const Block& blk = blocks[b];
+    const LayerMaterial& lm = *blk.material;
+    const double angle = g.fiber_angle_deg + (blk.layer >= 1 && (blk.layer - 1) % 2 == 1 ? g.crossing_angle_deg : 0.0);
+    hex.materials.push_back(hex_material(lm, angle, g.dispersion_kappa));
+    const std::int32_t mid = std::int32_t(hex.materials.size() - 1);
+    const Index k0 = first_plane[b], cells = Index(blk.sizes.size());
+    BlockReport rep{blk.name, lm.name, z[k0], z[k0 + cells] - z[k0], int(cells), "hex8", 0, 0, blk.layer > 0 ? angle : 0.0};
+    lat.blocks.push_back(rep);
+    for (Index k = k0; k <= k0 + cells; ++k)
+      for (Index j = 0; j < ny; ++j)
+        for (Index i = 0; i < nx; ++i) lat.layer_id[id(i, j, k)] = blk.layer;
+    for (Index k = k0; k < k0 + cells; ++k)
+      for (Index j = 0; j + 1 < ny; ++j)
+        for (Index i = 0; i + 1 < nx; ++i) {
+          std::array<Index, 8> c;
+          for (int q = 0; q < 8; ++q) c[q] = id(i + (q & 1), j + ((q >> 1) & 1), k + ((q >> 2) & 1));
+          // Fibre failure strain scattered per element as the lattice scatters it per fibre.
+          double ef = mat.fiber.failure_strain *
+                      (1.0 + mat.failure_strain_spread * random_normal(g.seed, Stream::fiber_failure, std::uint64_t(element++)));
+          ef = std::clamp(ef, std::max(0.5 * mat.fiber.failure_strain, 1.01 * mat.fiber.toe_strain), 1.5 * mat.fiber.failure_strain);
+          pore_cell[std::size_t((k * (ny - 1) + j) * (nx - 1) + i)] =
+              add_cell(lat, c, mid, ef, lm, (lat.grid_x[i + 1] - lat.grid_x[i]) * (lat.grid_y[j + 1] - lat.grid_y[j]) * (z[k + 1] - z[k]),
+                       &mat.poro, mat.water);
+        }
+  }
+  // Interfaces between consecutive blocks: the lattice's law per node pair, tributary areas of the
+  // graded grid.
+  auto& itf = std::get<InterfaceGroup>(lat.groups);
+  configure_interfaces(itf, mat);
+  for (std::size_t b = 1; b < blocks.size(); ++b) {
+    const Index below = first_plane[b] - 1, above = first_plane[b];
+    for (Index j = 0; j < ny; ++j)
+      for (Index i = 0; i < nx; ++i)
+        add_interface(itf, mat, id(i, j, below), id(i, j, above), h_int, lat.column_area(i, j), z[above + 1] - z[above]);
+  }
+  std::vector<double> sx, sy;
+  for (Index i = 0; i + 1 < nx; ++i) sx.push_back(lat.grid_x[i + 1] - lat.grid_x[i]);
+  for (Index j = 0; j + 1 < ny; ++j) sy.push_back(lat.grid_y[j + 1] - lat.grid_y[j]);
+  add_pore_links(std::get<PoroCellGroup>(lat.groups), mat.poro, sx, sy, z,
+                 [&](Index i, Index j, Index k) { return pore_cell[std::size_t((k * (ny - 1) + j) * (nx - 1) + i)]; });
+  lat.notes.push_back("finite-element slab: graded hexahedra (mean-dilatation Q1/P0), growth ratio <= " +
+                      detail::to_text(opt.growth) + ", finest " + detail::to_text(g.spacing_mm) + " mm, coarsest " +
+                      detail::to_text(opt.coarsest * 1e3) + " mm");
+  if (blocks.size() > 1)
+    lat.notes.push_back("interface contact stiffness = dense aggregate modulus / cell height (assumed penalty)");
+  return lat;
+}
+
+}  // namespace fascia
