@@ -245,6 +245,14 @@ void GeometrySpec::validate(const std::string& prefix) const {
   if (kind == "sheet" && (skin_thickness_mm > 0.0 || hypodermis_thickness_mm > 0.0))
     throw InputError(prefix + (skin_thickness_mm > 0.0 ? ".skin_thickness_mm" : ".hypodermis_thickness_mm"),
                      "a sheet has no layers above the fascia; allowed 0 with kind = \"sheet\" (use kind = \"slab\")");
+  if (layers == 0 && kind != "slab")
+    throw InputError(prefix + ".layers", "value 0 is allowed only for kind = \"slab\" (a muscle block); allowed [1, 20]");
+  if (coarsest_mm > 0.0 && coarsest_mm < spacing_mm)
+    throw InputError(prefix + ".coarsest_mm", "value " + num(coarsest_mm) + " is below spacing_mm = " + num(spacing_mm) +
+                                                  "; allowed 0 (= spacing_mm) or [spacing_mm, 1000] mm");
+  if (!mesh_file.empty())
+    throw InputError(prefix + ".mesh_file", "value \"" + mesh_file +
+                                                "\": gmsh meshes are not yet supported (issue 10); allowed \"\" (the generated slab)");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -152,6 +152,9 @@ struct GeometrySpec {
   double skin_thickness_mm = 0.0;                  ///< skin above the deep fascia [mm]; 0 = none
   double hypodermis_thickness_mm = 0.0;            ///< subcutaneous fat + superficial fascia [mm]; 0 = none
   std::uint64_t seed = 1;
+  std::string engine = "lattice";                  ///< "lattice" or "fem" (finite elements, docs/model.md §11)
+  double coarsest_mm = 0.0;                        ///< fem: largest in-plane element size [mm]; 0 = spacing_mm
+  std::string mesh_file;                           ///< fem: a gmsh .msh file instead of the slab (not yet supported)
   void validate(const std::string& prefix = "geometry") const;
 };
 
@@ -162,7 +165,7 @@ struct schema::Schema<GeometrySpec> {
     static const Keys<S> k = {
         {"kind", &S::kind, "", Choices{"slab", "sheet"}, "3-D layered fascia on a muscle substrate, or a 2-D in-plane sheet (teaching)"},
         {"size_mm", &S::size_mm, "mm", open_closed(0, 1000), "in-plane extent x, y"},
-        {"layers", &S::layers, "", closed(1, 20), "dense fascial layers (slab)"},
+        {"layers", &S::layers, "", closed(0, 20), "dense fascial layers (slab); 0 = a homogeneous muscle block (verification; slab only)"},
         {"layer_thickness_mm", &S::layer_thickness_mm, "mm", open_closed(0, 100), "thickness of each dense layer"},
         {"interface_thickness_mm", &S::interface_thickness_mm, "mm", open_closed(0, 100), "loose layer between dense layers"},
         {"fiber_angle_deg", &S::fiber_angle_deg, "deg", closed(-180, 180), "first layer's fibre direction, from the x axis"},
@@ -173,6 +176,9 @@ struct schema::Schema<GeometrySpec> {
         {"skin_thickness_mm", &S::skin_thickness_mm, "mm", closed(0, 100), "skin above the deep fascia, bonded to the hypodermis; 0 = none (the bare slab). Moduli and sources: docs/model.md \"Skin and hypodermis\"", {}, "0 with kind = \"sheet\""},
         {"hypodermis_thickness_mm", &S::hypodermis_thickness_mm, "mm", closed(0, 500), "subcutaneous fat with the superficial fascia, sliding on the top dense layer through a loose interface; 0 = none", {}, "0 with kind = \"sheet\""},
         {"matrix_model", &S::matrix_model, "", Choices{"auto", "springs", "tets"}, "ground matrix as calibrated mass-spring lattice or neo-Hookean tetrahedra; `auto` uses springs in every block whose cells allow an exact spring calibration (aspect c/a between 1/sqrt(2) and sqrt(3/2)) and tetrahedra elsewhere"},
+        {"engine", &S::engine, "", Choices{"lattice", "fem"}, "discretisation: the calibrated mass-spring lattice, or finite elements (graded hexahedra with the same laws, docs/model.md §11)"},
+        {"coarsest_mm", &S::coarsest_mm, "mm", closed(0, 1000), "fem: largest in-plane element size, far from the load (0 = spacing_mm, a uniform mesh); growth <= 1.25 per element (assumed)", {}, "0 or >= spacing_mm"},
+        {"mesh_file", &S::mesh_file, "", {}, "fem: a gmsh .msh mesh instead of the generated slab (not yet supported: leave empty)"},
         {"seed", &S::seed, "", {}, "seed of every random stream: per-fibre failure strains, adhesion layout, Bell rupture and healing draws (fibre dispersion itself is a deterministic stencil fit)", {}, "[0, 2^63-1]"},
     };
     return k;

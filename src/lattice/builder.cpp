@@ -10,6 +10,7 @@
 #include "fascia/core/random.hpp"
 #include "fascia/lattice/calibration.hpp"
 #include "fascia/lattice/interface_layer.hpp"
+#include "fascia/lattice/node_sets.hpp"
 #include "fascia/lattice/pore_network.hpp"
 
 namespace fascia {
@@ -350,18 +351,7 @@ struct Builder {
     lat.dy = dy;
     lat.dim = dim;
     lat.sheet_thickness = thickness2d;
-    auto& top = lat.node_sets["top"];
-    auto& bottom = lat.node_sets["bottom"];
-    auto& lateral = lat.node_sets["lateral"];
-    for (Index j = 0; j < ny; ++j)
-      for (Index i = 0; i < nx; ++i) {
-        top.push_back(id(i, j, nz - 1));
-        bottom.push_back(id(i, j, 0));
-      }
-    for (Index k = 0; k < nz; ++k)
-      for (Index j = 0; j < ny; ++j)
-        for (Index i = 0; i < nx; ++i)
-          if (i == 0 || j == 0 || i == nx - 1 || j == ny - 1) lateral.push_back(id(i, j, k));
+    add_structured_node_sets(lat);
   }
 };
 

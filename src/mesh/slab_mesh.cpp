@@ -8,6 +8,7 @@
 #include "fascia/core/error.hpp"
 #include "fascia/core/random.hpp"
 #include "fascia/lattice/interface_layer.hpp"
+#include "fascia/lattice/node_sets.hpp"
 #include "fascia/lattice/pore_network.hpp"
 #include "fascia/mesh/graded_axis.hpp"
 
@@ -67,10 +68,8 @@ Lattice build_hex_block(Index nx, Index ny, Index nz, double h, const LayerMater
     for (Index j = 0; j < lat.ny; ++j)
       for (Index i = 0; i < lat.nx; ++i) {
         lat.rest_positions.insert(lat.rest_positions.end(), {i * h, j * h, k * h});
-        if (k == 0) lat.node_sets["bottom"].push_back(id(i, j, k));
-        if (k == nz) lat.node_sets["top"].push_back(id(i, j, k));
-        if (i == 0 || j == 0 || i == nx || j == ny) lat.node_sets["lateral"].push_back(id(i, j, k));
       }
+  add_structured_node_sets(lat);
   lat.masses.assign(lat.rest_positions.size() / 3, 0.0);
   lat.layer_id.assign(lat.masses.size(), 0);
   auto& hex = std::get<Hex8Group>(lat.groups);
@@ -85,6 +84,16 @@ Lattice build_hex_block(Index nx, Index ny, Index nz, double h, const LayerMater
       }
   lat.blocks.push_back({"block", layer.name, 0.0, nz * h, int(nz), "hex8", 0, 0, fiber_angle_deg});
   return lat;
+}
+
+SlabMeshOptions slab_mesh_options(const ScenarioSpec& spec) {
+  SlabMeshOptions o;
+  const GeometrySpec& g = spec.geometry;
+  o.coarsest = (g.coarsest_mm > 0.0 ? g.coarsest_mm : g.spacing_mm) * 1e-3;
+  double radius = 0.0;
+  for (const auto& p : spec.protocols) radius = std::max(radius, p.radius_mm * 1e-3);
+  o.fine_half_width = 1.25 * radius;
+  return o;
 }
 
 Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const SlabMeshOptions& opt) {
@@ -154,18 +163,7 @@ Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const
         lat.rest_positions[3 * p + 1] = lat.grid_y[j];
         lat.rest_positions[3 * p + 2] = z[k];
       }
-  auto& top = lat.node_sets["top"];
-  auto& bottom = lat.node_sets["bottom"];
-  auto& lateral = lat.node_sets["lateral"];
-  for (Index j = 0; j < ny; ++j)
-    for (Index i = 0; i < nx; ++i) {
-      top.push_back(id(i, j, nz - 1));
-      bottom.push_back(id(i, j, 0));
-    }
-  for (Index k = 0; k < nz; ++k)
-    for (Index j = 0; j < ny; ++j)
-      for (Index i = 0; i < nx; ++i)
-        if (i == 0 || j == 0 || i == nx - 1 || j == ny - 1) lateral.push_back(id(i, j, k));
+  add_structured_node_sets(lat);
 
   auto& hex = std::get<Hex8Group>(lat.groups);
   hex.law = mat.fiber;

@@ -37,6 +37,11 @@ HexMaterial hex_material(const LayerMaterial& layer, double angle_deg, double ka
 Lattice build_hex_block(Index nx, Index ny, Index nz, double h, const LayerMaterial& layer, const FiberLaw& law,
                         double fiber_angle_deg, double kappa);
 
+/// The mesh options of a scenario: coarsest = geometry.coarsest_mm (0: spacing_mm, a uniform mesh)
+/// and a fine zone of half-width 1.25 x the largest protocol radius (assumed: the stresses under a
+/// compressor edge decay within about a quarter radius outside it).
+SlabMeshOptions slab_mesh_options(const ScenarioSpec& spec);
+
 /// Builds the slab of `geometry` with materials `mat`. Throws InputError naming the key for
 /// coarsest < spacing, a layer too thin for the fine spacing, or a kind other than "slab".
 Lattice build_slab_mesh(const GeometrySpec& geometry, const TissueMaterials& mat, const SlabMeshOptions& options);
