@@ -96,57 +96,77 @@ SlabMeshOptions slab_mesh_options(const ScenarioSpec& spec) {
   return o;
 }
 
+std::vector<MeshBlock> slab_stack(const GeometrySpec& g, const TissueMaterials& mat) {
+  std::vector<MeshBlock> stack;
+  stack.push_back({"muscle", &mat.muscle, 0, mat.muscle_thickness, 0.0, MeshBlock::Sizing::graded_down, false});
+  for (int l = 1; l <= g.layers; ++l)  // alternate layers cross at crossing_angle (Stecco 2009), as the lattice
+    stack.push_back({"dense" + std::to_string(l), &mat.dense, l, g.layer_thickness_mm * 1e-3,
+                     g.fiber_angle_deg + ((l - 1) % 2 == 1 ? g.crossing_angle_deg : 0.0), MeshBlock::Sizing::uniform,
+                     false});
+  return stack;
+}
+
 Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const SlabMeshOptions& opt) {
+  if (g.kind != "slab")
+    throw InputError("geometry.kind", "value \"" + g.kind + "\" is not available with geometry.engine = \"fem\"; allowed: \"slab\"");
+  return build_layered_mesh(slab_stack(g, mat), g, mat, opt);
+}
+
+Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySpec& g, const TissueMaterials& mat,
+                           const SlabMeshOptions& opt) {
   const double a = g.spacing_mm * 1e-3;
   if (!(opt.coarsest >= a))
     throw InputError("geometry.coarsest_mm", "value " + detail::to_text(opt.coarsest * 1e3) +
                                                  " is below geometry.spacing_mm = " + detail::to_text(g.spacing_mm) +
                                                  "; allowed [spacing_mm, 1000] mm");
-  if (g.kind != "slab")
-    throw InputError("geometry.kind", "value \"" + g.kind + "\" is not available with geometry.engine = \"fem\"; allowed: \"slab\"");
-  const double t_layer = g.layer_thickness_mm * 1e-3, h_int = g.interface_thickness_mm * 1e-3;
-  const int dense_cells = std::max(2, int(std::ceil(t_layer / a - 1e-9)));
-  if (g.layers > 0 && a / (t_layer / dense_cells) > opt.max_aspect)
-    throw InputError("geometry.layer_thickness_mm",
-                     "value " + detail::to_text(g.layer_thickness_mm) + " is too thin for geometry.spacing_mm = " +
-                         detail::to_text(g.spacing_mm) + ": its elements (2 through the layer) would be " +
-                         detail::to_text(a / (t_layer / dense_cells)) + " times wider than thick; allowed up to " +
-                         detail::to_text(opt.max_aspect) + " (lower spacing_mm or thicken the layer)");
+  const double h_int = g.interface_thickness_mm * 1e-3;
+  // Element heights of each block, bottom to top.
+  std::vector<std::vector<double>> heights;
+  for (const MeshBlock& blk : stack) {
+    if (blk.sizing == MeshBlock::Sizing::graded_down) {
+      std::vector<double> down = graded_sizes(blk.thickness, a, opt.coarsest, opt.growth, 0.0);
+      std::reverse(down.begin(), down.end());
+      heights.push_back(down);
+      continue;
+    }
+    const int cells = std::max(2, int(std::ceil(blk.thickness / a - 1e-9)));
+    if (a / (blk.thickness / cells) > opt.max_aspect)
+      throw InputError(blk.layer > 0 ? "geometry.layer_thickness_mm" : "geometry.spacing_mm",
+                       "value " + detail::to_text(blk.thickness * 1e3) + " mm (" + blk.name +
+                           ") is too thin for geometry.spacing_mm = " + detail::to_text(g.spacing_mm) +
+                           ": its elements (2 through the layer) would be " + detail::to_text(a / (blk.thickness / cells)) +
+                           " times wider than thick; allowed up to " + detail::to_text(opt.max_aspect) +
+                           " (lower spacing_mm or thicken the layer)");
+    heights.push_back(std::vector<double>(std::size_t(cells), blk.thickness / cells));
+  }
 
   Lattice lat;
   lat.dim = 3;
   const double lx = g.size_mm[0] * 1e-3, ly = g.size_mm[1] * 1e-3;
   const double fine_zone = std::max(opt.fine_half_width, 2.0 * a);
-  lat.grid_x = graded_coordinates(lx, 0.5 * lx, a, opt.coarsest, opt.growth, fine_zone);
-  lat.grid_y = graded_coordinates(ly, 0.5 * ly, a, opt.coarsest, opt.growth, fine_zone);
+  const double cx = opt.centre_x >= 0.0 ? std::min(opt.centre_x, lx) : 0.5 * lx;
+  const double cy = opt.centre_y >= 0.0 ? std::min(opt.centre_y, ly) : 0.5 * ly;
+  lat.grid_x = graded_coordinates(lx, cx, a, opt.coarsest, opt.growth, fine_zone);
+  lat.grid_y = graded_coordinates(ly, cy, a, opt.coarsest, opt.growth, fine_zone);
   lat.nx = Index(lat.grid_x.size());
   lat.ny = Index(lat.grid_y.size());
   lat.dx = lx / (lat.nx - 1);
   lat.dy = ly / (lat.ny - 1);
 
-  // Blocks bottom to top, each with its node planes; a gap of h_int between consecutive blocks.
-  struct Block {
-    std::string name;
-    const LayerMaterial* material;
-    int layer;                   // 0 muscle, l >= 1 dense layer l
-    std::vector<double> sizes;   // element heights, bottom to top
-  };
-  std::vector<Block> blocks;
-  {
-    std::vector<double> down = graded_sizes(mat.muscle_thickness, a, opt.coarsest, opt.growth, 0.0);
-    std::reverse(down.begin(), down.end());
-    blocks.push_back({"muscle", &mat.muscle, 0, down});
-  }
-  for (int l = 1; l <= g.layers; ++l)
-    blocks.push_back({"dense" + std::to_string(l), &mat.dense, l, std::vector<double>(dense_cells, t_layer / dense_cells)});
+  // Node planes bottom to top: each block its own, h_int above the block below, or (bonded) from
+  // the top plane of the block below.
   std::vector<double> z;
   std::vector<Index> first_plane;
   double zc = 0.0;
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    if (b > 0) zc += h_int;
-    first_plane.push_back(Index(z.size()));
-    z.push_back(zc);
-    for (double s : blocks[b].sizes) z.push_back(zc += s);
+  for (std::size_t b = 0; b < stack.size(); ++b) {
+    if (b > 0 && stack[b].bonded_to_below) {
+      first_plane.push_back(Index(z.size()) - 1);
+    } else {
+      if (b > 0) zc += h_int;
+      first_plane.push_back(Index(z.size()));
+      z.push_back(zc);
+    }
+    for (double s : heights[b]) z.push_back(zc += s);
   }
   lat.nz = Index(z.size());
   const Index nx = lat.nx, ny = lat.ny, nz = lat.nz;
@@ -169,14 +189,14 @@ Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const
   hex.law = mat.fiber;
   Index element = 0;
   std::vector<std::int64_t> pore_cell(std::size_t(nx - 1) * (ny - 1) * (nz - 1), -1);  // (i, j, k) -> pore cell
-  for (std::size_t b = 0; b < blocks.size(); ++b) {
-    const Block& blk = blocks[b];
+  for (std::size_t b = 0; b < stack.size(); ++b) {
+    const MeshBlock& blk = stack[b];
     const LayerMaterial& lm = *blk.material;
-    const double angle = g.fiber_angle_deg + (blk.layer >= 1 && (blk.layer - 1) % 2 == 1 ? g.crossing_angle_deg : 0.0);
+    const double angle = blk.fiber_angle_deg;
     hex.materials.push_back(hex_material(lm, angle, g.dispersion_kappa));
     const std::int32_t mid = std::int32_t(hex.materials.size() - 1);
-    const Index k0 = first_plane[b], cells = Index(blk.sizes.size());
-    BlockReport rep{blk.name, lm.name, z[k0], z[k0 + cells] - z[k0], int(cells), "hex8", 0, 0, blk.layer > 0 ? angle : 0.0};
+    const Index k0 = first_plane[b], cells = Index(heights[b].size());
+    BlockReport rep{blk.name, lm.name, z[k0], z[k0 + cells] - z[k0], int(cells), "hex8", 0, 0, lm.fiber_modulus > 0 ? angle : 0.0};
     lat.blocks.push_back(rep);
     for (Index k = k0; k <= k0 + cells; ++k)
       for (Index j = 0; j < ny; ++j)
@@ -199,7 +219,10 @@ Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const
   // graded grid.
   auto& itf = std::get<InterfaceGroup>(lat.groups);
   configure_interfaces(itf, mat);
-  for (std::size_t b = 1; b < blocks.size(); ++b) {
+  bool any_interface = false;
+  for (std::size_t b = 1; b < stack.size(); ++b) {
+    if (stack[b].bonded_to_below) continue;
+    any_interface = true;
     const Index below = first_plane[b] - 1, above = first_plane[b];
     for (Index j = 0; j < ny; ++j)
       for (Index i = 0; i < nx; ++i)
@@ -213,7 +236,7 @@ Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const
   lat.notes.push_back("finite-element slab: graded hexahedra (mean-dilatation Q1/P0), growth ratio <= " +
                       detail::to_text(opt.growth) + ", finest " + detail::to_text(g.spacing_mm) + " mm, coarsest " +
                       detail::to_text(opt.coarsest * 1e3) + " mm");
-  if (blocks.size() > 1)
+  if (any_interface)
     lat.notes.push_back("interface contact stiffness = dense aggregate modulus / cell height (assumed penalty)");
   return lat;
 }

@@ -19,6 +19,16 @@ const BlockReport* block_at(const Lattice& lat, double z0, double z1) {
   return nullptr;
 }
 
+/// The interface elements as line cells, each with its upper node's layer.
+CellBlock interface_lines(const Lattice& lat, const InterfaceGroup& interfaces) {
+  CellBlock lines{"line", 2, {}, {}};
+  for (const auto& e : interfaces.connectivity) {
+    lines.connectivity.insert(lines.connectivity.end(), {e[0], e[1]});
+    lines.layer_id.push_back(lat.layer_id[e[1]]);
+  }
+  return lines;
+}
+
 }  // namespace
 
 std::size_t LatticeCells::size() const {
@@ -48,6 +58,18 @@ double tet_principal_strain(ConstNodes X, ConstNodes x, const std::array<Index, 
 
 LatticeCells lattice_cells(const Lattice& lat, const InterfaceGroup& interfaces) {
   LatticeCells out;
+  const auto& hexahedra = std::get<Hex8Group>(lat.groups);
+  if (hexahedra.size() > 0) {  // finite elements: the hexahedra themselves, in any stack of blocks
+    CellBlock bricks{"hexahedron", 8, {}, {}};
+    for (const auto& c : hexahedra.connectivity) {  // binary corner order -> VTK hexahedron order
+      bricks.connectivity.insert(bricks.connectivity.end(), {c[0], c[1], c[3], c[2], c[4], c[5], c[7], c[6]});
+      bricks.layer_id.push_back(lat.layer_id[c[0]]);  // a bottom corner: a bonded block's shared plane has the upper id
+    }
+    out.blocks.push_back(std::move(bricks));
+    CellBlock lines = interface_lines(lat, interfaces);
+    if (lines.size() > 0) out.blocks.push_back(std::move(lines));
+    return out;
+  }
   const Index nx = lat.nx, ny = lat.ny, nz = lat.nz, plane = nx * ny;
   auto id = [&](Index i, Index j, Index k) { return (k * ny + j) * nx + i; };
   const bool sheet = lat.dim == 2;
@@ -85,11 +107,7 @@ LatticeCells lattice_cells(const Lattice& lat, const InterfaceGroup& interfaces)
         }
       }
   }
-  CellBlock lines{"line", 2, {}, {}};
-  for (const auto& e : interfaces.connectivity) {
-    lines.connectivity.insert(lines.connectivity.end(), {e[0], e[1]});
-    lines.layer_id.push_back(lat.layer_id[e[1]]);
-  }
+  CellBlock lines = interface_lines(lat, interfaces);
   for (auto* b : {&bricks, &simplices, &lines})
     if (b->size() > 0) out.blocks.push_back(std::move(*b));
   return out;
@@ -136,7 +154,8 @@ std::map<std::string, std::vector<double>> cell_fields(const LatticeCells& cells
 
 void add_damage_field(const System& sys, std::size_t n_nodes, std::map<std::string, std::vector<double>>& node_fields) {
   const auto& g = std::get<FiberGroup>(sys.groups);
-  if (g.size() == 0) return;
+  const auto& hex = std::get<Hex8Group>(sys.groups);
+  if (g.size() == 0 && hex.size() == 0) return;
   std::vector<double> broken(n_nodes, 0.0), total(n_nodes, 0.0);
   for (std::size_t e = 0; e < g.size(); ++e)
     for (Index n : g.connectivity[e]) {
@@ -144,6 +163,17 @@ void add_damage_field(const System& sys, std::size_t n_nodes, std::map<std::stri
       total[n] += 1.0;
       broken[n] += g.broken[e];
     }
+  // Finite elements: each element's fibre content (w_q W_g, docs/model.md §11.1) shared by its corners.
+  for (std::size_t e = 0; e < hex.size(); ++e) {
+    const auto [b, t] = hex.fiber_content(Index(e));
+    if (t <= 0.0) continue;
+    for (Index n : hex.connectivity[e]) {
+      if (std::size_t(n) >= n_nodes) continue;
+      total[n] += t;
+      broken[n] += b;
+    }
+  }
+  if (std::all_of(total.begin(), total.end(), [](double t) { return t == 0.0; })) return;  // no fibres
   auto& damage = node_fields["fiber_damage_fraction"];
   damage.resize(n_nodes);
   for (std::size_t n = 0; n < n_nodes; ++n)

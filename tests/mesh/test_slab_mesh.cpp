@@ -4,13 +4,16 @@
 // the one-line errors for impossible meshes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "fascia/core/error.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/mesh/graded_axis.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
+#include "fascia/observe/cells.hpp"
 
 namespace {
 
@@ -89,6 +92,46 @@ TEST(SlabMesh, ResolvesEveryDenseLayerAndGradesTheMuscle) {
   EXPECT_EQ(std::get<CellWaterGroup>(lat.groups).size(), hex.size());
   EXPECT_EQ(std::get<SpringGroup>(lat.groups).size(), 0u);
   EXPECT_EQ(std::get<FiberGroup>(lat.groups).size(), 0u);
+}
+
+TEST(SlabMesh, AnyStackOfBlocksBondedOrOnInterfacesRefinedAroundTheLoadCentre) {
+  // A body-scale style stack (issue 12 builds on it): a graded substrate, a bonded 2 mm block
+  // (shares the substrate's top node plane: no gap, no interface) and a dense layer on an
+  // interface; the refinement follows a load centre off the slab centre.
+  SlabCase c;
+  c.options.centre_x = 5e-3;
+  c.options.fine_half_width = 1e-3;
+  const std::vector<MeshBlock> stack = {
+      {"muscle", &c.materials.muscle, 0, 3e-3, 0.0, MeshBlock::Sizing::graded_down, false},
+      {"soft", &c.materials.loose, 7, 2e-3, 0.0, MeshBlock::Sizing::uniform, true},
+      {"dense1", &c.materials.dense, 1, 0.28e-3, 30.0, MeshBlock::Sizing::uniform, false}};
+  const Lattice lat = build_layered_mesh(stack, c.geometry, c.materials, c.options);
+  ASSERT_EQ(lat.blocks.size(), 3u);
+  const int cells = lat.blocks[0].cells + lat.blocks[1].cells + lat.blocks[2].cells;
+  EXPECT_EQ(lat.blocks[1].cells, 4);  // 2 mm at 0.5 mm
+  EXPECT_EQ(lat.nz, cells + 2) << "one shared plane (bonded) and one pair of planes across the interface";
+  const auto& hex = std::get<Hex8Group>(lat.groups);
+  EXPECT_EQ(hex.size(), std::size_t(lat.nx - 1) * (lat.ny - 1) * std::size_t(cells));
+  EXPECT_EQ(std::get<InterfaceGroup>(lat.groups).size(), std::size_t(lat.nx) * lat.ny) << "only below dense1";
+  EXPECT_NEAR(lat.blocks[1].z_bottom, lat.blocks[0].z_bottom + lat.blocks[0].thickness, 1e-15);
+  EXPECT_NEAR(lat.blocks[2].fiber_angle_deg, 30.0, 1e-12);
+  // The shared plane carries the upper block's layer; the cells of each block keep their own.
+  const LatticeCells drawn = lattice_cells(lat, std::get<InterfaceGroup>(lat.groups));
+  ASSERT_EQ(drawn.blocks.at(0).cell_type, "hexahedron");
+  std::map<std::int32_t, std::size_t> per_layer;
+  for (auto l : drawn.blocks[0].layer_id) ++per_layer[l];
+  const std::size_t columns = std::size_t(lat.nx - 1) * (lat.ny - 1);
+  EXPECT_EQ(per_layer[0], columns * std::size_t(lat.blocks[0].cells));
+  EXPECT_EQ(per_layer[7], columns * std::size_t(lat.blocks[1].cells));
+  EXPECT_EQ(per_layer[1], columns * std::size_t(lat.blocks[2].cells));
+  // Finest elements around x = 5 mm, a node on it, coarser at the far edge.
+  const auto& x = lat.grid_x;
+  const auto at = std::find_if(x.begin(), x.end(), [](double v) { return std::abs(v - 5e-3) < 1e-12; });
+  ASSERT_NE(at, x.end());
+  const std::size_t k = std::size_t(at - x.begin());
+  EXPECT_LE(x[k + 1] - x[k], 0.5e-3 * (1 + 1e-12));
+  EXPECT_LE(x[k] - x[k - 1], 0.5e-3 * (1 + 1e-12));
+  EXPECT_GT(x[x.size() - 1] - x[x.size() - 2], 2.0 * (x[k + 1] - x[k]));
 }
 
 TEST(SlabMesh, ConservesMassVolumeAndInterfaceArea) {

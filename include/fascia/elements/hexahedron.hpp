@@ -30,6 +30,8 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Eigenvalues>
@@ -129,6 +131,9 @@ struct Hex8Group {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 8> nodes(Index e) const { return connectivity[e]; }
+  /// What a step writes (elements/history.hpp): the step factors, the Prony strains and targets,
+  /// the fibre history.
+  auto history() { return std::tie(step, branch_start, branch_target, branch_strain, fiber_max_strain, fiber_broken); }
 
   /// Appends an element; X are the rest positions of all nodes. Throws std::invalid_argument for
   /// an inverted or degenerate element (callers name the input that produced it).
@@ -247,18 +252,28 @@ struct Hex8Group {
     return dissipated;
   }
 
+  /// Ruptured and total fibre content of element e: sums of w_q W_g over its points and directions
+  /// (both 0 without fibres).
+  std::pair<double, double> fiber_content(Index e) const {
+    const HexMaterial& m = materials[std::size_t(material[e])];
+    double broken = 0.0, total = 0.0;
+    if (m.fiber_modulus <= 0.0) return {0.0, 0.0};
+    for (int g = 0; g < 8; ++g)
+      for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
+        const double w = point_volume[8 * std::size_t(e) + g] * m.fibers.weights[q];
+        total += w;
+        if (fiber_broken[fiber_slot(e, g, q)]) broken += w;
+      }
+    return {broken, total};
+  }
+
   /// Fraction of ruptured fibre directions (weighted by w_q W_g) over the group.
   double broken_fiber_fraction() const {
     double broken = 0.0, total = 0.0;
     for (std::size_t e = 0; e < size(); ++e) {
-      const HexMaterial& m = materials[std::size_t(material[e])];
-      if (m.fiber_modulus <= 0.0) continue;
-      for (int g = 0; g < 8; ++g)
-        for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
-          const double w = point_volume[8 * e + g] * m.fibers.weights[q];
-          total += w;
-          if (fiber_broken[fiber_slot(Index(e), g, q)]) broken += w;
-        }
+      const auto [b, t] = fiber_content(Index(e));
+      broken += b;
+      total += t;
     }
     return total > 0.0 ? broken / total : 0.0;
   }

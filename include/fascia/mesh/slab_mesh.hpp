@@ -13,6 +13,9 @@
 /// Elements: Hex8Group (matrix, fibre family of the layer, Prony) and the water on each hexahedron:
 /// CellWaterGroup (volumetric Maxwell element) or, with [water] model = "biot", PoroCellGroup with
 /// Darcy links between the graded cells (lattice/pore_network.hpp).
+#include <string>
+#include <vector>
+
 #include "fascia/lattice/lattice.hpp"
 #include "fascia/tissue/material.hpp"
 
@@ -20,11 +23,37 @@ namespace fascia {
 
 struct SlabMeshOptions {
   double coarsest = 4e-3;       ///< largest in-plane element size [m], >= spacing
-  double fine_half_width = 0.0; ///< half-width of the zone of finest elements around the centre [m]
+  double fine_half_width = 0.0; ///< half-width of the zone of finest elements around the load centre [m]
+  /// Load centre in the x-y plane [m] (the refinement's centre); negative: the slab centre.
+  double centre_x = -1.0, centre_y = -1.0;
   double growth = 1.25;         ///< largest size ratio of neighbouring elements (assumed: a common
                                 ///< bound for graded meshes, keeps the size jump smooth for waves)
   double max_aspect = 20.0;     ///< largest in-plane size / thickness of a fine dense element
 };
+
+/// One block of the layered stack (bottom to top). Any stack of tissues and thicknesses can be
+/// meshed: slab_stack gives today's slab (muscle, then the dense layers); body-scale stacks add
+/// their own blocks (skin, hypodermis) with their materials.
+struct MeshBlock {
+  enum class Sizing {
+    uniform,      ///< equal elements of at most the finest size, at least two (a thin layer)
+    graded_down,  ///< the finest size at its top, growing downward to `coarsest` (a thick substrate)
+  };
+  std::string name;                        ///< "muscle", "dense1", ... (BlockReport name)
+  const LayerMaterial* material = nullptr; ///< its tissue; fibres when material->fiber_modulus > 0
+  int layer = 0;                           ///< layer_id of its nodes (0 muscle, l >= 1 dense layer l)
+  double thickness = 0.0;                  ///< [m], > 0
+  double fiber_angle_deg = 0.0;            ///< direction of its fibre family, from the x axis
+  Sizing sizing = Sizing::uniform;
+  /// true: shares the top node plane of the block below (perfectly bonded tissues); false: its own
+  /// node planes, geometry.interface_thickness_mm above the block below, joined by interface
+  /// elements (the loose layer's law, docs/model.md §3.5) carrying the adhesions.
+  bool bonded_to_below = false;
+};
+
+/// Today's slab as a stack: the muscle (graded down), then `layers` dense layers (uniform), the
+/// fibre angle alternating by crossing_angle_deg (as the lattice), each on an interface.
+std::vector<MeshBlock> slab_stack(const GeometrySpec& geometry, const TissueMaterials& mat);
 
 /// The hexahedra's material for one tissue: long-term shear modulus mu0 (1 - sum g_i) with the
 /// relaxing fractions as Prony branches mu0 g_i (as the lattice's springs), drained bulk, and a
@@ -42,8 +71,15 @@ Lattice build_hex_block(Index nx, Index ny, Index nz, double h, const LayerMater
 /// compressor edge decay within about a quarter radius outside it).
 SlabMeshOptions slab_mesh_options(const ScenarioSpec& spec);
 
-/// Builds the slab of `geometry` with materials `mat`. Throws InputError naming the key for
-/// coarsest < spacing, a layer too thin for the fine spacing, or a kind other than "slab".
+/// Builds the slab of `geometry` with materials `mat`: build_layered_mesh of slab_stack. Throws
+/// InputError naming the key for coarsest < spacing, a layer too thin for the fine spacing, or a
+/// kind other than "slab".
 Lattice build_slab_mesh(const GeometrySpec& geometry, const TissueMaterials& mat, const SlabMeshOptions& options);
+
+/// Meshes any stack of blocks (bottom to top) over the in-plane extent geometry.size_mm, graded in
+/// plane around the load centre from geometry.spacing_mm to options.coarsest. Uses geometry's
+/// size_mm, spacing_mm, interface_thickness_mm, dispersion_kappa and seed.
+Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySpec& geometry, const TissueMaterials& mat,
+                           const SlabMeshOptions& options);
 
 }  // namespace fascia
