@@ -103,6 +103,14 @@ std::vector<MeshBlock> slab_stack(const GeometrySpec& g, const TissueMaterials& 
     stack.push_back({"dense" + std::to_string(l), &mat.dense, l, g.layer_thickness_mm * 1e-3,
                      g.fiber_angle_deg + ((l - 1) % 2 == 1 ? g.crossing_angle_deg : 0.0), MeshBlock::Sizing::uniform,
                      false});
+  // Above the deep fascia, as the lattice (docs/model.md "Skin and hypodermis"): the hypodermis on
+  // an interface over the top dense layer (fine at its top, coarser with depth), the skin bonded to it.
+  if (mat.hypodermis_thickness > 0.0)
+    stack.push_back({"hypodermis", &mat.hypodermis, kHypodermisLayer, mat.hypodermis_thickness, 0.0,
+                     MeshBlock::Sizing::graded_down, false});
+  if (mat.skin_thickness > 0.0)
+    stack.push_back({"skin", &mat.skin, kSkinLayer, mat.skin_thickness, 0.0, MeshBlock::Sizing::uniform,
+                     mat.hypodermis_thickness > 0.0});
   return stack;
 }
 

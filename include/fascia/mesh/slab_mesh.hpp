@@ -52,7 +52,9 @@ struct MeshBlock {
 };
 
 /// Today's slab as a stack: the muscle (graded down), then `layers` dense layers (uniform), the
-/// fibre angle alternating by crossing_angle_deg (as the lattice), each on an interface.
+/// fibre angle alternating by crossing_angle_deg (as the lattice), each on an interface; then the
+/// hypodermis (graded down, on an interface) and the skin (uniform, bonded to the hypodermis) when
+/// their thicknesses are set.
 std::vector<MeshBlock> slab_stack(const GeometrySpec& geometry, const TissueMaterials& mat);
 
 /// The hexahedra's material for one tissue: long-term shear modulus mu0 (1 - sum g_i) with the
