@@ -71,8 +71,8 @@ void BM_LatticeSpringForces(benchmark::State& state) {
 
 void BM_HexCompression(benchmark::State& state) {
   const Index n = Index(state.range(0));
-  const auto available = ImplicitOptions::linear_solver_names();
-  if (std::find(available.begin(), available.end(), "cholmod") == available.end()) {
+  const auto available = available_linear_solvers();
+  if (std::find(available.begin(), available.end(), LinearSolver::cholmod) == available.end()) {
     state.SkipWithError("CHOLMOD not available in this build");
     return;
   }
@@ -89,7 +89,7 @@ void BM_HexCompression(benchmark::State& state) {
       for (Index q : top) s.prescribed[3 * q + 2] = 1e-3 * (1.0 - 0.2 * std::min(t, 1.0));
     };
     ImplicitOptions opt;
-    opt.linear_solver = "cholmod";
+    opt.linear_solver = LinearSolver::cholmod;
     opt.quasi_static = true;
     opt.dt_initial = 0.1;
     opt.dt_max = 0.1;
