@@ -395,7 +395,7 @@ TEST(ScenarioToml, OutOfRangeValues) {
       {"[material]\nmatrix_poisson = 0.5\n" + kProtocol, "material.matrix_poisson", "0.5"},
       {"[material]\nfailure_strain = 0.01\n" + kProtocol, "material.failure_strain", "0.01"},
       {"[tissue]\ntemperature_c = 80\n" + kProtocol, "tissue.temperature_c", "80"},
-      {"[geometry]\nlayers = 0\n" + kProtocol, "geometry.layers", "0"},
+      {"[geometry]\nlayers = 21\n" + kProtocol, "geometry.layers", "21"},
       {"[geometry]\nsize_mm = [10, -2]\n" + kProtocol, "geometry.size_mm[1]", "-2"},
       {"[geometry]\ncrossing_angle_deg = 200\n" + kProtocol, "geometry.crossing_angle_deg", "200"},
       {"[geometry]\nspacing_mm = 6\nsize_mm = [10, 10]\n" + kProtocol, "geometry.spacing_mm", "6"},
