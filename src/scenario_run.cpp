@@ -445,6 +445,10 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
         opt.tolerance = spec.solver.newton_tolerance;
         opt.max_newton_iterations = spec.solver.max_newton_iterations;
         opt.linear_solver = parse_linear_solver(spec.solver.linear_solver);
+        if (p.kind == Kind::compressor)  // step control at first touch (protocol/indenter.hpp)
+          opt.accept_step = [&ind = p.compressor.indenter](const System& start, const std::vector<double>& end) {
+            return ind.step_resolved(start, end);
+          };
         ImplicitIntegrator integrator(sys, opt);
         integrator.reset(load);
         integrator.advance_to(phase.end, load, after_step);

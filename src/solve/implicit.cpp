@@ -239,6 +239,9 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
     }
     if (!line_search(inertia, g_sq, e_x)) return false;
   }
+  // A converged step the caller's step control refuses (e.g. an indenter that tunnelled through
+  // the surface it met: a minimum of Phi too, docs/solvers.md "Step control") is retried shorter.
+  if (opt_.accept_step && !opt_.accept_step(sys_, w.x)) return false;
   accept(h, ctx, relative, report);
   return true;
 }

@@ -11,6 +11,7 @@
 /// lattice indices, so either discretisation can carry it.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -110,6 +111,9 @@ struct Indenter {
   Index node = -1;        ///< the apparatus node carrying the indenter's translation
   Vec3 rest;              ///< its rest position (the lowest point, on the surface) [m]
   std::vector<double> area;  ///< tributary area of each contact element's surface node [m^2]
+  /// Farthest the indenter may move into the tissue (-z) in one implicit step [m]: the height of
+  /// the cells under the surface (step_resolved).
+  double max_step_travel = std::numeric_limits<double>::infinity();
   static constexpr double kMass = 0.05;  ///< [kg] assumed (a hand-held tool's contact part)
 
   /// Places the indenter with its lowest point on the patch centre and adds a contact element
@@ -121,6 +125,20 @@ struct Indenter {
 
   /// Contact totals at the current positions.
   ContactState contact(const System& sys) const;
+
+  /// Step control at first touch (docs/model.md "Indenters", ImplicitOptions::accept_step): true
+  /// when the step from `start` to the positions `end` moved the indenter at most max_step_travel
+  /// into the tissue. A force-controlled indenter that starts touching meets no contact stiffness
+  /// (Hertz: dF/dd = 0 at d = 0), so Newton's first iterate is free flight, F h^2 / m, which can
+  /// carry it past the surface nodes into a state the penalty no longer sees (the ball below the
+  /// tissue: a minimum of the step's potential too). A step that travels further than the cells
+  /// under the surface are tall is refused and retried at half the size; free flight shrinks as
+  /// h^4 under a smooth ramp, so a few halvings catch the surface, and once the contact carries
+  /// load the steps grow back. Moving away (-z reversed) is never limited.
+  bool step_resolved(const System& start, const std::vector<double>& end) const {
+    const std::size_t z = 3 * std::size_t(node) + 2;
+    return start.positions[z] - end[z] <= max_step_travel;
+  }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -132,6 +150,7 @@ inline Indenter Indenter::attach(System& sys, const SurfacePatch& patch, const I
   ind.rest = patch.centre;
   ind.node = sys.add_node(patch.centre, kMass);
   ind.area = patch.area;
+  ind.max_step_travel = patch.top_cell_height;
   const ConstNodes X = view(sys.rest_positions);
   if (shape.kind == IndenterShape::Kind::disc) {
     auto& contact = std::get<ContactGroup>(sys.groups);

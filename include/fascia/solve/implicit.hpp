@@ -44,6 +44,12 @@ struct ImplicitOptions {
   bool exact_hessian = true;
   double growth = 1.5;        ///< step factor after a quick convergence, >= 1
   int quick_iterations = 4;   ///< "quick": converged within this many Newton iterations, >= 1
+  /// Step control beyond convergence (docs/solvers.md "Step control"): called after Newton
+  /// converged, with the system still at the start of the step and `end` the converged positions;
+  /// false rejects the step, which is retried with half its size like a failed one. Empty: every
+  /// converged step is accepted. The compressor protocols use it so that a force-controlled
+  /// indenter never moves further into the tissue in one step than its contact resolves.
+  std::function<bool(const System& start, const std::vector<double>& end)> accept_step;
 
   /// Throws InputError naming the field (key prefix `solver.implicit.`).
   void validate() const;
