@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Mesh convergence of the two engines under a flat compressor (docs/fem.md).
+"""Mesh convergence of the two engines under a flat compressor (docs/engines.md).
 
 Two problems, each run with `fascia run` at several spacings with geometry.engine = "lattice" and
 "fem"; the peak indentation (the compressor's depth at the end of the hold) is tabulated:
@@ -14,7 +14,7 @@ Two problems, each run with `fascia run` at several spacings with geometry.engin
     50 kPa on a 1.5 mm disc), the case where the engines disagreed.
 
 usage: /usr/bin/python3 scripts/fem_convergence.py [BUILD_DIR] [block|slab ...]
-Writes the tables between the markers of docs/fem.md.
+Writes the tables between the markers of docs/engines.md.
 """
 import math
 import pathlib
@@ -28,7 +28,7 @@ import h5py
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BUILD = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build"
-DOC = ROOT / "docs" / "fem.md"
+DOC = ROOT / "docs" / "engines.md"
 
 SHEAR_PA, NU, RADIUS_MM, PRESSURE_KPA = 10e3, 0.499, 2.0, 0.5
 

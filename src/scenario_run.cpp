@@ -11,6 +11,7 @@
 #include "fascia/io/run_writer.hpp"
 #include "io/output_guard.hpp"
 #include "fascia/lattice/builder.hpp"
+#include "fascia/mesh/imported_mesh.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/observe/cells.hpp"
 #include "fascia/observe/frame_grid.hpp"
@@ -526,8 +527,9 @@ PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& op
   spec.validate();
   PreparedScenario out;
   out.mat = make_materials(spec);
-  out.lattice = spec.geometry.engine == "fem" ? build_slab_mesh(spec.geometry, out.mat, slab_mesh_options(spec))
-                                               : build_lattice(spec.geometry, out.mat);
+  out.lattice = spec.geometry.engine != "fem"      ? build_lattice(spec.geometry, out.mat)
+                : spec.geometry.mesh_file.empty() ? build_slab_mesh(spec.geometry, out.mat, slab_mesh_options(spec))
+                                                  : build_imported_mesh(spec.geometry, out.mat);
   const TissueMaterials& mat = out.mat;
   Lattice& lattice = out.lattice;
   if (spec.geometry.kind == "slab") add_adhesions(lattice, spec.adhesion, spec.geometry.seed);

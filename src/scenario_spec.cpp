@@ -250,9 +250,9 @@ void GeometrySpec::validate(const std::string& prefix) const {
   if (coarsest_mm > 0.0 && coarsest_mm < spacing_mm)
     throw InputError(prefix + ".coarsest_mm", "value " + num(coarsest_mm) + " is below spacing_mm = " + num(spacing_mm) +
                                                   "; allowed 0 (= spacing_mm) or [spacing_mm, 1000] mm");
-  if (!mesh_file.empty())
-    throw InputError(prefix + ".mesh_file", "value \"" + mesh_file +
-                                                "\": gmsh meshes are not yet supported (issue 10); allowed \"\" (the generated slab)");
+  if (!mesh_file.empty() && (engine != "fem" || kind != "slab"))
+    throw InputError(prefix + ".mesh_file", "value \"" + detail::shorten(mesh_file) + "\" needs engine = \"fem\" and kind = \"slab\" (a gmsh mesh is "
+                                                "a finite-element model); allowed \"\" with engine = \"" + engine + "\", kind = \"" + kind + "\"");
 }
 
 // ---------------------------------------------------------------------------------------------

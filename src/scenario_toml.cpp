@@ -371,7 +371,15 @@ ScenarioSpec load_scenario_file(const std::string& path) {
   const int err = errno;
   std::fclose(f);
   if (failed) throw InputError("", "cannot read scenario file '" + one_line(path) + "': " + std::strerror(err));
-  return parse_scenario(text, path);
+  ScenarioSpec spec = parse_scenario(text, path);
+  // A relative geometry.mesh_file names a file next to the scenario (docs/scenario.md); when there
+  // is none there, it stays relative to the working directory.
+  std::string& mesh = spec.geometry.mesh_file;
+  if (!mesh.empty() && std::filesystem::path(mesh).is_relative()) {
+    const auto beside = std::filesystem::path(path).parent_path() / mesh;
+    if (std::filesystem::exists(beside, ec)) mesh = beside.lexically_normal().string();
+  }
+  return spec;
 }
 
 }  // namespace fascia

@@ -154,7 +154,7 @@ struct GeometrySpec {
   std::uint64_t seed = 1;
   std::string engine = "lattice";                  ///< "lattice" or "fem" (finite elements, docs/model.md §11)
   double coarsest_mm = 0.0;                        ///< fem: largest in-plane element size [mm]; 0 = spacing_mm
-  std::string mesh_file;                           ///< fem: a gmsh .msh file instead of the slab (not yet supported)
+  std::string mesh_file;                           ///< fem: a gmsh .msh file instead of the slab (mesh/imported_mesh.hpp)
   void validate(const std::string& prefix = "geometry") const;
 };
 
@@ -178,7 +178,7 @@ struct schema::Schema<GeometrySpec> {
         {"matrix_model", &S::matrix_model, "", Choices{"auto", "springs", "tets"}, "ground matrix as calibrated mass-spring lattice or neo-Hookean tetrahedra; `auto` uses springs in every block whose cells allow an exact spring calibration (aspect c/a between 1/sqrt(2) and sqrt(3/2)) and tetrahedra elsewhere"},
         {"engine", &S::engine, "", Choices{"lattice", "fem"}, "discretisation: the calibrated mass-spring lattice, or finite elements (graded hexahedra with the same laws, docs/model.md §11)"},
         {"coarsest_mm", &S::coarsest_mm, "mm", closed(0, 1000), "fem: largest in-plane element size, far from the load (0 = spacing_mm, a uniform mesh); growth <= 1.25 per element (assumed)", {}, "0 or >= spacing_mm"},
-        {"mesh_file", &S::mesh_file, "", {}, "fem: a gmsh .msh mesh instead of the generated slab (not yet supported: leave empty)"},
+        {"mesh_file", &S::mesh_file, "", {}, "fem: a gmsh mesh (MSH 4.1 ASCII, millimetres, z up; hexahedra and tetrahedra) instead of the generated slab; its physical volumes name the tissues (\"muscle\", \"dense_1\" ... \"dense_20\", \"loose_1\" ..., \"hypodermis\", \"skin\"); a relative path is looked up next to the scenario file first (docs/fem.md \"Imported meshes\")", {}, "engine = \"fem\", kind = \"slab\""},
         {"seed", &S::seed, "", {}, "seed of every random stream: per-fibre failure strains, adhesion layout, Bell rupture and healing draws (fibre dispersion itself is a deterministic stencil fit)", {}, "[0, 2^63-1]"},
     };
     return k;

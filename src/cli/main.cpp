@@ -243,9 +243,14 @@ int cmd_validate(const std::string& scenario) {
   const auto f = spec.tissue.fractions();
   const auto& geo = spec.geometry;
   std::ostringstream os;
-  os << "ok: " << scenario << ": " << geo.kind << " " << format_number(geo.size_mm[0]) << " x "
-     << format_number(geo.size_mm[1]) << " mm, spacing " << format_number(geo.spacing_mm) << " mm";
-  if (geo.kind == "slab") os << ", " << geo.layers << " layer" << (geo.layers == 1 ? "" : "s");
+  os << "ok: " << scenario << ": ";
+  if (!geo.mesh_file.empty()) {
+    os << "gmsh mesh " << geo.mesh_file;  // its size and tissues are the file's
+  } else {
+    os << geo.kind << " " << format_number(geo.size_mm[0]) << " x " << format_number(geo.size_mm[1]) << " mm, spacing "
+       << format_number(geo.spacing_mm) << " mm";
+    if (geo.kind == "slab") os << ", " << geo.layers << " layer" << (geo.layers == 1 ? "" : "s");
+  }
   os << "; water/collagen/ground " << format_number(f[0]) << "/" << format_number(f[1]) << "/"
      << format_number(f[2]) << " at " << format_number(spec.tissue.temperature_c) << " degC; "
      << spec.protocols.size() << " protocol" << (spec.protocols.size() == 1 ? "" : "s") << ": ";

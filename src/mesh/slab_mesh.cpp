@@ -14,15 +14,11 @@
 
 namespace fascia {
 namespace {
-
 constexpr double kDeg = std::numbers::pi / 180.0;
+}  // namespace
 
-/// One cell of tissue `layer`: its hexahedron (material `mat`, fibre failure strain `e_fail`), the
-/// water when K_u > K_d — the volumetric Maxwell element, or with `poro` a Biot pore cell of water
-/// fraction `phi` (as the lattice's cells, builder.cpp) — and its lumped mass rho V / 8 per corner.
-/// Returns the pore cell's index, or -1.
-std::int64_t add_cell(Lattice& lat, const std::array<Index, 8>& c, std::int32_t mat, double e_fail,
-                      const LayerMaterial& layer, double volume, const PoroSettings* poro = nullptr, double phi = 0.0) {
+std::int64_t add_hex_cell(Lattice& lat, const std::array<Index, 8>& c, std::int32_t mat, double e_fail,
+                          const LayerMaterial& layer, double volume, const PoroSettings* poro, double phi) {
   const ConstNodes X = view(lat.rest_positions);
   std::get<Hex8Group>(lat.groups).add(c, X, mat, e_fail);
   for (Index node : c) lat.masses[node] += layer.density * volume / 8.0;
@@ -38,7 +34,11 @@ std::int64_t add_cell(Lattice& lat, const std::array<Index, 8>& c, std::int32_t 
   return -1;
 }
 
-}  // namespace
+double scattered_failure_strain(const TissueMaterials& mat, std::uint64_t seed, std::uint64_t element) {
+  const double ef = mat.fiber.failure_strain *
+                    (1.0 + mat.failure_strain_spread * random_normal(seed, Stream::fiber_failure, element));
+  return std::clamp(ef, std::max(0.5 * mat.fiber.failure_strain, 1.01 * mat.fiber.toe_strain), 1.5 * mat.fiber.failure_strain);
+}
 
 HexMaterial hex_material(const LayerMaterial& layer, double angle_deg, double kappa) {
   HexMaterial m;
@@ -80,7 +80,7 @@ Lattice build_hex_block(Index nx, Index ny, Index nz, double h, const LayerMater
       for (Index i = 0; i < nx; ++i) {
         std::array<Index, 8> c;
         for (int q = 0; q < 8; ++q) c[q] = id(i + (q & 1), j + ((q >> 1) & 1), k + ((q >> 2) & 1));
-        add_cell(lat, c, 0, law.failure_strain, layer, h * h * h);
+        add_hex_cell(lat, c, 0, law.failure_strain, layer, h * h * h);
       }
   lat.blocks.push_back({"block", layer.name, 0.0, nz * h, int(nz), "hex8", 0, 0, fiber_angle_deg});
   return lat;
@@ -214,12 +214,9 @@ Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySp
         for (Index i = 0; i + 1 < nx; ++i) {
           std::array<Index, 8> c;
           for (int q = 0; q < 8; ++q) c[q] = id(i + (q & 1), j + ((q >> 1) & 1), k + ((q >> 2) & 1));
-          // Fibre failure strain scattered per element as the lattice scatters it per fibre.
-          double ef = mat.fiber.failure_strain *
-                      (1.0 + mat.failure_strain_spread * random_normal(g.seed, Stream::fiber_failure, std::uint64_t(element++)));
-          ef = std::clamp(ef, std::max(0.5 * mat.fiber.failure_strain, 1.01 * mat.fiber.toe_strain), 1.5 * mat.fiber.failure_strain);
+          const double ef = scattered_failure_strain(mat, g.seed, std::uint64_t(element++));
           pore_cell[std::size_t((k * (ny - 1) + j) * (nx - 1) + i)] =
-              add_cell(lat, c, mid, ef, lm, (lat.grid_x[i + 1] - lat.grid_x[i]) * (lat.grid_y[j + 1] - lat.grid_y[j]) * (z[k + 1] - z[k]),
+              add_hex_cell(lat, c, mid, ef, lm, (lat.grid_x[i + 1] - lat.grid_x[i]) * (lat.grid_y[j + 1] - lat.grid_y[j]) * (z[k + 1] - z[k]),
                        &mat.poro, mat.water);
         }
   }

@@ -34,8 +34,15 @@ double max_dense_strain(const System& sys) {
   const auto& info = sys.lattice_info;
   if (info.dim != 3) return 0.0;
   const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
-  const Index plane = info.nx * info.ny;
   double peak = 0.0;
+  if (info.nx == 0) {  // an imported mesh: its dense hexahedra (material m is the tissue of blocks[m])
+    const auto& hex = std::get<Hex8Group>(sys.groups);
+    for (std::size_t e = 0; e < hex.size(); ++e)
+      if (info.blocks[std::size_t(hex.material[e])].material == "dense")
+        for (const auto& t : kuhn_tetrahedra(hex.connectivity[e])) peak = std::max(peak, tet_principal_strain(X, x, t));
+    return peak;
+  }
+  const Index plane = info.nx * info.ny;
   for (Index k = 0; k + 1 < info.nz; ++k) {
     const Index base = k * plane;
     if (!is_dense_layer(info.layer_id[base]) || info.layer_id[base] != info.layer_id[base + plane]) continue;  // not a dense cell

@@ -32,7 +32,7 @@ inline bool is_dense_layer(std::int32_t id) { return id >= 1 && id < kHypodermis
 
 struct Lattice {
   int dim = 3;                         ///< 2: in-plane sheet (z fixed), 3: slab
-  Index nx = 0, ny = 0, nz = 0;        ///< nodes along x, y and node planes along z
+  Index nx = 0, ny = 0, nz = 0;        ///< nodes along x, y and node planes along z (0: unstructured)
   double dx = 0, dy = 0;               ///< in-plane spacing [m] (graded grids: the mean, extent / (n - 1))
   /// Node coordinates along x and y of a graded grid (mesh/slab_mesh.hpp) [m]; empty: uniform dx, dy.
   std::vector<double> grid_x, grid_y;
@@ -42,6 +42,11 @@ struct Lattice {
   std::vector<std::int32_t> layer_id;  ///< n: 0 muscle, 1..layers dense, kHypodermisLayer, kSkinLayer
   ElementGroups groups;
   std::map<std::string, std::vector<Index>> node_sets;  ///< "top", "bottom", "lateral"
+  /// Unstructured meshes only (imported, mesh/imported_mesh.hpp; there nx = ny = nz = 0): the
+  /// tributary area of each node of node_sets["top"], projected on the x-y plane, in that set's
+  /// order [m^2], and the height of the thinnest element under the top surface [m].
+  std::vector<double> top_area;
+  double top_cell_height = 0;
   std::vector<BlockReport> blocks;
   std::vector<std::string> notes;      ///< assumptions and fallbacks worth recording
 

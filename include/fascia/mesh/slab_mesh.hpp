@@ -13,6 +13,8 @@
 /// Elements: Hex8Group (matrix, fibre family of the layer, Prony) and the water on each hexahedron:
 /// CellWaterGroup (volumetric Maxwell element) or, with [water] model = "biot", PoroCellGroup with
 /// Darcy links between the graded cells (lattice/pore_network.hpp).
+#include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,19 @@ std::vector<MeshBlock> slab_stack(const GeometrySpec& geometry, const TissueMate
 /// relaxing fractions as Prony branches mu0 g_i (as the lattice's springs), drained bulk, and a
 /// fibre family at `angle_deg` with concentration `kappa` when the tissue has fibres.
 HexMaterial hex_material(const LayerMaterial& layer, double angle_deg, double kappa);
+
+/// Adds one cell of tissue `layer` to `lat` (both mesh builders): its hexahedron c (corners in the
+/// bit order x + 2y + 4z, material `mat`, fibre failure strain `e_fail`), the water when K_u > K_d —
+/// the volumetric Maxwell element, or with `poro` enabled a Biot pore cell of water fraction `phi`
+/// (as the lattice's cells, builder.cpp) — and its lumped mass rho V / 8 per corner (`volume` [m^3]).
+/// Returns the pore cell's index, or -1.
+std::int64_t add_hex_cell(Lattice& lat, const std::array<Index, 8>& c, std::int32_t mat, double e_fail,
+                          const LayerMaterial& layer, double volume, const PoroSettings* poro = nullptr, double phi = 0.0);
+
+/// Fibre failure strain of hexahedron `element`, scattered as the lattice scatters it per fibre:
+/// failure_strain (1 + spread N(0, 1)) from the seed's fibre-failure stream, clamped to
+/// [max(failure/2, 1.01 toe), 1.5 failure].
+double scattered_failure_strain(const TissueMaterials& mat, std::uint64_t seed, std::uint64_t element);
 
 /// A uniform block of nx x ny x nz cubes of edge h of one tissue (the mesh counterpart of the
 /// lattice's build_block, for tests and benchmarks): hexahedra, the water's volumetric Maxwell

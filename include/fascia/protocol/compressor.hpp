@@ -201,6 +201,9 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   const auto& bottom = info.node_sets.at("bottom");
   sys.fix_nodes(bottom);
   if (p.motion == Motion::base) p.base_nodes = bottom;
+  if (p.motion == Motion::contraction && info.nx == 0)
+    throw InputError("protocol." + spec.name + ".drive", "value \"contraction\" pulls the x = L end of the generated slab's "
+                                                         "muscle; not available with geometry.mesh_file, allowed \"base\"");
   if (p.motion == Motion::contraction) {
     for (Index n = 0; n < Index(info.num_nodes()); ++n) {
       if (info.layer_id[n] != 0) continue;

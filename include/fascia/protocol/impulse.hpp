@@ -9,6 +9,7 @@
 
 #include "fascia/core/error.hpp"
 #include "fascia/model/system.hpp"
+#include "fascia/protocol/indenter.hpp"
 #include "fascia/protocol/phases.hpp"
 #include "fascia/scenario_spec.hpp"
 
@@ -56,6 +57,7 @@ inline ImpulseProtocol ImpulseProtocol::make(const ProtocolSpec& spec, const Geo
   const std::vector<Index>& candidates = sheet ? std::vector<Index>{} : info.node_sets.at("top");
   p.centre = Vec3(0.5 * (info.nx - 1) * info.dx, 0.5 * (info.ny - 1) * info.dy,
                   sheet ? 0.0 : info.rest(info.node_sets.at("top").front()).z());
+  if (info.nx == 0) p.centre = top_surface(info).centre;  // an imported mesh (mesh/imported_mesh.hpp)
   const double r = spec.radius_mm * 1e-3;
   auto consider = [&](Index n) {
     const Vec3 x = info.rest(n);

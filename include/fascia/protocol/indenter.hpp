@@ -34,15 +34,29 @@ struct SurfacePatch {
 
 /// The structured slab's top plane (both engines): each node's tributary area (Lattice::column_area:
 /// dx dy halved on edges for the lattice, half of each neighbouring cell on a graded mesh).
+/// An imported mesh (nx = 0, mesh/imported_mesh.hpp): the nodes on its surfaces facing up with
+/// their projected areas (Lattice::top_area), the patch centred on their x-y bounding box at their
+/// highest point.
 inline SurfacePatch top_surface(const Lattice& info) {
   SurfacePatch s;
   s.nodes = info.node_sets.at("top");
-  const double z_top = info.rest(s.nodes.front()).z();
-  s.half_x = 0.5 * (info.nx - 1) * info.dx;
-  s.half_y = 0.5 * (info.ny - 1) * info.dy;
-  s.centre = Vec3(s.half_x, s.half_y, z_top);
-  for (Index n : s.nodes) s.area.push_back(info.column_area(n % info.nx, (n / info.nx) % info.ny));
-  s.top_cell_height = z_top - info.rest(Index((info.nz - 2) * info.ny * info.nx)).z();
+  double z_top = info.rest(s.nodes.front()).z();
+  if (info.nx == 0) {
+    Vec3 lo = info.rest(s.nodes.front()), hi = lo;
+    for (Index n : s.nodes) lo = lo.cwiseMin(info.rest(n)), hi = hi.cwiseMax(info.rest(n));
+    z_top = hi.z();
+    s.half_x = 0.5 * (hi.x() - lo.x());
+    s.half_y = 0.5 * (hi.y() - lo.y());
+    s.centre = Vec3(0.5 * (lo.x() + hi.x()), 0.5 * (lo.y() + hi.y()), z_top);
+    s.area = info.top_area;
+    s.top_cell_height = info.top_cell_height;
+  } else {
+    s.half_x = 0.5 * (info.nx - 1) * info.dx;
+    s.half_y = 0.5 * (info.ny - 1) * info.dy;
+    s.centre = Vec3(s.half_x, s.half_y, z_top);
+    for (Index n : s.nodes) s.area.push_back(info.column_area(n % info.nx, (n / info.nx) % info.ny));
+    s.top_cell_height = z_top - info.rest(Index((info.nz - 2) * info.ny * info.nx)).z();
+  }
   double muscle_top = 0.0;
   for (const auto& b : info.blocks)
     if (b.material == "muscle") muscle_top = b.z_bottom + b.thickness;

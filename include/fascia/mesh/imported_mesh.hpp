@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file A gmsh mesh (`[geometry] mesh_file`) as the finite-element model (docs/fem.md "Imported
+/// meshes"): the same Lattice (nodes + element groups + node sets) as the generated slab, so
+/// protocols, solvers, metrics and output work on it unchanged.
+///
+/// Coordinates are millimetres, z up: the compressor acts on the surface facing up (+z), the
+/// surface facing down (-z) is the base, the rest is the lateral boundary. Each physical volume
+/// names one tissue: "muscle", "dense_1" ... "dense_20", "loose_1" ... "loose_20", "hypodermis",
+/// "skin" (SCENARIO.md). The tissues are bonded where they share nodes (a conforming mesh); a loose
+/// layer is a volume of loose tissue, not a zero-thickness interface. Fibres follow the generated
+/// slab's rule: dense_l at geometry.fiber_angle_deg, plus crossing_angle_deg for even l, with
+/// concentration geometry.dispersion_kappa.
+///
+/// Elements: 8-node hexahedra as they are (Hex8Group, mean-dilatation Q1/P0); each 4-node
+/// tetrahedron is split into four hexahedra (one per corner: the corner, three edge midpoints,
+/// three face centroids and the centroid), which keeps the locking-free Q1/P0 element for
+/// tetrahedral meshes. Hex8Group material m is the tissue of lat.blocks[m] (blocks ordered bottom
+/// to top by their lowest point); the lattice is unstructured: nx = ny = nz = 0, and the top
+/// surface's tributary areas are in lat.top_area.
+#include "fascia/lattice/lattice.hpp"
+#include "fascia/tissue/material.hpp"
+
+namespace fascia {
+
+/// Builds the model of geometry.mesh_file with materials `mat`. Throws InputError naming
+/// geometry.mesh_file (and the element and line of the file) for any problem read_gmsh_mesh
+/// reports, a physical volume that names no known tissue, an inverted or degenerate element, a
+/// dense layer or the skin with fewer than two elements through its thickness (an element taller
+/// than half the layer), and for [water] model = "biot" (its Darcy links need the generated slab).
+Lattice build_imported_mesh(const GeometrySpec& geometry, const TissueMaterials& mat);
+
+}  // namespace fascia

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+// gmsh meshes through geometry.mesh_file (docs/fem.md "Imported meshes"): the MSH 4.1 reader, the
+// model built from it against the generated mesh of the same block, tetrahedra split into
+// hexahedra against hexahedra, the tissues and fibres of a layered mesh, and every bad input as a
+// one-line error naming the key and the line or element of the file.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <string>
+
+#include <unistd.h>
+
+#include "fascia/core/error.hpp"
+#include "fascia/mesh/gmsh_file.hpp"
+#include "fascia/mesh/imported_mesh.hpp"
+#include "fascia/mesh/slab_mesh.hpp"
+#include "fascia/scenario.hpp"
+#include "fascia/solve/assembly.hpp"
+#include "mesh/punch_stiffness.hpp"
+
+namespace fascia {
+namespace {
+
+std::string data(const std::string& name) { return std::string(FASCIA_TEST_DATA_DIR) + "/" + name; }
+
+std::string temp_path(const std::string& stem) {
+  return (std::filesystem::path(::testing::TempDir()) / ("fascia_msh_" + std::to_string(::getpid()) + "_" + stem)).string();
+}
+
+/// The block of tests/data/box_hex.geo as a scenario: generated (mesh = "") or imported.
+std::string block(const std::string& mesh, bool water = true) {
+  return "[material]\nmuscle_thickness_mm = 1.0\n" + std::string(water ? "" : "water_bulk_modulus_mpa = 0.0\n") +
+         "[geometry]\nengine = \"fem\"\nkind = \"slab\"\nsize_mm = [6.0, 6.0]\nspacing_mm = 0.5\nlayers = 0\n" +
+         (mesh.empty() ? "" : "mesh_file = \"" + data(mesh) + "\"\n") +
+         "[protocol.press]\nkind = \"static_pressure\"\npressure_kpa = 20.0\nradius_mm = 1.5\nramp_s = 0.2\n"
+         "hold_s = 0.3\nrelease_s = 0.05\nrecover_s = 0.0\n";
+}
+
+double peak_indentation(const std::string& toml, const std::string& stem) {
+  RunOptions opt;
+  opt.threads = 1;
+  opt.output_file = temp_path(stem + ".h5");
+  const ScenarioResult r = run_scenario(parse_scenario(toml), opt);
+  std::filesystem::remove(r.output_file);
+  if (!r.xdmf_file.empty()) std::filesystem::remove(r.xdmf_file);
+  set_threads(0);
+  EXPECT_EQ(r.runs.at(0).status, "complete") << r.runs.at(0).message;
+  return r.runs.at(0).metrics.at("peak_indentation_m");
+}
+
+TEST(GmshFile, ReadsHexahedraAndTetrahedraWithTheirPhysicalVolumes) {
+  const GmshMesh hex = read_gmsh_mesh(data("box_hex.msh"), "k");
+  EXPECT_EQ(hex.coordinates.size(), 13u * 13u * 3u);  // 12 x 12 x 2 elements
+  ASSERT_EQ(hex.volumes.size(), 288u);
+  for (const auto& e : hex.volumes) {
+    EXPECT_EQ(e.type, kGmshHexahedron8);
+    EXPECT_EQ(e.group, "muscle");
+  }
+  const GmshMesh tet = read_gmsh_mesh(data("box_tet.msh"), "k");
+  ASSERT_EQ(tet.volumes.size(), 1700u);
+  EXPECT_EQ(tet.volumes.front().type, kGmshTetrahedron4);
+  // Every node lies in the 6 x 6 x 1 mm box.
+  for (const Vec3& p : tet.coordinates) {
+    EXPECT_GE(p.minCoeff(), -1e-12);
+    EXPECT_LE(p.x(), 6.0 + 1e-12);
+    EXPECT_LE(p.z(), 1.0 + 1e-12);
+  }
+}
+
+TEST(ImportedMesh, TheGmshBlockIsTheGeneratedBlock) {
+  // Same geometry, same element sizes: the same nodes, masses, surfaces and loaded areas as the
+  // generated mesh (in another order).
+  const ScenarioSpec imported = parse_scenario(block("box_hex.msh")), generated = parse_scenario(block(""));
+  const TissueMaterials mat = make_materials(generated);
+  const Lattice a = build_imported_mesh(imported.geometry, mat);
+  const Lattice b = build_slab_mesh(generated.geometry, mat, slab_mesh_options(generated));
+  ASSERT_EQ(a.num_nodes(), b.num_nodes());
+  EXPECT_EQ(std::get<Hex8Group>(a.groups).size(), std::get<Hex8Group>(b.groups).size());
+  const auto sum = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); };
+  EXPECT_NEAR(sum(a.masses), sum(b.masses), 1e-12 * sum(b.masses));  // round-off of the element volumes
+  for (const char* set : {"top", "bottom", "lateral"}) EXPECT_EQ(a.node_sets.at(set).size(), b.node_sets.at(set).size()) << set;
+  EXPECT_NEAR(sum(a.top_area), 36e-6, 1e-15);  // the whole 6 x 6 mm top
+  EXPECT_NEAR(a.top_cell_height, 0.5e-3, 1e-15);
+  EXPECT_NEAR(a.finest_spacing(), b.finest_spacing(), 1e-15);
+  ASSERT_EQ(a.blocks.size(), 1u);
+  EXPECT_EQ(a.blocks[0].material, "muscle");
+  EXPECT_EQ(a.blocks[0].cells, 2);
+  EXPECT_NEAR(a.blocks[0].thickness, 1e-3, 1e-15);
+}
+
+TEST(ImportedMesh, ReproducesTheGeneratedMeshIndentation) {
+  // The same mesh numbered differently: the Newton solves converge to the same state, so the
+  // indentations agree to the solver's tolerance, far below any discretisation error.
+  const double generated = peak_indentation(block(""), "gen"), imported = peak_indentation(block("box_hex.msh"), "imp");
+  std::printf("indentation [um]: generated %.6f, imported %.6f\n", 1e6 * generated, 1e6 * imported);  // docs/fem.md
+  EXPECT_GT(generated, 1e-7);
+  EXPECT_NEAR(imported, generated, 1e-6 * generated);
+}
+
+TEST(ImportedMesh, TetrahedraSplitIntoHexahedraDoNotLock) {
+  // A rigid flat punch (radius 1.5 mm, bonded, one quasi-static Newton step) on the 6 x 6 x 1 mm
+  // block, nearly incompressible (nu = 0.499, K/G = 500, above the tissue's undrained K_u/G ~ 300):
+  // the block meshed with tetrahedra (split into Q1/P0 hexahedra) against the same block in
+  // hexahedra. The two meshes place the punch edge differently (nodes held up to r = a, free from
+  // the next node out: up to h/2 = 0.25 mm wider on either mesh), an effect of order h/a ~ 15 % on a
+  // punch stiffness; hence within 15 %. The same split tetrahedra without the mean dilatation (plain
+  // Q1, as linear elements) lock: stiffer by more than a quarter (as FemIndentation.FlatPunch...).
+  ScenarioSpec spec = parse_scenario(block("box_hex.msh", false));
+  spec.material.matrix_poisson = 0.499;
+  const TissueMaterials mat = make_materials(spec);
+  const Lattice hex = build_imported_mesh(spec.geometry, mat);
+  spec.geometry.mesh_file = data("box_tet.msh");
+  const Lattice tet = build_imported_mesh(spec.geometry, mat);
+  const double a = 1.5e-3;
+  const double k_hex = punch_stiffness(hex, a, true), k_tet = punch_stiffness(tet, a, true);
+  const double k_tet_q1 = punch_stiffness(tet, a, false);
+  std::printf("punch stiffness [N/m]: hexahedra %.6g, split tetrahedra %.6g, split tetrahedra plain Q1 %.6g\n", k_hex,
+              k_tet, k_tet_q1);  // docs/fem.md
+  EXPECT_NEAR(k_tet / k_hex, 1.0, 0.15);
+  EXPECT_GT(k_tet_q1 / k_tet, 1.25) << "plain Q1 on the split tetrahedra did not lock";
+}
+
+TEST(ImportedMesh, LayeredSlabTissuesFibresAndLayerIds) {
+  ScenarioSpec spec = parse_scenario(block("slab_layers.msh"));
+  const Lattice lat = build_imported_mesh(spec.geometry, make_materials(spec));
+  ASSERT_EQ(lat.blocks.size(), 4u);  // bottom to top
+  const char* names[] = {"muscle", "dense_1", "loose_1", "dense_2"};
+  const int cells[] = {2, 2, 1, 2};
+  for (int b = 0; b < 4; ++b) {
+    EXPECT_EQ(lat.blocks[std::size_t(b)].name, names[b]);
+    EXPECT_EQ(lat.blocks[std::size_t(b)].cells, cells[b]) << names[b];
+  }
+  // The generated slab's fibre rule: dense_1 along fiber_angle_deg, dense_2 crossed.
+  EXPECT_EQ(lat.blocks[1].fiber_angle_deg, spec.geometry.fiber_angle_deg);
+  EXPECT_EQ(lat.blocks[3].fiber_angle_deg, spec.geometry.fiber_angle_deg + spec.geometry.crossing_angle_deg);
+  const auto& hex = std::get<Hex8Group>(lat.groups);
+  EXPECT_GT(hex.materials.at(1).fiber_modulus, 0.0);
+  EXPECT_EQ(hex.materials.at(2).fiber_modulus, 0.0);  // loose: ground substance only
+  // Node ids: the top surface is dense layer 2, the base muscle, the plane between loose_1 and
+  // dense_2 takes the upper tissue's id.
+  for (Index n : lat.node_sets.at("top")) EXPECT_EQ(lat.layer_id[std::size_t(n)], 2);
+  for (Index n : lat.node_sets.at("bottom")) EXPECT_EQ(lat.layer_id[std::size_t(n)], 0);
+  int loose = 0;
+  for (std::size_t n = 0; n < lat.num_nodes(); ++n) loose += lat.layer_id[n] == -1;
+  EXPECT_EQ(loose, 13 * 13);  // the bottom plane of loose_1 (its top plane is dense_2's)
+}
+
+// ---- bad input -------------------------------------------------------------------------------
+
+/// A hand-written MSH 4.1 file: 12 nodes (two 1 mm cubes stacked), one volume entity per element
+/// with its own physical volume `groups[e]`, each element given as "type node tags".
+std::string msh(const std::vector<std::string>& groups, const std::vector<std::string>& elements,
+                const std::string& format = "4.1 0 8") {
+  std::string s = "$MeshFormat\n" + format + "\n$EndMeshFormat\n$PhysicalNames\n" + std::to_string(groups.size()) + "\n";
+  for (std::size_t g = 0; g < groups.size(); ++g) s += "3 " + std::to_string(g + 1) + " \"" + groups[g] + "\"\n";
+  s += "$EndPhysicalNames\n$Entities\n0 0 0 " + std::to_string(elements.size()) + "\n";
+  for (std::size_t e = 0; e < elements.size(); ++e)
+    s += std::to_string(e + 1) + " 0 0 0 1 1 2 " + (e < groups.size() ? "1 " + std::to_string(e + 1) : std::string("0")) + " 0\n";
+  s += "$EndEntities\n$Nodes\n1 12 1 12\n3 1 0 12\n";
+  for (int n = 1; n <= 12; ++n) s += std::to_string(n) + "\n";
+  for (int k = 0; k < 3; ++k) s += "0 0 " + std::to_string(k) + "\n1 0 " + std::to_string(k) + "\n1 1 " + std::to_string(k) + "\n0 1 " + std::to_string(k) + "\n";
+  s += "$EndNodes\n$Elements\n" + std::to_string(elements.size()) + " " + std::to_string(elements.size()) + " 1 " +
+       std::to_string(elements.size()) + "\n";
+  for (std::size_t e = 0; e < elements.size(); ++e) {
+    const std::string type = elements[e].substr(0, elements[e].find(' '));
+    s += "3 " + std::to_string(e + 1) + " " + type + " 1\n" + std::to_string(e + 1) + elements[e].substr(elements[e].find(' ')) + "\n";
+  }
+  return s + "$EndElements\n";
+}
+const std::string kLower = "5 1 2 3 4 5 6 7 8", kUpper = "5 5 6 7 8 9 10 11 12";
+
+/// The one-line error of building the model of `text` (written to a file) with `extra` keys.
+std::string import_error(const std::string& text, const std::string& extra = "", std::string* key = nullptr) {
+  const std::string path = temp_path("bad.msh");
+  std::ofstream(path) << text;
+  try {
+    const ScenarioSpec spec = parse_scenario(
+        "[geometry]\nengine = \"fem\"\nlayers = 0\nmesh_file = \"" + path + "\"\n" + extra);
+    build_imported_mesh(spec.geometry, make_materials(spec));
+  } catch (const InputError& e) {
+    std::filesystem::remove(path);
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+    if (key) *key = e.key();
+    else EXPECT_EQ(e.key(), "geometry.mesh_file") << e.what();
+    return e.what();
+  }
+  std::filesystem::remove(path);
+  return "no error";
+}
+
+TEST(ImportedMesh, TheHandWrittenFileIsValid) {
+  // The base of the bad inputs below builds: two 1 mm cubes of muscle, one on the other.
+  const std::string path = temp_path("good.msh");
+  std::ofstream(path) << msh({"muscle", "muscle"}, {kLower, kUpper});
+  const ScenarioSpec spec = parse_scenario("[geometry]\nengine = \"fem\"\nlayers = 0\nmesh_file = \"" + path + "\"\n");
+  const Lattice lat = build_imported_mesh(spec.geometry, make_materials(spec));
+  std::filesystem::remove(path);
+  EXPECT_EQ(lat.num_nodes(), 12u);
+  EXPECT_EQ(lat.node_sets.at("top").size(), 4u);
+  EXPECT_NEAR(lat.top_area[0], 0.25e-6, 1e-18);  // a quarter of the 1 mm^2 face
+}
+
+TEST(ImportedMesh, BadFilesAreOneLineErrorsNamingTheKeyAndTheLine) {
+  const auto has = [](const std::string& message, const std::string& part) {
+    return message.find(part) != std::string::npos ? ::testing::AssertionSuccess()
+                                                    : ::testing::AssertionFailure() << message << "  lacks  " << part;
+  };
+  const std::string good = msh({"muscle", "muscle"}, {kLower, kUpper});
+  // Missing, not a mesh, other versions, truncated, malformed numbers.
+  {
+    const ScenarioSpec spec = parse_scenario("[geometry]\nengine = \"fem\"\nlayers = 0\nmesh_file = \"/nonexistent/body.msh\"\n");
+    try {
+      build_imported_mesh(spec.geometry, make_materials(spec));
+      ADD_FAILURE() << "a missing file was accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.key(), "geometry.mesh_file");
+      EXPECT_TRUE(has(e.what(), "cannot be opened"));
+    }
+  }
+  EXPECT_TRUE(has(import_error("solid cube\nfacet normal 0 0 1\n"), "not a gmsh mesh"));
+  EXPECT_TRUE(has(import_error(""), "not a gmsh mesh"));
+  EXPECT_TRUE(has(import_error(msh({"muscle", "muscle"}, {kLower, kUpper}, "4.1 1 8")), "binary MSH files are not supported"));
+  EXPECT_TRUE(has(import_error(msh({"muscle", "muscle"}, {kLower, kUpper}, "2.2 0 8")), "MSH version 2.2 is not supported"));
+  EXPECT_TRUE(has(import_error(good.substr(0, good.find("$EndNodes"))), "ends inside $Nodes"));
+  std::string bad_number = good;
+  bad_number.replace(bad_number.find("1 1 2\n"), 5, "1 1 x");  // node 11's coordinates: line 39
+  EXPECT_TRUE(has(import_error(bad_number), "line 39: expected a finite number"));
+  // Elements: unsupported type, undefined node, no physical volume, unknown tissue.
+  EXPECT_TRUE(has(import_error(msh({"muscle"}, {"7 1 2 3 4 9"})), "5-node pyramid elements (volume 1) are not supported"));
+  EXPECT_TRUE(has(import_error(msh({"muscle"}, {"5 1 2 3 4 5 6 7 99"})), "uses node tag 99, which $Nodes does not define"));
+  EXPECT_TRUE(has(import_error(msh({"muscle"}, {kLower, kUpper})), "element 2 lies in volume 2, which is in no named physical volume"));
+  EXPECT_TRUE(has(import_error(msh({"muscle", "fat"}, {kLower, kUpper})), "physical volume \"fat\" (element 2) names no known tissue"));
+  EXPECT_TRUE(has(import_error(msh({"muscle", "dense_0"}, {kLower, kUpper})), "names no known tissue"));
+  // Inverted (top face first), degenerate (a flat tetrahedron), too coarse (one element through dense_1).
+  EXPECT_TRUE(has(import_error(msh({"muscle", "muscle"}, {kLower, "5 9 10 11 12 5 6 7 8"})), "element 2 (muscle) is inverted"));
+  EXPECT_TRUE(has(import_error(msh({"muscle", "muscle"}, {kLower, "4 5 6 7 8"})), "element 2 (muscle) is degenerate"));
+  EXPECT_TRUE(has(import_error(msh({"muscle", "dense_1"}, {kLower, kUpper})), "element 2 (dense_1) spans 1 mm of the 1 mm thick layer"));
+  EXPECT_TRUE(has(import_error(msh({"muscle", "skin"}, {kLower, kUpper})), "too coarse to resolve the layer"));
+  // Keys that do not go with a mesh file.
+  std::string key;
+  EXPECT_TRUE(has(import_error(good, "[water]\nmodel = \"biot\"\n", &key), "not available with geometry.mesh_file"));
+  EXPECT_EQ(key, "water.model");
+  try {
+    parse_scenario("[geometry]\nmesh_file = \"" + data("box_hex.msh") + "\"\n");
+    ADD_FAILURE() << "mesh_file with the lattice engine was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.key(), "geometry.mesh_file");
+    EXPECT_TRUE(has(e.what(), "needs engine = \"fem\""));
+  }
+}
+
+}  // namespace
+}  // namespace fascia
