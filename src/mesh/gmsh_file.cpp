@@ -133,7 +133,10 @@ public:
 private:
   static std::string join(const std::vector<std::string_view>& f) {
     std::string s;
-    for (auto v : f) s += (s.empty() ? "" : " ") + std::string(v);
+    for (auto v : f) {
+      if (!s.empty()) s += ' ';
+      s.append(v);
+    }
     return s;
   }
 

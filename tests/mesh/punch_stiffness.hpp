@@ -12,8 +12,8 @@
 namespace fascia {
 
 /// Punch stiffness P / d [N/m]: base held, top nodes within `radius` of the centre pushed down by
-/// d = 1e-4 radius (linear regime) and held in x, y; one quasi-static Newton step.
-inline double punch_stiffness(Lattice lat, double radius, bool mean_dilatation) {
+/// d = `depth` x radius (1e-4: the linear regime) and held in x, y; one quasi-static Newton step.
+inline double punch_stiffness(Lattice lat, double radius, bool mean_dilatation, double depth = 1e-4) {
   std::get<Hex8Group>(lat.groups).mean_dilatation = mean_dilatation;
   System sys(std::move(lat), 1);
   double top = 0.0;
@@ -34,7 +34,7 @@ inline double punch_stiffness(Lattice lat, double radius, bool mean_dilatation) 
       punch.push_back(Index(i));
     }
   }
-  const double d = 1e-4 * radius;
+  const double d = depth * radius;
   ImplicitOptions opt;
   opt.quasi_static = true;
   opt.tolerance = 1e-10;

@@ -114,9 +114,11 @@ TEST(ImportedMesh, TetrahedraSplitIntoHexahedraDoNotLock) {
   const Lattice hex = build_imported_mesh(spec.geometry, mat);
   spec.geometry.mesh_file = data("box_tet.msh");
   const Lattice tet = build_imported_mesh(spec.geometry, mat);
-  const double a = 1.5e-3;
-  const double k_hex = punch_stiffness(hex, a, true), k_tet = punch_stiffness(tet, a, true);
-  const double k_tet_q1 = punch_stiffness(tet, a, false);
+  // Depth 1e-3 a (0.15 % strain of the 1 mm block: linear to ~0.1 %, measured against 1e-2 a); at
+  // 1e-4 a the quasi-static Newton step did not converge on this thin block (seen, not analysed).
+  const double a = 1.5e-3, depth = 1e-3;
+  const double k_hex = punch_stiffness(hex, a, true, depth), k_tet = punch_stiffness(tet, a, true, depth);
+  const double k_tet_q1 = punch_stiffness(tet, a, false, depth);
   std::printf("punch stiffness [N/m]: hexahedra %.6g, split tetrahedra %.6g, split tetrahedra plain Q1 %.6g\n", k_hex,
               k_tet, k_tet_q1);  // docs/fem.md
   EXPECT_NEAR(k_tet / k_hex, 1.0, 0.15);
@@ -173,12 +175,17 @@ std::string msh(const std::vector<std::string>& groups, const std::vector<std::s
 const std::string kLower = "5 1 2 3 4 5 6 7 8", kUpper = "5 5 6 7 8 9 10 11 12";
 
 /// The one-line error of building the model of `text` (written to a file) with `extra` keys.
+/// A scenario of the imported mesh at `path` (any protocol: the mesh is all these tests build).
+std::string with_mesh(const std::string& path, const std::string& extra = "") {
+  return "[geometry]\nengine = \"fem\"\nlayers = 0\nmesh_file = \"" + path + "\"\n" + extra +
+         "[protocol.press]\nkind = \"static_pressure\"\n";
+}
+
 std::string import_error(const std::string& text, const std::string& extra = "", std::string* key = nullptr) {
   const std::string path = temp_path("bad.msh");
   std::ofstream(path) << text;
   try {
-    const ScenarioSpec spec = parse_scenario(
-        "[geometry]\nengine = \"fem\"\nlayers = 0\nmesh_file = \"" + path + "\"\n" + extra);
+    const ScenarioSpec spec = parse_scenario(with_mesh(path, extra));
     build_imported_mesh(spec.geometry, make_materials(spec));
   } catch (const InputError& e) {
     std::filesystem::remove(path);
@@ -195,7 +202,7 @@ TEST(ImportedMesh, TheHandWrittenFileIsValid) {
   // The base of the bad inputs below builds: two 1 mm cubes of muscle, one on the other.
   const std::string path = temp_path("good.msh");
   std::ofstream(path) << msh({"muscle", "muscle"}, {kLower, kUpper});
-  const ScenarioSpec spec = parse_scenario("[geometry]\nengine = \"fem\"\nlayers = 0\nmesh_file = \"" + path + "\"\n");
+  const ScenarioSpec spec = parse_scenario(with_mesh(path));
   const Lattice lat = build_imported_mesh(spec.geometry, make_materials(spec));
   std::filesystem::remove(path);
   EXPECT_EQ(lat.num_nodes(), 12u);
@@ -211,7 +218,7 @@ TEST(ImportedMesh, BadFilesAreOneLineErrorsNamingTheKeyAndTheLine) {
   const std::string good = msh({"muscle", "muscle"}, {kLower, kUpper});
   // Missing, not a mesh, other versions, truncated, malformed numbers.
   {
-    const ScenarioSpec spec = parse_scenario("[geometry]\nengine = \"fem\"\nlayers = 0\nmesh_file = \"/nonexistent/body.msh\"\n");
+    const ScenarioSpec spec = parse_scenario(with_mesh("/nonexistent/body.msh"));
     try {
       build_imported_mesh(spec.geometry, make_materials(spec));
       ADD_FAILURE() << "a missing file was accepted";
@@ -244,7 +251,7 @@ TEST(ImportedMesh, BadFilesAreOneLineErrorsNamingTheKeyAndTheLine) {
   EXPECT_TRUE(has(import_error(good, "[water]\nmodel = \"biot\"\n", &key), "not available with geometry.mesh_file"));
   EXPECT_EQ(key, "water.model");
   try {
-    parse_scenario("[geometry]\nmesh_file = \"" + data("box_hex.msh") + "\"\n");
+    parse_scenario("[geometry]\nmesh_file = \"" + data("box_hex.msh") + "\"\n[protocol.press]\nkind = \"static_pressure\"\n");
     ADD_FAILURE() << "mesh_file with the lattice engine was accepted";
   } catch (const InputError& e) {
     EXPECT_EQ(e.key(), "geometry.mesh_file");
