@@ -276,7 +276,8 @@ void ProtocolSpec::validate(const std::string& prefix) const {
                                             "control) and pressure_kpa");
     if (!force_n && !pressure_kpa && indenter != "disc")
       throw InputError(prefix + ".force_n", "missing: a " + indenter + " indenter needs exactly one of force_n [N] and "
-                                            "pressure_kpa (times the indenter's outline seen from above)");
+                                            "pressure_kpa (times the indenter's outline seen from above); only the "
+                                            "flat disc defaults to pressure_kpa = 50");
   }
   if (kind != "compression_active_shear" && kind != "compression_passive_shear") return;
   const double hold = cycles / frequency_hz;

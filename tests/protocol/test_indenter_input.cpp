@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "fascia/core/error.hpp"
+#include "fascia/protocol/compressor.hpp"
 #include "fascia/scenario.hpp"
 #include "fascia/solve/assembly.hpp"
 
@@ -68,6 +70,8 @@ TEST(IndenterInput, BadInputNamesTheKey) {
   expect_error(kSlab + press("indenter = \"sphere\"\nradius_mm = 5.0\nforce_n = 1.0\npressure_kpa = 10.0\n"),
                "protocol.p.force_n");
   expect_error(kSlab + press("indenter = \"sphere\"\nradius_mm = 5.0\n"), "protocol.p.force_n");
+  expect_error(kSlab + press("indenter = \"cylinder\"\nradius_mm = 5.0\nlength_mm = 10.0\n"), "protocol.p.force_n");
+  expect_error(kSlab + press("indenter = \"ellipsoid\"\nsemi_axes_mm = [4.0, 6.0, 4.0]\n"), "protocol.p.force_n");
   expect_error(kSlab + press("indenter = \"ball\"\nradius_mm = 5.0\nforce_n = 1.0\n"), "protocol.p.indenter");
   expect_error(kSlab + press("indenter = \"sphere\"\nradius_mm = 5.0\nforce_n = -1.0\n"), "protocol.p.force_n");
   // An indenter larger than the patch: a 40 mm ball pressed through 6 mm of skin and fat covers
@@ -86,6 +90,21 @@ TEST(IndenterInput, BadInputNamesTheKey) {
                "geometry.skin_thickness_mm");
   expect_error("[geometry]\nkind = \"sheet\"\nhypodermis_thickness_mm = 2.0\n[protocol.t]\nkind = \"impulse\"\n",
                "geometry.hypodermis_thickness_mm");
+}
+
+TEST(IndenterInput, DiscWithoutForceOrPressureTakesTheDocumentedFiftyKilopascals) {
+  // The flat compressor's pressure_kpa defaulted to 50 kPa before force_n and the indenters
+  // existed (docs/scenario.md); SCENARIO.md keeps every existing scenario's meaning, so a disc with
+  // neither key still presses with 50 kPa x pi r^2, and only a disc: the curved indenters, which
+  // are new, need exactly one (BadInputNamesTheKey).
+  const ScenarioSpec spec = parse_scenario(kSlab + press("radius_mm = 3.0\n"));
+  const ProtocolSpec& p = spec.protocols.front();
+  const IndenterShape shape = CompressorProtocol::indenter_shape(p);
+  ASSERT_EQ(shape.kind, IndenterShape::Kind::disc);
+  EXPECT_DOUBLE_EQ(CompressorProtocol::pressing_force_n(p, shape), 50e3 * std::numbers::pi * 3e-3 * 3e-3);
+  // Either key alone replaces it.
+  const ScenarioSpec given = parse_scenario(kSlab + press("radius_mm = 3.0\nforce_n = 0.2\n"));
+  EXPECT_DOUBLE_EQ(CompressorProtocol::pressing_force_n(given.protocols.front(), shape), 0.2);
 }
 
 TEST(IndenterInput, KeysReachTheModelAndTheMetrics) {
