@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <numbers>
 #include <optional>
 #include <set>
 
@@ -18,7 +19,10 @@
 #include "fascia/observe/health.hpp"
 #include "fascia/observe/metrics.hpp"
 #include "fascia/observe/ripple.hpp"
+#include "fascia/lattice/sample.hpp"
 #include "fascia/protocol/compressor.hpp"
+#include "fascia/protocol/elastography.hpp"
+#include "fascia/protocol/material_test.hpp"
 #include "fascia/protocol/impulse.hpp"
 #include "fascia/solve/implicit.hpp"
 #include "fascia/scenario.hpp"
@@ -155,7 +159,51 @@ std::map<std::string, std::vector<double>> node_fields(const System& sys, std::s
   return fields;
 }
 
-enum class Kind { impulse, compressor };
+SampleGeometry sample_geometry(const GeometrySpec& g) {
+  SampleGeometry s;
+  s.tissue = g.sample_tissue;
+  s.length_mm = g.size_mm[0];
+  s.width_mm = g.size_mm[1];
+  s.thickness_mm = g.sample_thickness_mm;
+  s.spacing_mm = g.spacing_mm;
+  s.fiber_angle_deg = g.fiber_angle_deg;
+  s.dispersion_kappa = g.dispersion_kappa;
+  s.plies = g.sample_plies;
+  s.crossing_angle_deg = g.crossing_angle_deg;
+  s.matrix_model = g.matrix_model;
+  s.seed = g.seed;
+  return s;
+}
+
+MaterialTestSettings material_test_settings(const ProtocolSpec& ps) {
+  return {ps.name, ps.kind, ps.max_strain, ps.strain_rate_per_s, ps.hold_s, ps.release_s};
+}
+
+/// Elastography on the scenario's lattice: the shear modulus at the push is that of the tissue
+/// whose nodes sit at that height (slab: muscle below the first dense layer, dense above; sample:
+/// its tissue); the slowest shear speed is over the tissues with mass (loose layers are interfaces).
+ElastographyProtocol make_elastography(const ProtocolSpec& ps, const ScenarioSpec& spec, const TissueMaterials& mat,
+                                       System& sys) {
+  const auto& info = sys.lattice_info;
+  const double spacing = std::min(info.dx, info.dy);
+  auto speed = [](const LayerMaterial& m) { return std::sqrt(m.shear_modulus / m.density); };
+  if (spec.geometry.kind == "sample") {
+    const LayerMaterial& m = sample_material(mat, spec.geometry.sample_tissue);
+    return ElastographyProtocol::make({ps.name, ps.push_depth_mm, ps.push_duration_s, ps.track_direction_deg}, sys,
+                                      spacing, [&](double) { return m.shear_modulus; }, speed(m));
+  }
+  auto mu_at = [&](double z) {
+    for (const auto& b : info.blocks)
+      if (z >= b.z_bottom - 1e-12 && z <= b.z_bottom + b.thickness + 1e-12)
+        return b.material == "dense" ? mat.dense.shear_modulus : mat.muscle.shear_modulus;
+    return mat.muscle.shear_modulus;
+  };
+  const double slowest = info.dim == 3 ? std::min(speed(mat.dense), speed(mat.muscle)) : speed(mat.dense);
+  return ElastographyProtocol::make({ps.name, ps.push_depth_mm, ps.push_duration_s, ps.track_direction_deg}, sys,
+                                    spacing, mu_at, slowest);
+}
+
+enum class Kind { impulse, compressor, material_test, elastography };
 
 struct Prepared {
   const ProtocolSpec* spec = nullptr;
@@ -163,8 +211,17 @@ struct Prepared {
   Kind kind = Kind::impulse;
   ImpulseProtocol impulse;
   CompressorProtocol compressor;
+  MaterialTestProtocol material_test;
+  ElastographyProtocol elastography;
   double explicit_dt = 0.0;
-  const std::vector<Phase>& phases() const { return kind == Kind::impulse ? impulse.phases : compressor.phases; }
+  const std::vector<Phase>& phases() const {
+    switch (kind) {
+      case Kind::impulse: return impulse.phases;
+      case Kind::material_test: return material_test.phases;
+      case Kind::elastography: return elastography.phases;
+      default: return compressor.phases;
+    }
+  }
   double end_time() const { return phases().empty() ? 0.0 : phases().back().end; }
 };
 
@@ -209,8 +266,12 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   const Integration integration = integration_of(spec.solver);
   const auto& info = sys.lattice_info;
   const LoadFunction load = [&](double t, System& s) {
-    if (p.kind == Kind::impulse) p.impulse.apply(t, s);
-    else p.compressor.apply(t, s);
+    switch (p.kind) {
+      case Kind::impulse: p.impulse.apply(t, s); break;
+      case Kind::material_test: p.material_test.apply(t, s); break;
+      case Kind::elastography: p.elastography.apply(t, s); break;
+      default: p.compressor.apply(t, s);
+    }
   };
 
   std::optional<RippleObserver> observer;
@@ -222,7 +283,12 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       observed = info.node_sets.at("top");
     std::vector<Vec3> rest;
     for (Index n : observed) rest.push_back(info.rest(n));
-    observer.emplace(observed, rest, p.impulse.centre, ps.radius_mm * 1e-3, info.finest_spacing());
+    // "Along the fibres" = the top dense layer's fibre direction (the first layer's for a sheet;
+    // layers alternate between fiber_angle_deg and fiber_angle_deg + crossing_angle_deg).
+    const auto& g = spec.geometry;
+    const bool top_crossed = info.dim == 3 && g.kind == "slab" && g.layers % 2 == 0;
+    const double axis = (g.fiber_angle_deg + (top_crossed ? g.crossing_angle_deg : 0.0)) * std::numbers::pi / 180.0;
+    observer.emplace(observed, rest, p.impulse.centre, ps.radius_mm * 1e-3, info.finest_spacing(), axis);
   }
 
   using Clock = std::chrono::steady_clock;
@@ -231,7 +297,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   double io_seconds = 0.0;
   const double interval = ps.frame_interval_s > 0 ? ps.frame_interval_s : spec.output.frame_interval_s;
   std::vector<double> displacement(3 * n_lattice_nodes), velocity(3 * n_lattice_nodes);
-  double peak_fiber = 0.0, peak_shear = 0.0, peak_strain = 0.0, peak_indentation = 0.0, peak_work = 0.0;
+  double peak_fiber = 0.0, peak_shear = 0.0, peak_strain = 0.0, peak_compression = 0.0, peak_indentation = 0.0, peak_work = 0.0;
   RunResult result{ps.name, ps.kind, "complete", "", {}, {}};
   // Frames on the grid k * interval (FrameGrid): the state at the start of the step that crosses a
   // frame time is kept (prev_*) to interpolate to it.
@@ -268,6 +334,10 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
                                             {"dissipated_j", sys.dissipated}};
     if (p.kind == Kind::impulse) {
       series["applied_force_n"] = p.impulse.pulse(sys.time);
+    } else if (p.kind == Kind::material_test) {
+      p.material_test.series(sys, series);
+    } else if (p.kind == Kind::elastography) {
+      series["applied_force_n"] = p.elastography.pulse(sys.time);
     } else {
       const Index c = p.compressor.compressor;
       series["compressor_force_n"] = p.compressor.pressing_force(sys.time);
@@ -325,6 +395,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     peak_shear = std::max(peak_shear, peak_interface_shear(sys));
     if (p.kind == Kind::compressor) {
       peak_strain = std::max(peak_strain, max_dense_strain(sys));
+      peak_compression = std::max(peak_compression, max_dense_compression(sys));
       const Index c = p.compressor.compressor;
       const double indentation = sys.rest_positions[3 * c + 2] - sys.positions[3 * c + 2];
       const MuscleLoad load = muscle_load(sys, c);  // H3: sampled with the indentation
@@ -343,6 +414,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
     }
   };
 
+  MaterialTestRecord test_record;  // material tests: (t, strain, stress) after every step
   double numerical_dissipation = 0.0;
   std::optional<double> broken_at_hold, viscosity_at_hold;
   const double t_end = p.end_time();
@@ -401,6 +473,9 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
         }
       }
       if (observer) observer->observe(sys.time, sys.positions, sys.rest_positions);
+      if (p.kind == Kind::elastography) p.elastography.observe(sys);
+      if (p.kind == Kind::material_test)
+        test_record.add(sys.time, p.material_test.strain(sys.time), p.material_test.stress(sys));
       const bool explicit_phase = use_explicit(integration, phase);
       if (!explicit_phase || step_in_phase % 64 == 0) {
         sample_peaks();
@@ -450,6 +525,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
           opt.accept_step = [&ind = p.compressor.indenter](const System& start, const std::vector<double>& end) {
             return ind.step_resolved(start, end);
           };
+        opt.quasi_static = p.kind == Kind::material_test;  // a lab test: equilibrium at every step
         ImplicitIntegrator integrator(sys, opt);
         integrator.reset(load);
         integrator.advance_to(phase.end, load, after_step);
@@ -473,9 +549,12 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
   }
 
   if (observer && result.status == "complete") {
-    if (auto v = observer->front_speed()) result.metrics["front_speed_m_s"] = *v;
+    for (const auto& [name, v] : observer->speeds()) result.metrics[name] = v;
     if (auto l = observer->attenuation_length()) result.metrics["attenuation_length_m"] = *l;
   }
+  if (p.kind == Kind::material_test) test_record.metrics(p.material_test, result.metrics);
+  if (p.kind == Kind::elastography && result.status == "complete")
+    if (auto c = p.elastography.shear_wave_speed()) result.metrics["shear_wave_speed_m_s"] = *c;
   if (p.kind == Kind::compressor) {
     if (broken_at_hold) result.metrics["adhesions_broken_fraction_hold"] = *broken_at_hold;
     if (result.status == "complete") {
@@ -484,6 +563,7 @@ RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMateri
       result.metrics["residual_strain"] = max_dense_strain(sys);
     }
     result.metrics["peak_dense_strain"] = peak_strain;
+    if (sys.lattice_info.dim == 3) result.metrics["peak_dense_compression"] = peak_compression;
     result.metrics["peak_indentation_m"] = peak_indentation;
     result.metrics["peak_contact_force_n"] = peak_contact_force;
     result.metrics["contact_radius_m"] = contact_radius_at_peak;
@@ -527,9 +607,12 @@ PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& op
   spec.validate();
   PreparedScenario out;
   out.mat = make_materials(spec);
-  out.lattice = spec.geometry.engine != "fem"      ? build_lattice(spec.geometry, out.mat)
-                : spec.geometry.mesh_file.empty() ? build_slab_mesh(spec.geometry, out.mat, slab_mesh_options(spec))
-                                                  : build_imported_mesh(spec.geometry, out.mat);
+  if (spec.geometry.kind == "sample" && spec.geometry.engine != "fem")
+    out.lattice = build_sample(sample_geometry(spec.geometry), out.mat);
+  else  // the finite-element engine refuses kinds it cannot mesh (a sample is the lattice's for now)
+    out.lattice = spec.geometry.engine != "fem"      ? build_lattice(spec.geometry, out.mat)
+                  : spec.geometry.mesh_file.empty() ? build_slab_mesh(spec.geometry, out.mat, slab_mesh_options(spec))
+                                                    : build_imported_mesh(spec.geometry, out.mat);
   const TissueMaterials& mat = out.mat;
   Lattice& lattice = out.lattice;
   if (spec.geometry.kind == "slab") add_adhesions(lattice, spec.adhesion, spec.geometry.seed);
@@ -545,6 +628,12 @@ PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& op
     if (ps.kind == "impulse") {
       p.kind = Kind::impulse;
       p.impulse = ImpulseProtocol::make(ps, spec.geometry, *p.sys);
+    } else if (is_material_test(ps.kind)) {
+      p.kind = Kind::material_test;
+      p.material_test = MaterialTestProtocol::make(material_test_settings(ps), *p.sys);
+    } else if (ps.kind == "elastography") {
+      p.kind = Kind::elastography;
+      p.elastography = make_elastography(ps, spec, mat, *p.sys);
     } else {
       p.kind = Kind::compressor;
       p.compressor = CompressorProtocol::make(ps, spec.geometry, mat, *p.sys);

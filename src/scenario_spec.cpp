@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fascia/core/error.hpp"
+#include "fascia/protocol/material_test.hpp"
 #include "fascia/schema.hpp"
 
 namespace fascia {
@@ -253,6 +254,16 @@ void GeometrySpec::validate(const std::string& prefix) const {
   if (!mesh_file.empty() && (engine != "fem" || kind != "slab"))
     throw InputError(prefix + ".mesh_file", "value \"" + detail::shorten(mesh_file) + "\" needs engine = \"fem\" and kind = \"slab\" (a gmsh mesh is "
                                                 "a finite-element model); allowed \"\" with engine = \"" + engine + "\", kind = \"" + kind + "\"");
+  // A sample needs two cells through its thickness (round(T / spacing) >= 2): one cell has no
+  // interior node and bends like a membrane, not a solid (docs/model.md "Material tests"); and
+  // one cell layer per ply at least.
+  const double min_cells = std::max(2, sample_plies);
+  if (kind == "sample" && !(std::round(sample_thickness_mm / spacing_mm) >= min_cells)) {
+    throw InputError(prefix + ".sample_thickness_mm",
+                     "value " + num(sample_thickness_mm) + " is too thin for spacing_mm = " + num(spacing_mm) +
+                         " and sample_plies = " + std::to_string(sample_plies) + "; allowed >= " +
+                         num((min_cells - 0.5) * spacing_mm) + " mm (" + num(min_cells) + " cells)");
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -269,7 +280,9 @@ void SolverSpec::validate(const std::string& prefix) const {
 
 void ProtocolSpec::validate(const std::string& prefix) const {
   check_keys(*this, prefix, kind);
-  if (kind != "impulse") {
+  const bool compressor =
+      kind == "static_pressure" || kind == "compression_active_shear" || kind == "compression_passive_shear";
+  if (compressor) {
     // Force control: exactly one of force_n and pressure_kpa (a disc without either: 50 kPa).
     if (force_n && pressure_kpa)
       throw InputError(prefix + ".force_n", "given together with pressure_kpa; allowed: exactly one of force_n (force "
@@ -279,6 +292,10 @@ void ProtocolSpec::validate(const std::string& prefix) const {
                                             "pressure_kpa (times the indenter's outline seen from above); only the "
                                             "flat disc defaults to pressure_kpa = 50");
   }
+  if (compressor && !(release_s > 0.0))
+    out_of_range(prefix + ".release_s", release_s, "(0, 1e+06] for a compressor", "s");
+  if (is_material_test(kind) && max_strain > max_strain_allowed(kind))
+    out_of_range(prefix + ".max_strain", max_strain, "(0, " + num(max_strain_allowed(kind)) + "] for " + kind, "");
   if (kind != "compression_active_shear" && kind != "compression_passive_shear") return;
   const double hold = cycles / frequency_hz;
   if (hold > kMaxDuration) {
@@ -334,7 +351,8 @@ void ScenarioSpec::validate() const {
   if (protocols.empty()) {
     throw InputError("protocol", "no protocol given; at least one [protocol.NAME] table is required "
                                  "(kinds: \"impulse\", \"static_pressure\", \"compression_active_shear\", "
-                                 "\"compression_passive_shear\")");
+                                 "\"compression_passive_shear\", \"uniaxial\", \"biaxial\", \"simple_shear\", "
+                                 "\"confined_compression\", \"elastography\")");
   }
   std::set<std::string> seen;
   for (const auto& pr : protocols) {
@@ -353,6 +371,13 @@ void ScenarioSpec::validate() const {
       throw InputError(key, "protocol name \"" + detail::shorten(pr.name) + "\" is used twice; names must be unique");
     }
     pr.validate(key);
+    const bool material_test = is_material_test(pr.kind);
+    if (material_test && geometry.kind != "sample")
+      throw InputError(key + ".kind", "value \"" + pr.kind + "\" is a material test and needs geometry.kind = "
+                                      "\"sample\" (now \"" + geometry.kind + "\")");
+    if (geometry.kind == "sample" && !material_test && pr.kind != "elastography")
+      throw InputError(key + ".kind", "value \"" + pr.kind + "\" is not allowed on a sample; allowed \"uniaxial\", "
+                                      "\"biaxial\", \"simple_shear\", \"confined_compression\", \"elastography\"");
   }
 }
 

@@ -53,7 +53,9 @@ struct schema::Schema<TissueSpec> {
 /// [material]: overrides of the mixture-rule parameters (docs/model.md lists each source).
 struct MaterialSpec {
   double fiber_modulus_mpa = 150.0;         ///< dense-layer modulus along fibres at phi_c = 0.20 [MPa], > 0
-  double cross_fiber_modulus_mpa = 10.0;    ///< dense-layer modulus across fibres at phi_g = 0.10 [MPa], > 0
+  /// Shear modulus of the dense layers' hydrated ground matrix at phi_g = 0.10 [kPa], > 0: rho c^2 of
+  /// plantar fascia's shear-wave speed 6.5 m/s at rho = 1080 kg/m^3 (docs/model.md §2).
+  double dense_matrix_shear_kpa = 45.6;
   double toe_strain = 0.02;                 ///< end of the exponential toe, (0, 0.2]
   double toe_exponent = 60.0;               ///< B in A(exp(B e)-1), > 0  (assumed)
   double failure_strain = 0.14;             ///< mean fibre rupture strain, (toe_strain, 2]
@@ -82,7 +84,7 @@ struct schema::Schema<MaterialSpec> {
   static const Keys<S>& keys() {
     static const Keys<S> k = {
         {"fiber_modulus_mpa", &S::fiber_modulus_mpa, "MPa", open_closed(0, 1e5), "dense-layer tensile modulus along fibres at `phi_c = 0.20`"},
-        {"cross_fiber_modulus_mpa", &S::cross_fiber_modulus_mpa, "MPa", open_closed(0, 1e5), "dense-layer modulus across fibres at `phi_g = 0.10`"},
+        {"dense_matrix_shear_kpa", &S::dense_matrix_shear_kpa, "kPa", open_closed(0, 1e6), "shear modulus of the dense layers' hydrated ground matrix at `phi_g = 0.10`: `rho c^2` of the plantar-fascia shear-wave speed 6.5 m/s (docs/model.md, docs/validation.md); the across-fibre tensile modulus follows from matrix, dispersion and crossed layers"},
         {"toe_strain", &S::toe_strain, "", open_closed(0, 0.2), "end of the exponential toe region"},
         {"toe_exponent", &S::toe_exponent, "", open_closed(0, 1e4), "`B` in `A (exp(B e) - 1)` (*assumed*)"},
         {"failure_strain", &S::failure_strain, "", above("toe_strain", 2), "mean fibre rupture strain"},
@@ -138,7 +140,7 @@ struct schema::Schema<WaterSpec> {
 
 /// [geometry]
 struct GeometrySpec {
-  std::string kind = "slab";                       ///< "slab" (3-D) or "sheet" (2-D in-plane)
+  std::string kind = "slab";                       ///< "slab" (3-D), "sheet" (2-D in-plane) or "sample" (material test)
   std::array<double, 2> size_mm = {20.0, 20.0};    ///< in-plane extent [mm], each > 0
   int layers = 3;                                  ///< dense fascial layers, [1, 20]
   double layer_thickness_mm = 0.28;                ///< per dense layer [mm], > 0
@@ -155,6 +157,9 @@ struct GeometrySpec {
   std::string engine = "lattice";                  ///< "lattice" or "fem" (finite elements, docs/model.md §11)
   double coarsest_mm = 0.0;                        ///< fem: largest in-plane element size [mm]; 0 = spacing_mm
   std::string mesh_file;                           ///< fem: a gmsh .msh file instead of the slab (mesh/imported_mesh.hpp)
+  std::string sample_tissue = "dense";             ///< sample: "dense", "loose", "muscle" (docs/model.md §6.5)
+  double sample_thickness_mm = 1.0;                ///< sample: extent along z [mm], (0, 1000]
+  int sample_plies = 1;                            ///< dense sample: crossed fibre plies through the thickness, [1, 20]
   void validate(const std::string& prefix = "geometry") const;
 };
 
@@ -163,7 +168,7 @@ struct schema::Schema<GeometrySpec> {
   using S = GeometrySpec;
   static const Keys<S>& keys() {
     static const Keys<S> k = {
-        {"kind", &S::kind, "", Choices{"slab", "sheet"}, "3-D layered fascia on a muscle substrate, or a 2-D in-plane sheet (teaching)"},
+        {"kind", &S::kind, "", Choices{"slab", "sheet", "sample"}, "3-D layered fascia on a muscle substrate, a 2-D in-plane sheet (teaching), or a rectangular `sample` of one tissue for material tests"},
         {"size_mm", &S::size_mm, "mm", open_closed(0, 1000), "in-plane extent x, y"},
         {"layers", &S::layers, "", closed(0, 20), "dense fascial layers (slab); 0 = a homogeneous muscle block (verification; slab only)"},
         {"layer_thickness_mm", &S::layer_thickness_mm, "mm", open_closed(0, 100), "thickness of each dense layer"},
@@ -179,6 +184,9 @@ struct schema::Schema<GeometrySpec> {
         {"engine", &S::engine, "", Choices{"lattice", "fem"}, "discretisation: the calibrated mass-spring lattice, or finite elements (graded hexahedra with the same laws, docs/model.md §11)"},
         {"coarsest_mm", &S::coarsest_mm, "mm", closed(0, 1000), "fem: largest in-plane element size, far from the load (0 = spacing_mm, a uniform mesh); growth <= 1.25 per element (assumed)", {}, "0 or >= spacing_mm"},
         {"mesh_file", &S::mesh_file, "", {}, "fem: a gmsh mesh (MSH 4.1 ASCII, millimetres, z up; hexahedra and tetrahedra) instead of the generated slab; its physical volumes name the tissues (\"muscle\", \"dense_1\" ... \"dense_20\", \"loose_1\" ..., \"hypodermis\", \"skin\"); a relative path is looked up next to the scenario file first (docs/fem.md \"Imported meshes\")", {}, "engine = \"fem\", kind = \"slab\""},
+        {"sample_tissue", &S::sample_tissue, "", Choices{"dense", "loose", "muscle"}, "sample: the tissue it is made of (material parameters of that layer)"},
+        {"sample_thickness_mm", &S::sample_thickness_mm, "mm", open_closed(0, 1000), "sample: extent along z (`size_mm` gives x and y)", {}, "round(thickness / spacing_mm) >= max(2, sample_plies)"},
+        {"sample_plies", &S::sample_plies, "", closed(1, 20), "dense sample: equal plies through the thickness, perfectly bonded, whose fibres alternate between `fiber_angle_deg` and `fiber_angle_deg + crossing_angle_deg` like the slab's layers (deep fascia as a lab cuts it); 1 = one fibre family"},
         {"seed", &S::seed, "", {}, "seed of every random stream: per-fibre failure strains, adhesion layout, Bell rupture and healing draws (fibre dispersion itself is a deterministic stencil fit)", {}, "[0, 2^63-1]"},
     };
     return k;
@@ -297,7 +305,7 @@ struct schema::Schema<SolverSpec> {
 /// One [protocol.NAME] table. Which keys apply depends on `kind`.
 struct ProtocolSpec {
   std::string name;                   ///< the NAME of [protocol.NAME]
-  std::string kind;                   ///< "impulse", "static_pressure", "compression_active_shear", "compression_passive_shear"
+  std::string kind;                   ///< "impulse", compressor kinds, material tests, "elastography"
   // compressor protocols
   std::optional<double> pressure_kpa;  ///< [kPa]; a disc without force_n takes 50 (kDefaultPressureKpa)
   double radius_mm = 5.0;
@@ -321,6 +329,13 @@ struct ProtocolSpec {
   double duration_s = 1e-4;
   double end_s = 0.02;
   std::array<double, 3> direction = {0.0, 0.0, 0.0};  ///< force direction; zero = default (slab: -z, sheet: +x)
+  // material tests ("uniaxial", "biaxial", "simple_shear", "confined_compression"; also hold_s, release_s)
+  double max_strain = 0.08;           ///< engineering (shear) strain at the end of the ramp
+  double strain_rate_per_s = 0.01;    ///< ramp rate [1/s]
+  // elastography
+  double push_depth_mm = 0.5;         ///< push depth below the top surface [mm]
+  double push_duration_s = 2e-4;      ///< push duration [s]
+  double track_direction_deg = 0.0;   ///< tracking line from the x axis [deg]
   double frame_interval_s = 0.0;      ///< 0 = use output.frame_interval_s
   void validate(const std::string& prefix) const;
 };
@@ -334,19 +349,26 @@ struct schema::Schema<ProtocolSpec> {
                                                       "compression_passive_shear"};
     const std::vector<std::string_view> shear = {"compression_active_shear", "compression_passive_shear"};
     const std::vector<std::string_view> active = {"compression_active_shear"};
+    const std::vector<std::string_view> material_test = {"uniaxial", "biaxial", "simple_shear", "confined_compression"};
+    const std::vector<std::string_view> held = {"static_pressure", "uniaxial", "biaxial", "simple_shear",
+                                                "confined_compression"};
+    const std::vector<std::string_view> released = {"static_pressure", "compression_active_shear",
+                                                    "compression_passive_shear", "uniaxial", "biaxial",
+                                                    "simple_shear", "confined_compression"};
+    const std::vector<std::string_view> elastography = {"elastography"};
     static const Keys<S> k = {
-        {"kind", &S::kind, "", Choices{"impulse", "static_pressure", "compression_active_shear", "compression_passive_shear"}, "what the run does (below)", {}, "", "(required)"},
+        {"kind", &S::kind, "", Choices{"impulse", "static_pressure", "compression_active_shear", "compression_passive_shear", "uniaxial", "biaxial", "simple_shear", "confined_compression", "elastography"}, "what the run does (below)", {}, "", "(required)"},
         {"radius_mm", &S::radius_mm, "mm", open_closed(0, 1000), "compressor radius, or the loaded patch of an impulse"},
         {"frame_interval_s", &S::frame_interval_s, "s", closed(0, 1e6), "time between saved frames; 0 = `output.frame_interval_s`"},
         {"pressure_kpa", &S::pressure_kpa, "kPa", open_closed(0, 1e4), "compressor pressure `P0` (force control: `P0` times the indenter's outline seen from above); exactly one of `pressure_kpa` and `force_n` (a disc without either takes 50)", compressor, "not with force_n", "50 (disc)"},
         {"ramp_s", &S::ramp_s, "s", open_closed(0, 1e6), "load ramp", compressor},
-        {"hold_s", &S::hold_s, "s", closed(0, 1e6), "hold at full pressure", {"static_pressure"}},
+        {"hold_s", &S::hold_s, "s", closed(0, 1e6), "hold at full pressure, or at `max_strain` (material tests: the stress relaxes)", held},
         {"amplitude_mm", &S::amplitude_mm, "mm", closed(0, 1000), "sliding amplitude (base for active, compressor for passive); 0 = the sham control: nothing moves, the run reproduces `static_pressure` with `hold_s = cycles / frequency_hz` exactly", shear},
         {"frequency_hz", &S::frequency_hz, "Hz", open_closed(0, 1000), "sliding frequency", shear},
         {"cycles", &S::cycles, "", closed(1, 100000), "sliding cycles; the hold lasts `cycles / frequency_hz`", shear, "cycles / frequency_hz <= 1e6 s"},
         {"drive", &S::drive, "", Choices{"base", "contraction"}, "how the muscle moves: its base slides (`amplitude_mm`), or it contracts (`active_stress_kpa`, a traction on its x = L end) with its x = 0 end and its base held", active},
         {"active_stress_kpa", &S::active_stress_kpa, "kPa", open_closed(0, 1e4), "peak active stress along x for `drive = \"contraction\"`: `sigma_a(t) = sigma_0 (1 - cos 2 pi f t) / 2`", active},
-        {"release_s", &S::release_s, "s", open_closed(0, 1e6), "unload ramp", compressor},
+        {"release_s", &S::release_s, "s", closed(0, 1e6), "unload ramp; material tests: 0 = none", released, "compressors: > 0"},
         {"recover_s", &S::recover_s, "s", closed(0, 1e6), "rest after release (healing acts)", compressor},
         {"friction", &S::friction, "", closed(0, 10), "Coulomb coefficient between compressor and skin", compressor},
         {"force_n", &S::force_n, "N", open_closed(0, 1e5), "impulse: peak force of the Gaussian pulse; compressor: total pressing force (force control), exactly one of `force_n` and `pressure_kpa`", {}, "not with pressure_kpa", "0.5 (impulse)"},
@@ -356,6 +378,11 @@ struct schema::Schema<ProtocolSpec> {
         {"duration_s", &S::duration_s, "s", open_closed(0, 1), "pulse width", impulse},
         {"end_s", &S::end_s, "s", above("duration_s", 1e6), "simulated time (the run must outlast the pulse)", impulse},
         {"direction", &S::direction, "", finite(), "force direction; all zero = default (slab: -z, sheet: +x)", impulse},
+        {"max_strain", &S::max_strain, "", open_closed(0, 1), "engineering strain (simple shear: the shear strain; confined compression: positive in compression) at the end of the ramp", material_test, "confined_compression: <= 0.5"},
+        {"strain_rate_per_s", &S::strain_rate_per_s, "1/s", open_closed(0, 1000), "engineering strain rate of the ramp; the ramp lasts `max_strain / strain_rate_per_s`", material_test},
+        {"push_depth_mm", &S::push_depth_mm, "mm", open_closed(0, 1000), "depth of the push below the top surface (inside the tissue to be measured)", elastography, "inside the tissue"},
+        {"push_duration_s", &S::push_duration_s, "s", open_closed(0, 0.01), "length of the push (a Hann-shaped body-force pulse; a push, not a press)", elastography},
+        {"track_direction_deg", &S::track_direction_deg, "deg", closed(-180, 180), "the line along which the shear wave is tracked, from the x axis", elastography},
     };
     return k;
   }

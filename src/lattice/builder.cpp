@@ -458,7 +458,7 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
           add_interface(itf, mat, b.id(i, j, below), b.id(i, j, above), h_int, area, dz_cell);
         }
     }
-    b.lat.notes.push_back("interface contact stiffness = dense aggregate modulus / cell height (assumed penalty)");
+    b.lat.notes.push_back("interface contact stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");
     b.add_pore_network();
   }
   b.finish_springs();
@@ -494,6 +494,15 @@ void add_adhesions(Lattice& lat, const AdhesionSpec& spec, std::uint64_t seed) {
 Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double dz, const LayerMaterial& mat,
                     const FiberLaw& law, double fiber_angle_deg, double kappa, const std::string& matrix_model,
                     std::uint64_t seed, const PoroSettings& poro, double water_fraction) {
+  return build_laminate(nx, ny, nz, dx, dy, dz, mat, law, {fiber_angle_deg}, kappa, matrix_model, seed, poro,
+                        water_fraction);
+}
+
+Lattice build_laminate(Index nx, Index ny, Index nz, double dx, double dy, double dz, const LayerMaterial& mat,
+                       const FiberLaw& law, const std::vector<double>& ply_angles_deg, double kappa,
+                       const std::string& matrix_model, std::uint64_t seed, const PoroSettings& poro,
+                       double water_fraction) {
+  const double fiber_angle_deg = ply_angles_deg.empty() ? 0.0 : ply_angles_deg.front();
   Builder b;
   b.poro = poro;
   b.water_fraction = water_fraction;
@@ -512,8 +521,18 @@ Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double d
   BlockReport rep{"block", mat.name, 0.0, b.dim == 2 ? dz : (b.nz - 1) * dz, int(std::max<Index>(1, b.nz - 1)), "", 0, 0, fiber_angle_deg};
   b.add_mass(0, b.dim == 2 ? 1 : b.nz - 1, mat.density);
   b.add_matrix(0, b.dim == 2 ? 1 : b.nz - 1, mat, matrix_model, rep);
+  const Index cells = b.dim == 2 ? 1 : b.nz - 1;
+  const Index plies = Index(std::max<std::size_t>(1, ply_angles_deg.size()));
+  if (plies > cells)
+    throw InputError("geometry.sample_plies", "value " + std::to_string(plies) + " needs at least one cell layer per ply; the block has " +
+                                                   std::to_string(cells) + " (raise sample_thickness_mm or lower spacing_mm)");
   if (mat.fiber_modulus > 0)
-    b.add_fibers(0, b.dim == 2 ? 1 : b.nz - 1, fiber_tensor(mat.fiber_modulus, fiber_angle_deg * kDeg, kappa), rep);
+    for (Index p = 0; p < plies; ++p) {  // ply p: cell layers [round(p C / P), round((p + 1) C / P))
+      const Index k0 = Index(std::llround(double(p) * double(cells) / double(plies)));
+      const Index k1 = Index(std::llround(double(p + 1) * double(cells) / double(plies)));
+      const double angle = ply_angles_deg.empty() ? 0.0 : ply_angles_deg[std::size_t(p)];
+      b.add_fibers(k0, k1 - k0, fiber_tensor(mat.fiber_modulus, angle * kDeg, kappa), rep);
+    }
   b.lat.blocks.push_back(rep);
   if (b.dim == 3) b.add_pore_network();
   b.finish_springs();

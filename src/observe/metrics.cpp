@@ -56,6 +56,26 @@ double max_dense_strain(const System& sys) {
   return peak;
 }
 
+double max_dense_compression(const System& sys) {
+  const auto& info = sys.lattice_info;
+  if (info.dim != 3) return 0.0;
+  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
+  const Index plane = info.nx * info.ny;
+  double peak = 0.0;
+  for (Index c = 0; c < plane; ++c) {
+    Index low = -1, high = -1;
+    for (Index k = 0; k < info.nz; ++k)
+      if (info.layer_id[k * plane + c] >= 1) {
+        if (low < 0) low = k * plane + c;
+        high = k * plane + c;
+      }
+    if (low < 0 || high == low) continue;
+    const double rest = (X[high] - X[low]).norm();
+    peak = std::max(peak, 1.0 - (x[high] - x[low]).norm() / rest);
+  }
+  return peak;
+}
+
 double peak_interface_shear(const System& sys) {
   const auto& g = std::get<InterfaceGroup>(sys.groups);
   const ConstNodes x = view(sys.positions);

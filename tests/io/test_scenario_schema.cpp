@@ -14,6 +14,7 @@
 
 #include "fascia/core/error.hpp"
 #include "fascia/scenario.hpp"
+#include "fascia/protocol/material_test.hpp"
 #include "fascia/scenario_spec.hpp"
 
 namespace {
@@ -63,6 +64,8 @@ TEST(ScenarioSchema, DefaultsAreValidForEveryProtocolKind) {
     spec.protocols.push_back(ProtocolSpec{});
     spec.protocols.back().name = "p";
     spec.protocols.back().kind = std::string(kind);
+    // Material tests run on a sample of one tissue (geometry.kind = "sample"), nothing else.
+    if (is_material_test(kind)) spec.geometry.kind = "sample";
     EXPECT_NO_THROW(spec.validate());
   }
 }

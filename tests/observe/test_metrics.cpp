@@ -63,6 +63,27 @@ TEST(Metrics, RigidTranslationIsStrainAndSlipFree) {
   EXPECT_LT(rms_interface_slip(sys), 1e-15);
 }
 
+TEST(Metrics, DenseCompressionIsThroughThicknessAndBlindToBending) {
+  // Squeezing z -> (1 - c) Z shortens every column of the dense stack by c (the metric's closed
+  // form); stretching along x does not compress it; a rigid rotation (the bending of a stack at a
+  // compressor's rim, locally) leaves it at rounding, while max_dense_strain reads the stretch.
+  System sys = tiny_slab();
+  EXPECT_EQ(max_dense_compression(sys), 0.0);
+  const double c = 0.05;
+  for (std::size_t i = 2; i < sys.positions.size(); i += 3) sys.positions[i] = (1.0 - c) * sys.rest_positions[i];
+  EXPECT_NEAR(max_dense_compression(sys), c, 1e-12);
+  for (std::size_t i = 0; i < sys.positions.size(); ++i) sys.positions[i] = sys.rest_positions[i];
+  for (std::size_t i = 0; i < sys.positions.size(); i += 3) sys.positions[i] = 1.01 * sys.rest_positions[i];
+  EXPECT_LT(max_dense_compression(sys), 1e-12);
+  const double a = 0.3;  // rotation about y by 0.3 rad
+  for (std::size_t i = 0; i < sys.positions.size(); i += 3) {
+    const double X = sys.rest_positions[i], Z = sys.rest_positions[i + 2];
+    sys.positions[i] = std::cos(a) * X + std::sin(a) * Z;
+    sys.positions[i + 2] = -std::sin(a) * X + std::cos(a) * Z;
+  }
+  EXPECT_LT(std::abs(max_dense_compression(sys)), 1e-12);
+}
+
 TEST(Health, NamesEachUnhealthyState) {
   {
     System sys = tiny_slab();

@@ -238,7 +238,10 @@ TEST(CompressorProtocols, SlidingCompressorTakesItsContactSetAlong) {
   // compressor riding over the lattice: its height follows the rim nodes it rests on, which differ
   // by delta ~ 20 um from node to node (the surface rises behind it), passed at up to
   // v = 2 pi f A = 16 mm/s every a = 0.5 mm: a_z ~ delta (v / a)^2 ~ 0.02 m/s^2, m a_z ~ 1e-3 N,
-  // 0.6 % of F = 157 mN. Bound 3 % (measured 1.0 % while sliding, 0.9 % in the ramp).
+  // 0.6 % of F = 157 mN. Bound 7 %: measured 1.0 % while sliding and 0.9 % in the ramp with the
+  // old 3.85 MPa dense matrix, 4.2 % and 5.0 % with the soft hydrated matrix of issue 11 (45.6 kPa):
+  // the surface under the compressor now sags and tilts several times more, so delta and the
+  // compressor's own height changes (its inertia) grow in proportion.
   const std::string toml = geometry(7.0, "", "bell_rate_per_s = 0.0\nheal_rate_per_s = 0.0\n") +
                            "[protocol.slide]\nkind = \"compression_passive_shear\"\nradius_mm = 1.0\n"
                            "amplitude_mm = 2.5\nfrequency_hz = 1.0\ncycles = 1\nramp_s = 0.2\nrelease_s = 0.2\n"
@@ -318,8 +321,8 @@ TEST(CompressorProtocols, SlidingCompressorTakesItsContactSetAlong) {
   ASSERT_GE(loaded, 4);
   EXPECT_GT(share, 0.25);
   EXPECT_LT(worst_equilibrium, 1e-4);
-  EXPECT_LT(worst_balance, 3e-2);
-  EXPECT_LT(worst_ramp, 3e-2);
+  EXPECT_LT(worst_balance, 7e-2);
+  EXPECT_LT(worst_ramp, 7e-2);
 }
 
 // (f) --------------------------------------------------------------------------------------

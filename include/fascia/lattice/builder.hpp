@@ -32,4 +32,13 @@ Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double d
                     double kappa, const std::string& matrix_model = "auto", std::uint64_t seed = 1,
                     const PoroSettings& poro = {}, double water_fraction = kRefWater);
 
+/// A block like build_block whose fibre direction changes through the thickness: ply p of
+/// `ply_angles_deg.size()` equal bands of cell layers (rounded to whole cells) has its fibres at
+/// ply_angles_deg[p] (a laminate of perfectly bonded plies, no loose layers between them). Needs
+/// at least one cell layer per ply.
+Lattice build_laminate(Index nx, Index ny, Index nz, double dx, double dy, double dz,
+                       const LayerMaterial& mat, const FiberLaw& law, const std::vector<double>& ply_angles_deg,
+                       double kappa, const std::string& matrix_model = "auto", std::uint64_t seed = 1,
+                       const PoroSettings& poro = {}, double water_fraction = kRefWater);
+
 }  // namespace fascia

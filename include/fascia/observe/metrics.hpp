@@ -20,6 +20,14 @@ double fiber_damage_fraction(const System& sys);
 /// every dense cell of the structured slab lattice (0 for a sheet).
 double max_dense_strain(const System& sys);
 
+/// Largest through-thickness compression of the dense stack (H2, H5; docs/model.md "Metrics"):
+/// for every in-plane node column (i, j) of the structured slab, the distance between its lowest
+/// and its highest dense-layer node, d, against the rest distance D; the metric is max(1 - d/D)
+/// over the columns (positive = thinner; 0 when no column is compressed). A distance is blind to
+/// rigid rotation, so bending of the stack (which dominates max_dense_strain at a compressor's rim)
+/// does not enter. 0 for a sheet or a lattice without dense layers.
+double max_dense_compression(const System& sys);
+
 /// Largest shear traction over the interface elements [Pa].
 double peak_interface_shear(const System& sys);
 

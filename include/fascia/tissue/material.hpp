@@ -129,6 +129,7 @@ inline double bulk_from_poisson(double mu, double nu) {
 /// of the volumetric Maxwell water.
 inline double slab_thickness(const GeometrySpec& g, const MaterialSpec& m) {
   if (g.kind == "sheet") return g.layers * g.layer_thickness_mm * 1e-3;
+  if (g.kind == "sample") return g.sample_thickness_mm * 1e-3;
   return (m.muscle_thickness_mm + g.layers * g.layer_thickness_mm + g.layers * g.interface_thickness_mm +
           g.hypodermis_thickness_mm + g.skin_thickness_mm) * 1e-3;
 }
@@ -208,15 +209,15 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
     return p;
   };
 
-  // Dense layers: fibre modulus scales with phi_c, matrix with phi_g (docs/model.md §1 "Composition and mixture rules"). At the
-  // reference composition the along-fibre modulus is E_m + E_f = fiber_modulus_mpa (Otsuka 2018)
-  // and the across-fibre modulus E_m = cross_fiber_modulus_mpa.
-  const double e_m_ref = m.cross_fiber_modulus_mpa * 1e6;
-  const double e_f_ref = std::max(0.0, m.fiber_modulus_mpa * 1e6 - e_m_ref);
+  // Dense layers (docs/model.md §1): a soft hydrated ground matrix plus tension-only collagen
+  // fibres. The matrix shear modulus scales with phi_g and is sourced from shear-wave elastography
+  // (a z-polarised wave along in-plane fibres sees the matrix alone: C_xzxz = mu); the fibres carry
+  // the tensile stiffness, E_f = (phi_c/phi_c0) fiber_modulus_mpa (Otsuka 2018). The across-fibre
+  // tensile modulus is not an input: it follows from the matrix, the dispersion and the crossed
+  // layers (docs/model.md §2, validation.md).
   out.dense.name = "dense";
-  finish(out.dense, f[2] / kRefGround * e_m_ref / (2.0 * (1.0 + nu)),
-         prony_of(m.dense_prony_g, m.dense_prony_tau_s));
-  out.dense.fiber_modulus = f[1] / kRefCollagen * e_f_ref;
+  finish(out.dense, f[2] / kRefGround * m.dense_matrix_shear_kpa * 1e3, prony_of(m.dense_prony_g, m.dense_prony_tau_s));
+  out.dense.fiber_modulus = f[1] / kRefCollagen * m.fiber_modulus_mpa * 1e6;
 
   // Loose HA-rich layers: ground substance only (Iatridis 2003), scaling with phi_g.
   out.loose.name = "loose";

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file Virtual shear-wave elastography (`kind = "elastography"`, docs/model.md §6.6), done the
+/// way an ultrasound scanner does it: a short acoustic-radiation-force push along the beam (-z) at
+/// a depth inside the tissue, then the axial particle velocity v_z tracked at that depth along a
+/// lateral line; the time-to-peak of -v_z (the velocity along the push) against lateral distance is fitted by least squares and
+/// the reported speed is the inverse slope (a group speed, what scanners call the shear-wave
+/// speed). In a layer thinner than the wavelength the tracked wave is a guided wave, not the bulk
+/// shear wave: docs/model.md §6.6 says how the two relate.
+///
+/// Push: body force on the nodes of the node plane nearest the push depth within a beam radius of
+/// 1.5 lattice spacings of the centre (a focused beam about 3 spacings wide), shared by lumped
+/// mass, with a Hann time profile F(t) = F0 sin^2(pi t / T) over the push duration T. F0 is sized
+/// for about 1 um of displacement (F0 = 2 pi mu r_beam 1e-6 m, mu the shear modulus at the push):
+/// the response of a linear, or bimodular (tension-only fibres), tissue scales with F0, so the
+/// time-to-peak does not depend on it.
+/// Tracking window: lateral distances from r_beam + 2 spacings to 0.6 x the distance from the
+/// centre to the sample's edge along the line, so that the edge's reflection arrives after the
+/// direct wave's peak everywhere in the window. The run lasts the push plus the time the slowest
+/// candidate wave, half the smallest shear speed of the tissues present, takes to cross it.
+/// Nodes are selected from rest positions (the bounding box's top plane and centre), so the
+/// protocol works on any engine with nodes.
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <optional>
+#include <vector>
+
+#include "fascia/core/error.hpp"
+#include "fascia/model/system.hpp"
+#include "fascia/protocol/phases.hpp"
+
+namespace fascia {
+
+/// What an elastography run asks for (the [protocol.NAME] keys of docs/scenario.md).
+struct ElastographySettings {
+  std::string name = "swe";
+  double push_depth_mm = 0.5;       ///< below the top surface, inside the tissue [mm]
+  double push_duration_s = 2e-4;    ///< T [s]
+  double track_direction_deg = 0.0; ///< tracking line direction from the x axis [deg]
+};
+
+class ElastographyProtocol {
+public:
+  std::vector<Phase> phases;
+  std::vector<Index> push_nodes;
+  std::vector<double> push_weights;   ///< share of F0 per push node
+  std::vector<Index> track_nodes;     ///< along the tracking line, by distance
+  std::vector<double> track_distance; ///< lateral distance from the push centre [m]
+  double force = 0.0, duration = 0.0, beam_radius = 0.0;
+  Vec3 centre;                        ///< push centre at the push depth [m]
+
+  /// @param shear_modulus_at  shear modulus [Pa] of the tissue at a rest height z
+  /// @param slowest_shear_speed  smallest bulk shear speed of the tissues present [m/s]
+  template <class ShearModulusAt>
+  static ElastographyProtocol make(const ElastographySettings& s, System& sys, double spacing,
+                                   ShearModulusAt shear_modulus_at, double slowest_shear_speed) {
+    const std::string key = "protocol." + s.name + ".";
+    if (sys.dim != 3)
+      throw InputError(key + "kind", "\"elastography\" needs a 3-D slab or sample; allowed with geometry.kind = "
+                                     "\"slab\" or \"sample\"");
+    const ConstNodes X = view(sys.rest_positions);
+    const std::size_t n = sys.num_nodes();
+    Vec3 lo = X[0], hi = X[0];
+    for (std::size_t i = 1; i < n; ++i) lo = lo.cwiseMin(X[Index(i)]), hi = hi.cwiseMax(X[Index(i)]);
+    const double depth = s.push_depth_mm * 1e-3, height = hi.z() - lo.z();
+    if (!(depth > 0.0 && depth <= height))
+      throw InputError(key + "push_depth_mm", "value " + detail::to_text(s.push_depth_mm) +
+                                                  " is outside the tissue; allowed (0, " + detail::to_text(height * 1e3) +
+                                                  "] mm (the thickness below the top surface)");
+    // push_duration_s and track_direction_deg are range-checked by the schema (scenario_spec.hpp);
+    // the depth depends on the tissue, so it is checked here.
+    ElastographyProtocol p;
+    p.duration = s.push_duration_s;
+    // The node plane nearest the push depth.
+    double z_push = hi.z(), best = 1e300;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double d = std::abs(X[Index(i)].z() - (hi.z() - depth));
+      if (d < best) best = d, z_push = X[Index(i)].z();
+    }
+    p.centre = Vec3(0.5 * (lo.x() + hi.x()), 0.5 * (lo.y() + hi.y()), z_push);
+    p.beam_radius = 1.5 * spacing;
+    const double theta = s.track_direction_deg * std::numbers::pi / 180.0;
+    const Vec3 dir(std::cos(theta), std::sin(theta), 0.0);
+    // Distance from the centre to the edge along the line (the box is centred on the push).
+    const double hx = 0.5 * (hi.x() - lo.x()), hy = 0.5 * (hi.y() - lo.y());
+    const double to_edge = std::min(std::abs(dir.x()) > 1e-12 ? hx / std::abs(dir.x()) : 1e300,
+                                    std::abs(dir.y()) > 1e-12 ? hy / std::abs(dir.y()) : 1e300);
+    const double r_min = p.beam_radius + 2.0 * spacing, r_max = 0.6 * to_edge;
+    double mass = 0.0;
+    std::vector<std::pair<double, Index>> line;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Vec3 x = X[Index(i)];
+      if (std::abs(x.z() - z_push) > 1e-12 * std::max(1.0, height)) continue;
+      const Vec3 r(x.x() - p.centre.x(), x.y() - p.centre.y(), 0.0);
+      if (r.norm() <= p.beam_radius + 1e-12) {
+        p.push_nodes.push_back(Index(i));
+        mass += sys.masses[i];
+      }
+      const double along = r.dot(dir), off = (r - along * dir).norm();
+      if (off <= 0.5 * spacing && along >= r_min && along <= r_max) line.emplace_back(along, Index(i));
+    }
+    std::sort(line.begin(), line.end());
+    for (const auto& [d, i] : line) p.track_distance.push_back(d), p.track_nodes.push_back(i);
+    if (p.track_nodes.size() < 3)
+      throw InputError("geometry.size_mm", "the tracking window (" + detail::to_text(r_min * 1e3) + " to " +
+                                               detail::to_text(r_max * 1e3) + " mm from the push along " +
+                                               detail::to_text(s.track_direction_deg) +
+                                               " deg) holds fewer than 3 nodes; allowed: a slab at least ~" +
+                                               detail::to_text(2.0 * r_min / 0.6 * 1e3 + 6.0 * spacing * 1e3) +
+                                               " mm across along the tracking line, or a smaller spacing_mm");
+    for (Index i : p.push_nodes) p.push_weights.push_back(sys.masses[i] / mass);
+    constexpr double kTargetDisplacement = 1e-6;  // [m], an ARFI-sized push (assumed)
+    p.force = 2.0 * std::numbers::pi * shear_modulus_at(z_push) * p.beam_radius * kTargetDisplacement;
+    const double t_end = p.duration + r_max / (0.5 * slowest_shear_speed);
+    p.phases = {{"push", 0.0, p.duration, PhaseSpeed::fast}, {"track", p.duration, t_end, PhaseSpeed::fast}};
+    // The base is held (on bone), as in every slab protocol.
+    std::vector<Index> bottom;
+    for (std::size_t i = 0; i < n; ++i)
+      if (X[Index(i)].z() < lo.z() + 1e-12 * std::max(1.0, height)) bottom.push_back(Index(i));
+    sys.fix_nodes(bottom);
+    return p;
+  }
+
+  double pulse(double t) const {
+    if (t <= 0.0 || t >= duration) return 0.0;
+    const double s = std::sin(std::numbers::pi * t / duration);
+    return force * s * s;
+  }
+  void apply(double t, System& sys) const {
+    const double f = pulse(t);
+    for (std::size_t q = 0; q < push_nodes.size(); ++q) sys.external_forces[3 * push_nodes[q] + 2] = -f * push_weights[q];
+  }
+
+  /// Records the particle velocity along the push, -v_z, of the tracked nodes; call after every
+  /// explicit step. Signed, so that the wave's leading (downward) lobe is timed at every distance.
+  void observe(const System& sys) {
+    times_.push_back(sys.time);
+    for (Index n : track_nodes) velocity_.push_back(-sys.velocities[3 * n + 2]);
+  }
+
+  /// Time of the leading peak at each tracked node: the first local maximum of -v_z that reaches
+  /// 30 % of the node's largest value (later, larger maxima are waves reflected from the surfaces or
+  /// the edges, or guided modes built from them, not the direct wave), refined by a parabola
+  /// through it and its two neighbours. 0 where the node never moved downwards.
+  std::vector<double> peak_times() const {
+    const std::size_t m = track_nodes.size(), steps = times_.size();
+    std::vector<double> out(m, 0.0);
+    for (std::size_t q = 0; q < m; ++q) {
+      auto v = [&](std::size_t k) { return velocity_[k * m + q]; };
+      double vmax = 0.0;
+      for (std::size_t k = 0; k < steps; ++k) vmax = std::max(vmax, v(k));
+      if (vmax <= 0.0) continue;
+      for (std::size_t k = 1; k + 1 < steps; ++k)
+        if (v(k) >= 0.3 * vmax && v(k) >= v(k - 1) && v(k) >= v(k + 1)) {
+          const double denom = v(k - 1) - 2.0 * v(k) + v(k + 1);
+          const double shift = denom != 0.0 ? std::clamp(0.5 * (v(k - 1) - v(k + 1)) / denom, -1.0, 1.0) : 0.0;
+          out[q] = times_[k] + shift * (times_[k + 1] - times_[k]);
+          break;
+        }
+    }
+    return out;
+  }
+
+  /// Group speed: inverse slope of time-to-peak vs lateral distance (least squares) [m/s];
+  /// absent when fewer than 3 nodes saw a peak or the fit is not increasing.
+  std::optional<double> shear_wave_speed() const {
+    const std::vector<double> peaks = peak_times();
+    double sw = 0, sr = 0, st = 0, srr = 0, srt = 0;
+    for (std::size_t q = 0; q < track_nodes.size(); ++q) {
+      if (peaks[q] <= 0.0) continue;
+      const double r = track_distance[q], t = peaks[q];
+      sw += 1, sr += r, st += t, srr += r * r, srt += r * t;
+    }
+    if (sw < 3) return std::nullopt;
+    const double var = srr - sr * sr / sw;
+    if (var <= 0) return std::nullopt;
+    const double slope = (srt - sr * st / sw) / var;
+    if (!(slope > 0)) return std::nullopt;
+    return 1.0 / slope;
+  }
+
+private:
+  std::vector<double> times_;     ///< after each step [s]
+  std::vector<double> velocity_;  ///< -v_z per step and tracked node (step-major) [m/s]
+};
+
+}  // namespace fascia
