@@ -80,8 +80,10 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
   m.number_attributes["dense_drainage_time_s"] = mat.dense.drainage_time;
   m.number_attributes["loose_shear_modulus_pa"] = mat.loose.shear_modulus;
   m.number_attributes["loose_drained_bulk_pa"] = mat.loose.drained_bulk;
+  m.number_attributes["loose_density_kg_m3"] = mat.loose.density;
   m.number_attributes["muscle_shear_modulus_pa"] = mat.muscle.shear_modulus;
   m.number_attributes["muscle_drained_bulk_pa"] = mat.muscle.drained_bulk;
+  m.number_attributes["muscle_density_kg_m3"] = mat.muscle.density;
   // The superficial tissues, where the lattice has them (docs/model.md "Skin and hypodermis").
   for (const LayerMaterial* t : {&mat.skin, &mat.hypodermis})
     if (std::any_of(lat.blocks.begin(), lat.blocks.end(), [&](const BlockReport& b) { return b.material == t->name; })) {

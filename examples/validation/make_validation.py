@@ -29,7 +29,10 @@ def run(cli, scenario, out_dir):
     subprocess.run([str(cli), "--quiet", "--threads", "1", "run", str(HERE / scenario), "-o", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     with h5py.File(out, "r") as f:
-        return {name: {k: float(g["metrics"][k][()]) for k in g["metrics"]} for name, g in f["runs"].items()}
+        runs = {name: {k: float(g["metrics"][k][()]) for k in g["metrics"]} for name, g in f["runs"].items()}
+        # The tissue the run used (docs/hdf5-schema.md "/model"): moduli and densities are read, not retyped.
+        runs["/model"] = {k: float(v) for k, v in f["model"].attrs.items() if k.endswith(("_pa", "_kg_m3"))}
+        return runs
 
 
 def fmt(x, digits=3):
@@ -49,11 +52,13 @@ def page(cli, out_dir):
     along = run(cli, "deep_fascia_along.toml", out_dir)["along"]
     across = run(cli, "deep_fascia_across.toml", out_dir)["across"]
     loose = run(cli, "loose_relaxation.toml", out_dir)["relax"]
-    dense_swe = run(cli, "dense_elastography.toml", out_dir)["swe"]
-    muscle_swe = run(cli, "muscle_elastography.toml", out_dir)["swe"]
-    rho_dense = 1080.0  # default composition: 1000 phi_w + 1350 phi_c + 1100 phi_g (docs/model.md §1)
-    rho_muscle = 1060.0
-    mu_dense, mu_muscle = 45.6, 10.0  # kPa: dense_matrix_shear_kpa, muscle_shear_modulus_kpa (defaults)
+    dense_out = run(cli, "dense_elastography.toml", out_dir)
+    muscle_out = run(cli, "muscle_elastography.toml", out_dir)
+    dense_swe, muscle_swe = dense_out["swe"], muscle_out["swe"]
+    dense_model, muscle_model = dense_out["/model"], muscle_out["/model"]
+    rho_dense, rho_muscle = dense_model["dense_density_kg_m3"], muscle_model["muscle_density_kg_m3"]
+    mu_dense = dense_model["dense_shear_modulus_pa"] / 1e3  # kPa
+    mu_muscle = muscle_model["muscle_shear_modulus_pa"] / 1e3
 
     e_along, e_across = along["tangent_modulus_pa"] / 1e6, across["tangent_modulus_pa"] / 1e6
     ratio = along["peak_stress_pa"] / across["peak_stress_pa"]
@@ -128,10 +133,10 @@ def page(cli, out_dir):
     w("")
     w("| quantity | published | model | error | note |")
     w("|---|---|---|---|---|")
-    w(f"| plantar fascia, 4 mm dense block (`dense_elastography.toml`) | 6.5 m/s | {fmt(c_dense)} m/s | {err(c_dense, 6.5)} | `dense_matrix_shear_kpa` = 45.6 is **calibrated from** this speed (ρc², ρ = 1080 kg/m³); the block's own bulk speed is {fmt(c_dense_bulk)} m/s: **disagrees**, the virtual scanner reads about half the bulk speed in the dense block (the muscle block below reads its bulk speed); not yet explained — candidates: a slower mode picked by the leading-peak rule, or the slack tension-only fibres |")
+    w(f"| plantar fascia, 4 mm dense block (`dense_elastography.toml`) | 6.5 m/s | {fmt(c_dense)} m/s | {err(c_dense, 6.5)} | `dense_matrix_shear_kpa` = 45.6 is **calibrated from** this speed (ρc², ρ = {fmt(rho_dense, 4)} kg/m³); the block's own bulk speed is {fmt(c_dense_bulk)} m/s: **disagrees**, the virtual scanner reads about half the bulk speed in the dense block (the muscle block below reads its bulk speed); not yet explained — candidates: a slower mode picked by the leading-peak rule, or the slack tension-only fibres |")
     w(f"| iliotibial band, same block | 12.8 m/s | {fmt(c_dense)} m/s | {err(c_dense, 12.8)} | **disagrees**: matching it by composition would need 3.9× the ground fraction; the in-vivo band is under tension, which raises the along-fibre speed to `sqrt((μ+σ)/ρ)` (σ ≈ 130 kPa would do), and the model's samples start unstressed |")
-    w(f"| thoracolumbar fascia shear modulus, ρc² of the block | tens of kPa | {fmt(mu_swe)} kPa | — | below \"tens of kPa\": it inherits the low elastography reading above (the matrix itself is 45.6 kPa) |")
-    w(f"| resting muscle, 6 mm block (`muscle_elastography.toml`) | 3.02 m/s (gluteus maximus) | {fmt(c_muscle)} m/s | {err(c_muscle, 3.02)} | `muscle_shear_modulus_kpa` = 10 (bulk speed {fmt(c_muscle_bulk)} m/s) |")
+    w(f"| thoracolumbar fascia shear modulus, ρc² of the block | tens of kPa | {fmt(mu_swe)} kPa | — | below \"tens of kPa\": it inherits the low elastography reading above (the matrix itself is {fmt(mu_dense)} kPa) |")
+    w(f"| resting muscle, 6 mm block (`muscle_elastography.toml`) | 3.02 m/s (gluteus maximus) | {fmt(c_muscle)} m/s | {err(c_muscle, 3.02)} | `muscle_shear_modulus_kpa` = {fmt(mu_muscle)} (bulk speed {fmt(c_muscle_bulk)} m/s) |")
     w("")
     w("A thin layer on softer tissue carries a guided wave, not the bulk wave: `slab_elastography.toml`")
     w("pushes in the default slab's middle dense layer (docs/model.md §6.6 says how that speed relates to")

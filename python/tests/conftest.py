@@ -30,7 +30,7 @@ force_n = 0.5
 radius_mm = 1.0
 duration_s = 2e-5
 end_s = 4e-5
-frame_interval_s = 4e-6
+frame_interval_s = 1e-6
 
 [output]
 file = "out/tiny.h5"

@@ -16,7 +16,7 @@ from conftest import TINY
 # while writing.
 LIVE = (TINY.replace("size_mm = [6.0, 6.0]", "size_mm = [10.0, 10.0]")
         .replace("spacing_mm = 0.5", "spacing_mm = 0.25")
-        .replace("end_s = 4e-5\nframe_interval_s = 4e-6", "end_s = 1.2e-4\nframe_interval_s = 2e-6"))
+        .replace("end_s = 4e-5\nframe_interval_s = 1e-6", "end_s = 1.2e-4\nframe_interval_s = 2e-6"))
 assert LIVE.count("1.2e-4") == 1 and LIVE.count("0.25") == 1
 
 

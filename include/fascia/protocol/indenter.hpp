@@ -207,7 +207,10 @@ inline ContactState Indenter::contact(const System& sys) const {
       const double w = g.weight(Index(e), x);
       s.force += g.normal_force(Index(e), x);
       s.area += w * area[e];
-      if (w > 0.0) s.max_penetration = std::max(s.max_penetration, p);
+      // The overlap the penalty acts on, w p: in the band where the disc's edge is smoothed (0 < w < 1)
+      // the node sits under the rounded rim, not under the flat face, so its distance below the face's
+      // plane is not a penetration of the indenter (under a deep indentation it grows with the depth).
+      s.max_penetration = std::max(s.max_penetration, w * p);
     }
   } else {
     const auto& g = std::get<CurvedContactGroup>(sys.groups);
