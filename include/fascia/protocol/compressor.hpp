@@ -176,14 +176,14 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   const SurfacePatch patch = top_surface(info);
   const IndenterShape shape = indenter_shape(spec);
   check_fit(spec, shape, patch, p.motion == Motion::base || p.motion == Motion::compressor ? p.amplitude : 0.0);
-  // Penalty stiffness: ten times the top cell's *undrained* aggregate modulus K_u + 4 mu / 3 over
-  // its height, so that the penetration stays small against the tissue's own deformation (assumed,
-  // standard). Undrained, as for the interfaces' contact (lattice/interface_layer.hpp): the soft
-  // hydrated dense matrix alone (drained H_A ~ 0.16 MPa) would let a rim node sink more than half a
-  // cell under 50 kPa, while the water it holds resists fast compression; without water it is the
-  // drained value. The top cell is skin, hypodermis or a dense layer, whichever the slab has on top.
+  // Penalty stiffness: ten times the top cell's *drained* aggregate modulus K_d + 4 mu / 3 over its
+  // height, so that the penetration stays small against the tissue's own deformation (assumed,
+  // standard: 50 kPa closes 3 % of a dense cell). Not the undrained modulus (~3 GPa with water): as
+  // k_t = k_n it makes the frictional stick 1e4 times stiffer than the tissue in shear, and Newton
+  // stalls at every stick-slip switch of a sliding compressor (docs/model.md §2, tool constants). The top
+  // cell is skin, hypodermis or a dense layer, whichever the slab has on top.
   const LayerMaterial& top_material = mat.skin_thickness > 0.0 ? mat.skin : mat.hypodermis_thickness > 0.0 ? mat.hypodermis : mat.dense;
-  const double aggregate = top_material.undrained_bulk + 4.0 / 3.0 * top_material.shear_modulus;
+  const double aggregate = top_material.drained_bulk + 4.0 / 3.0 * top_material.shear_modulus;
   p.indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, info.finest_spacing());
   p.compressor = p.indenter.node;
   p.compressor_rest = p.indenter.rest;
