@@ -180,4 +180,31 @@ void add_damage_field(const System& sys, std::size_t n_nodes, std::map<std::stri
     damage[n] = total[n] > 0.0 ? broken[n] / total[n] : std::numeric_limits<double>::quiet_NaN();
 }
 
+std::map<std::string, std::vector<double>> node_fields(const System& sys, std::size_t n_nodes) {
+  const auto& g = std::get<InterfaceGroup>(sys.groups);
+  std::map<std::string, std::vector<double>> fields;
+  const ConstNodes x = view(sys.positions);
+  if (g.size() > 0) {
+    auto& slip = fields["interface_slip_m"];
+    slip.assign(n_nodes, 0.0);
+    for (std::size_t e = 0; e < g.size(); ++e) slip[g.connectivity[e][1]] = g.slip(Index(e), x).norm();
+  }
+  const auto& pores = std::get<PoroCellGroup>(sys.groups);
+  if (pores.size() > 0) {
+    auto& pressure = fields["pore_pressure_pa"];
+    pressure.assign(n_nodes, 0.0);
+    std::vector<int> count(n_nodes, 0);
+    for (std::size_t e = 0; e < pores.size(); ++e) {
+      const double p = pores.pressure(Index(e), x);
+      for (Index n : pores.connectivity[e]) {
+        pressure[n] += p;
+        ++count[n];
+      }
+    }
+    for (std::size_t n = 0; n < n_nodes; ++n)
+      if (count[n] > 0) pressure[n] /= count[n];
+  }
+  return fields;
+}
+
 }  // namespace fascia

@@ -47,6 +47,9 @@ double tet_principal_strain(ConstNodes X, ConstNodes x, const std::array<Index, 
 /// `fiber_damage_fraction` (broken / all fibres at the node; NaN at nodes without fibres) when the
 /// model has fibres.
 std::map<std::string, std::vector<double>> cell_fields(const LatticeCells& cells, const System& sys);
+/// Per-node fields written with every frame: interface slip magnitude on each interface's upper
+/// node; with Biot water, the pore pressure at each node (mean of its cells' pressures).
+std::map<std::string, std::vector<double>> node_fields(const System& sys, std::size_t n_nodes);
 void add_damage_field(const System& sys, std::size_t n_nodes, std::map<std::string, std::vector<double>>& node_fields);
 
 }  // namespace fascia
