@@ -30,41 +30,40 @@
 namespace fascia {
 namespace {
 
-io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const LatticeCells& cells) {
-  io::ModelData m;
-  m.rest_positions = lat.rest_positions;
-  m.masses = lat.masses;
-  m.layer_id = lat.layer_id;
-  for (const auto& b : cells.blocks) m.cells.push_back({b.cell_type, b.connectivity, b.layer_id});
-  for_each_group(lat.groups, [&](const auto& g) {
-    using G = std::decay_t<decltype(g)>;
-    if (g.size() == 0) return;
-    io::ElementGroupData d;
-    d.name = std::string(G::kName);
-    d.nodes_per_element = G::kNodes;
-    for (std::size_t e = 0; e < g.size(); ++e)
-      for (Index n : g.nodes(Index(e))) d.connectivity.push_back(n);
-    if constexpr (std::is_same_v<G, SpringGroup>) {
-      d.parameters["stiffness"] = g.stiffness;
-      d.parameters["rest_length"] = g.rest_length;
-      d.parameter_units = {{"stiffness", "N/m"}, {"rest_length", "m"}};
-    } else if constexpr (std::is_same_v<G, FiberGroup>) {
-      d.parameters["axial_rigidity"] = g.axial_rigidity;
-      d.parameters["rest_length"] = g.original_length;
-      d.parameters["failure_strain"] = g.failure_strain;
-      d.parameter_units = {{"axial_rigidity", "N"}, {"rest_length", "m"}, {"failure_strain", "1"}};
-    } else if constexpr (std::is_same_v<G, MaxwellSpringGroup>) {
-      d.parameters["stiffness"] = g.stiffness;
-      d.parameters["tau"] = g.tau;
-      d.parameter_units = {{"stiffness", "N/m"}, {"tau", "s"}};
-    } else if constexpr (std::is_same_v<G, Hex8Group>) {
-      d.parameters["tissue_id"].assign(g.material.begin(), g.material.end());  // = layer_id of its nodes
-      d.parameters["rest_volume"] = g.rest_volume;
-      d.parameters["failure_strain"] = g.failure_strain;
-      d.parameter_units = {{"tissue_id", "1"}, {"rest_volume", "m3"}, {"failure_strain", "1"}};
-    }
-    m.groups.push_back(std::move(d));
-  });
+/// One element group as /model/elements/NAME holds it: connectivity and the parameters (with units)
+/// that define its elements (docs/hdf5-schema.md "/model").
+template <class G>
+io::ElementGroupData element_group_data(const G& g) {
+  io::ElementGroupData d;
+  d.name = std::string(G::kName);
+  d.nodes_per_element = G::kNodes;
+  for (std::size_t e = 0; e < g.size(); ++e)
+    for (Index n : g.nodes(Index(e))) d.connectivity.push_back(n);
+  if constexpr (std::is_same_v<G, SpringGroup>) {
+    d.parameters["stiffness"] = g.stiffness;
+    d.parameters["rest_length"] = g.rest_length;
+    d.parameter_units = {{"stiffness", "N/m"}, {"rest_length", "m"}};
+  } else if constexpr (std::is_same_v<G, FiberGroup>) {
+    d.parameters["axial_rigidity"] = g.axial_rigidity;
+    d.parameters["rest_length"] = g.original_length;
+    d.parameters["failure_strain"] = g.failure_strain;
+    d.parameter_units = {{"axial_rigidity", "N"}, {"rest_length", "m"}, {"failure_strain", "1"}};
+  } else if constexpr (std::is_same_v<G, MaxwellSpringGroup>) {
+    d.parameters["stiffness"] = g.stiffness;
+    d.parameters["tau"] = g.tau;
+    d.parameter_units = {{"stiffness", "N/m"}, {"tau", "s"}};
+  } else if constexpr (std::is_same_v<G, Hex8Group>) {
+    d.parameters["tissue_id"].assign(g.material.begin(), g.material.end());  // = layer_id of its nodes
+    d.parameters["rest_volume"] = g.rest_volume;
+    d.parameters["failure_strain"] = g.failure_strain;
+    d.parameter_units = {{"tissue_id", "1"}, {"rest_volume", "m3"}, {"failure_strain", "1"}};
+  }
+  return d;
+}
+
+/// The composition and each tissue's moduli and density (the superficial tissues where the lattice
+/// has them, docs/model.md "Skin and hypodermis").
+void tissue_attributes(const Lattice& lat, const TissueMaterials& mat, io::ModelData& m) {
   m.number_attributes["water_fraction"] = mat.water;
   m.number_attributes["collagen_fraction"] = mat.collagen;
   m.number_attributes["ground_fraction"] = mat.ground;
@@ -81,30 +80,29 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
   m.number_attributes["muscle_shear_modulus_pa"] = mat.muscle.shear_modulus;
   m.number_attributes["muscle_drained_bulk_pa"] = mat.muscle.drained_bulk;
   m.number_attributes["muscle_density_kg_m3"] = mat.muscle.density;
-  // The superficial tissues, where the lattice has them (docs/model.md "Skin and hypodermis").
   for (const LayerMaterial* t : {&mat.skin, &mat.hypodermis})
     if (std::any_of(lat.blocks.begin(), lat.blocks.end(), [&](const BlockReport& b) { return b.material == t->name; })) {
       m.number_attributes[t->name + "_shear_modulus_pa"] = t->shear_modulus;
       m.number_attributes[t->name + "_drained_bulk_pa"] = t->drained_bulk;
       m.number_attributes[t->name + "_density_kg_m3"] = t->density;
     }
+}
+
+/// The water model: Maxwell branches or Biot flow with its boundaries (docs/model.md "Water").
+void water_attributes(const TissueMaterials& mat, io::ModelData& m) {
   m.number_attributes["permeability_m4_per_ns"] = mat.dense.permeability;
   m.text_attributes["water_model"] = mat.poro.enabled ? "biot" : "maxwell";
-  if (mat.poro.enabled) {
-    m.text_attributes["water_flow"] = mat.poro.flow;
-    m.text_attributes["water_boundaries"] = std::string("top ") + (mat.poro.top_drained ? "drained" : "sealed") +
-                                            ", bottom " + (mat.poro.bottom_drained ? "drained" : "sealed") +
-                                            ", sides " + (mat.poro.sides_drained ? "drained" : "sealed");
-    m.number_attributes["biot_coefficient"] = PoroCellGroup::kBiotCoefficient;
-    m.number_attributes["water_bulk_modulus_pa"] = mat.poro.water_bulk_modulus;
-  }
-  m.text_attributes["assumed_parameters"] =
-      "toe_exponent, failure_strain_spread, yield_strain, plastic_fraction, matrix_poisson, "
-      "dense Prony split, loose Prony split, ha_viscosity_pa_s, every [adhesion] key, "
-      "interface contact stiffness, compressor mass and penalty stiffness, muscle parameters, "
-      "drainage length = slab thickness (Maxwell water), Biot water: alpha = 1 (incompressible "
-      "constituents), muscle and loose-layer permeability = the fascia's, HA: activation_energy_kj_mol (water's), concentration_mg_ml, "
-      "reference_concentration_mg_ml, every fasciacyte constant of [ha] (see docs/model.md)";
+  if (!mat.poro.enabled) return;
+  m.text_attributes["water_flow"] = mat.poro.flow;
+  m.text_attributes["water_boundaries"] = std::string("top ") + (mat.poro.top_drained ? "drained" : "sealed") +
+                                          ", bottom " + (mat.poro.bottom_drained ? "drained" : "sealed") +
+                                          ", sides " + (mat.poro.sides_drained ? "drained" : "sealed");
+  m.number_attributes["biot_coefficient"] = PoroCellGroup::kBiotCoefficient;
+  m.number_attributes["water_bulk_modulus_pa"] = mat.poro.water_bulk_modulus;
+}
+
+/// The HA viscosity law and the fasciacyte rule (docs/model.md "HA").
+void ha_attributes(const TissueMaterials& mat, io::ModelData& m) {
   m.number_attributes["ha_temperature_factor"] = mat.viscous_time_factor;
   m.number_attributes["ha_initial_viscosity_pa_s"] = mat.ha_viscosity;
   m.number_attributes["ha_activation_energy_j_mol"] = mat.ha_law.activation_energy;
@@ -117,6 +115,10 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
   m.text_attributes["ha_rule"] = mat.fasciacyte.mode == FasciacyteMode::off          ? "off"
                                  : mat.fasciacyte.mode == FasciacyteMode::shear_only ? "shear_only"
                                                                                      : "compression_and_shear";
+}
+
+/// What the lattice builder reports: each block's matrix model and fit residuals, its notes.
+void builder_report(const Lattice& lat, io::ModelData& m) {
   std::string blocks;
   for (const auto& b : lat.blocks)
     blocks += b.name + ": " + b.matrix_model + " (spring fit residual " + detail::to_text(b.spring_fit_residual) +
@@ -126,9 +128,31 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
   std::string notes;
   for (const auto& n : lat.notes) notes += n + "; ";
   m.text_attributes["notes"] = notes;
-  return m;
 }
 
+/// /model: the lattice (nodes, cells, element groups) and the parameters the run used.
+io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const LatticeCells& cells) {
+  io::ModelData m;
+  m.rest_positions = lat.rest_positions;
+  m.masses = lat.masses;
+  m.layer_id = lat.layer_id;
+  for (const auto& b : cells.blocks) m.cells.push_back({b.cell_type, b.connectivity, b.layer_id});
+  for_each_group(lat.groups, [&](const auto& g) {
+    if (g.size() > 0) m.groups.push_back(element_group_data(g));
+  });
+  tissue_attributes(lat, mat, m);
+  water_attributes(mat, m);
+  m.text_attributes["assumed_parameters"] =
+      "toe_exponent, failure_strain_spread, yield_strain, plastic_fraction, matrix_poisson, "
+      "dense Prony split, loose Prony split, ha_viscosity_pa_s, every [adhesion] key, "
+      "interface contact stiffness, compressor mass and penalty stiffness, muscle parameters, "
+      "drainage length = slab thickness (Maxwell water), Biot water: alpha = 1 (incompressible "
+      "constituents), muscle and loose-layer permeability = the fascia's, HA: activation_energy_kj_mol (water's), concentration_mg_ml, "
+      "reference_concentration_mg_ml, every fasciacyte constant of [ha] (see docs/model.md)";
+  ha_attributes(mat, m);
+  builder_report(lat, m);
+  return m;
+}
 
 SampleGeometry sample_geometry(const GeometrySpec& g) {
   SampleGeometry s;
@@ -214,11 +238,20 @@ double top_fiber_axis_rad(const GeometrySpec& g, int dim) {
   return (g.fiber_angle_deg + (top_crossed ? g.crossing_angle_deg : 0.0)) * std::numbers::pi / 180.0;
 }
 
+/// The implicit integrator's settings a scenario fixes for every phase (the step sizes are the phase's).
+ImplicitOptions newton_settings(const SolverSpec& solver) {
+  ImplicitOptions opt;
+  opt.tolerance = solver.newton_tolerance;
+  opt.max_newton_iterations = solver.max_newton_iterations;
+  opt.linear_solver = parse_linear_solver(solver.linear_solver);
+  return opt;
+}
+
 /// The implicit integrator's settings for one phase. Quasi-static phases: backward Euler is
 /// unconditionally stable, so steps are set by the accuracy of the loading path, as the
 /// protocol's StepPolicy for this phase says.
 ImplicitOptions implicit_options(const SolverSpec& solver, const Phase& phase, double t_now, bool quasi_static) {
-  ImplicitOptions opt;
+  ImplicitOptions opt = newton_settings(solver);
   const double span = phase.end - t_now;
   const StepPolicy& policy = phase.step;
   double dt_max = span / policy.steps_per_phase;
@@ -228,9 +261,6 @@ ImplicitOptions implicit_options(const SolverSpec& solver, const Phase& phase, d
                        ? std::min(solver.implicit_dt_s, dt_max)
                        : std::min(dt_max, policy.first_step_divisor > 0 ? span / policy.first_step_divisor : dt_max);
   opt.dt_min = std::min(opt.dt_initial, 1e-9 * std::max(1.0, span));
-  opt.tolerance = solver.newton_tolerance;
-  opt.max_newton_iterations = solver.max_newton_iterations;
-  opt.linear_solver = parse_linear_solver(solver.linear_solver);
   opt.quasi_static = quasi_static;
   return opt;
 }
@@ -265,89 +295,127 @@ void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bo
   shared.add_numerical_dissipation(integrator.numerical_dissipation());
 }
 
-/// One protocol from its first step to its metrics: phases advanced by `advance_phase`; after the
-/// steps, the records watch (observe/protocol_record.hpp) and the frames are written
-/// (FrameRecorder); a problem, a stop request or a full disk ends the run with its status.
-RunResult run_protocol(Prepared& p, const ScenarioSpec& spec, const TissueMaterials& mat, io::RunWriter& writer,
-                       const RunOptions& options, std::size_t n_tissue_nodes, const LatticeCells& cells) {
-  using Clock = std::chrono::steady_clock;
-  auto seconds_since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
-  const auto run_start = Clock::now();
-  System& sys = *p.sys;
-  const ProtocolSpec& ps = *p.spec;
-  const Integration integration = integration_of(spec.solver);
-  RunResult result{ps.name, ps.kind, "complete", "", {}, {}};
-  RunRecord shared;
-  ProtocolRecord record = make_record(
-      p.protocol, sys, {n_tissue_nodes, ps.radius_mm * 1e-3, top_fiber_axis_rad(spec.geometry, sys.lattice_info.dim)});
-  const double interval = ps.frame_interval_s > 0 ? ps.frame_interval_s : spec.output.frame_interval_s;
-  FrameRecorder frames(writer, cells, n_tissue_nodes, interval, sys,
-                       [&](System& s, Series& row) { std::visit([&](auto& r) { r.series(s, row); }, record); });
-  auto stop = [&](std::string status, std::string message) {
-    result.status = std::move(status);
-    result.message = std::move(message);
-    return false;
-  };
-  auto output_refused = [&]() { return stop("incomplete", frames.failure()); };
-  // A problem the protocol's record sees (an indenter through the tissue), then the health check.
-  auto check_state = [&]() -> bool {
-    auto problem = std::visit([&](const auto& r) { return r.problem(sys); }, record);
-    if (!problem) problem = health_problem(sys);
-    return problem ? stop("diverged", *problem) : true;
-  };
+/// Frames of this protocol every frame_interval_s: its own interval where it sets one, else the scenario's.
+double frame_interval(const ProtocolSpec& ps, const OutputSpec& output) {
+  return ps.frame_interval_s > 0 ? ps.frame_interval_s : output.frame_interval_s;
+}
 
-  const double t_end = end_time_of(p.protocol);
-  if (!frames.write_due(sys)) output_refused();  // t = 0
-  for (const Phase& phase : p.phases()) {
-    if (result.status != "complete") break;
+/// One protocol from its first step to its metrics: phases advanced by `advance_phase`; after every
+/// step the records watch (observe/protocol_record.hpp) and the frames are written (FrameRecorder);
+/// a problem, a stop request or a full disk ends the run with its status. Holds references to the
+/// prepared run and, through the series callback, to itself: neither copied nor moved.
+class ProtocolRun {
+public:
+  ProtocolRun(Prepared& p, const ScenarioSpec& spec, io::RunWriter& writer, const RunOptions& options,
+              std::size_t n_tissue_nodes, const LatticeCells& cells)
+      : p_(p), sys_(*p.sys), spec_(spec), options_(options), integration_(integration_of(spec.solver)),
+        t_end_(end_time_of(p.protocol)), result_{p.spec->name, p.spec->kind, "complete", "", {}, {}},
+        record_(make_record(p.protocol, sys_,
+                            {n_tissue_nodes, p.spec->radius_mm * 1e-3, top_fiber_axis_rad(spec.geometry, sys_.lattice_info.dim)})),
+        frames_(writer, cells, n_tissue_nodes, frame_interval(*p.spec, spec.output), sys_,
+                [this](System& s, Series& row) { std::visit([&](auto& r) { r.series(s, row); }, record_); }) {}
+  ProtocolRun(const ProtocolRun&) = delete;
+  ProtocolRun& operator=(const ProtocolRun&) = delete;
+
+  /// Every phase, then the final frame and the metrics.
+  RunResult run(const TissueMaterials& mat) {
+    const auto run_start = Clock::now();
+    if (!frames_.write_due(sys_)) output_refused();  // t = 0
+    for (const Phase& phase : p_.phases()) {
+      if (!running()) break;
+      run_phase(phase);
+    }
+    finish(mat);
+    result_.timings["total"] = seconds_since(run_start);
+    return std::move(result_);
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  static double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+  Prepared& p_;
+  System& sys_;
+  const ScenarioSpec& spec_;
+  const RunOptions& options_;
+  const Integration integration_;
+  const double t_end_;
+  RunResult result_;
+  RunRecord shared_;
+  ProtocolRecord record_;
+  FrameRecorder frames_;
+
+  bool running() const { return result_.status == "complete"; }
+  /// Ends the run with `status`; false, so that a step callback can return it.
+  bool stop(std::string status, std::string message) {
+    result_.status = std::move(status);
+    result_.message = std::move(message);
+    return false;
+  }
+  bool output_refused() { return stop("incomplete", frames_.failure()); }
+
+  /// A problem the protocol's record sees (an indenter through the tissue), then the health check.
+  bool check_state() {
+    auto problem = std::visit([&](const auto& r) { return r.problem(sys_); }, record_);
+    if (!problem) problem = health_problem(sys_);
+    return problem ? stop("diverged", *problem) : true;
+  }
+
+  /// One phase with the integrator its speed asks for; its timings; the hold's state where it ends one.
+  void run_phase(const Phase& phase) {
     const auto phase_start = Clock::now();
-    const double phase_t0 = sys.time;
-    const bool explicit_phase = use_explicit(integration, phase);
+    const double phase_t0 = sys_.time;
+    const bool explicit_phase = use_explicit(integration_, phase);
     std::size_t step_in_phase = 0;
-    auto after_step = [&]() -> bool {
-      ++step_in_phase;
-      if (options.stop_requested)
-        if (const std::string why = options.stop_requested(); !why.empty())
-          return stop("interrupted", "interrupted by " + why + " at t = " + detail::to_text(sys.time) + " s in phase " +
-                                         phase.name + "; the file holds every frame up to that time");
-      std::visit([&](auto& r) { r.every_step(sys); }, record);
-      if (!explicit_phase || step_in_phase % 64 == 0) {
-        shared.sample(sys);
-        std::visit([&](auto& r) { r.sample(sys); }, record);
-        if (!check_state()) return false;
-      }
-      if (!frames.after_step(sys, explicit_phase)) return output_refused();
-      if (options.progress && (!explicit_phase || step_in_phase % 256 == 0))
-        options.progress(ps.name, phase.name, t_end > 0 ? sys.time / t_end : 1.0);
-      return true;
-    };
     try {
-      advance_phase(p, phase, spec.solver, explicit_phase, after_step, shared);
+      advance_phase(p_, phase, spec_.solver, explicit_phase,
+                    [&]() { return after_step(phase, explicit_phase, ++step_in_phase); }, shared_);
     } catch (const SimulationError& e) {
       stop("diverged", std::string("solver failed in phase ") + phase.name + ": " + e.what());
     }
-    if (phase.ends_hold && result.status == "complete") {
-      shared.at_hold(sys);
-      std::visit([&](auto& r) { r.at_hold(sys); }, record);
+    if (phase.ends_hold && running()) {
+      shared_.at_hold(sys_);
+      std::visit([&](auto& r) { r.at_hold(sys_); }, record_);
     }
-    result.timings[phase.name + ".wall"] = seconds_since(phase_start);
-    result.timings[phase.name + ".simulated"] = sys.time - phase_t0;
-    result.timings[phase.name + ".explicit"] = explicit_phase ? 1.0 : 0.0;
-  }
-  // The final state (written once, also where it is the last grid frame). An interrupted run
-  // keeps only grid frames: the frames it writes on resuming are those an uninterrupted run writes.
-  if (result.status != "interrupted") {
-    frames.write_final(sys);
-    if (!frames.failure().empty()) output_refused();
+    result_.timings[phase.name + ".wall"] = seconds_since(phase_start);
+    result_.timings[phase.name + ".simulated"] = sys_.time - phase_t0;
+    result_.timings[phase.name + ".explicit"] = explicit_phase ? 1.0 : 0.0;
   }
 
-  const bool complete = result.status == "complete";
-  std::visit([&](const auto& r) { r.metrics(sys, complete, result.metrics); }, record);
-  shared.metrics(sys, mat.dense.fiber_modulus, mat.ha_water_binding, result.metrics);
-  result.timings["hdf5"] = frames.io_seconds();
-  result.timings["total"] = seconds_since(run_start);
-  return result;
-}
+  /// After step number `step_in_phase` (from 1) of `phase`: a stop request, the records, every
+  /// implicit and every 64th explicit step the peaks and the state's checks, the frames due, the
+  /// progress line. False ends the phase and the run.
+  bool after_step(const Phase& phase, bool explicit_phase, std::size_t step_in_phase) {
+    if (options_.stop_requested)
+      if (const std::string why = options_.stop_requested(); !why.empty())
+        return stop("interrupted", "interrupted by " + why + " at t = " + detail::to_text(sys_.time) + " s in phase " +
+                                       phase.name + "; the file holds every frame up to that time");
+    std::visit([&](auto& r) { r.every_step(sys_); }, record_);
+    if (!explicit_phase || step_in_phase % 64 == 0) {
+      shared_.sample(sys_);
+      std::visit([&](auto& r) { r.sample(sys_); }, record_);
+      if (!check_state()) return false;
+    }
+    if (!frames_.after_step(sys_, explicit_phase)) return output_refused();
+    if (options_.progress && (!explicit_phase || step_in_phase % 256 == 0))
+      options_.progress(p_.spec->name, phase.name, t_end_ > 0 ? sys_.time / t_end_ : 1.0);
+    return true;
+  }
+
+  /// The final state (written once, also where it is the last grid frame; an interrupted run keeps
+  /// only grid frames, so the frames it writes on resuming are those an uninterrupted run writes),
+  /// then the records' metrics.
+  void finish(const TissueMaterials& mat) {
+    if (result_.status != "interrupted") {
+      frames_.write_final(sys_);
+      if (!frames_.failure().empty()) output_refused();
+    }
+    const bool complete = running();
+    std::visit([&](const auto& r) { r.metrics(sys_, complete, result_.metrics); }, record_);
+    shared_.metrics(sys_, mat.dense.fiber_modulus, mat.ha_water_binding, result_.metrics);
+    result_.timings["hdf5"] = frames_.io_seconds();
+  }
+};
 
 /// Everything a run needs before its first step. Building it performs every check that depends on
 /// more than one key (geometry against the protocols, the explicit stability limit and step
@@ -359,65 +427,123 @@ struct PreparedScenario {
   std::vector<Prepared> runs;
 };
 
+/// The scenario's model: the lattice (or the finite-element mesh) with its adhesions.
+Lattice build_model(const ScenarioSpec& spec, const TissueMaterials& mat) {
+  const GeometrySpec& g = spec.geometry;
+  Lattice lattice;
+  if (g.kind == "sample" && g.engine != "fem")
+    lattice = build_sample(sample_geometry(g), mat);
+  else  // the finite-element engine refuses kinds it cannot mesh (a sample is the lattice's for now)
+    lattice = g.engine != "fem"        ? build_lattice(g, mat)
+              : g.mesh_file.empty() ? build_slab_mesh(g, mat, slab_mesh_options(spec))
+                                    : build_imported_mesh(g, mat);
+  if (g.kind == "slab") add_adhesions(lattice, spec.adhesion, g.seed);
+  return lattice;
+}
+
+/// The explicit step of a run with explicit phases: solver.dt_s where set (at most the stability
+/// limit of this lattice), else solver.safety times that limit. Refused when the explicit phases
+/// would need more than 5e7 steps.
+double explicit_step(const Prepared& p, const SolverSpec& solver, Integration integration) {
+  const double critical = critical_time_step(*p.sys);
+  if (solver.dt_s > critical)
+    throw InputError("solver.dt_s", "value " + detail::to_text(solver.dt_s) +
+                                        " s exceeds the explicit stability limit of this lattice; allowed (0, " +
+                                        detail::to_text(critical) + "] s");
+  const double dt = solver.dt_s > 0.0 ? solver.dt_s : solver.safety * critical;
+  double explicit_time = 0.0;
+  for (const auto& ph : p.phases())
+    if (use_explicit(integration, ph)) explicit_time += ph.duration();
+  const double steps = explicit_time / dt;
+  if (steps > 5e7)
+    throw InputError("solver.integrator", "\"explicit\" would need " + detail::to_text(steps) + " steps of " +
+                                              detail::to_text(dt) + " s for protocol " + p.spec->name +
+                                              "; allowed at most 5e7: use \"auto\" or \"implicit\" for slow phases");
+  return dt;
+}
+
+/// One [protocol.NAME] on its own System, with the checks that need the lattice: the explicit step
+/// where a phase is explicit, the Newton settings where one is implicit (the step sizes
+/// ProtocolRun derives from the phases are always valid).
+Prepared prepare_run(const ProtocolSpec& ps, const ScenarioSpec& spec, const TissueMaterials& mat,
+                     const Lattice& lattice, Integration integration) {
+  Prepared p;
+  p.spec = &ps;
+  p.sys = std::make_unique<System>(lattice, spec.geometry.seed);
+  p.protocol = make_protocol(ps, spec, mat, *p.sys);
+  const auto& phases = p.phases();
+  if (std::any_of(phases.begin(), phases.end(), [&](const Phase& ph) { return use_explicit(integration, ph); }))
+    p.explicit_dt = explicit_step(p, spec.solver, integration);
+  if (std::any_of(phases.begin(), phases.end(), [&](const Phase& ph) { return !use_explicit(integration, ph); }))
+    newton_settings(spec.solver).validate();
+  return p;
+}
+
 PreparedScenario prepare_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   spec.validate();
   PreparedScenario out;
   out.mat = make_materials(spec);
-  if (spec.geometry.kind == "sample" && spec.geometry.engine != "fem")
-    out.lattice = build_sample(sample_geometry(spec.geometry), out.mat);
-  else  // the finite-element engine refuses kinds it cannot mesh (a sample is the lattice's for now)
-    out.lattice = spec.geometry.engine != "fem"      ? build_lattice(spec.geometry, out.mat)
-                  : spec.geometry.mesh_file.empty() ? build_slab_mesh(spec.geometry, out.mat, slab_mesh_options(spec))
-                                                    : build_imported_mesh(spec.geometry, out.mat);
-  const TissueMaterials& mat = out.mat;
-  Lattice& lattice = out.lattice;
-  if (spec.geometry.kind == "slab") add_adhesions(lattice, spec.adhesion, spec.geometry.seed);
-
-  std::set<std::string> only(options.only.begin(), options.only.end());
-  std::vector<Prepared>& runs = out.runs;
+  out.lattice = build_model(spec, out.mat);
+  const std::set<std::string> only(options.only.begin(), options.only.end());
   const Integration integration = integration_of(spec.solver);
-  for (const auto& ps : spec.protocols) {
-    if (!only.empty() && !only.count(ps.name)) continue;
-    Prepared p;
-    p.spec = &ps;
-    p.sys = std::make_unique<System>(lattice, spec.geometry.seed);
-    p.protocol = make_protocol(ps, spec, mat, *p.sys);
-    const bool needs_explicit = std::any_of(p.phases().begin(), p.phases().end(),
-                                            [&](const Phase& ph) { return use_explicit(integration, ph); });
-    if (needs_explicit) {
-      const double critical = critical_time_step(*p.sys);
-      if (spec.solver.dt_s > 0.0) {
-        if (spec.solver.dt_s > critical)
-          throw InputError("solver.dt_s", "value " + detail::to_text(spec.solver.dt_s) +
-                                              " s exceeds the explicit stability limit of this lattice; allowed (0, " +
-                                              detail::to_text(critical) + "] s");
-        p.explicit_dt = spec.solver.dt_s;
-      } else {
-        p.explicit_dt = spec.solver.safety * critical;
-      }
-      double explicit_time = 0.0;
-      for (const auto& ph : p.phases())
-        if (use_explicit(integration, ph)) explicit_time += ph.duration();
-      const double steps = explicit_time / p.explicit_dt;
-      if (steps > 5e7)
-        throw InputError("solver.integrator",
-                         "\"explicit\" would need " + detail::to_text(steps) + " steps of " +
-                             detail::to_text(p.explicit_dt) + " s for protocol " + ps.name +
-                             "; allowed at most 5e7: use \"auto\" or \"implicit\" for slow phases");
-    }
-    const bool needs_implicit = std::any_of(p.phases().begin(), p.phases().end(),
-                                            [&](const Phase& ph) { return !use_explicit(integration, ph); });
-    if (needs_implicit) {  // the settings run_protocol passes on (the step sizes it derives are always valid)
-      ImplicitOptions opt;
-      opt.tolerance = spec.solver.newton_tolerance;
-      opt.max_newton_iterations = spec.solver.max_newton_iterations;
-      opt.linear_solver = parse_linear_solver(spec.solver.linear_solver);
-      opt.validate();
-    }
-    runs.push_back(std::move(p));
-  }
-  if (runs.empty()) throw InputError("--only", "no protocol of the scenario matches the requested names");
+  for (const auto& ps : spec.protocols)
+    if (only.empty() || only.count(ps.name)) out.runs.push_back(prepare_run(ps, spec, out.mat, out.lattice, integration));
+  if (out.runs.empty()) throw InputError("--only", "no protocol of the scenario matches the requested names");
   return out;
+}
+
+/// The comparison table (/comparison): one row per run, a column per metric any run reported
+/// (NaN where a run has none), the columns sorted.
+void write_comparison(io::RunWriter& writer, ScenarioResult& out, const std::set<std::string>& metric_names,
+                      bool output_failed) {
+  out.metric_names.assign(metric_names.begin(), metric_names.end());
+  std::vector<std::string> names;
+  std::vector<double> table;
+  for (const auto& r : out.runs) {
+    names.push_back(r.name);
+    for (const auto& m : out.metric_names) {
+      auto it = r.metrics.find(m);
+      table.push_back(it == r.metrics.end() ? std::nan("") : it->second);
+    }
+  }
+  try {
+    writer.write_comparison(names, out.metric_names, table);
+  } catch (const std::runtime_error&) {
+    if (!output_failed) throw;  // else the runs' messages already say why
+  }
+}
+
+/// Creates the output file and writes /model, each run (stopping after one the output refused or
+/// a stop request ended) and /comparison into it. True when the output refused a write (disk full).
+bool write_runs(PreparedScenario& prepared, const ScenarioSpec& spec, const RunOptions& options, int threads,
+                ScenarioResult& out) {
+  const LatticeCells cells = lattice_cells(prepared.lattice, std::get<InterfaceGroup>(prepared.lattice.groups));
+  const io::ModelData model = model_data(prepared.lattice, prepared.mat, cells);
+  // Room for the model before the file is created: a full disk then leaves an existing file as it was.
+  io::require_room(out.output_file, io::model_bytes(model), "the model");
+  io::RunWriter writer(out.output_file, spec.source_text);
+  writer.write_model(model);
+  bool output_failed = false;  // a run stopped because the file could not take more
+  std::set<std::string> metric_names;
+  for (auto& p : prepared.runs) {
+    writer.begin_run({p.spec->name, p.spec->kind, spec.geometry.seed, threads > 0 ? threads : omp_get_max_threads(),
+                      spec.source_text});
+    RunResult r = ProtocolRun(p, spec, writer, options, prepared.lattice.num_nodes(), cells).run(prepared.mat);
+    output_failed = r.status == "incomplete";  // only the output stops a run this way
+    const bool interrupted = r.status == "interrupted";
+    try {
+      writer.write_metrics(r.metrics);
+      writer.end_run(r.status, r.message);
+    } catch (const std::runtime_error& e) {
+      if (!output_failed) throw;
+      r.message += "; the status could not be recorded in the file either (" + std::string(e.what()) + ")";
+    }
+    for (const auto& [k, v] : r.metrics) metric_names.insert(k);
+    out.runs.push_back(std::move(r));
+    if (output_failed || interrupted) break;  // the next runs could not write either, or were not wanted
+  }
+  write_comparison(writer, out, metric_names, output_failed);
+  return output_failed;
 }
 
 }  // namespace
@@ -433,54 +559,9 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   const int threads = options.threads >= 0 ? options.threads : spec.solver.threads;
   set_threads(threads);
   PreparedScenario prepared = prepare_scenario(spec, options);
-  const TissueMaterials& mat = prepared.mat;
-  const Lattice& lattice = prepared.lattice;
-  std::vector<Prepared>& runs = prepared.runs;
-
-  const LatticeCells cells = lattice_cells(lattice, std::get<InterfaceGroup>(lattice.groups));
   ScenarioResult out;
-  bool output_failed = false;  // a run stopped because the file could not take more (disk full)
   out.output_file = options.output_file.empty() ? spec.output.file : options.output_file;
-  {
-    const io::ModelData model = model_data(lattice, mat, cells);
-    // Room for the model before the file is created: a full disk then leaves an existing file as it was.
-    io::require_room(out.output_file, io::model_bytes(model), "the model");
-    io::RunWriter writer(out.output_file, spec.source_text);
-    writer.write_model(model);
-    std::set<std::string> metric_names;
-    for (auto& p : runs) {
-      writer.begin_run({p.spec->name, p.spec->kind, spec.geometry.seed, threads > 0 ? threads : omp_get_max_threads(),
-                        spec.source_text});
-      RunResult r = run_protocol(p, spec, mat, writer, options, lattice.num_nodes(), cells);
-      output_failed = r.status == "incomplete";  // only the output stops a run this way
-      const bool interrupted = r.status == "interrupted";
-      try {
-        writer.write_metrics(r.metrics);
-        writer.end_run(r.status, r.message);
-      } catch (const std::runtime_error& e) {
-        if (!output_failed) throw;
-        r.message += "; the status could not be recorded in the file either (" + std::string(e.what()) + ")";
-      }
-      for (const auto& [k, v] : r.metrics) metric_names.insert(k);
-      out.runs.push_back(std::move(r));
-      if (output_failed || interrupted) break;  // the next runs could not write either, or were not wanted
-    }
-    out.metric_names.assign(metric_names.begin(), metric_names.end());
-    std::vector<std::string> names;
-    std::vector<double> table;
-    for (const auto& r : out.runs) {
-      names.push_back(r.name);
-      for (const auto& m : out.metric_names) {
-        auto it = r.metrics.find(m);
-        table.push_back(it == r.metrics.end() ? std::nan("") : it->second);
-      }
-    }
-    try {
-      writer.write_comparison(names, out.metric_names, table);
-    } catch (const std::runtime_error&) {
-      if (!output_failed) throw;  // else the runs' messages already say why
-    }
-  }
+  const bool output_failed = write_runs(prepared, spec, options, threads, out);
   try {
     out.xdmf_files = io::write_xdmf(out.output_file);
     // The first run's time series is what a user opens first; the model's grid when no run has frames.

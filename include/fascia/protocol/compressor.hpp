@@ -54,6 +54,12 @@ struct CompressorProtocol {
 
   static CompressorProtocol make(const ProtocolSpec& spec, const GeometrySpec& geometry,
                                  const TissueMaterials& mat, System& sys);
+  /// make's steps, in order: the loading timeline and its phases; the indenter on the top surface;
+  /// the held base and what the drive moves; the muscle's x = L face a contraction pulls.
+  static CompressorProtocol timeline(const ProtocolSpec& spec);
+  void attach_indenter(const ProtocolSpec& spec, const TissueMaterials& mat, System& sys);
+  void hold_and_drive(const ProtocolSpec& spec, const GeometrySpec& geometry, System& sys);
+  void add_contraction_face(System& sys);
 
   /// Compressor force at t [N] (positive pushes down).
   double pressing_force(double t) const {
@@ -136,12 +142,18 @@ inline void CompressorProtocol::check_fit(const ProtocolSpec& spec, const Indent
 
 inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, const GeometrySpec& geometry,
                                                    const TissueMaterials& mat, System& sys) {
-  const auto& info = sys.lattice_info;
-  if (info.dim != 3)
+  if (sys.lattice_info.dim != 3)
     throw InputError("protocol." + spec.name + ".kind",
                      "\"" + spec.kind + "\" needs a 3-D slab; allowed with geometry.kind = \"slab\" only");
+  CompressorProtocol p = timeline(spec);
+  p.attach_indenter(spec, mat, sys);
+  p.hold_and_drive(spec, geometry, sys);
+  sys.rebuild_incidence();
+  return p;
+}
+
+inline CompressorProtocol CompressorProtocol::timeline(const ProtocolSpec& spec) {
   CompressorProtocol p;
-  const double r = spec.radius_mm * 1e-3;
   p.force = pressing_force_n(spec, indenter_shape(spec));
   p.ramp = spec.ramp_s;
   p.release = spec.release_s;
@@ -170,12 +182,16 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
               {"recover", p.t_recover, p.t_end, PhaseSpeed::slow, StepPolicy{.first_step_divisor = 200.0}}};
   p.phases.erase(std::remove_if(p.phases.begin(), p.phases.end(), [](const Phase& ph) { return ph.duration() <= 0; }),
                  p.phases.end());
+  return p;
+}
 
-  // The compressor: a rigid indenter (protocol/indenter.hpp) with its lowest point on the patch
-  // centre, touching the surface.
+// The compressor: a rigid indenter (protocol/indenter.hpp) with its lowest point on the patch
+// centre, touching the surface; held in x and y (a passive shear prescribes its x).
+inline void CompressorProtocol::attach_indenter(const ProtocolSpec& spec, const TissueMaterials& mat, System& sys) {
+  const auto& info = sys.lattice_info;
   const SurfacePatch patch = top_surface(info);
   const IndenterShape shape = indenter_shape(spec);
-  check_fit(spec, shape, patch, p.motion == Motion::base || p.motion == Motion::compressor ? p.amplitude : 0.0);
+  check_fit(spec, shape, patch, motion == Motion::base || motion == Motion::compressor ? amplitude : 0.0);
   // Penalty stiffness: ten times the top cell's *drained* aggregate modulus K_d + 4 mu / 3 over its
   // height, so that the penetration stays small against the tissue's own deformation (assumed,
   // standard: 50 kPa closes 3 % of a dense cell). Not the undrained modulus (~3 GPa with water): as
@@ -184,10 +200,11 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   // cell is skin, hypodermis or a dense layer, whichever the slab has on top.
   const LayerMaterial& top_material = mat.skin_thickness > 0.0 ? mat.skin : mat.hypodermis_thickness > 0.0 ? mat.hypodermis : mat.dense;
   const double aggregate = top_material.drained_bulk + 4.0 / 3.0 * top_material.shear_modulus;
-  p.indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, info.finest_spacing());
-  p.compressor = p.indenter.node;
-  p.compressor_rest = p.indenter.rest;
+  indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, info.finest_spacing());
+  compressor = indenter.node;
+  compressor_rest = indenter.rest;
   if (shape.kind == IndenterShape::Kind::disc) {
+    const double r = spec.radius_mm * 1e-3;
     std::size_t covered = 0;
     for (Index n : patch.nodes) {
       const Vec3 x = info.rest(n);
@@ -197,35 +214,41 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
       throw InputError("protocol." + spec.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
                                                                     detail::to_text(0.5e3 * info.finest_spacing()) + " mm");
   }
-  sys.fixed[3 * p.compressor] = sys.fixed[3 * p.compressor + 1] = 1;
+  sys.fixed[3 * compressor] = sys.fixed[3 * compressor + 1] = 1;
+}
 
-  // Base: fixed (on bone) for every kind, so that protocols differ only in what moves during the
-  // hold. A contraction pulls the muscle's x = L face while its x = 0 face (origin) is held.
+// Base: fixed (on bone) for every kind, so that protocols differ only in what moves during the
+// hold. A contraction pulls the muscle's x = L face while its x = 0 face (origin) is held.
+inline void CompressorProtocol::hold_and_drive(const ProtocolSpec& spec, const GeometrySpec& geometry, System& sys) {
+  const auto& info = sys.lattice_info;
   const auto& bottom = info.node_sets.at("bottom");
   sys.fix_nodes(bottom);
-  if (p.motion == Motion::base) p.base_nodes = bottom;
-  if (p.motion == Motion::contraction && info.nx == 0)
+  if (motion == Motion::base) base_nodes = bottom;
+  if (motion == Motion::contraction && info.nx == 0)
     throw InputError("protocol." + spec.name + ".drive", "value \"contraction\" pulls the x = L end of the generated slab's "
                                                          "muscle; not available with geometry.mesh_file, allowed \"base\"");
-  if (p.motion == Motion::contraction) {
-    for (Index n = 0; n < Index(info.num_nodes()); ++n) {
-      if (info.layer_id[n] != 0) continue;
-      const Index i = n % info.nx, j = (n / info.nx) % info.ny;
-      const double wy = (j == 0 || j == info.ny - 1) ? 0.5 : 1.0;
-      const Index k = n / (info.nx * info.ny);
-      const double dzl = k + 1 < info.nz && info.layer_id[n + info.nx * info.ny] == 0
-                             ? info.rest(n + info.nx * info.ny).z() - info.rest(n).z() : 0.0;
-      const double dzb = k > 0 ? info.rest(n).z() - info.rest(n - info.nx * info.ny).z() : 0.0;
-      if (i == 0) sys.fix_nodes({n});
-      if (i == info.nx - 1) {
-        p.traction_nodes.push_back(n);
-        p.traction_area.push_back(info.dy * wy * 0.5 * (dzl + dzb));
-      }
+  if (motion == Motion::contraction) add_contraction_face(sys);
+  if (geometry.lateral_boundary == "fixed") sys.fix_nodes(info.node_sets.at("lateral"));
+}
+
+// The muscle's nodes (layer 0) of the generated slab: x = 0 held, x = L pulled with the tributary
+// area of each node (half cells at the y edges and at the muscle's top and bottom).
+inline void CompressorProtocol::add_contraction_face(System& sys) {
+  const auto& info = sys.lattice_info;
+  for (Index n = 0; n < Index(info.num_nodes()); ++n) {
+    if (info.layer_id[n] != 0) continue;
+    const Index i = n % info.nx, j = (n / info.nx) % info.ny;
+    const double wy = (j == 0 || j == info.ny - 1) ? 0.5 : 1.0;
+    const Index k = n / (info.nx * info.ny);
+    const double dzl = k + 1 < info.nz && info.layer_id[n + info.nx * info.ny] == 0
+                           ? info.rest(n + info.nx * info.ny).z() - info.rest(n).z() : 0.0;
+    const double dzb = k > 0 ? info.rest(n).z() - info.rest(n - info.nx * info.ny).z() : 0.0;
+    if (i == 0) sys.fix_nodes({n});
+    if (i == info.nx - 1) {
+      traction_nodes.push_back(n);
+      traction_area.push_back(info.dy * wy * 0.5 * (dzl + dzb));
     }
   }
-  if (geometry.lateral_boundary == "fixed") sys.fix_nodes(info.node_sets.at("lateral"));
-  sys.rebuild_incidence();
-  return p;
 }
 
 }  // namespace fascia
