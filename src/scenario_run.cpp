@@ -13,6 +13,7 @@
 #include "io/output_guard.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/mesh/imported_mesh.hpp"
+#include "fascia/mesh/sample_mesh.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/observe/cells.hpp"
 #include "fascia/observe/health.hpp"
@@ -431,9 +432,9 @@ struct PreparedScenario {
 Lattice build_model(const ScenarioSpec& spec, const TissueMaterials& mat) {
   const GeometrySpec& g = spec.geometry;
   Lattice lattice;
-  if (g.kind == "sample" && g.engine != "fem")
-    lattice = build_sample(sample_geometry(g), mat);
-  else  // the finite-element engine refuses kinds it cannot mesh (a sample is the lattice's for now)
+  if (g.kind == "sample")
+    lattice = g.engine == "fem" ? build_sample_mesh(sample_geometry(g), mat) : build_sample(sample_geometry(g), mat);
+  else
     lattice = g.engine != "fem"        ? build_lattice(g, mat)
               : g.mesh_file.empty() ? build_slab_mesh(g, mat, slab_mesh_options(spec))
                                     : build_imported_mesh(g, mat);

@@ -32,6 +32,7 @@
 #include "fascia/mesh/gmsh_file.hpp"
 #include "fascia/mesh/graded_axis.hpp"
 #include "fascia/mesh/imported_mesh.hpp"
+#include "fascia/mesh/sample_mesh.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/lattice/sample.hpp"
 #include "fascia/model/system.hpp"

@@ -157,7 +157,7 @@ struct GeometrySpec {
   std::string engine = "lattice";                  ///< "lattice" or "fem" (finite elements, docs/model.md §11)
   double coarsest_mm = 0.0;                        ///< fem: largest in-plane element size [mm]; 0 = spacing_mm
   std::string mesh_file;                           ///< fem: a gmsh .msh file instead of the slab (mesh/imported_mesh.hpp)
-  std::string sample_tissue = "dense";             ///< sample: "dense", "loose", "muscle" (docs/model.md §6.5)
+  std::string sample_tissue = "dense";             ///< sample: "dense", "loose", "muscle", "skin", "hypodermis" (docs/model.md §6.5)
   double sample_thickness_mm = 1.0;                ///< sample: extent along z [mm], (0, 1000]
   int sample_plies = 1;                            ///< dense sample: crossed fibre plies through the thickness, [1, 20]
   void validate(const std::string& prefix = "geometry") const;
@@ -184,7 +184,7 @@ struct schema::Schema<GeometrySpec> {
         {"engine", &S::engine, "", Choices{"lattice", "fem"}, "discretisation: the calibrated mass-spring lattice, or finite elements (graded hexahedra with the same laws, docs/model.md §11)"},
         {"coarsest_mm", &S::coarsest_mm, "mm", closed(0, 1000), "fem: largest in-plane element size, far from the load (0 = spacing_mm, a uniform mesh); growth <= 1.25 per element (assumed)", {}, "0 or >= spacing_mm"},
         {"mesh_file", &S::mesh_file, "", {}, "fem: a gmsh mesh (MSH 4.1 ASCII, millimetres, z up; hexahedra and tetrahedra) instead of the generated slab; its physical volumes name the tissues (\"muscle\", \"dense_1\" ... \"dense_20\", \"loose_1\" ..., \"hypodermis\", \"skin\"); a relative path is looked up next to the scenario file first (docs/fem.md \"Imported meshes\")", {}, "engine = \"fem\", kind = \"slab\""},
-        {"sample_tissue", &S::sample_tissue, "", Choices{"dense", "loose", "muscle"}, "sample: the tissue it is made of (material parameters of that layer)"},
+        {"sample_tissue", &S::sample_tissue, "", Choices{"dense", "loose", "muscle", "skin", "hypodermis"}, "sample: the tissue it is made of (material parameters of that layer)"},
         {"sample_thickness_mm", &S::sample_thickness_mm, "mm", open_closed(0, 1000), "sample: extent along z (`size_mm` gives x and y)", {}, "round(thickness / spacing_mm) >= max(2, sample_plies)"},
         {"sample_plies", &S::sample_plies, "", closed(1, 20), "dense sample: equal plies through the thickness, perfectly bonded, whose fibres alternate between `fiber_angle_deg` and `fiber_angle_deg + crossing_angle_deg` like the slab's layers (deep fascia as a lab cuts it); 1 = one fibre family"},
         {"seed", &S::seed, "", {}, "seed of every random stream: per-fibre failure strains, adhesion layout, Bell rupture and healing draws (fibre dispersion itself is a deterministic stencil fit)", {}, "[0, 2^63-1]"},

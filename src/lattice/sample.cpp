@@ -8,7 +8,7 @@
 namespace fascia {
 
 const std::vector<std::string>& sample_tissues() {
-  static const std::vector<std::string> names = {"dense", "loose", "muscle"};
+  static const std::vector<std::string> names = {"dense", "loose", "muscle", "skin", "hypodermis"};
   return names;
 }
 
@@ -16,8 +16,10 @@ const LayerMaterial& sample_material(const TissueMaterials& mat, const std::stri
   if (tissue == "dense") return mat.dense;
   if (tissue == "loose") return mat.loose;
   if (tissue == "muscle") return mat.muscle;
-  throw InputError("geometry.sample_tissue", "value \"" + tissue + "\" is not a tissue of this engine; allowed "
-                                             "\"dense\", \"loose\", \"muscle\"");
+  if (tissue == "skin") return mat.skin;
+  if (tissue == "hypodermis") return mat.hypodermis;
+  throw InputError("geometry.sample_tissue", "value \"" + tissue + "\" is not a tissue; allowed "
+                                             "\"dense\", \"loose\", \"muscle\", \"skin\", \"hypodermis\"");
 }
 
 namespace {

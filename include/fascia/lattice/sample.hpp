@@ -11,7 +11,7 @@ namespace fascia {
 
 /// What a sample is made of and how big it is (the [geometry] keys of a sample).
 struct SampleGeometry {
-  std::string tissue = "dense";        ///< "dense", "loose", "muscle" (geometry.sample_tissue)
+  std::string tissue = "dense";        ///< "dense", "loose", "muscle", "skin", "hypodermis" (geometry.sample_tissue)
   double length_mm = 20.0, width_mm = 5.0;  ///< geometry.size_mm
   double thickness_mm = 1.0;           ///< geometry.sample_thickness_mm
   double spacing_mm = 0.25;            ///< geometry.spacing_mm
