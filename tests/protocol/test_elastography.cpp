@@ -36,6 +36,27 @@ std::optional<double> run_swe(System& sys, ElastographyProtocol& p) {
   return p.shear_wave_speed();
 }
 
+/// An isotropic, drained muscle block of L x W x T mm at 0.5 mm: shear modulus mu, Poisson nu,
+/// rho = 1000 kg/m^3.
+struct Block {
+  TissueMaterials mat;
+  SampleGeometry geometry;
+};
+Block isotropic_block(double mu, double nu, double length_mm, double width_mm, double thickness_mm) {
+  Block b;
+  b.mat.muscle.name = "muscle";
+  b.mat.muscle.density = 1000.0;
+  b.mat.muscle.shear_modulus = mu;
+  b.mat.muscle.drained_bulk = bulk_from_poisson(mu, nu);
+  b.mat.muscle.undrained_bulk = b.mat.muscle.drained_bulk;
+  b.geometry.tissue = "muscle";
+  b.geometry.length_mm = length_mm;
+  b.geometry.width_mm = width_mm;
+  b.geometry.thickness_mm = thickness_mm;
+  b.geometry.spacing_mm = 0.5;
+  return b;
+}
+
 TEST(Elastography, HomogeneousBlockReadsTheBulkShearSpeed) {
   // Isotropic matrix, mu = 10 kPa, rho = 1000 kg/m^3, nu = 0.45 (P waves 3.3 x faster, so v_z on
   // the lateral line, where a vertical force radiates no far-field P motion, is the shear wave):
@@ -43,20 +64,9 @@ TEST(Elastography, HomogeneousBlockReadsTheBulkShearSpeed) {
   // high in the near field (the window starts at 2 mm, about half a wavelength of the 1 ms push):
   // over 2-6.5 mm the fit gave 3.40 m/s (+7.6 %); farther out, waves reflected from the block's
   // faces 4 mm away arrive within the pulse, which the leading-peak rule only partly separates.
-  const double mu = 10e3, nu = 0.45;
-  TissueMaterials mat;
-  mat.muscle.name = "muscle";
-  mat.muscle.density = 1000.0;
-  mat.muscle.shear_modulus = mu;
-  mat.muscle.drained_bulk = bulk_from_poisson(mu, nu);
-  mat.muscle.undrained_bulk = mat.muscle.drained_bulk;
-  SampleGeometry g;
-  g.tissue = "muscle";
-  g.length_mm = 40.0;
-  g.width_mm = 8.0;
-  g.thickness_mm = 8.0;
-  g.spacing_mm = 0.5;
-  System sys(build_sample(g, mat), 1);
+  const double mu = 10e3;
+  const Block b = isotropic_block(mu, 0.45, 40.0, 8.0, 8.0);
+  System sys(build_sample(b.geometry, b.mat), 1);
   ElastographySettings s;
   s.push_depth_mm = 4.0;
   s.push_duration_s = 1e-3;
@@ -79,21 +89,10 @@ TEST(Elastography, BothEnginesReadTheBulkShearSpeedOnTheValidationBlock) {
   // docs/model.md §6.6): on the 40 x 8 x 8 mm block above at nu = 0.45 the hexahedra read 2.41 m/s,
   // so this test pins the geometry the validation page uses, not every block.
   const double mu = 10e3;
-  TissueMaterials mat;
-  mat.muscle.name = "muscle";
-  mat.muscle.density = 1000.0;
-  mat.muscle.shear_modulus = mu;
-  mat.muscle.drained_bulk = bulk_from_poisson(mu, 0.3);
-  mat.muscle.undrained_bulk = mat.muscle.drained_bulk;
-  SampleGeometry g;
-  g.tissue = "muscle";
-  g.length_mm = 20.0;
-  g.width_mm = 10.0;
-  g.thickness_mm = 6.0;
-  g.spacing_mm = 0.5;
+  const Block b = isotropic_block(mu, 0.3, 20.0, 10.0, 6.0);
   const double expected = std::sqrt(mu / 1000.0);
   for (const bool fem : {false, true}) {
-    System sys(fem ? build_sample_mesh(g, mat) : build_sample(g, mat), 1);
+    System sys(fem ? build_sample_mesh(b.geometry, b.mat) : build_sample(b.geometry, b.mat), 1);
     ElastographySettings s;
     s.push_depth_mm = 3.0;
     s.push_duration_s = 1e-3;

@@ -162,14 +162,16 @@ TEST(MaterialTests, SpringMatrixSmallStrainGivesEAndNuAndAggregateModulus) {
   EXPECT_GT(last_stress(cc), 0.0);  // positive in compression, as documented
 }
 
-TEST(MaterialTests, SimpleShearRelaxesLikeThePronySeries) {
-  // Simple shear at constant rate r for t_r, then held: tau = mu_inf gamma_max +
-  // sum_i g_i mu0 r tau_i (1 - exp(-t_r/tau_i)) exp(-s/tau_i), s the time into the hold.
-  // The shear is volume preserving, so the volumetric (elastic) part does not enter; the Maxwell
-  // update is exact for a linear ramp (docs/model.md §3.2). Tolerance 2 %: the free x faces of
-  // the 20:1 sample carry no shear traction, a boundary layer ~T wide at each end (a 6:1 sample
-  // read 3.6 % low). Two cells through the thickness suffice (the deformation is homogeneous away
-  // from the ends), and backward Euler is exact for the Maxwell branches under a linear ramp.
+/// Simple shear at constant rate r for t_r, then held, on the sample `run` builds: tau = mu_inf gamma_max +
+/// sum_i g_i mu0 r tau_i (1 - exp(-t_r/tau_i)) exp(-s/tau_i), s the time into the hold.
+/// The shear is volume preserving, so the volumetric (elastic) part does not enter; the Maxwell
+/// update is exact for a linear ramp (docs/model.md §3.2). Tolerance 2 %: the free x faces of
+/// the 20:1 sample carry no shear traction, a boundary layer ~T wide at each end (a 6:1 sample
+/// read 3.6 % low). Two cells through the thickness suffice (the deformation is homogeneous away
+/// from the ends), and backward Euler is exact for the Maxwell branches under a linear ramp.
+using Runner = Curve (*)(const SampleGeometry&, const TissueMaterials&, const MaterialTestSettings&, int);
+
+void expect_simple_shear_relaxes_like_prony(Runner run) {
   const double mu0 = 20e3, nu = 0.3;
   const std::vector<PronyTerm> prony = {{0.3, 2.0}, {0.2, 20.0}};
   TissueMaterials mat;
@@ -179,7 +181,7 @@ TEST(MaterialTests, SimpleShearRelaxesLikeThePronySeries) {
   s.max_strain = 0.01;
   s.strain_rate_per_s = 0.01;  // t_r = 1 s
   s.hold_s = 30.0;
-  const Curve c = run_test(block("muscle", 20.0, 2.0, 1.0, 0.5), mat, s, 30);
+  const Curve c = run(block("muscle", 20.0, 2.0, 1.0, 0.5), mat, s, 30);
   const double t_r = 1.0, r = 0.01, mu_inf = mu0 * (1.0 - 0.5);
   auto tau_at = [&](double hold) {
     double v = mu_inf * s.max_strain;
@@ -190,6 +192,8 @@ TEST(MaterialTests, SimpleShearRelaxesLikeThePronySeries) {
   const double expected = (tau_at(0.0) - tau_at(30.0)) / tau_at(0.0);
   EXPECT_NEAR(c.metrics.at("relaxation_fraction"), expected, 0.02 * expected);
 }
+
+TEST(MaterialTests, SimpleShearRelaxesLikeThePronySeries) { expect_simple_shear_relaxes_like_prony(run_test); }
 
 TEST(MaterialTests, PronyRelaxationInTensionMatchesClosedForm) {
   // A spring matrix whose whole stiffness relaxes in proportion: with nu_d = (3 - 5g)/(12 - 10g)
@@ -218,12 +222,13 @@ TEST(MaterialTests, PronyRelaxationInTensionMatchesClosedForm) {
   EXPECT_NEAR(c.metrics.at("relaxation_fraction"), expected, 0.01 * expected);
 }
 
-TEST(MaterialTests, FibreLawAlongItsAxis) {
-  // Nearly aligned fibres (kappa = 200) along x in a matrix 1e4 x softer: the nominal stress is
-  // E_f A s(e) + E_m e, A = <cos^4> of the fibre distribution (fiber_tensor's xxxx component)
-  // and s the fibre law (docs/model.md §3.3), in the toe (e = 1 %) and the linear region (6 %).
-  // Tolerance 3 %: fibre bonds whose stencil leaves the grid are dropped within two cells of the
-  // grips (docs/model.md §10), a compliant end zone of 2 x 2 cells in 80 (measured 1.5 %).
+/// The fibre law along its axis on the sample `run` builds, within `tolerance`:
+/// Nearly aligned fibres (kappa = 200) along x in a matrix 1e4 x softer: the nominal stress is
+/// E_f A s(e) + E_m e, A = <cos^4> of the fibre distribution (fiber_tensor's xxxx component)
+/// and s the fibre law (docs/model.md §3.3), in the toe (e = 1 %) and the linear region (6 %).
+/// On the lattice 3 %: fibre bonds whose stencil leaves the grid are dropped within two cells of the
+/// grips (docs/model.md §10), a compliant end zone of 2 x 2 cells in 80 (measured 1.5 %).
+void expect_fibre_law_along_axis(Runner run, double tolerance) {
   const double e_f = 100e6, mu = 3e3, nu = 0.3;
   TissueMaterials mat;
   mat.dense = matrix(mu, nu);
@@ -239,14 +244,16 @@ TEST(MaterialTests, FibreLawAlongItsAxis) {
     s.max_strain = e;
     s.strain_rate_per_s = e;
     s.hold_s = 0.0;
-    const Curve c = run_test(g, mat, s, 12);
+    const Curve c = run(g, mat, s, 12);
     const double expected = e_f * a * mat.fiber.stress(e) + e_m * e;
-    EXPECT_NEAR(last_stress(c), expected, 0.03 * expected) << "e = " << e;
+    EXPECT_NEAR(last_stress(c), expected, tolerance * expected) << "e = " << e;
     if (e > 0.05) {  // linear region: the tangent is E_f A + E_m
-      EXPECT_NEAR(c.metrics.at("tangent_modulus_pa"), e_f * a + e_m, 0.03 * (e_f * a + e_m));
+      EXPECT_NEAR(c.metrics.at("tangent_modulus_pa"), e_f * a + e_m, tolerance * (e_f * a + e_m));
     }
   }
 }
+
+TEST(MaterialTests, FibreLawAlongItsAxis) { expect_fibre_law_along_axis(run_test, 0.03); }
 
 TEST(MaterialTests, BadInputNamesTheKey) {
   TissueMaterials mat;
@@ -403,57 +410,18 @@ TEST(FemSample, NeoHookeanUniaxialTensionMatchesClosedForm) {
 }
 
 TEST(FemSample, SimpleShearRelaxesLikeThePronySeries) {
-  // The closed form of MaterialTests.SimpleShearRelaxesLikeThePronySeries (same sample, rate and
-  // series): the hexahedra's Prony branches act on the deviatoric Green-Lagrange strain with the
-  // exact Maxwell update, so G(t) = mu_inf + sum mu0 g_i exp(-t/tau_i) at small strain.
-  // Tolerance 2 % as there: the free x faces carry no shear traction, an end zone ~T wide.
-  const double mu0 = 20e3, nu = 0.3;
-  const std::vector<PronyTerm> prony = {{0.3, 2.0}, {0.2, 20.0}};
-  TissueMaterials mat;
-  mat.muscle = matrix(mu0, nu, prony);
-  MaterialTestSettings s;
-  s.kind = "simple_shear";
-  s.max_strain = 0.01;
-  s.strain_rate_per_s = 0.01;  // t_r = 1 s
-  s.hold_s = 30.0;
-  const Curve c = run_fem(block("muscle", 20.0, 2.0, 1.0, 0.5), mat, s, 30);
-  const double t_r = 1.0, r = 0.01, mu_inf = mu0 * (1.0 - 0.5);
-  auto tau_at = [&](double hold) {
-    double v = mu_inf * s.max_strain;
-    for (const auto& p : prony) v += p.g * mu0 * r * p.tau * (1.0 - std::exp(-t_r / p.tau)) * std::exp(-hold / p.tau);
-    return v;
-  };
-  EXPECT_NEAR(c.metrics.at("peak_stress_pa"), tau_at(0.0), 0.02 * tau_at(0.0));
-  const double expected = (tau_at(0.0) - tau_at(30.0)) / tau_at(0.0);
-  EXPECT_NEAR(c.metrics.at("relaxation_fraction"), expected, 0.02 * expected);
+  // The closed form and tolerance of the lattice's test: the hexahedra's Prony branches act on the
+  // deviatoric Green-Lagrange strain with the exact Maxwell update, so G(t) = mu_inf +
+  // sum mu0 g_i exp(-t/tau_i) at small strain.
+  expect_simple_shear_relaxes_like_prony(run_fem);
 }
 
 TEST(FemSample, FibreLawAlongItsAxis) {
-  // As MaterialTests.FibreLawAlongItsAxis: nearly aligned fibres (kappa = 200) along x in a matrix
-  // 1e4 x softer, nominal stress E_f A s(e) + E_m e in the toe (1 %) and the linear region (6 %).
-  // In the continuum the fibres reach the grips (no stencil end zone), and the deformation is
+  // In the continuum the fibres reach the grips (no stencil end zone) and the deformation is
   // homogeneous; what is left is that each direction q of the family stretches by e cos^2 th_q,
   // so the stress is E_f sum w_q s(e cos^2 th_q) cos^2 th_q rather than E_f A s(e): with the
   // spread of kappa = 200 (about 3 degrees) that differs by well under 1 %. Tolerance 1 %.
-  const double e_f = 100e6, mu = 3e3, nu = 0.3;
-  TissueMaterials mat;
-  mat.dense = matrix(mu, nu);
-  mat.dense.name = "dense";
-  mat.dense.fiber_modulus = e_f;
-  SampleGeometry g = block("dense", 20.0, 2.0, 0.5, 0.25);
-  g.dispersion_kappa = 200.0;
-  const double a = fiber_tensor(1.0, 0.0, g.dispersion_kappa)[0];
-  const double e_m = mat.dense.young_modulus();
-  for (double e : {0.01, 0.06}) {
-    MaterialTestSettings s;
-    s.kind = "uniaxial";
-    s.max_strain = e;
-    s.strain_rate_per_s = e;
-    s.hold_s = 0.0;
-    const Curve c = run_fem(g, mat, s, 12);
-    const double expected = e_f * a * mat.fiber.stress(e) + e_m * e;
-    EXPECT_NEAR(last_stress(c), expected, 0.01 * expected) << "e = " << e;
-  }
+  expect_fibre_law_along_axis(run_fem, 0.01);
 }
 
 }  // namespace
