@@ -25,6 +25,7 @@ void ImplicitOptions::validate() const {
   require_in_range("ImplicitOptions.cg_threshold", double(cg_threshold), 0, 9e15);
   require_in_range("ImplicitOptions.growth", growth, 1.0, 10.0);
   require_in_range("ImplicitOptions.quick_iterations", quick_iterations, 1, 1000);
+  require_in_range("ImplicitOptions.reuse_contraction", reuse_contraction, 1e-3, 0.999);
 }
 
 namespace {
@@ -36,6 +37,21 @@ double dot(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 double norm(const std::vector<double>& a) { return std::sqrt(dot(a, a)); }
+
+/// Why the last step attempt failed, in a user's words (the error when steps reach dt_min).
+std::string describe(ImplicitIntegrator::AttemptFailure why, int max_iterations) {
+  using F = ImplicitIntegrator::AttemptFailure;
+  switch (why) {
+    case F::no_valid_start: return "every start guess inverts an element";
+    case F::non_finite_residual: return "the forces became non-finite (an element inverted or a law left its range)";
+    case F::not_converged: return "Newton did not converge in " + std::to_string(max_iterations) + " iterations";
+    case F::no_descent_direction: return "no descent direction (the Newton matrix stayed indefinite after shifts)";
+    case F::line_search: return "the line search found no decrease of the step's potential";
+    case F::refused_by_step_control: return "the step control refused every converged step (an indenter moved further into the tissue in one step than the cells under the surface are tall)";
+    case F::none: break;
+  }
+  return "no attempt failed";
+}
 
 }  // namespace
 
@@ -53,6 +69,9 @@ struct ImplicitIntegrator::Workspace {
   double k_max = 0.0, m_max = 0.0;        ///< largest free diagonal stiffness [N/m], mass [kg]
   double length_scale = 0.0;              ///< [m], for the stagnation test
   bool analysed = false;
+  /// The linear solver holds the factorisation of a positive definite Newton matrix of this
+  /// pattern (from an earlier iteration or step), usable for modified Newton directions.
+  bool factor_kept = false;
 
   // Per-step vectors (full DOF length unless noted).
   std::vector<double> x, x_pred, trial, f_int, trial_f;
@@ -162,6 +181,7 @@ void ImplicitIntegrator::prepare_pattern() {
   solver_ = chosen;
   if (m > 0) linear_->analyze(w.a);
   w.analysed = true;
+  w.factor_kept = false;
 }
 
 /// A's pattern (H's free block plus the diagonal) and the map from H's nonzeros to A's slots.
@@ -218,30 +238,53 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
                                           std::sqrt(double(std::max<std::size_t>(m, 1))),
                                       std::numeric_limits<double>::min());
   double e_x = predict(h);
-  if (!std::isfinite(e_x)) return false;
+  if (!std::isfinite(e_x)) return fail(AttemptFailure::no_valid_start);
 
   w.g.resize(Eigen::Index(m));
   double mu = 0.0;  // diagonal shift, kept between iterations once needed
   double relative = 0.0;
+  // Modified Newton (docs/solvers.md "Reusing the factorisation"): the kept factorisation of an
+  // earlier iteration or step, A_old, gives d = -A_old^{-1} g, a descent direction since A_old is
+  // positive definite; it converges linearly, at the rate |I - A_old^{-1} A|. It is kept while an
+  // iteration with it reduces the residual to reuse_contraction of the one before, and the next
+  // iteration refactorises where it did not (or where its step found no decrease of Phi).
+  double before = std::numeric_limits<double>::infinity();  // relative residual one iteration ago
+  bool last_kept = false;  // the last iteration used the kept factorisation
   for (int it = 0;; ++it) {
     double g_sq = 0.0;
     relative = residual(inertia, force_floor, g_sq);
-    if (!std::isfinite(relative)) return false;
+    if (!std::isfinite(relative)) return fail(AttemptFailure::non_finite_residual);
     if (relative <= opt_.tolerance) break;
-    if (it >= opt_.max_newton_iterations) return false;
+    if (it >= opt_.max_newton_iterations) return fail(AttemptFailure::not_converged);
     ++report.newton_iterations;
-    if (!newton_direction(inertia, relative, mu)) return false;
-    // A correction below the rounding of positions cannot improve the solution: done.
-    if (w.d.cwiseAbs().maxCoeff() <= 1e-13 * w.length_scale) {
-      for (std::size_t r = 0; r < m; ++r) w.x[std::size_t(w.free[r])] += w.d[Eigen::Index(r)];
-      internal_forces(sys_, view(w.x), w.f_int);
-      break;
+    bool kept = !(last_kept && relative > opt_.reuse_contraction * before);
+    before = relative;
+    bool done = false;
+    for (;;) {
+      kept = kept && kept_factor_direction();
+      if (!kept && !newton_direction(inertia, relative, mu, report)) return fail(AttemptFailure::no_descent_direction);
+      // A correction below the rounding of positions cannot improve the solution: done (only a
+      // fresh factorisation says so; a stale one may just be much stiffer than A).
+      if (w.d.cwiseAbs().maxCoeff() <= 1e-13 * w.length_scale) {
+        if (kept) {
+          kept = false;
+          continue;
+        }
+        for (std::size_t r = 0; r < m; ++r) w.x[std::size_t(w.free[r])] += w.d[Eigen::Index(r)];
+        internal_forces(sys_, view(w.x), w.f_int);
+        done = true;
+        break;
+      }
+      if (line_search(inertia, g_sq, e_x)) break;
+      if (!kept) return fail(AttemptFailure::line_search);
+      kept = false;  // no decrease along the stale direction: refactorise at this iterate
     }
-    if (!line_search(inertia, g_sq, e_x)) return false;
+    if (done) break;
+    last_kept = kept;
   }
   // A converged step the caller's step control refuses (e.g. an indenter that tunnelled through
   // the surface it met: a minimum of Phi too, docs/solvers.md "Step control") is retried shorter.
-  if (opt_.accept_step && !opt_.accept_step(sys_, w.x)) return false;
+  if (opt_.accept_step && !opt_.accept_step(sys_, w.x)) return fail(AttemptFailure::refused_by_step_control);
   accept(h, ctx, relative, report);
   return true;
 }
@@ -301,7 +344,14 @@ double ImplicitIntegrator::assemble_newton_matrix(HessianMode mode, double inert
   return diag_max > 0.0 ? diag_max : 1.0;
 }
 
-bool ImplicitIntegrator::newton_direction(double inertia, double relative, double& mu) {
+bool ImplicitIntegrator::kept_factor_direction() {
+  Workspace& w = *ws_;
+  if (!w.factor_kept) return false;
+  linear_->solve_factored(-w.g, w.d);
+  return w.d.allFinite() && w.g.dot(w.d) < 0.0;
+}
+
+bool ImplicitIntegrator::newton_direction(double inertia, double relative, double& mu, StepReport& report) {
   Workspace& w = *ws_;
   // Newton matrix A = M/h^2 + H (free block); A d = -g. The exact Hessian first (quadratic
   // convergence); where it is not positive definite, the projected one, then diagonal shifts.
@@ -322,7 +372,10 @@ bool ImplicitIntegrator::newton_direction(double inertia, double relative, doubl
     for (std::size_t r = 0; r < w.free.size(); ++r) av[w.diag_slot[r]] += mu - applied;
     applied = mu;
     const bool ok = linear_->solve(w.a, rhs, w.d, iterative_tolerance);
-    if (ok && w.d.allFinite() && w.g.dot(w.d) < 0.0) return true;
+    ++report.factorisations;
+    const bool descent = ok && w.d.allFinite() && w.g.dot(w.d) < 0.0;
+    w.factor_kept = descent && opt_.reuse_factorisation && linear_->keeps_factor();
+    if (descent) return true;
     if (mode == HessianMode::exact) {  // for the rest of this attempt
       mode = HessianMode::projected;
       diag_max = assemble_newton_matrix(mode, inertia);
@@ -445,20 +498,26 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
     const bool last = size >= remaining * (1.0 - 1e-9) || remaining - size < 1e-6 * size;
     const double h = last ? remaining : size;
     transfer_state(true);
-    const int before = report.newton_iterations;
+    const int iterations_before = report.newton_iterations, factorisations_before = report.factorisations;
     if (attempt(load, h, report)) {
       if (last) sys_.time = t_end;
       ++report.substeps;
-      const bool quick = report.newton_iterations - before <= opt_.quick_iterations;
+      // Quick: few Newton iterations; with modified Newton, few factorisations (what costs).
+      const int work = opt_.reuse_factorisation && linear_->keeps_factor()
+                           ? report.factorisations - factorisations_before
+                           : report.newton_iterations - iterations_before;
+      const bool quick = work <= opt_.quick_iterations;
       if (quick && h >= size) size = std::min(opt_.dt_max, size * opt_.growth);
     } else {
       transfer_state(false);
       ++report.halvings;
       if (0.5 * h < opt_.dt_min)
-        throw SimulationError("implicit step failed at t = " + detail::to_text(sys_.time) +
-                              " s: Newton did not converge even with dt = " + detail::to_text(h) +
-                              " s (dt_min = " + detail::to_text(opt_.dt_min) +
-                              " s); the load may be too abrupt or the tissue may have failed");
+        throw SimulationError("implicit step failed at t = " + detail::to_text(sys_.time) + " s: " +
+                              describe(last_failure_, opt_.max_newton_iterations) + " even with dt = " + detail::to_text(h) +
+                              " s (dt_min = " + detail::to_text(opt_.dt_min) + " s); " +
+                              (last_failure_ == AttemptFailure::refused_by_step_control
+                                   ? "the load may move the indenter too fast for the mesh; ramp it more slowly or refine the mesh"
+                                   : "the load may be too abrupt or the tissue may have failed"));
       size = 0.5 * h;
     }
   }

@@ -51,6 +51,10 @@ LinearSolver resolve_linear_solver(LinearSolver requested, std::int64_t free_dof
 #endif
 }
 
+void NewtonLinearSolver::solve_factored(const Eigen::VectorXd&, Eigen::VectorXd&) {
+  throw std::logic_error("NewtonLinearSolver::solve_factored: this solver keeps no factorisation");
+}
+
 namespace {
 
 using Matrix = NewtonLinearSolver::Matrix;
@@ -68,6 +72,8 @@ public:
     x = ldlt_.solve(rhs);
     return true;
   }
+  bool keeps_factor() const override { return true; }
+  void solve_factored(const Eigen::VectorXd& rhs, Eigen::VectorXd& x) override { x = ldlt_.solve(rhs); }
 
 private:
   Eigen::SimplicialLDLT<Matrix, Eigen::Lower> ldlt_;
@@ -85,6 +91,8 @@ public:
     x = llt_.solve(rhs);
     return true;
   }
+  bool keeps_factor() const override { return true; }
+  void solve_factored(const Eigen::VectorXd& rhs, Eigen::VectorXd& x) override { x = llt_.solve(rhs); }
 
 private:
   Eigen::CholmodSupernodalLLT<Matrix, Eigen::Lower> llt_;

@@ -2,9 +2,11 @@
 #pragma once
 /// @file Compressor protocols (docs/model.md §6 "Protocols"): a rigid circular patch of radius r pressed on the
 /// top surface under force control (F = P0 pi r^2), penalty contact with Coulomb friction.
-/// Phases: ramp (F rises smoothly to F0), hold, release (F falls to 0), recover (no force: the
-/// compressor only follows the tissue's rebound, as a hand that rests without pressing, and the
-/// tissue relaxes on its own).
+/// Phases: ramp (F rises smoothly to F0), hold, release (F falls to 0), recover (the hand lifts the
+/// compressor off: from the first recovery step on, its z is held lift_off_height above the
+/// undeformed surface, out of the tissue's reach, and the tissue relaxes on its own). Before, a
+/// free compressor with no force rode the rebound and, nothing holding it, flew off with the
+/// momentum it picked up.
 /// - static_pressure: nothing else moves; the hold lasts hold_s.
 /// - compression_active_shear: during the hold the muscle moves under the held tissue: either
 ///   the muscle base slides tangentially, x = A sin(2 pi f t) (drive = "base"), or the muscle
@@ -78,9 +80,18 @@ struct CompressorProtocol {
     return active_stress * 0.5 * (1.0 - std::cos(2.0 * std::numbers::pi * frequency * (t - t_hold)));
   }
 
+  /// Height above the undeformed surface at which the lifted compressor is held during the
+  /// recovery [m]: one top cell (the tissue's rebound never reaches above its rest surface).
+  double lift_off_height = 0.0;
+
+  /// Loads at t. In the recovery (t > t_recover: the release's last step still ends at F = 0 on
+  /// the skin) the compressor's z is prescribed, lifted off; before, it is free under the force.
   void apply(double t, System& sys) const {
     const Index c = compressor;
     sys.external_forces[3 * c + 2] = -pressing_force(t);
+    const bool lifted = t > t_recover;
+    sys.fixed[3 * c + 2] = lifted ? 1 : 0;
+    if (lifted) sys.prescribed[3 * c + 2] = compressor_rest.z() + lift_off_height;
     sys.prescribed[3 * c] = compressor_rest.x() + (motion == Motion::compressor ? drive(t) : 0.0);
     if (motion == Motion::base)
       for (Index n : base_nodes) sys.prescribed[3 * n] = sys.rest_positions[3 * n] + drive(t);
@@ -203,6 +214,7 @@ inline void CompressorProtocol::attach_indenter(const ProtocolSpec& spec, const 
   indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, info.finest_spacing());
   compressor = indenter.node;
   compressor_rest = indenter.rest;
+  lift_off_height = patch.top_cell_height;
   if (shape.kind == IndenterShape::Kind::disc) {
     const double r = spec.radius_mm * 1e-3;
     std::size_t covered = 0;

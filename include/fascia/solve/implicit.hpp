@@ -43,7 +43,17 @@ struct ImplicitOptions {
   /// false, or where it is not: HessianMode::projected (positive semi-definite, linear convergence).
   bool exact_hessian = true;
   double growth = 1.5;        ///< step factor after a quick convergence, >= 1
-  int quick_iterations = 4;   ///< "quick": converged within this many Newton iterations, >= 1
+  /// "quick": converged within this many Newton iterations (with reuse_factorisation: within this
+  /// many numeric factorisations, the cost of a Newton iteration), >= 1
+  int quick_iterations = 4;
+  /// Modified Newton (docs/solvers.md "Reusing the factorisation"): an iteration first tries the
+  /// factorisation of an earlier iteration or step (one back-substitution instead of a Hessian
+  /// assembly and a numeric factorisation) and refactorises where that contracts the residual
+  /// poorly. Only with a direct solver (ldlt, cholmod): cg keeps no factor.
+  bool reuse_factorisation = true;
+  /// A reused factorisation is kept while each iteration with it reduces the relative residual to
+  /// at most this fraction of the one before; otherwise the next iteration refactorises. (0, 1).
+  double reuse_contraction = 0.5;
   /// Step control beyond convergence (docs/solvers.md "Step control"): called after Newton
   /// converged, with the system still at the start of the step and `end` the converged positions;
   /// false rejects the step, which is retried with half its size like a failed one. Empty: every
@@ -61,6 +71,7 @@ struct StepReport {
   int substeps = 0;               ///< accepted backward-Euler steps
   int halvings = 0;               ///< failed attempts (each halved the step)
   int newton_iterations = 0;      ///< over all attempts, failed ones included
+  int factorisations = 0;         ///< numeric factorisations (shifted retries included), all attempts
   double residual = 0.0;          ///< relative residual of the last accepted substep
   double numerical_dissipation = 0.0;  ///< energy lost to backward Euler's damping [J]
   double next_dt = 0.0;           ///< step size suggested for the next call [s]
@@ -99,8 +110,23 @@ public:
   LinearSolver linear_solver() const { return solver_; }
   const ImplicitOptions& options() const { return opt_; }
 
+  /// Why a step attempt failed (each halves the step; the last one is reported at dt_min).
+  enum class AttemptFailure {
+    none,
+    no_valid_start,           ///< the predictor and x_n both invert an element
+    non_finite_residual,      ///< forces not finite at an iterate
+    not_converged,            ///< max_newton_iterations reached
+    no_descent_direction,     ///< the Newton matrix stayed indefinite after every shift
+    line_search,              ///< no decrease of Phi along the Newton direction
+    refused_by_step_control,  ///< converged, but ImplicitOptions::accept_step said no
+  };
+
 private:
   struct Workspace;
+  bool fail(AttemptFailure why) {
+    last_failure_ = why;
+    return false;
+  }
   /// One backward-Euler step of size h from the saved state: predict, then Newton iterations
   /// (residual, direction, line search) until converged, then accept. False: retry with h/2.
   bool attempt(const LoadFunction& load, double h, StepReport& report);
@@ -112,7 +138,10 @@ private:
   double residual(double inertia, double force_floor, double& g_sq);
   /// Newton direction d solving A d = -g with the exact, then projected Hessian, then diagonal
   /// shifts `mu` (kept between iterations). False when no descent direction was found.
-  bool newton_direction(double inertia, double relative, double& mu);
+  bool newton_direction(double inertia, double relative, double& mu, StepReport& report);
+  /// Modified Newton direction d = -A_old^{-1} g with the kept factorisation; false when there is
+  /// none or d is no usable descent direction (the caller then refactorises).
+  bool kept_factor_direction();
   /// Fills the reduced Newton matrix A = M/h^2 + H(mode); returns its largest |diagonal| (1 if 0).
   double assemble_newton_matrix(HessianMode mode, double inertia);
   /// Armijo backtracking along d; on success the iterate moves and e_x is its energy.
@@ -135,6 +164,7 @@ private:
   LinearSolver solver_ = LinearSolver::automatic;  ///< resolved by prepare_pattern
   std::unique_ptr<NewtonLinearSolver> linear_;
   std::unique_ptr<Workspace> ws_;
+  AttemptFailure last_failure_ = AttemptFailure::none;
 };
 
 }  // namespace fascia

@@ -44,6 +44,13 @@ public:
   /// residual an iterative solver must reach (direct solvers ignore it).
   virtual bool solve(const Matrix& a, const Eigen::VectorXd& rhs, Eigen::VectorXd& x,
                      double iterative_tolerance) = 0;
+  /// True when the factorisation of the last successful solve() stays usable after `a` changes,
+  /// so that solve_factored() can apply it to new right-hand sides (the direct solvers; cg keeps
+  /// no factor). The modified Newton iterations of the implicit integrator rest on it.
+  virtual bool keeps_factor() const { return false; }
+  /// Solves with the factorisation of the last successful solve(): x = A_old^{-1} rhs. Only when
+  /// keeps_factor(); A_old is positive definite, so for rhs = -g the result is a descent direction.
+  virtual void solve_factored(const Eigen::VectorXd& rhs, Eigen::VectorXd& x);
 };
 
 /// The solver object for a concrete (resolved) choice.
