@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <hdf5.h>
 #include <unistd.h>
@@ -185,6 +186,48 @@ TEST(IndenterInput, KeysReachTheModelAndTheMetrics) {
   }();
   EXPECT_NEAR(rest_top - lowest, run.metrics.at("peak_indentation_m"), 0.01 * run.metrics.at("peak_indentation_m"));
   EXPECT_GT(rest_top - lowest, 0.0);
+  std::filesystem::remove(r.output_file);
+  for (const auto& f : r.xdmf_files) std::filesystem::remove(f);
+}
+
+std::vector<double> read_series(const std::string& file, const std::string& path) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  const hid_t d = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+  const hid_t space = H5Dget_space(d);
+  std::vector<double> v(std::size_t(H5Sget_simple_extent_npoints(space)));
+  H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Sclose(space);
+  H5Dclose(d);
+  H5Fclose(f);
+  return v;
+}
+
+TEST(IndenterInput, TheIndenterIsLiftedOffForTheRecoveryAndStaysThere) {
+  // After the release the hand lifts the indenter off (docs/model.md §6): through the recovery it
+  // is held one top cell above the undeformed surface, touching nothing. Before, no force held the
+  // free indenter and it flew off with the rebound's momentum.
+  std::string toml = kSlab + press("indenter = \"sphere\"\nradius_mm = 8.0\nforce_n = 1.0\n");
+  toml.replace(toml.find("recover_s = 0.0"), 15, "recover_s = 0.5");
+  const ScenarioResult r = run(toml, "lift");
+  ASSERT_EQ(r.runs.at(0).status, "complete") << r.runs.at(0).message;
+  const std::vector<double> t = read_series(r.output_file, "/runs/p/series/time");
+  const std::vector<double> z = read_series(r.output_file, "/runs/p/series/indenter_z_m");
+  const std::vector<double> force = read_series(r.output_file, "/runs/p/series/contact_force_n");
+  ASSERT_EQ(t.size(), z.size());
+  const double rest = z.front(), t_recover = 1.5;  // ramp + hold + release
+  std::size_t in_recovery = 0;
+  double held = 0.0;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (!(t[i] > t_recover + 1e-9)) continue;
+    if (in_recovery++ == 0) held = z[i];
+    // Above the undeformed surface by a top cell (0.5 to 5 mm in this slab), the same prescribed
+    // height at every sample (a free indenter would drift), and out of contact.
+    EXPECT_GT(z[i] - rest, 0.5e-3) << "t = " << t[i];
+    EXPECT_LT(z[i] - rest, 5e-3) << "t = " << t[i];
+    EXPECT_EQ(z[i], held) << "t = " << t[i];
+    EXPECT_EQ(force[i], 0.0) << "t = " << t[i];
+  }
+  EXPECT_GE(in_recovery, 4u);  // frames every 0.1 s through the 0.5 s recovery
   std::filesystem::remove(r.output_file);
   for (const auto& f : r.xdmf_files) std::filesystem::remove(f);
 }

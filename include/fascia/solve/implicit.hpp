@@ -49,8 +49,9 @@ struct ImplicitOptions {
   /// Modified Newton (docs/solvers.md "Reusing the factorisation"): an iteration first tries the
   /// factorisation of an earlier iteration or step (one back-substitution instead of a Hessian
   /// assembly and a numeric factorisation) and refactorises where that contracts the residual
-  /// poorly. Only with a direct solver (ldlt, cholmod): cg keeps no factor.
-  bool reuse_factorisation = true;
+  /// poorly. Only with a direct solver (ldlt, cholmod): cg keeps no factor. Off by default: on the
+  /// lacrosse-ball benchmark it has not yet been shown to pay (docs/performance.md, body scale).
+  bool reuse_factorisation = false;
   /// A reused factorisation is kept while each iteration with it reduces the relative residual to
   /// at most this fraction of the one before; otherwise the next iteration refactorises. (0, 1).
   double reuse_contraction = 0.5;
