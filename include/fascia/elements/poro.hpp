@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include "fascia/elements/volumetric.hpp"
@@ -70,6 +71,10 @@ struct PoroCellGroup {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 8> nodes(Index e) const { return connectivity[e]; }
+  /// What the flow step writes (elements/history.hpp): the fluid content, the Biot modulus that
+  /// follows the water fraction, the flow's dissipation of the step. Not the scratch, which each
+  /// flow step fills before it reads it, nor the node-to-cell lists, built once.
+  auto history() { return std::tie(fluid_content, biot_modulus, flow_dissipation); }
   void add(const std::array<Index, 8>& nd, double det0, double modulus, double phi0, double skeleton_modulus) {
     drained_modulus.push_back(skeleton_modulus);
     connectivity.push_back(nd);
