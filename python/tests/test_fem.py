@@ -125,13 +125,12 @@ hold_s = 0.0
 """
 
 
-def test_material_test_runs_on_both_engines_and_they_agree(tmp_path):
+def test_material_test_runs_on_both_engines_and_both_give_three_mu(tmp_path):
     # A muscle strip pulled 1 % in 1 s: the water cannot drain in that time (the muscle's drainage
     # time is hours, docs/model.md), so the strip is nearly incompressible and its tangent modulus
     # is E = 3 mu (mu from /model). Both engines model the same continuum: each within 3 % of 3 mu
     # (the lattice's calibrated springs and the hexahedra's Q1/P0 both reproduce mu; at 1 % the
     # finite-strain correction is below 1 %).
-    moduli = {}
     for engine in ("lattice", "fem"):
         out = tmp_path / f"{engine}.h5"
         res = fascia.run(SAMPLE.format(engine=engine), output=str(out), threads=1)
@@ -140,5 +139,4 @@ def test_material_test_runs_on_both_engines_and_they_agree(tmp_path):
         with h5py.File(out, "r") as f:
             mu = f["model"].attrs["muscle_shear_modulus_pa"]
             assert f["runs/pull/series/strain"].shape == f["runs/pull/series/stress_pa"].shape
-        moduli[engine] = run.metrics["tangent_modulus_pa"]
-        assert moduli[engine] == pytest.approx(3.0 * mu, rel=0.03), engine
+        assert run.metrics["tangent_modulus_pa"] == pytest.approx(3.0 * mu, rel=0.03), engine
