@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <functional>
 #include <memory>
 #include <numbers>
 #include <optional>
@@ -15,6 +17,7 @@
 #include "fascia/mesh/imported_mesh.hpp"
 #include "fascia/mesh/sample_mesh.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
+#include "fascia/model/resume_state.hpp"
 #include "fascia/observe/cells.hpp"
 #include "fascia/observe/health.hpp"
 #include "fascia/observe/metrics.hpp"
@@ -266,18 +269,57 @@ ImplicitOptions implicit_options(const SolverSpec& solver, const Phase& phase, d
   return opt;
 }
 
-/// Advances `p` to the end of `phase` with the integrator the phase's speed asks for, calling
-/// `after_step` after every step (false stops the phase). Throws SimulationError when a solve fails.
+/// Where a run is in its phases: what a phase continued from a checkpoint needs to take the steps
+/// an uninterrupted run takes (the step sizes derive from the time the phase began).
+struct PhasePosition {
+  std::uint64_t phase = 0;  ///< index of the phase in progress
+  std::uint64_t step = 0;   ///< steps taken in it
+  double start_time = 0.0;  ///< sys.time when it began [s]
+  void resume_state(CheckpointIO& io) {
+    io("run.phase", phase);
+    io("run.step_in_phase", step);
+    io("run.phase_start_time", start_time);
+  }
+};
+
+/// The integrator of the phase in progress as a checkpoint sees it: `state` saves its state while
+/// a phase runs; `restore_from`, when set, is the checkpoint the next phase's integrator takes its
+/// state from instead of reset() (the phase a resumed run stopped in).
+struct IntegratorSlot {
+  std::function<void(CheckpointIO&)> state;
+  Checkpoint* restore_from = nullptr;
+
+  /// Starts `integrator` for a phase (reset, or restored) and lets the slot save it until the
+  /// returned guard ends the phase.
+  template <class Integrator>
+  auto start(Integrator& integrator, const LoadFunction& load) {
+    if (restore_from) {
+      CheckpointIO io(*restore_from, false);
+      integrator.resume_state(io);
+      restore_from = nullptr;
+    } else {
+      integrator.reset(load);
+    }
+    state = [&integrator](CheckpointIO& io) { integrator.resume_state(io); };
+    auto clear = [this](void*) { state = nullptr; };
+    return std::unique_ptr<void, decltype(clear)>(this, clear);
+  }
+};
+
+/// Advances `p` from `at` (a phase begun at at.start_time, at.step steps taken) to the end of
+/// `phase` with the integrator the phase's speed asks for, calling `after_step` after every step
+/// (false stops the phase). Throws SimulationError when a solve fails.
 void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bool explicit_phase,
-                   const std::function<bool()>& after_step, RunRecord& shared) {
+                   const PhasePosition& at, const std::function<bool()>& after_step, RunRecord& shared,
+                   IntegratorSlot& slot) {
   System& sys = *p.sys;
   const LoadFunction load = [&](double t, System& s) { apply_protocol(p.protocol, t, s); };
   if (explicit_phase) {
-    const std::size_t steps =
-        std::max<std::size_t>(1, std::size_t(std::ceil((phase.end - sys.time) / p.explicit_dt - 1e-9)));
-    ExplicitIntegrator integrator(sys, (phase.end - sys.time) / double(steps), solver.mass_damping_per_s);
-    integrator.reset(load);
-    for (std::size_t s = 0; s < steps; ++s) {
+    const double span = phase.end - at.start_time;
+    const std::size_t steps = std::max<std::size_t>(1, std::size_t(std::ceil(span / p.explicit_dt - 1e-9)));
+    ExplicitIntegrator integrator(sys, span / double(steps), solver.mass_damping_per_s);
+    const auto running = slot.start(integrator, load);
+    for (std::size_t s = std::size_t(at.step); s < steps; ++s) {
       integrator.step(load);
       if (!after_step()) break;
     }
@@ -285,14 +327,16 @@ void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bo
   }
   // A lab test (material tests) wants equilibrium at every step.
   const bool quasi_static = std::holds_alternative<MaterialTestProtocol>(p.protocol);
-  ImplicitOptions opt = implicit_options(solver, phase, sys.time, quasi_static);
+  ImplicitOptions opt = implicit_options(solver, phase, at.start_time, quasi_static);
   if (const auto* compressor = std::get_if<CompressorProtocol>(&p.protocol))  // step control at first touch (protocol/indenter.hpp)
     opt.accept_step = [&ind = compressor->indenter](const System& start, const std::vector<double>& end) {
       return ind.step_resolved(start, end);
     };
   ImplicitIntegrator integrator(sys, opt);
-  integrator.reset(load);
-  integrator.advance_to(phase.end, load, after_step);
+  {
+    const auto running = slot.start(integrator, load);
+    integrator.advance_to(phase.end, load, after_step);
+  }
   shared.add_numerical_dissipation(integrator.numerical_dissipation());
 }
 
@@ -301,15 +345,16 @@ double frame_interval(const ProtocolSpec& ps, const OutputSpec& output) {
   return ps.frame_interval_s > 0 ? ps.frame_interval_s : output.frame_interval_s;
 }
 
-/// One protocol from its first step to its metrics: phases advanced by `advance_phase`; after every
-/// step the records watch (observe/protocol_record.hpp) and the frames are written (FrameRecorder);
+/// One protocol from its first step (or its checkpoint) to its metrics: phases advanced by
+/// `advance_phase`; after every step the records watch (observe/protocol_record.hpp), the frames
+/// are written (FrameRecorder) and, every output.checkpoint_interval_s of wall time, a checkpoint;
 /// a problem, a stop request or a full disk ends the run with its status. Holds references to the
 /// prepared run and, through the series callback, to itself: neither copied nor moved.
 class ProtocolRun {
 public:
   ProtocolRun(Prepared& p, const ScenarioSpec& spec, io::RunWriter& writer, const RunOptions& options,
               std::size_t n_tissue_nodes, const LatticeCells& cells)
-      : p_(p), sys_(*p.sys), spec_(spec), options_(options), integration_(integration_of(spec.solver)),
+      : p_(p), sys_(*p.sys), spec_(spec), options_(options), writer_(writer), integration_(integration_of(spec.solver)),
         t_end_(end_time_of(p.protocol)), result_{p.spec->name, p.spec->kind, "complete", "", {}, {}},
         record_(make_record(p.protocol, sys_,
                             {n_tissue_nodes, p.spec->radius_mm * 1e-3, top_fiber_axis_rad(spec.geometry, sys_.lattice_info.dim)})),
@@ -318,13 +363,21 @@ public:
   ProtocolRun(const ProtocolRun&) = delete;
   ProtocolRun& operator=(const ProtocolRun&) = delete;
 
-  /// Every phase, then the final frame and the metrics.
-  RunResult run(const TissueMaterials& mat) {
+  /// Every phase, then the final frame and the metrics. `resume_from`: the run's checkpoint, to
+  /// continue from where it was taken (its frames and series rows are in the file already).
+  RunResult run(const TissueMaterials& mat, Checkpoint* resume_from = nullptr) {
     const auto run_start = Clock::now();
-    if (!frames_.write_due(sys_)) output_refused();  // t = 0
-    for (const Phase& phase : p_.phases()) {
+    if (resume_from) {
+      CheckpointIO io(*resume_from, false);
+      resume_state(io);
+      integrator_.restore_from = resume_from;  // the phase in progress continues with its integrator's state
+    } else if (!frames_.write_due(sys_)) {  // t = 0
+      output_refused();
+    }
+    const std::vector<Phase>& phases = p_.phases();
+    for (std::size_t i = std::size_t(position_.phase); i < phases.size(); ++i) {
       if (!running()) break;
-      run_phase(phase);
+      run_phase(i);
     }
     finish(mat);
     result_.timings["total"] = seconds_since(run_start);
@@ -339,12 +392,46 @@ private:
   System& sys_;
   const ScenarioSpec& spec_;
   const RunOptions& options_;
+  io::RunWriter& writer_;
   const Integration integration_;
   const double t_end_;
   RunResult result_;
   RunRecord shared_;
   ProtocolRecord record_;
   FrameRecorder frames_;
+  PhasePosition position_;
+  IntegratorSlot integrator_;
+  Clock::time_point last_checkpoint_ = Clock::now();
+
+  /// Everything of this run that a step changes, besides what the integrator keeps (saved through
+  /// integrator_): one list for saving and restoring a checkpoint.
+  void resume_state(CheckpointIO& io) {
+    fascia::resume_state(sys_, io);
+    position_.resume_state(io);
+    shared_.resume_state(io);
+    std::visit([&](auto& r) { r.resume_state(io); }, record_);
+    frames_.resume_state(io);
+  }
+
+  /// Writes a checkpoint of the state after the last step; false (the run stopped "incomplete")
+  /// when the output refused it. Reads the state only, so a run gives the same bits with or
+  /// without checkpoints.
+  bool save_checkpoint() {
+    const auto t0 = Clock::now();
+    Checkpoint cp;
+    CheckpointIO io(cp, true);
+    resume_state(io);
+    if (integrator_.state) integrator_.state(io);
+    try {
+      writer_.write_checkpoint(cp, sys_.time);
+    } catch (const std::runtime_error& e) {  // io::OutputFull, or a write HDF5 refused
+      return stop("incomplete", "stopped at t = " + detail::to_text(sys_.time) + " s: " + e.what() +
+                                    "; the file holds the frames before; free space and run again");
+    }
+    last_checkpoint_ = Clock::now();
+    result_.timings["checkpoints"] += seconds_since(t0);
+    return true;
+  }
 
   bool running() const { return result_.status == "complete"; }
   /// Ends the run with `status`; false, so that a step callback can return it.
@@ -362,15 +449,17 @@ private:
     return problem ? stop("diverged", *problem) : true;
   }
 
-  /// One phase with the integrator its speed asks for; its timings; the hold's state where it ends one.
-  void run_phase(const Phase& phase) {
+  /// Phase `index` with the integrator its speed asks for (from its start, or from the checkpoint a
+  /// resumed run continues); its timings; the hold's state where it ends one.
+  void run_phase(std::size_t index) {
+    const Phase& phase = p_.phases()[index];
     const auto phase_start = Clock::now();
     const double phase_t0 = sys_.time;
     const bool explicit_phase = use_explicit(integration_, phase);
-    std::size_t step_in_phase = 0;
+    if (!integrator_.restore_from) position_ = {index, 0, sys_.time};
     try {
-      advance_phase(p_, phase, spec_.solver, explicit_phase,
-                    [&]() { return after_step(phase, explicit_phase, ++step_in_phase); }, shared_);
+      advance_phase(p_, phase, spec_.solver, explicit_phase, position_,
+                    [&]() { return after_step(phase, explicit_phase, ++position_.step); }, shared_, integrator_);
     } catch (const SimulationError& e) {
       stop("diverged", std::string("solver failed in phase ") + phase.name + ": " + e.what());
     }
@@ -383,14 +472,11 @@ private:
     result_.timings[phase.name + ".explicit"] = explicit_phase ? 1.0 : 0.0;
   }
 
-  /// After step number `step_in_phase` (from 1) of `phase`: a stop request, the records, every
-  /// implicit and every 64th explicit step the peaks and the state's checks, the frames due, the
-  /// progress line. False ends the phase and the run.
-  bool after_step(const Phase& phase, bool explicit_phase, std::size_t step_in_phase) {
-    if (options_.stop_requested)
-      if (const std::string why = options_.stop_requested(); !why.empty())
-        return stop("interrupted", "interrupted by " + why + " at t = " + detail::to_text(sys_.time) + " s in phase " +
-                                       phase.name + "; the file holds every frame up to that time");
+  /// After step number `step_in_phase` (from 1) of `phase`: the records, every implicit and every
+  /// 64th explicit step the peaks and the state's checks, the frames due, the progress line, then
+  /// at this consistent point a checkpoint when one is due and a stop request. False ends the
+  /// phase and the run.
+  bool after_step(const Phase& phase, bool explicit_phase, std::uint64_t step_in_phase) {
     std::visit([&](auto& r) { r.every_step(sys_); }, record_);
     if (!explicit_phase || step_in_phase % 64 == 0) {
       shared_.sample(sys_);
@@ -400,6 +486,15 @@ private:
     if (!frames_.after_step(sys_, explicit_phase)) return output_refused();
     if (options_.progress && (!explicit_phase || step_in_phase % 256 == 0))
       options_.progress(p_.spec->name, phase.name, t_end_ > 0 ? sys_.time / t_end_ : 1.0);
+    if (options_.stop_requested)
+      if (const std::string why = options_.stop_requested(); !why.empty()) {
+        if (!save_checkpoint()) return false;
+        return stop("interrupted", "interrupted by " + why + " at t = " + detail::to_text(sys_.time) + " s in phase " +
+                                       phase.name + "; the file holds every frame up to that time and a checkpoint "
+                                       "(fascia run --resume continues it)");
+      }
+    const double interval = spec_.output.checkpoint_interval_s;
+    if (interval > 0 && seconds_since(last_checkpoint_) >= interval) return save_checkpoint();
     return true;
   }
 
@@ -514,22 +609,52 @@ void write_comparison(io::RunWriter& writer, ScenarioResult& out, const std::set
   }
 }
 
+/// True when `--resume` finds a file to continue: one that holds a model (a file killed before its
+/// model was written, or none, is a run from the start).
+bool resumable_file(const RunOptions& options, const std::string& path) {
+  std::error_code ec;
+  return options.resume && std::filesystem::exists(path, ec) && io::read_summary(path).nodes > 0;
+}
+
 /// Creates the output file and writes /model, each run (stopping after one the output refused or
-/// a stop request ended) and /comparison into it. True when the output refused a write (disk full).
+/// a stop request ended) and /comparison into it; with --resume, opens the file instead, keeps its
+/// runs that ended, continues those with a checkpoint and starts the others again. True when the
+/// output refused a write (disk full).
 bool write_runs(PreparedScenario& prepared, const ScenarioSpec& spec, const RunOptions& options, int threads,
                 ScenarioResult& out) {
   const LatticeCells cells = lattice_cells(prepared.lattice, std::get<InterfaceGroup>(prepared.lattice.groups));
-  const io::ModelData model = model_data(prepared.lattice, prepared.mat, cells);
-  // Room for the model before the file is created: a full disk then leaves an existing file as it was.
-  io::require_room(out.output_file, io::model_bytes(model), "the model");
-  io::RunWriter writer(out.output_file, spec.source_text);
-  writer.write_model(model);
+  std::optional<io::RunWriter> opened;
+  std::map<std::string, io::StoredRun> stored;
+  if (resumable_file(options, out.output_file)) {
+    opened.emplace(out.output_file, spec.source_text, io::RunWriter::Resume{});
+    stored = opened->stored_runs();
+  } else {
+    const io::ModelData model = model_data(prepared.lattice, prepared.mat, cells);
+    // Room for the model before the file is created: a full disk then leaves an existing file as it was.
+    io::require_room(out.output_file, io::model_bytes(model), "the model");
+    opened.emplace(out.output_file, spec.source_text);
+    opened->write_model(model);
+  }
+  io::RunWriter& writer = *opened;
   bool output_failed = false;  // a run stopped because the file could not take more
   std::set<std::string> metric_names;
   for (auto& p : prepared.runs) {
-    writer.begin_run({p.spec->name, p.spec->kind, spec.geometry.seed, threads > 0 ? threads : omp_get_max_threads(),
-                      spec.source_text});
-    RunResult r = ProtocolRun(p, spec, writer, options, prepared.lattice.num_nodes(), cells).run(prepared.mat);
+    std::optional<Checkpoint> checkpoint;
+    if (const auto it = stored.find(p.spec->name); it != stored.end()) {
+      const io::StoredRun& s = it->second;
+      if (s.status == "complete" || s.status == "diverged") {  // ended: kept as it is
+        for (const auto& [k, v] : s.metrics) metric_names.insert(k);
+        out.runs.push_back({p.spec->name, p.spec->kind, s.status, s.message, s.metrics, {}});
+        continue;
+      }
+      if (s.has_checkpoint) checkpoint = writer.continue_run(p.spec->name);
+      else writer.remove_run(p.spec->name);  // stopped before its first checkpoint: from the start
+    }
+    if (!checkpoint)
+      writer.begin_run({p.spec->name, p.spec->kind, spec.geometry.seed, threads > 0 ? threads : omp_get_max_threads(),
+                        spec.source_text});
+    RunResult r = ProtocolRun(p, spec, writer, options, prepared.lattice.num_nodes(), cells)
+                      .run(prepared.mat, checkpoint ? &*checkpoint : nullptr);
     output_failed = r.status == "incomplete";  // only the output stops a run this way
     const bool interrupted = r.status == "interrupted";
     try {

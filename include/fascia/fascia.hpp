@@ -3,6 +3,7 @@
 /// @file Umbrella header: the whole public API of fascia (docs/architecture.md describes each folder).
 /// Include single headers instead where compile time matters.
 #include "fascia/version.hpp"
+#include "fascia/core/checkpoint.hpp"
 #include "fascia/core/error.hpp"
 #include "fascia/core/random.hpp"
 #include "fascia/core/types.hpp"
@@ -36,6 +37,7 @@
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/lattice/sample.hpp"
 #include "fascia/model/system.hpp"
+#include "fascia/model/resume_state.hpp"
 #include "fascia/solve/assembly.hpp"
 #include "fascia/solve/spring_kernel.hpp"
 #include "fascia/solve/explicit.hpp"

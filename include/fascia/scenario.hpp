@@ -25,14 +25,19 @@ struct RunOptions {
   /// Progress callback (run name, phase name, fraction of the run done in [0,1]); may be empty.
   std::function<void(const std::string&, const std::string&, double)> progress;
   /// Polled between steps; a non-empty answer (what asked, e.g. "SIGTERM") stops the run at that
-  /// consistent point: last frame written, status "interrupted", later runs not started. May be empty.
+  /// consistent point: a checkpoint written, status "interrupted", later runs not started. May be empty.
   std::function<std::string()> stop_requested;
+  /// Continue the output file's runs instead of starting again (`fascia run --resume`): runs that
+  /// ended (complete, diverged) are kept, the others continue from their checkpoint bit for bit, or
+  /// start again when they stopped before their first one; runs not in the file are run. The
+  /// scenario text must be the one the file was written from.
+  bool resume = false;
 };
 
 struct RunResult {
   std::string name, protocol, status, message;
   std::map<std::string, double> metrics;
-  /// Wall-clock accounting [s]: "total", "hdf5" (time inside the writer), and per phase
+  /// Wall-clock accounting [s]: "total", "hdf5" (time inside the writer), "checkpoints", and per phase
   /// "<phase>.wall" and "<phase>.simulated" (simulated seconds), "<phase>.explicit" (1 or 0).
   std::map<std::string, double> timings;
 };

@@ -95,12 +95,15 @@ def _spec_of(spec) -> ScenarioSpec:
     raise TypeError(f"expected a ScenarioSpec, a .toml path or TOML text, got {type(spec).__name__}")
 
 
-def run(spec, output: str = "", threads: int = -1, only=(), progress=None) -> ScenarioResult:
+def run(spec, output: str = "", threads: int = -1, only=(), progress=None, resume: bool = False) -> ScenarioResult:
     """Run a scenario's protocols and write one HDF5 file (schema: docs/hdf5-schema.md).
 
     ``spec`` is a :class:`ScenarioSpec`, a ``.toml`` path or TOML text. ``output`` overrides
     ``output.file``; ``threads`` (-1: ``solver.threads``; 0: all cores); ``only`` restricts the runs to
     these protocol names; ``progress(run, phase, fraction)`` is called from the simulating thread.
+    ``resume=True`` continues the unfinished runs of ``output`` from their checkpoints (bit for bit)
+    and keeps its finished ones, as ``fascia run --resume`` does. Ctrl-C stops a run at a checkpoint
+    (status ``"interrupted"``) and then raises ``KeyboardInterrupt``.
     The GIL is released while simulating. A spec built from keyword arguments (no
     ``source_text``) gets its TOML from :func:`to_toml`, so the file records the scenario.
     """
@@ -110,17 +113,18 @@ def run(spec, output: str = "", threads: int = -1, only=(), progress=None) -> Sc
         spec.source_text = to_toml(spec)
     # A path may come as str, bytes or os.PathLike (str(b"x.h5") would be the name "b'x.h5'").
     output = os.fsdecode(output) if output else ""
-    return _core.run(spec, output=output, threads=int(threads), only=list(only), progress=progress)
+    return _core.run(spec, output=output, threads=int(threads), only=list(only), progress=progress,
+                     resume=bool(resume))
 
 
-def compare(spec, output: str = "", threads: int = -1, only=(), progress=None):
+def compare(spec, output: str = "", threads: int = -1, only=(), progress=None, resume: bool = False):
     """Run every protocol of ``spec`` on the same tissue and return the comparison table.
 
     Returns a :class:`pandas.DataFrame`, one row per run (index = run name) with the columns
     ``protocol``, ``status`` and every metric (SI, unit in the name; NaN where a metric does not
     apply). The :class:`ScenarioResult` is in ``table.attrs["result"]``.
     """
-    result = run(spec, output=output, threads=threads, only=only, progress=progress)
+    result = run(spec, output=output, threads=threads, only=only, progress=progress, resume=resume)
     table = result_table(result)
     table.attrs["result"] = result
     return table

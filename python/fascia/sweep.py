@@ -243,8 +243,11 @@ def point_spec(base_text: str, params: Mapping[str, Any], origin: str = "<sweep 
 
 
 def run_point(base_text: str, params: Mapping[str, Any], output_file: str, threads: int = 1,
-              point_id: str = "") -> Dict[str, Any]:
-    """Run one point (in a worker) and return a picklable record; never raises for a failed run."""
+              point_id: str = "", resume: bool = False) -> Dict[str, Any]:
+    """Run one point (in a worker) and return a picklable record; never raises for a failed run.
+
+    ``resume``: a run file left by a killed sweep continues from its checkpoint (bit for bit); one
+    that cannot be continued (written from another scenario or build, or damaged) starts again."""
     rec: Dict[str, Any] = {"point": point_id, "params": dict(params), "file": output_file,
                            "fascia_version": _core.__version__, "git_revision": _core.git_revision,
                            "seed": None, "scenario": "", "status": "error", "message": "", "runs": []}
@@ -254,11 +257,17 @@ def run_point(base_text: str, params: Mapping[str, Any], output_file: str, threa
         rec["scenario"] = spec.source_text
         _, only = _split_params(params)
         os.makedirs(os.path.dirname(os.path.abspath(output_file)), exist_ok=True)
-        res = _core.run(spec, output=output_file, threads=int(threads), only=only)
+        try:
+            res = _core.run(spec, output=output_file, threads=int(threads), only=only, resume=resume)
+        except _core.InputError:
+            if not resume:
+                raise
+            res = _core.run(spec, output=output_file, threads=int(threads), only=only)
         rec["runs"] = [{"name": r.name, "protocol": r.protocol, "status": r.status, "message": r.message,
                         "metrics": dict(r.metrics)} for r in res.runs]
         statuses = [r.status for r in res.runs]
-        rec["status"] = next((s for s in ("diverged", "incomplete") if s in statuses), "complete")
+        # "interrupted" (a signal stopped it at a checkpoint) is not finished: resume continues it.
+        rec["status"] = next((s for s in ("interrupted", "diverged", "incomplete") if s in statuses), "complete")
         rec["message"] = "; ".join(r.message for r in res.runs if r.message)
     except Exception as e:  # recorded, so that one bad point does not stop a sweep
         rec["status"] = "error"
@@ -449,7 +458,8 @@ def run_sweep(scenario, points: Sequence[Mapping[str, Any]], output, *, workers:
     workers: local processes (0 = ``os.cpu_count()``); ignored when ``client`` (a
         ``dask.distributed.Client``) is given. ``workers=1`` runs in this process.
     shard: ``(i, n)`` runs only the points with index % n == i.
-    resume: skip points already finished in ``output`` (their parameters must match).
+    resume: skip points already finished in ``output`` (their parameters must match) and continue
+        points a killed sweep left unfinished from their checkpoints (``fascia run --resume``).
     on_point: called in this process with each new record after it is written.
     progress: show a progress bar over points with the remaining-time estimate (``tqdm``: a widget in
         a notebook with ipywidgets, text on stderr otherwise); points resumed from the file count as done.
@@ -498,7 +508,7 @@ def run_sweep(scenario, points: Sequence[Mapping[str, Any]], output, *, workers:
             on_point(rec)
 
     def args(pid, p):
-        return (base, p, str(run_dir / f"{pid}.h5"), threads_per_run, pid)
+        return (base, p, str(run_dir / f"{pid}.h5"), threads_per_run, pid, resume)
 
     try:
         _execute(todo, args, record, client, workers, output, start_method)

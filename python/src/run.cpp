@@ -61,9 +61,10 @@ void bind_run(py::module_& m) {
   m.def(
       "run",
       [](const ScenarioSpec& spec, const std::string& output, int threads, const std::vector<std::string>& only,
-         const std::optional<py::function>& progress) {
+         const std::optional<py::function>& progress, bool resume) {
         RunOptions opt;
         opt.threads = threads;
+        opt.resume = resume;
         opt.output_file = output;
         opt.only = only;
         if (progress) {
@@ -105,7 +106,7 @@ void bind_run(py::module_& m) {
         return result;
       },
       py::arg("spec"), py::kw_only(), py::arg("output") = "", py::arg("threads") = -1,
-      py::arg("only") = std::vector<std::string>{}, py::arg("progress") = py::none(),
+      py::arg("only") = std::vector<std::string>{}, py::arg("progress") = py::none(), py::arg("resume") = false,
       R"doc(Runs the scenario's protocols and writes one HDF5 file (docs/hdf5-schema.md).
 
 output:   path of the HDF5 file; "" = spec.output.file
@@ -113,6 +114,8 @@ threads:  OpenMP threads; -1 = spec.solver.threads, 0 = all cores
 only:     protocol names to run; [] = all
 progress: callable(run: str, phase: str, fraction: float) called now and then from the simulating
           thread (with the GIL held); raising in it stops the run.
+resume:   continue the output's unfinished runs from their checkpoints, bit for bit, and keep its
+          finished ones (`fascia run --resume`, docs/cli.md); the spec must be the one it was written from.
 The GIL is released while simulating, so other Python threads keep running. Bad input raises
 fascia.InputError (a ValueError) naming the key before anything is written; a diverged run is
 reported in its RunResult.status.)doc");
@@ -124,6 +127,8 @@ reported in its RunResult.status.)doc");
       .def_readonly("message", &io::RunSummary::message)
       .def_readonly("frames", &io::RunSummary::frames)
       .def_readonly("last_time", &io::RunSummary::last_time, "[s]")
+      .def_readonly("checkpoint_time", &io::RunSummary::checkpoint_time,
+                    "simulated time [s] of the checkpoint `run(resume=True)` continues from; None if none")
       .def_readonly("metrics", &io::RunSummary::metrics)
       .def("__repr__", [](const io::RunSummary& r) {
         char t[32];

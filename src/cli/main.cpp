@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /// @file The `fascia` command line (docs/cli.md).
 ///
-///   fascia run SCENARIO.toml [-o OUT.h5] [--only NAME]...
-///   fascia compare SCENARIO.toml [-o OUT.h5] [--columns M,...] [--format table|csv|json] [--width N]
+///   fascia run SCENARIO.toml [-o OUT.h5] [--only NAME]... [--resume]
+///   fascia compare SCENARIO.toml [-o OUT.h5] [--resume] [--columns M,...] [--format table|csv|json] [--width N]
 ///   fascia info OUT.h5
 ///   fascia validate SCENARIO.toml
 ///   fascia view OUT.h5 [B.h5] [--run NAME]... -o PAGE.html
@@ -102,6 +102,7 @@ private:
 };
 
 struct Globals {
+  bool resume = false;  ///< run/compare --resume
   int threads = -1;
   bool quiet = false;
 };
@@ -109,6 +110,7 @@ struct Globals {
 fascia::RunOptions make_options(const Globals& g, Progress& progress) {
   fascia::RunOptions o;
   o.threads = g.threads;
+  o.resume = g.resume;
   fascia::cli::install_stop_signals();
   o.stop_requested = fascia::cli::stop_signal_name;
   if (!g.quiet && ::isatty(STDERR_FILENO)) {
@@ -225,6 +227,8 @@ int cmd_info(const std::string& file) {
     std::cout << "  status:    " << r.status << "\n";
     std::cout << "  frames:    " << r.frames << "\n";
     std::cout << "  last time: " << format_number(r.last_time) << " s\n";
+    if (r.checkpoint_time)
+      std::cout << "  checkpoint: t = " << format_number(*r.checkpoint_time) << " s (fascia run --resume continues)\n";
     if (!r.message.empty()) std::cout << "  message:   " << one_line(r.message) << "\n";
     if (!r.metrics.empty()) {
       std::size_t w = 0;
@@ -280,10 +284,13 @@ int real_main(int argc, char** argv) {
   run->add_option("--only", only, "Run only this protocol (repeatable, or comma-separated)")
       ->allow_extra_args(false)
       ->delimiter(',');
+  run->add_flag("--resume", g.resume,
+                "Continue the output's unfinished runs from their checkpoints (finished runs are kept)");
 
   auto* compare = app.add_subcommand("compare", "Run every protocol and print a comparison table");
   compare->add_option("scenario", scenario, "Scenario file (TOML)")->required();
   compare->add_option("-o,--output", out, "Output HDF5 file (default: output.file of the scenario)");
+  compare->add_flag("--resume", g.resume, "Keep the output's finished runs and continue the others");
   CompareOptions compare_options;
   compare->add_option("--columns", compare_options.columns, "Metrics to show (comma-separated; default: all)")
       ->delimiter(',');

@@ -3,7 +3,7 @@
 /// @file SIGTERM, SIGINT and SIGHUP end a run at a consistent point (docs/cli.md, "Signals").
 ///
 /// The handler only records the signal (async-signal-safe); the run polls it between two steps,
-/// writes the state it reached as a last frame, sets status "interrupted", closes the file and
+/// writes a checkpoint of the state it reached (`--resume` continues it), sets status "interrupted", closes the file and
 /// writes the XDMF sidecar; the CLI exits 128 + the signal number, as a shell reports a process the
 /// signal killed. The handler is installed with SA_RESETHAND: a second signal kills at once.
 #include <signal.h>

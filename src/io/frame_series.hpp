@@ -62,11 +62,24 @@ public:
                "create virtual dataset '" + name + "'");
     write_attr(vds, "units", units);
     units_ = units;
-    memspace_ = Handle(H5Screate_simple(row_rank, row_shape_.data(), nullptr), "create frame dataspace");
-    dcpl_ = Handle(H5Pcreate(H5P_DATASET_CREATE), "create dataset property list");
-    check_status(H5Pset_chunk(dcpl_, row_rank, row_shape_.data()), "set chunk shape of '" + name + "'");
-    check_status(H5Pset_shuffle(dcpl_), "set shuffle filter");  // shuffle must precede deflate
-    check_status(H5Pset_deflate(dcpl_, 1), "set deflate filter");
+    init_frame_properties();
+  }
+
+  /// The series `name` an earlier writer created in `stack`, continuing after its first `rows`
+  /// frames (a resumed run: the steps/<k> groups of later frames were removed).
+  static FrameSeries reopen(hid_t stack, const std::string& steps_path, const std::string& name, hsize_t rows) {
+    FrameSeries s;
+    s.steps_path_ = steps_path;
+    s.name_ = name;
+    Handle vds = open_dataset(stack, name);
+    const std::vector<hsize_t> extent = dims(vds);
+    if (extent.empty()) fail("frame series '" + name + "' has no frame axis");
+    s.row_shape_.assign(extent.begin() + 1, extent.end());
+    for (hsize_t n : s.row_shape_) s.row_size_ *= n;
+    s.units_ = read_string_attr(vds, "units").value_or("");
+    s.init_frame_properties();
+    s.rows_ = rows;
+    return s;
   }
 
   bool valid() const noexcept { return memspace_.valid(); }
@@ -96,6 +109,16 @@ public:
   }
 
 private:
+  /// Dataspace and creation properties of each frame's dataset (chunked whole, shuffle + deflate).
+  void init_frame_properties() {
+    const int row_rank = static_cast<int>(row_shape_.size());
+    memspace_ = Handle(H5Screate_simple(row_rank, row_shape_.data(), nullptr), "create frame dataspace");
+    dcpl_ = Handle(H5Pcreate(H5P_DATASET_CREATE), "create dataset property list");
+    check_status(H5Pset_chunk(dcpl_, row_rank, row_shape_.data()), "set chunk shape of '" + name_ + "'");
+    check_status(H5Pset_shuffle(dcpl_), "set shuffle filter");  // shuffle must precede deflate
+    check_status(H5Pset_deflate(dcpl_, 1), "set deflate filter");
+  }
+
   std::string steps_path_, name_, units_;
   std::vector<hsize_t> row_shape_;
   hsize_t row_size_ = 1, rows_ = 0;

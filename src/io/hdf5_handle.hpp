@@ -10,6 +10,7 @@
 ///   handles open, so appending many rows does not reopen anything.
 #include <hdf5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -134,6 +135,11 @@ template <>
 struct TypeOf<std::int32_t> {
   static hid_t mem() { return H5T_NATIVE_INT32; }
   static hid_t file() { return H5T_STD_I32LE; }
+};
+template <>
+struct TypeOf<std::uint8_t> {
+  static hid_t mem() { return H5T_NATIVE_UINT8; }
+  static hid_t file() { return H5T_STD_U8LE; }
 };
 template <>
 struct TypeOf<std::uint64_t> {
@@ -488,6 +494,25 @@ public:
     std::vector<hsize_t> one = cur;
     one[0] = 1;
     memspace_ = Handle(H5Screate_simple(rank, one.data(), nullptr), "create memory dataspace");
+  }
+
+  /// The dataset `name` an earlier writer created, cut to its first `rows` rows (a resumed run
+  /// drops what came after its checkpoint).
+  static Appender reopen(hid_t loc, const std::string& name, hsize_t rows) {
+    Appender a;
+    a.name_ = name;
+    a.dset_ = open_dataset(loc, name);
+    std::vector<hsize_t> extent = dims(a.dset_);
+    if (extent.empty()) fail("dataset '" + name + "' is not extendible");
+    a.row_shape_.assign(extent.begin() + 1, extent.end());
+    for (hsize_t s : a.row_shape_) a.row_size_ *= s;
+    std::vector<hsize_t> one = extent;
+    one[0] = 1;
+    a.memspace_ = Handle(H5Screate_simple(static_cast<int>(one.size()), one.data(), nullptr), "create memory dataspace");
+    extent[0] = std::min(extent[0], rows);
+    check_status(H5Dset_extent(a.dset_, extent.data()), "cut dataset '" + name + "'");
+    a.rows_ = extent[0];
+    return a;
   }
 
   bool valid() const noexcept { return dset_.valid(); }

@@ -46,6 +46,24 @@ void check_name(const std::string& name, const std::string& what) {
   }
 }
 
+constexpr const char* kCheckpoint = "checkpoint";
+constexpr const char* kCheckpointNext = "checkpoint_next";
+
+/// The name of the run's complete checkpoint group: `checkpoint`, or `checkpoint_next` when the
+/// writer was killed between removing the old one and renaming the new one; "" when none.
+std::string complete_checkpoint(hid_t run) {
+  for (const char* name : {kCheckpoint, kCheckpointNext}) {
+    if (h5::object_type(run, name) != H5I_GROUP) continue;
+    h5::Handle g = h5::open_group(run, name);
+    if (h5::read_number_attr<std::int32_t>(g, "complete").value_or(0) == 1) return name;
+  }
+  return "";
+}
+
+void delete_link_if_exists(hid_t loc, const std::string& name) {
+  if (h5::exists(loc, name)) h5::check_status(H5Ldelete(loc, name.c_str(), H5P_DEFAULT), "remove '" + name + "'");
+}
+
 /// XDMF topology code and node count of a cell type (XdmfTopologyType.hpp; VTK node order).
 struct CellType {
   std::string_view name;
@@ -417,6 +435,10 @@ void RunWriter::end_run(const std::string& status, const std::string& message) {
   }
   h5::write_attr(r.group, "status", status);
   h5::write_attr(r.group, "message", message);
+  if (status == "complete" || status == "diverged") {  // nothing to continue: the checkpoint goes
+    delete_link_if_exists(r.group, kCheckpointNext);
+    delete_link_if_exists(r.group, kCheckpoint);
+  }
   impl_->close_run();
   impl_->flush();
 }
@@ -481,6 +503,10 @@ RunSummary summarize_run(hid_t runs, const std::string& name) {
     s.last_time = 0.0;
   }
   s.frames = frames;
+  if (const std::string cp = complete_checkpoint(g); !cp.empty()) {
+    h5::Handle c = h5::open_group(g, cp);
+    s.checkpoint_time = h5::read_number_attr<double>(c, "time");
+  }
   if (h5::object_type(g, "metrics") == H5I_GROUP) {
     h5::Handle m = h5::open_group(g, "metrics");
     for (const auto& key : h5::list_children(m)) {
@@ -528,6 +554,142 @@ FileSummary read_summary(const std::string& path) {
   } catch (const std::exception& e) {
     throw InputError(path, std::string("damaged fascia output file: ") + e.what());
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resuming: checkpoints and reopening a run (docs/hdf5-schema.md "Checkpoints")
+
+RunWriter::RunWriter(const std::string& path, const std::string& scenario_text, Resume)
+    : impl_(std::make_unique<Impl>()) {
+  h5::ErrorSilencer quiet;
+  impl_->path = path;
+  {  // what the file is, before claiming it: a missing or foreign file is the user's input
+    h5::Handle probe = h5::open_file_readonly(path);
+    if (h5::read_string_attr(probe, "format").value_or("") != kFormat)
+      throw InputError(path, "not a fascia output file; --resume continues a file written by fascia run");
+    if (h5::read_string_attr(probe, "scenario").value_or("") != scenario_text)
+      throw InputError("--resume", "the scenario differs from the one '" + detail::shorten(path) +
+                                       "' was written from; resume with that scenario, or run without --resume");
+    const std::string revision = h5::read_string_attr(probe, "git_revision").value_or("");
+    const std::string version = h5::read_string_attr(probe, "fascia_version").value_or("");
+    if (revision != FASCIA_GIT_REVISION || version != FASCIA_VERSION)
+      throw InputError("--resume", "'" + detail::shorten(path) + "' was written by fascia " + detail::shorten(version) +
+                                       " (git " + detail::shorten(revision) + "), this is " + FASCIA_VERSION + " (git " +
+                                       FASCIA_GIT_REVISION +
+                                       "): a run continues bit for bit only in the build that started it; "
+                                       "run without --resume");
+  }
+  impl_->claim.emplace(path);  // refuses (touching nothing) when another process has the file
+  impl_->file = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open '" + path + "' to resume");
+  impl_->runs_group = h5::open_group(impl_->file, "runs");
+  impl_->model_written = h5::exists(impl_->file, "model/rest_positions");
+  if (impl_->model_written) {
+    h5::Handle rest = h5::open_dataset(impl_->file, "model/rest_positions");
+    impl_->n_nodes = static_cast<std::size_t>(h5::dims(rest).at(0));
+    if (h5::exists(impl_->file, "model/cells")) {
+      h5::Handle cells = h5::open_group(impl_->file, "model/cells");
+      impl_->n_cells = static_cast<std::size_t>(h5::read_number_attr<std::uint64_t>(cells, "n_cells").value_or(0));
+    }
+  }
+}
+
+std::map<std::string, StoredRun> RunWriter::stored_runs() const {
+  h5::ErrorSilencer quiet;
+  std::map<std::string, StoredRun> out;
+  for (const auto& name : h5::list_children(impl_->runs_group)) {
+    if (h5::object_type(impl_->runs_group, name) != H5I_GROUP) continue;
+    const RunSummary s = summarize_run(impl_->runs_group, name);
+    out[name] = {s.status, s.message, s.checkpoint_time.has_value(), s.metrics};
+  }
+  return out;
+}
+
+void RunWriter::remove_run(const std::string& name) {
+  h5::ErrorSilencer quiet;
+  impl_->close_run();
+  delete_link_if_exists(impl_->runs_group, name);
+  impl_->flush();
+}
+
+Checkpoint RunWriter::continue_run(const std::string& name) {
+  h5::ErrorSilencer quiet;
+  impl_->close_run();
+  Impl::OpenRun r;
+  r.name = name;
+  r.group = h5::open_group(impl_->runs_group, name);
+  const std::string which = complete_checkpoint(r.group);
+  if (which.empty()) throw std::logic_error("RunWriter::continue_run: run '" + name + "' has no checkpoint");
+  Checkpoint cp;
+  hsize_t frames = 0, samples = 0;
+  {
+    h5::Handle g = h5::open_group(r.group, which);
+    frames = h5::read_number_attr<std::uint64_t>(g, "frames").value_or(0);
+    samples = h5::read_number_attr<std::uint64_t>(g, "samples").value_or(0);
+    for (const auto& key : h5::list_children(g)) {
+      h5::Handle d = h5::open_dataset(g, key);
+      cp.items[key] = h5::read_all<std::uint8_t>(d);
+    }
+  }
+  if (which != kCheckpoint) {  // a kill came between removing the old one and renaming this one
+    delete_link_if_exists(r.group, kCheckpoint);
+    h5::check_status(H5Lmove(r.group, kCheckpointNext, r.group, kCheckpoint, H5P_DEFAULT, H5P_DEFAULT),
+                     "rename the checkpoint");
+  }
+  delete_link_if_exists(r.group, kCheckpointNext);  // a half-written newer one
+  // Everything written after the checkpoint goes: frames, series samples, metrics.
+  r.frames = h5::open_group(r.group, "frames");
+  r.cell_frames = h5::open_group(r.group, "cell_frames");
+  r.steps = h5::open_group(r.group, "steps");
+  for (const auto& step : h5::list_children(r.steps))
+    if (std::stoull(step) >= frames) delete_link_if_exists(r.steps, step);
+  const std::string steps = "/runs/" + name + "/steps";
+  if (h5::exists(r.group, "time")) {
+    r.time = h5::Appender::reopen(r.group, "time", frames);
+    r.displacement = h5::FrameSeries::reopen(r.frames, steps, "displacement", frames);
+    r.velocity = h5::FrameSeries::reopen(r.frames, steps, "velocity", frames);
+  }
+  for (const auto& key : h5::list_children(r.frames))
+    if (key != "displacement" && key != "velocity")
+      r.fields.emplace(key, h5::FrameSeries::reopen(r.frames, steps, key, frames));
+  for (const auto& key : h5::list_children(r.cell_frames))
+    r.cell_fields.emplace(key, h5::FrameSeries::reopen(r.cell_frames, steps, key, frames));
+  r.series = h5::open_group(r.group, "series");
+  r.series_time = h5::Appender::reopen(r.series, "time", samples);
+  for (const auto& key : h5::list_children(r.series))
+    if (key != "time") r.series_values.emplace(key, h5::Appender::reopen(r.series, key, samples));
+  delete_link_if_exists(r.group, "metrics");
+  r.metrics = h5::create_group(r.group, "metrics", /*track_order=*/true);
+  h5::write_attr(r.group, "status", "incomplete");
+  h5::write_attr(r.group, "message", "");
+  r.n_frames = frames;
+  r.n_samples = samples;
+  impl_->run = std::move(r);
+  impl_->flush();
+  return cp;
+}
+
+void RunWriter::write_checkpoint(const Checkpoint& checkpoint, double time) {
+  h5::ErrorSilencer quiet;
+  auto& r = impl_->open_run("write_checkpoint");
+  std::uint64_t bytes = 0;
+  for (const auto& [key, value] : checkpoint.items) bytes += value.size() + 1024;  // data + object header
+  impl_->reserve(bytes, "a checkpoint");
+  delete_link_if_exists(r.group, kCheckpointNext);
+  {
+    h5::Handle g = h5::create_group(r.group, kCheckpointNext);
+    for (const auto& [key, value] : checkpoint.items)
+      h5::write_dataset<std::uint8_t>(g, key, {value.size()}, value.data());
+    h5::write_attr(g, "frames", static_cast<std::uint64_t>(r.n_frames));
+    h5::write_attr(g, "samples", static_cast<std::uint64_t>(r.n_samples));
+    h5::write_attr(g, "time", time);
+    impl_->flush();  // the whole new checkpoint is on disk before it is marked complete
+    h5::write_attr(g, "complete", std::int32_t{1});
+  }
+  impl_->flush();
+  delete_link_if_exists(r.group, kCheckpoint);
+  h5::check_status(H5Lmove(r.group, kCheckpointNext, r.group, kCheckpoint, H5P_DEFAULT, H5P_DEFAULT),
+                   "rename the checkpoint");
+  impl_->flush();
 }
 
 }  // namespace fascia::io

@@ -22,6 +22,15 @@ void RunRecord::sample(const System& sys) {
 
 void RunRecord::at_hold(const System& sys) { viscosity_at_hold_ = mean_interface_viscosity(sys); }
 
+void RunRecord::resume_state(CheckpointIO& io) {
+  io("record.peak_work", peak_work_);
+  io("record.peak_fiber", peak_fiber_);
+  io("record.peak_shear", peak_shear_);
+  io("record.numerical_dissipation", numerical_dissipation_);
+  io("record.peak_water_lost", peak_water_lost_);
+  io("record.viscosity_at_hold", viscosity_at_hold_);
+}
+
 void RunRecord::metrics(System& sys, double fiber_modulus, double ha_water_binding, Metrics& out) const {
   const bool interfaces = std::get<InterfaceGroup>(sys.groups).size() > 0;
   if (interfaces) out["peak_interface_shear_pa"] = peak_shear_;
@@ -119,6 +128,18 @@ void CompressorRecord::sample(const System& sys) {
     contact_radius_at_peak_ = contact.radius();
   }
   max_penetration_ = contact.max_penetration;
+}
+
+void CompressorRecord::resume_state(CheckpointIO& io) {
+  io("compressor.peak_strain", peak_strain_);
+  io("compressor.peak_compression", peak_compression_);
+  io("compressor.peak_indentation", peak_indentation_);
+  io("compressor.peak_contact_force", peak_contact_force_);
+  io("compressor.contact_radius_at_peak", contact_radius_at_peak_);
+  io("compressor.max_penetration", max_penetration_);
+  io("compressor.spread_at_peak", spread_at_peak_);
+  io("compressor.peak_muscle_pressure", peak_muscle_pressure_);
+  io("compressor.broken_at_hold", broken_at_hold_);
 }
 
 std::optional<std::string> CompressorRecord::problem(const System& sys) const {

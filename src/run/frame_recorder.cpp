@@ -93,6 +93,15 @@ bool FrameRecorder::after_step(System& sys, bool uniform_steps) {
   return true;
 }
 
+void FrameRecorder::resume_state(CheckpointIO& io) {
+  grid_.resume_state(io);
+  io("frames.prev_positions", prev_positions_);
+  io("frames.prev_velocities", prev_velocities_);
+  io("frames.prev_time", prev_time_);
+  io("frames.last_step_time", last_step_time_);
+  io("frames.last_frame_time", last_frame_time_);
+}
+
 void FrameRecorder::write_final(System& sys) {
   if (last_frame_time_ && grid_.same_time(*last_frame_time_, sys.time)) return;
   if (write_frame(sys, sys.time, 1.0)) write_series(sys);

@@ -39,6 +39,9 @@ public:
   const std::string& failure() const { return failure_; }
   /// Wall time spent writing [s].
   double io_seconds() const { return io_seconds_; }
+  /// Saves or restores where the frames are (a checkpoint, fascia/core/checkpoint.hpp): the frame
+  /// times taken and the state kept to interpolate the next frame.
+  void resume_state(CheckpointIO& io);
 
 private:
   io::RunWriter& writer_;

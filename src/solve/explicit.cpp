@@ -61,6 +61,12 @@ void ExplicitIntegrator::reset(const LoadFunction& load) {
   initialised_ = true;
 }
 
+void ExplicitIntegrator::resume_state(CheckpointIO& io) {
+  io("explicit.force", force_);
+  io("explicit.previous_external", previous_external_);
+  initialised_ = true;
+}
+
 // Nodes are swept in fixed blocks; each block's share of the ledger is summed in block order,
 // so results are bitwise identical for any thread count. Small systems run serially.
 namespace {

@@ -112,6 +112,50 @@ void ImplicitIntegrator::reset(const LoadFunction& load) {
   w.initialised = true;
 }
 
+void ImplicitIntegrator::resume_state(CheckpointIO& io) {
+  Workspace& w = *ws_;
+  io("implicit.force", w.force);
+  io("implicit.previous_external", w.previous_external);
+  io("implicit.stored", w.stored);
+  io("implicit.kinetic", w.kinetic);
+  io("implicit.dt", dt_);
+  io("implicit.numerical_dissipation", numerical_dissipation_);
+  w.initialised = true;
+  // The free-DOF reduction and the scales of the convergence test (k_max, m_max, length_scale)
+  // are those of the state prepare_pattern last ran in, not of the current one: restored as saved,
+  // so that the Newton iterations, and when the pattern is prepared again, stay the same.
+  std::uint8_t analysed = w.analysed;
+  io("implicit.analysed", analysed);
+  if (!analysed) return;
+  std::vector<SpMat::StorageIndex> a_outer, a_inner;
+  if (io.saving()) {
+    a_outer.assign(w.a.outerIndexPtr(), w.a.outerIndexPtr() + w.a.outerSize() + 1);
+    a_inner.assign(w.a.innerIndexPtr(), w.a.innerIndexPtr() + w.a.nonZeros());
+  }
+  io("implicit.a_outer", a_outer);
+  io("implicit.a_inner", a_inner);
+  io("implicit.fixed_mask", w.fixed_mask);
+  io("implicit.free", w.free);
+  io("implicit.value_target", w.value_target);
+  io("implicit.diag_slot", w.diag_slot);
+  io("implicit.h_outer", w.h_outer);
+  io("implicit.h_inner", w.h_inner);
+  io("implicit.mass", w.mass);
+  io("implicit.k_max", w.k_max);
+  io("implicit.m_max", w.m_max);
+  io("implicit.length_scale", w.length_scale);
+  if (io.saving()) return;
+  const Eigen::Index m = Eigen::Index(w.free.size());
+  std::vector<double> values(a_inner.size(), 0.0);
+  w.a = Eigen::Map<const SpMat>(m, m, Eigen::Index(a_inner.size()), a_outer.data(), a_inner.data(), values.data());
+  w.a.makeCompressed();
+  solver_ = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.cg_threshold);
+  linear_ = make_newton_linear_solver(solver_);
+  if (m > 0) linear_->analyze(w.a);
+  w.analysed = true;
+  w.factor_kept = false;
+}
+
 /// Copies everything a step may change between the live state and the saved copy: to the copy
 /// (save) or back (restore), one list for both directions.
 void ImplicitIntegrator::transfer_state(bool save) {

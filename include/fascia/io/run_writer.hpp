@@ -6,10 +6,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "fascia/core/checkpoint.hpp"
 
 namespace fascia::io {
 
@@ -61,6 +64,13 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// A run found in a file opened to resume (RunWriter::stored_runs).
+struct StoredRun {
+  std::string status, message;
+  bool has_checkpoint = false;  ///< can continue from where it stopped
+  std::map<std::string, double> metrics;
+};
+
 /// Streams one file: model, then one or more runs with frames appended as they come.
 /// Frames are flushed to disk as they are written, so a killed process leaves a readable file.
 class RunWriter {
@@ -68,6 +78,12 @@ public:
   /// Creates (truncates) `path`, creating parent folders. Root attributes: fascia_version,
   /// git_revision, created (ISO 8601 UTC), units = "SI", scenario (TOML text).
   RunWriter(const std::string& path, const std::string& scenario_text);
+  /// Opens `path` to continue its runs (`fascia run --resume`): the file is claimed as a new one
+  /// would be, and left as it is until a run is continued or removed. Throws InputError naming the
+  /// path (missing, not a fascia output) or "--resume" (written from another scenario text, or by
+  /// another build: a run continues bit for bit only in the build that started it).
+  struct Resume {};
+  RunWriter(const std::string& path, const std::string& scenario_text, Resume);
   ~RunWriter();
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
@@ -95,6 +111,21 @@ public:
   /// Path of the file being written.
   const std::string& path() const;
 
+  // ---- checkpoints and resuming (docs/hdf5-schema.md "Checkpoints") ----
+  /// Writes the open run's checkpoint at simulated time `time` [s], with the number of frames and
+  /// series samples written so far; the previous checkpoint is replaced only once this one is
+  /// complete on disk, so a kill at any moment leaves one to continue from. Throws OutputFull when
+  /// the disk has no room for it.
+  void write_checkpoint(const Checkpoint& checkpoint, double time);
+  /// The runs in the file, by name.
+  std::map<std::string, StoredRun> stored_runs() const;
+  /// Reopens run `name` at its checkpoint and returns it: frames and series samples written after
+  /// it are removed, its metrics too, status is "incomplete" again. The run is then open as after
+  /// begin_run, its frames and samples continuing from the checkpoint's.
+  Checkpoint continue_run(const std::string& name);
+  /// Removes run `name` (one that stopped before its first checkpoint starts again).
+  void remove_run(const std::string& name);
+
 private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -110,6 +141,7 @@ struct RunSummary {
   std::string name, protocol, status, message;
   std::size_t frames = 0;
   double last_time = 0.0;
+  std::optional<double> checkpoint_time;  ///< simulated time [s] `--resume` continues from, if any
   std::map<std::string, double> metrics;
 };
 

@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "fascia/core/checkpoint.hpp"
+
 namespace fascia {
 
 class FrameGrid {
@@ -35,6 +37,8 @@ public:
   }
   /// True when `a` and `b` are the same frame time (within the tolerance).
   bool same_time(double a, double b) const { return a - b <= tolerance_ && b - a <= tolerance_; }
+  /// Saves or restores how many frame times were taken (a checkpoint).
+  void resume_state(CheckpointIO& io) { io("frames.taken", k_); }
 
 private:
   double interval_, tolerance_;

@@ -9,7 +9,10 @@
 ///   problem(sys)           a reason to stop the run as "diverged", or nothing;
 ///   series(sys, row)       this kind's columns of the series row written with each batch of frames;
 ///   at_hold(sys)           the state at the end of a phase that ends the hold;
-///   metrics(sys, complete, out)  the kind's metrics at the end (complete: the run reached its end).
+///   metrics(sys, complete, out)  the kind's metrics at the end (complete: the run reached its end);
+///   resume_state(io)       saves or restores what it has recorded so far (a checkpoint,
+///                          fascia/core/checkpoint.hpp), so a resumed run reports what an
+///                          uninterrupted one does.
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +37,7 @@ public:
   /// Shared metrics and the energy ledger. `fiber_modulus` [Pa] scales the peak fibre stress
   /// ratio; `ha_water_binding` [kg water / kg HA] the HA made (docs/model.md "HA").
   void metrics(System& sys, double fiber_modulus, double ha_water_binding, Metrics& out) const;
+  void resume_state(CheckpointIO& io);
 
 private:
   double peak_work_ = 0.0, peak_fiber_ = 0.0, peak_shear_ = 0.0, numerical_dissipation_ = 0.0;
@@ -54,6 +58,7 @@ public:
   void series(const System& sys, Series& row) const { row["applied_force_n"] = protocol_->pulse(sys.time); }
   void at_hold(const System&) {}
   void metrics(const System& sys, bool complete, Metrics& out) const;
+  void resume_state(CheckpointIO& io) { observer_.resume_state(io); }
 
 private:
   const ImpulseProtocol* protocol_;
@@ -71,6 +76,7 @@ public:
   void series(const System& sys, Series& row) const;
   void at_hold(const System& sys) { broken_at_hold_ = adhesion_broken_fraction(sys); }
   void metrics(const System& sys, bool complete, Metrics& out) const;
+  void resume_state(CheckpointIO& io);
 
 private:
   const CompressorProtocol* protocol_;
@@ -91,6 +97,11 @@ public:
   void series(System& sys, Series& row) const { protocol_->series(sys, row); }
   void at_hold(const System&) {}
   void metrics(const System&, bool, Metrics& out) const { curve_.metrics(*protocol_, out); }
+  void resume_state(CheckpointIO& io) {
+    io("curve.time", curve_.time);
+    io("curve.strain", curve_.strain);
+    io("curve.stress", curve_.stress);
+  }
 
 private:
   const MaterialTestProtocol* protocol_;
@@ -108,6 +119,7 @@ public:
   void series(const System& sys, Series& row) const { row["applied_force_n"] = protocol_->pulse(sys.time); }
   void at_hold(const System&) {}
   void metrics(const System& sys, bool complete, Metrics& out) const;
+  void resume_state(CheckpointIO& io) { protocol_->resume_state(io); }
 
 private:
   ElastographyProtocol* protocol_;

@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "fascia/core/checkpoint.hpp"
 #include "fascia/core/types.hpp"
 
 namespace fascia {
@@ -112,6 +113,13 @@ public:
     const double slope = (srl - sr * sl / sw) / var;
     if (!(slope < 0)) return std::nullopt;  // no decay: the metric does not apply
     return -1.0 / slope;
+  }
+
+  /// Saves or restores what the observer has seen so far (a checkpoint, fascia/core/checkpoint.hpp).
+  void resume_state(CheckpointIO& io) {
+    io("ripple.first", first_);
+    io("ripple.peak", peak_);
+    io("ripple.next_level", next_level_);
   }
 
   /// Peak |u| of each observed node.

@@ -26,6 +26,7 @@
 #include <optional>
 #include <vector>
 
+#include "fascia/core/checkpoint.hpp"
 #include "fascia/core/error.hpp"
 #include "fascia/model/system.hpp"
 #include "fascia/protocol/phases.hpp"
@@ -178,6 +179,12 @@ public:
     const double slope = (srt - sr * st / sw) / var;
     if (!(slope > 0)) return std::nullopt;
     return 1.0 / slope;
+  }
+
+  /// Saves or restores the tracked velocities (a checkpoint, fascia/core/checkpoint.hpp).
+  void resume_state(CheckpointIO& io) {
+    io("elastography.times", times_);
+    io("elastography.velocity", velocity_);
   }
 
 private:

@@ -7,6 +7,7 @@
 /// eigenvalue of M^-1 H (H in HessianMode::stability), estimated by power iteration.
 #include <functional>
 
+#include "fascia/core/checkpoint.hpp"
 #include "fascia/solve/assembly.hpp"
 
 namespace fascia {
@@ -31,6 +32,10 @@ public:
   double dt() const { return dt_; }
   /// Re-evaluates forces after the caller changed the state (e.g. between phases).
   void reset(const LoadFunction& load);
+  /// Saves or restores what a step carries to the next (the forces at the current state, evaluated
+  /// before the step's history update, and the last external forces) for a checkpoint; after a
+  /// restore, instead of reset(), the next step continues bit for bit.
+  void resume_state(CheckpointIO& io);
 
 private:
   /// First half kick v += dt/2 F/m and drift x += dt v (prescribed DOFs move to their targets).

@@ -100,6 +100,12 @@ public:
   /// Re-evaluates the start-of-step forces after the caller changed the state (e.g. between
   /// phases or after another integrator ran); called automatically on the first step.
   void reset(const LoadFunction& load);
+  /// Saves or restores what one step carries to the next (ledger state of the last accepted step,
+  /// the suggested step size, the numerical dissipation so far, the free-DOF reduction with the
+  /// scales of the convergence test) for a checkpoint; after a restore, instead of reset(),
+  /// advance_to continues bit for bit. A factorisation kept for modified Newton is not saved: a
+  /// restored integrator refactorises at its first iteration.
+  void resume_state(CheckpointIO& io);
 
   /// Step size advance_to tries next [s].
   double suggested_dt() const { return dt_; }

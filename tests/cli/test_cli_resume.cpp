@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+// `fascia run --resume` continues a killed or stopped run from its checkpoint and ends bit for bit
+// where a run that was never interrupted ends: every object of the two files is compared, each
+// dataset and each attribute byte by byte (frames, time, series, metrics, the comparison table;
+// adhesion draws included), except the root's creation time.
+#include <hdf5.h>
+
+#include <map>
+#include <regex>
+#include <set>
+
+#include "cli/cli_fixture.hpp"
+#include "fascia/io/run_writer.hpp"
+
+namespace {
+
+using namespace fascia_cli_test;
+
+/// Two protocols on a small slab with adhesions that rupture and heal (random bond draws): an
+/// explicit tap, and a compression with a sliding base whose fast phases are explicit and slow ones
+/// implicit, so that both integrators, the ripple observer, the compressor's record and the
+/// adhesion streams are checkpointed. A checkpoint every 10 ms of wall-clock time, so that a kill
+/// lands after several.
+constexpr const char* kScenario = R"(
+[geometry]
+kind = "slab"
+size_mm = [2.0, 2.0]
+spacing_mm = 0.5
+layers = 2
+seed = 3
+[material]
+muscle_thickness_mm = 1.0
+[adhesion]
+bell_rate_per_s = 1.0
+heal_rate_per_s = 0.5
+[solver]
+integrator = "auto"
+[protocol.tap]
+kind = "impulse"
+force_n = 0.05
+radius_mm = 0.5
+duration_s = 2e-5
+end_s = 2e-4
+frame_interval_s = 2e-5
+[protocol.shear]
+kind = "compression_active_shear"
+pressure_kpa = 50.0
+radius_mm = 0.6
+amplitude_mm = 0.5
+frequency_hz = 2.5
+cycles = 1
+ramp_s = 0.2
+release_s = 0.2
+recover_s = 0.5
+frame_interval_s = 0.05
+[output]
+checkpoint_interval_s = 0.01
+)";
+
+/// What an HDF5 file holds, object by object: "path" for a group, "path" -> bytes for a dataset,
+/// "path@attribute" -> bytes for an attribute (strings as their text).
+using Contents = std::map<std::string, std::string>;
+
+/// The values of a dataset or attribute of `ftype` read by `read(mtype, buffer)`, as bytes.
+template <class Read>
+std::string value_bytes(hid_t ftype, hid_t space, Read read) {
+  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  std::string bytes;
+  if (H5Tget_class(ftype) == H5T_STRING && H5Tis_variable_str(ftype) > 0) {
+    std::vector<char*> ptrs(n);
+    if (n) read(ftype, static_cast<void*>(ptrs.data()));
+    for (char* p : ptrs) bytes += std::string(p ? p : "") + '\0';
+    if (n) H5Dvlen_reclaim(ftype, space, H5P_DEFAULT, ptrs.data());
+  } else {
+    const hid_t mtype = H5Tget_native_type(ftype, H5T_DIR_DEFAULT);
+    bytes.resize(n * H5Tget_size(mtype));
+    if (n) read(mtype, static_cast<void*>(bytes.data()));
+    H5Tclose(mtype);
+  }
+  return bytes;
+}
+
+void add_attributes(hid_t obj, const std::string& path, Contents& out) {
+  auto visit = [](hid_t loc, const char* name, const H5A_info_t*, void* data) -> herr_t {
+    auto& [contents, prefix] = *static_cast<std::pair<Contents*, std::string>*>(data);
+    const hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    const hid_t ftype = H5Aget_type(a), space = H5Aget_space(a);
+    (*contents)[prefix + "@" + name] =
+        value_bytes(ftype, space, [&](hid_t mtype, void* buf) { H5Aread(a, mtype, buf); });
+    H5Sclose(space);
+    H5Tclose(ftype);
+    H5Aclose(a);
+    return 0;
+  };
+  std::pair<Contents*, std::string> data{&out, path};
+  H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, nullptr, visit, &data);
+}
+
+Contents file_contents(const fs::path& file) {
+  Contents out;
+  const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_file_locking(fapl, false, true);
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  if (f < 0) {
+    ADD_FAILURE() << "cannot open " << file;
+    return out;
+  }
+  auto visit = [](hid_t loc, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+    auto& map = *static_cast<Contents*>(data);
+    const hid_t o = H5Oopen(loc, name, H5P_DEFAULT);
+    add_attributes(o, name, map);
+    if (info->type == H5O_TYPE_DATASET) {
+      const hid_t ftype = H5Dget_type(o), space = H5Dget_space(o);
+      map[name] = value_bytes(ftype, space, [&](hid_t mtype, void* buf) {
+        H5Dread(o, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+      });
+      H5Sclose(space);
+      H5Tclose(ftype);
+    } else {
+      map[name] = "(group)";
+    }
+    H5Oclose(o);
+    return 0;
+  };
+  H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, visit, &out, H5O_INFO_BASIC);
+  out.erase(".@created");  // the root's creation time
+  H5Fclose(f);
+  return out;
+}
+
+/// Every object of `resumed` equals the same object of `reference`, byte for byte, and neither
+/// file has one the other lacks.
+void expect_bitwise_equal(const fs::path& reference, const fs::path& resumed) {
+  const Contents a = file_contents(reference), b = file_contents(resumed);
+  ASSERT_GT(a.size(), 100u) << "the reference file has too few objects to compare";
+  std::size_t differing = 0;
+  for (const auto& [name, bytes] : a) {
+    const auto it = b.find(name);
+    if (it == b.end()) {
+      ADD_FAILURE() << "missing in the resumed file: " << name;
+    } else if (it->second != bytes && ++differing <= 10) {
+      ADD_FAILURE() << "differs: " << name << " (" << bytes.size() << " bytes)";
+    }
+  }
+  for (const auto& [name, bytes] : b)
+    if (!a.count(name)) ADD_FAILURE() << "only in the resumed file: " << name;
+  EXPECT_EQ(differing, 0u);
+}
+
+class Resume : public Cli {
+protected:
+  /// `fascia --threads 1 --quiet run SCENARIO -o OUT [extra]`.
+  static std::string command(const fs::path& scenario, const fs::path& out, const std::string& extra = "") {
+    return quote(FASCIA_CLI_PATH) + " --threads 1 --quiet run " + quote(scenario.string()) + " -o " +
+           quote(out.string()) + extra;
+  }
+  /// Starts the run in the background, waits until its file holds a checkpoint of the compression
+  /// run (the second), then sends `signal`; returns the run's exit status.
+  int run_until_checkpoint_then(const fs::path& scenario, const fs::path& out, const std::string& signal) const {
+    const auto r = run_shell(command(scenario, out) + " >/dev/null 2>&1 & pid=$!; "
+                             "for i in $(seq 600); do " +
+                             quote(FASCIA_CLI_PATH) + " info " + quote(out.string()) +
+                             " 2>/dev/null | grep -A5 '^\\[shear\\]' | grep -q 'checkpoint:' && break; "
+                             "sleep 0.02; done; kill -" + signal + " $pid; wait $pid; echo $?");
+    return std::atoi(r.out.c_str());
+  }
+};
+
+TEST_F(Resume, AKilledOrStoppedRunResumesBitForBit) {
+  const auto scenario = write("resume.toml", kScenario);
+  const fs::path reference = dir_ / "reference.h5", killed = dir_ / "killed.h5", stopped = dir_ / "stopped.h5";
+  const auto ref = run_shell(command(scenario, reference));
+  ASSERT_EQ(ref.code, 0) << ref.err;
+
+  // SIGKILL: no chance to clean up; the file holds frames past the last checkpoint, dropped on resume.
+  ASSERT_EQ(run_until_checkpoint_then(scenario, killed, "KILL"), 128 + 9)
+      << "the run ended before the kill: make the scenario longer";
+  bool resumable = false;
+  for (const auto& r : fascia::io::read_summary(killed.string()).runs)
+    resumable |= r.status == "incomplete" && r.checkpoint_time.has_value();
+  ASSERT_TRUE(resumable) << "no run left to continue from a checkpoint";
+  const auto resumed = run_shell(command(scenario, killed, " --resume"));
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  for (const auto& r : fascia::io::read_summary(killed.string()).runs) {
+    EXPECT_EQ(r.status, "complete") << r.name;
+    EXPECT_FALSE(r.checkpoint_time) << r.name << ": a finished run keeps no checkpoint";
+  }
+  expect_bitwise_equal(reference, killed);
+
+  // SIGTERM: stops at a checkpoint with status "interrupted"; resuming ends the same.
+  EXPECT_EQ(run_until_checkpoint_then(scenario, stopped, "TERM"), 128 + 15);
+  bool interrupted = false;
+  for (const auto& r : fascia::io::read_summary(stopped.string()).runs)
+    interrupted |= r.status == "interrupted" && r.checkpoint_time.has_value();
+  EXPECT_TRUE(interrupted);
+  const auto again = run_shell(command(scenario, stopped, " --resume"));
+  ASSERT_EQ(again.code, 0) << again.err;
+  expect_bitwise_equal(reference, stopped);
+
+  // A finished file resumes to itself: nothing runs again; `compare --resume` prints its table.
+  const Contents before = file_contents(reference);
+  const auto noop = run_shell(command(scenario, reference, " --resume"));
+  EXPECT_EQ(noop.code, 0) << noop.err;
+  const auto table = run_shell(quote(FASCIA_CLI_PATH) + " --threads 1 --quiet compare " + quote(scenario.string()) +
+                               " -o " + quote(reference.string()) + " --resume --format csv");
+  EXPECT_EQ(table.code, 0) << table.err;
+  EXPECT_CONTAINS(table.out, "adhesions_broken_fraction_final");
+  EXPECT_TRUE(file_contents(reference) == before) << "resuming a finished file changed it";
+}
+
+TEST_F(Resume, AnotherScenarioIsRefusedAndTheFileKept) {
+  const auto scenario = write("resume.toml", kScenario);
+  const fs::path out = dir_ / "out.h5";
+  const auto other = write("other.toml", std::regex_replace(std::string(kScenario), std::regex("force_n = 0.05"),
+                                                            "force_n = 0.06"));
+  // A file written from the first scenario (its tap only: quick), resumed with the second.
+  const auto first = run_shell(command(scenario, out, " --only tap"));
+  ASSERT_EQ(first.code, 0) << first.err;
+  const Contents before = file_contents(out);
+  const auto r = run_shell(command(other, out, " --resume"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_CONTAINS(r.err, "--resume");
+  EXPECT_CONTAINS(r.err, "scenario differs");
+  EXPECT_TRUE(file_contents(out) == before) << "a refused resume changed the file";
+}
+
+}  // namespace
