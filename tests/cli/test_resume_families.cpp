@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+// A run stopped after a given step (as a signal stops it: a checkpoint, status "interrupted") and
+// continued with RunOptions::resume ends with the file a run never interrupted writes, every dataset
+// and attribute byte for byte, for each family whose state a checkpoint must hold beyond the lattice's
+// (tests/cli/test_cli_resume.cpp covers the lattice's explicit and implicit phases with adhesions,
+// killed and signalled through the CLI): Biot pore water, the finite-element hexahedra (their Prony
+// and fibre history) in a material test, a curved indenter's friction anchors (a ball sliding on
+// the lattice), and elastography's tracked velocities.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+#include "cli/hdf5_contents.hpp"
+#include "fascia/io/run_writer.hpp"
+#include "fascia/scenario.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Family {
+  const char* name;
+  const char* scenario;
+  int stop_after_steps;  ///< a step inside the run's second phase or later
+};
+
+// Small versions of each family (a second or two each on one thread).
+const Family kFamilies[] = {
+    {"biot", R"(
+[tissue]
+water = 0.70
+collagen = 0.20
+[water]
+model = "biot"
+top = "drained"
+bottom = "sealed"
+sides = "drained"
+[geometry]
+kind = "slab"
+size_mm = [2.0, 2.0]
+layers = 2
+spacing_mm = 0.5
+[material]
+muscle_thickness_mm = 1.0
+permeability = 1e-14
+[protocol.press]
+kind = "static_pressure"
+pressure_kpa = 50.0
+radius_mm = 0.6
+ramp_s = 0.2
+hold_s = 2.0
+release_s = 0.2
+recover_s = 2.0
+[output]
+frame_interval_s = 0.2
+)", 30},
+    {"fem_uniaxial", R"(
+[geometry]
+kind = "sample"
+engine = "fem"
+sample_tissue = "dense"
+size_mm = [2.0, 1.0]
+sample_thickness_mm = 1.0
+spacing_mm = 0.5
+[protocol.pull]
+kind = "uniaxial"
+max_strain = 0.05
+strain_rate_per_s = 0.1
+hold_s = 0.2
+release_s = 0.2
+[output]
+frame_interval_s = 0.1
+)", 20},
+    {"elastography", R"(
+[material]
+water_bulk_modulus_mpa = 0.0
+[geometry]
+kind = "sample"
+sample_tissue = "muscle"
+size_mm = [12.0, 4.0]
+sample_thickness_mm = 3.0
+spacing_mm = 0.5
+[protocol.swe]
+kind = "elastography"
+push_depth_mm = 1.5
+push_duration_s = 2e-4
+[output]
+frame_interval_s = 2e-4
+)", 40},
+    {"sphere", R"(
+[geometry]
+kind = "slab"
+size_mm = [2.0, 2.0]
+layers = 2
+spacing_mm = 0.5
+[material]
+muscle_thickness_mm = 1.0
+[protocol.ball]
+kind = "compression_passive_shear"
+indenter = "sphere"
+force_n = 0.02
+radius_mm = 0.6
+amplitude_mm = 0.2
+frequency_hz = 5.0
+cycles = 1
+ramp_s = 0.1
+release_s = 0.1
+recover_s = 0.2
+[output]
+frame_interval_s = 0.05
+)", 40},
+};
+
+class ResumeFamily : public ::testing::TestWithParam<Family> {
+protected:
+  fs::path dir_ = fs::temp_directory_path() / ("fascia_resume_" + std::string(GetParam().name) + "_" +
+                                               std::to_string(::getpid()));
+  void SetUp() override { fs::create_directories(dir_); }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+};
+
+TEST_P(ResumeFamily, StoppedMidRunThenResumedEqualsAnUninterruptedRun) {
+  const fascia::ScenarioSpec spec = fascia::parse_scenario(GetParam().scenario);
+  fascia::RunOptions options;
+  options.threads = 1;
+  options.output_file = (dir_ / "reference.h5").string();
+  const auto reference = fascia::run_scenario(spec, options);
+  ASSERT_EQ(reference.runs.at(0).status, "complete") << reference.runs.at(0).message;
+
+  options.output_file = (dir_ / "resumed.h5").string();
+  int polls = 0;
+  options.stop_requested = [&polls, n = GetParam().stop_after_steps]() -> std::string {
+    return ++polls >= n ? "a test" : "";
+  };
+  const auto stopped = fascia::run_scenario(spec, options);
+  ASSERT_EQ(stopped.runs.at(0).status, "interrupted") << "the run ended before step " << polls;
+  const auto summary = fascia::io::read_summary(options.output_file);
+  ASSERT_TRUE(summary.runs.at(0).checkpoint_time.has_value());
+  EXPECT_GT(*summary.runs.at(0).checkpoint_time, 0.0);
+
+  options.stop_requested = nullptr;
+  options.resume = true;
+  const auto resumed = fascia::run_scenario(spec, options);
+  EXPECT_EQ(resumed.runs.at(0).status, "complete");
+  EXPECT_EQ(resumed.runs.at(0).metrics, reference.runs.at(0).metrics);
+  fascia_test::expect_bitwise_equal(dir_ / "reference.h5", dir_ / "resumed.h5");
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, ResumeFamily, ::testing::ValuesIn(kFamilies),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
