@@ -8,6 +8,7 @@
 
 #include "fascia/core/error.hpp"
 #include "fascia/elements/history.hpp"
+#include "fascia/model/resume_state.hpp"
 
 namespace fascia {
 
@@ -82,14 +83,15 @@ struct ImplicitIntegrator::Workspace {
   std::vector<double> previous_external; ///< f_ext at the last accepted state
   double stored = 0.0, kinetic = 0.0;
   bool initialised = false;
+  /// What a step carries to the next of the above (saved for retries and in checkpoints).
+  auto ledger_state() { return std::tie(force, previous_external, stored, kinetic); }
 
-  // Saved state for retries.
+  // Saved state for retries: copies of the System's step_state (model/resume_state.hpp), of
+  // ledger_state and of the groups' history.
   struct Saved {
-    std::vector<double> positions, velocities, external_forces, prescribed, force, previous_external;
-    std::vector<std::uint8_t> fixed;
+    decltype(detail::history_values(step_state(std::declval<System&>()))) system;
+    std::tuple<std::vector<double>, std::vector<double>, double, double> ledger;
     SavedHistories<ElementGroups>::type histories;  ///< history only (fascia/elements/history.hpp)
-    double time = 0, work_input = 0, dissipated = 0, stored = 0, kinetic = 0;
-    std::uint64_t step = 0;
   } saved;
 };
 
@@ -114,10 +116,7 @@ void ImplicitIntegrator::reset(const LoadFunction& load) {
 
 void ImplicitIntegrator::resume_state(CheckpointIO& io) {
   Workspace& w = *ws_;
-  io("implicit.force", w.force);
-  io("implicit.previous_external", w.previous_external);
-  io("implicit.stored", w.stored);
-  io("implicit.kinetic", w.kinetic);
+  io("implicit.ledger", w.ledger_state());
   io("implicit.dt", dt_);
   io("implicit.numerical_dissipation", numerical_dissipation_);
   w.initialised = true;
@@ -164,19 +163,12 @@ void ImplicitIntegrator::transfer_state(bool save) {
     if (save) copy = live;
     else live = copy;
   };
-  sync(sys_.positions, s.positions);
-  sync(sys_.velocities, s.velocities);
-  sync(sys_.external_forces, s.external_forces);
-  sync(sys_.prescribed, s.prescribed);
-  sync(sys_.fixed, s.fixed);
-  sync(ws_->force, s.force);
-  sync(ws_->previous_external, s.previous_external);
-  sync(sys_.time, s.time);
-  sync(sys_.step, s.step);
-  sync(sys_.work_input, s.work_input);
-  sync(sys_.dissipated, s.dissipated);
-  sync(ws_->stored, s.stored);
-  sync(ws_->kinetic, s.kinetic);
+  static_assert(std::is_same_v<decltype(s.ledger), decltype(detail::history_values(ws_->ledger_state()))>,
+                "Saved::ledger holds copies of ledger_state()");
+  auto live_system = step_state(sys_);
+  auto live_ledger = ws_->ledger_state();
+  sync(live_system, s.system);
+  sync(live_ledger, s.ledger);
   // Only groups with history can change during a step, and of those only their history members.
   for_each_group_indexed(sys_.groups, [&]<std::size_t I>(auto& g) {
     if constexpr (std::decay_t<decltype(g)>::kHasState) {

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file resume_state(System&, CheckpointIO&): what of a System changes while it runs, saved into or
-/// restored from a checkpoint (fascia/core/checkpoint.hpp) so that a resumed run continues bit for
-/// bit. The element groups' part is their declared history (fascia/elements/history.hpp: every
-/// member a step writes), taken generically, so a group that gains history variables is
-/// checkpointed with them; everything else (rest positions, masses, connectivity, parameters,
-/// caches) is rebuilt identically from the scenario.
+/// @file What of a System changes while it runs: `step_state` (the nodes' state, boundary
+/// conditions, loads, clock and ledger) plus every element group's declared history
+/// (fascia/elements/history.hpp: every member a step writes). The implicit integrator's retry
+/// restores exactly these, and `resume_state` saves them into or restores them from a checkpoint
+/// (fascia/core/checkpoint.hpp) so that a resumed run continues bit for bit. Groups are taken
+/// generically, so a group that gains history variables is checkpointed with them; everything else
+/// (rest positions, masses, connectivity, parameters, caches) is rebuilt identically from the
+/// scenario.
 #include <string>
+#include <tuple>
 #include <type_traits>
 
 #include "fascia/core/checkpoint.hpp"
@@ -15,16 +18,15 @@
 
 namespace fascia {
 
+/// The System's own members a step writes (`step` keys the counter-based random streams: the
+/// adhesions' draws).
+inline auto step_state(System& sys) {
+  return std::tie(sys.positions, sys.velocities, sys.fixed, sys.prescribed, sys.external_forces, sys.time, sys.step,
+                  sys.work_input, sys.dissipated);
+}
+
 inline void resume_state(System& sys, CheckpointIO& io) {
-  io("system.positions", sys.positions);
-  io("system.velocities", sys.velocities);
-  io("system.fixed", sys.fixed);
-  io("system.prescribed", sys.prescribed);
-  io("system.external_forces", sys.external_forces);
-  io("system.time", sys.time);
-  io("system.step", sys.step);  // keys the counter-based random streams (adhesion draws)
-  io("system.work_input", sys.work_input);
-  io("system.dissipated", sys.dissipated);
+  io("system", step_state(sys));
   for_each_group_indexed(sys.groups, [&]<std::size_t I>(auto& g) {
     using G = std::decay_t<decltype(g)>;
     static_assert(!G::kHasState || DeclaresHistory<G>,
