@@ -236,3 +236,29 @@ def test_cli_shards_and_merge(tiny_text, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "fascia", "sweep", "sweep.toml", "--shard", "3/2"],
                          cwd=tmp_path, capture_output=True, text=True)
     assert bad.returncode == 2
+
+
+def test_a_point_stopped_mid_run_continues_from_its_checkpoint(tiny_text, tmp_path):
+    # A sweep stopped while a point ran (Ctrl-C here; a killed worker leaves the same, status
+    # "incomplete") leaves the point's run file with a checkpoint; resuming runs that point on from it
+    # (fascia run --resume) and its file ends as a point never stopped.
+    import os
+    import signal
+    import threading
+
+    from test_reliability import _datasets
+
+    text = tiny_text.replace("end_s = 4e-5", "end_s = 4e-3").replace("frame_interval_s = 1e-6", "frame_interval_s = 1e-4")
+    params = {"tissue.water": 0.6}
+    timer = threading.Timer(0.15, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        sweep.run_point(text, params, str(tmp_path / "stopped.h5"), point_id="p00000", resume=True)
+    timer.join()
+    assert fascia.read_summary(str(tmp_path / "stopped.h5")).runs[0].checkpoint_time is not None
+    rec = sweep.run_point(text, params, str(tmp_path / "stopped.h5"), point_id="p00000", resume=True)
+    fresh = sweep.run_point(text, params, str(tmp_path / "fresh.h5"), point_id="p00000")
+    assert rec["status"] == fresh["status"] == "complete"
+    assert rec["runs"] == fresh["runs"]
+    a, b = _datasets(tmp_path / "fresh.h5"), _datasets(tmp_path / "stopped.h5")
+    assert [k for k in a if a[k] != b.get(k)] == []
