@@ -403,7 +403,7 @@ struct schema::Schema<OutputSpec> {
     static const Keys<S> k = {
         {"file", &S::file, "", {}, "HDF5 output (relative to the working directory); `-o` overrides; an `.xdmf` sidecar is written next to it", {}, "non-empty"},
         {"frame_interval_s", &S::frame_interval_s, "s", open_closed(0, 1e6), "time between saved frames (a protocol may override)"},
-        {"checkpoint_interval_s", &S::checkpoint_interval_s, "s", closed(0, 1e6), "**wall-clock** time between checkpoints of a run in progress, which `fascia run --resume` continues from bit for bit (docs/cli.md); 0 = only when a signal stops the run. Default *assumed*: a kill loses at most 5 minutes of computing, and a checkpoint (about the size of a few frames) is written rarely"},
+        {"checkpoint_interval_s", &S::checkpoint_interval_s, "s", closed(0, 1e6), "**wall-clock** time between checkpoints of a run in progress, which `fascia run --resume` continues from bit for bit (docs/cli.md); 0 = only when a signal stops the run. Default *assumed*: a kill loses at most 5 minutes of computing, and checkpoints are written rarely (one of the 729-node demo slab in an implicit phase is 2.2 MB, as much as ~40 of its frames: mostly the implicit solver's sparsity pattern)"},
     };
     return k;
   }
