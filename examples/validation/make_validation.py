@@ -23,10 +23,17 @@ HERE = Path(__file__).resolve().parent
 PAGE = ROOT / "docs" / "validation.md"
 
 
-def run(cli, scenario, out_dir):
-    """Runs one scenario; returns {run name: {metric: value}}."""
-    out = Path(out_dir) / (Path(scenario).stem + ".h5")
-    subprocess.run([str(cli), "--quiet", "--threads", "1", "run", str(HERE / scenario), "-o", str(out)],
+def run(cli, scenario, out_dir, replace=None):
+    """Runs one scenario; returns {run name: {metric: value}}. `replace` = (old, new) edits one line of
+    the scenario first (the variant is written next to the output)."""
+    source = HERE / scenario
+    if replace:
+        text = source.read_text()
+        assert replace[0] in text, replace
+        source = Path(out_dir) / (Path(scenario).stem + "_" + replace[1].split()[-1] + ".toml")
+        source.write_text(text.replace(*replace))
+    out = Path(out_dir) / (source.stem + ".h5")
+    subprocess.run([str(cli), "--quiet", "--threads", "1", "run", str(source), "-o", str(out)],
                    check=True, stdout=subprocess.DEVNULL)
     with h5py.File(out, "r") as f:
         runs = {name: {k: float(g["metrics"][k][()]) for k in g["metrics"]} for name, g in f["runs"].items()}
@@ -52,6 +59,9 @@ def page(cli, out_dir):
     along = run(cli, "deep_fascia_along.toml", out_dir)["along"]
     across = run(cli, "deep_fascia_across.toml", out_dir)["across"]
     loose = run(cli, "loose_relaxation.toml", out_dir)["relax"]
+    # Pavan et al. held 4, 6 and 8 %: the same strip at 4 and 8 % beside the 5 % above.
+    held = {s: run(cli, "deep_fascia_along.toml", out_dir, ("max_strain = 0.05", f"max_strain = {s}"))["along"]
+            for s in ("0.04", "0.08")}
     dense_out = run(cli, "dense_elastography.toml", out_dir)
     muscle_out = run(cli, "muscle_elastography.toml", out_dir)
     dense_swe, muscle_swe = dense_out["swe"], muscle_out["swe"]
@@ -109,7 +119,9 @@ def page(cli, out_dir):
     w("")
     w("| quantity | published | model | error | note |")
     w("|---|---|---|---|---|")
-    w(f"| relaxation fraction in 240 s | 0.40 | {fmt(along['relaxation_fraction'])} | {err(along['relaxation_fraction'], 0.40)} | **disagrees**: the Prony series (`dense_prony_g`) relaxes the matrix only; the fibres, which carry the tension, are elastic in time (docs/model.md §9). Viscoelastic fibres are the missing piece |")
+    w(f"| relaxation fraction in 240 s at 5 % | 0.40 | {fmt(along['relaxation_fraction'])} | {err(along['relaxation_fraction'], 0.40)} | the fibres relax with the dense layers' Prony series (`fiber_relaxation = \"tissue\"`, quasi-linear viscoelasticity, docs/model.md §3.3): `dense_prony_g` = 0.4 is **taken from** this measurement, its single 60 s time is *assumed*; at most `0.4 (1 - e^-4)` = 0.393 relaxes in 240 s, and the 5 s ramp lets some relax before the peak. With elastic fibres the strip relaxed 0.0104 |")
+    for s, r in held.items():
+        w(f"| relaxation fraction in 240 s at {float(s) * 100:.0f} % | 0.40 | {fmt(r['relaxation_fraction'])} | {err(r['relaxation_fraction'], 0.40)} | independent of the strain, as measured: quasi-linear viscoelasticity relaxes the same fraction at every strain; the small drift with strain is the ramp (0.01/s, so 4 s to 4 % and 8 s to 8 %), during which some relaxes before the peak |")
     w("")
     w("## Loose (areolar) tissue — Iatridis et al. 2003, Connect Tissue Res 44:208")
     w("")

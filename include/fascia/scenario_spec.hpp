@@ -72,6 +72,9 @@ struct MaterialSpec {
   /// Prony series of the dense layers: relaxed fractions g_i and times tau_i [s].
   std::vector<double> dense_prony_g = {0.4};
   std::vector<double> dense_prony_tau_s = {60.0};
+  /// "tissue": the collagen fibres relax with the dense layers' Prony series (quasi-linear
+  /// viscoelasticity of the whole tissue); "none": elastic fibres.
+  std::string fiber_relaxation = "tissue";
   /// Prony series of the loose layers (Iatridis et al. 2003).
   std::vector<double> loose_prony_g = {0.21, 0.2135};  // 1 - 2.75/4.77 relaxes in all
   std::vector<double> loose_prony_tau_s = {3.8, 30.0};
@@ -100,6 +103,7 @@ struct schema::Schema<MaterialSpec> {
         {"ha_viscosity_pa_s", &S::ha_viscosity_pa_s, "Pa s", closed(0, 1e6), "zero-shear viscosity of the loose layers' HA at `ha.reference_concentration_mg_ml` and 37 degC (*assumed*); the interface dashpot follows the `[ha]` laws"},
         {"dense_prony_g", &S::dense_prony_g, "", closed_open(0, 1), "Prony relaxed fractions `g_i`, dense layers", {}, "sum < 1"},
         {"dense_prony_tau_s", &S::dense_prony_tau_s, "s", open(0, kInf), "Prony time constants `tau_i`, dense layers", {}, "same length as dense_prony_g"},
+        {"fiber_relaxation", &S::fiber_relaxation, "", Choices{"tissue", "none"}, "`tissue`: the collagen fibres relax with the dense layers' Prony series, so the whole tissue relaxes by the same fraction at every strain (quasi-linear viscoelasticity; Pavan et al. 2014 measured a strain-independent 40 % in 240 s); `none`: elastic fibres, only the matrix relaxes"},
         {"loose_prony_g", &S::loose_prony_g, "", closed_open(0, 1), "Prony relaxed fractions, loose layers (Iatridis et al. 2003: 4.77 -> 2.75 kPa; the split between the two times is *assumed*)", {}, "sum < 1"},
         {"loose_prony_tau_s", &S::loose_prony_tau_s, "s", open(0, kInf), "Prony time constants, loose layers", {}, "same length as loose_prony_g"},
     };

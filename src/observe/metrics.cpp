@@ -18,7 +18,7 @@ double peak_fiber_stress_ratio(const System& sys) {
   const ConstNodes x = view(sys.positions);
   double peak = 0.0;
   for (std::size_t e = 0; e < g.size(); ++e)
-    if (!g.broken[e]) peak = std::max(peak, g.law.stress(g.strain(Index(e), x)));
+    peak = std::max(peak, g.stress_ratio(Index(e), x));  // the relaxed stress where fibres relax
   return std::max(peak, std::get<Hex8Group>(sys.groups).peak_fiber_stress(x));  // the continuum's fibres
 }
 

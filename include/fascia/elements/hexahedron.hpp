@@ -20,7 +20,9 @@
 /// Fibres: the lattice's fibre law s(e) (tissue/material.hpp, FiberLaw) on each direction a_q of the
 /// family (tissue/fiber_family.hpp), stretch l_q = |F a_q|, with the same rupture (total strain
 /// l_q - 1 above the element's failure strain) and permanent set (rest stretch
-/// L_q = 1 + p <l_max - 1 - e_yield>_+) as the fibre springs, tracked per Gauss point and direction.
+/// L_q = 1 + p <l_max - 1 - e_yield>_+) as the fibre springs, tracked per Gauss point and direction;
+/// with FiberLaw::relaxation, the same quasi-linear viscoelasticity (tissue/fiber_law.hpp), its
+/// branch stresses per Gauss point and direction.
 ///
 /// Prony branches: a linear deviatoric branch in the Green–Lagrange strain E per Gauss point with
 /// elastic strain q_i (stored energy mu_i |q_i|^2, so G(t) = mu + sum_i mu_i exp(-t/tau_i) at small
@@ -30,6 +32,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -122,18 +125,30 @@ struct Hex8Group {
   std::vector<std::int64_t> fiber_start;
   std::vector<double> fiber_max_strain;    ///< largest total strain l - 1 seen
   std::vector<std::uint8_t> fiber_broken;  ///< 1 once ruptured
+  // Fibre relaxation (only with law.relaxation), per (element, point, direction) as above: branch
+  // stresses (law.relaxation.size() each), the stretch at the start of the step and the step's law;
+  // the step's factors of each term.
+  std::vector<double> fiber_branch;
+  std::vector<double> fiber_start_stretch;
+  std::vector<FiberStep> fiber_step_law;
+  std::vector<PronyStep> fiber_step;
   // Prony history per (element, point, branch), from prony_start[e].
   std::vector<std::int64_t> prony_start;
   std::vector<Mat3> branch_strain;         ///< q (deviatoric)
   std::vector<Mat3> branch_target;         ///< E* of the current step
   std::vector<Mat3> branch_start;          ///< dev E at the start of the step
-  std::vector<std::vector<MaxwellStep>> step;  ///< per material and branch: (a, g) of this step
+  std::vector<std::vector<PronyStep>> step;  ///< per material and branch: (a, g) of this step
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 8> nodes(Index e) const { return connectivity[e]; }
   /// What a step writes (elements/history.hpp): the step factors, the Prony strains and targets,
   /// the fibre history.
-  auto history() { return std::tie(step, branch_start, branch_target, branch_strain, fiber_max_strain, fiber_broken); }
+  auto history() {
+    return std::tie(step, branch_start, branch_target, branch_strain, fiber_max_strain, fiber_broken, fiber_branch,
+                    fiber_start_stretch, fiber_step_law, fiber_step);
+  }
+  /// Whether the fibres relax (set law before adding elements).
+  bool viscous_fibers() const { return !law.relaxation.empty(); }
 
   /// Appends an element; X are the rest positions of all nodes. Throws std::invalid_argument for
   /// an inverted or degenerate element (callers name the input that produced it).
@@ -144,7 +159,7 @@ struct Hex8Group {
     if (!(ref.min_jacobian > 0.0)) throw std::invalid_argument("inverted or degenerate hexahedron");
     if (step.size() < materials.size()) step.resize(materials.size());
     const HexMaterial& m = materials.at(std::size_t(mat));
-    step[std::size_t(mat)].resize(m.prony_modulus.size(), MaxwellStep{});
+    step[std::size_t(mat)].resize(m.prony_modulus.size(), PronyStep{});
     connectivity.push_back(nd);
     material.push_back(mat);
     double v = 0.0;
@@ -159,6 +174,11 @@ struct Hex8Group {
     const std::size_t nf = m.fiber_modulus > 0.0 ? 8 * m.fibers.directions.size() : 0;
     fiber_max_strain.resize(fiber_max_strain.size() + nf, 0.0);
     fiber_broken.resize(fiber_broken.size() + nf, 0);
+    if (viscous_fibers()) {
+      fiber_branch.resize(fiber_branch.size() + nf * law.relaxation.size(), 0.0);
+      fiber_start_stretch.resize(fiber_start_stretch.size() + nf, 1.0);
+      fiber_step_law.resize(fiber_step_law.size() + nf, FiberStep{});
+    }
     prony_start.push_back(std::int64_t(branch_strain.size()));
     const std::size_t np = 8 * m.prony_modulus.size();
     branch_strain.resize(branch_strain.size() + np, Mat3::Zero());
@@ -195,20 +215,32 @@ struct Hex8Group {
     return h;
   }
 
-  /// Step factors (a, g) of every Prony branch for this step's dt.
+  /// Step factors (a, g) of every Prony branch and fibre relaxation term for this step's dt.
   void begin_group_step(const StepContext& ctx) {
     for (std::size_t m = 0; m < materials.size() && m < step.size(); ++m)
-      for (std::size_t i = 0; i < step[m].size(); ++i) step[m][i] = MaxwellStep::of(ctx.dt, materials[m].prony_tau[i]);
+      for (std::size_t i = 0; i < step[m].size(); ++i) step[m][i] = PronyStep::of(ctx.dt, materials[m].prony_tau[i]);
+    fiber_step.resize(law.relaxation.size());
+    for (std::size_t i = 0; i < fiber_step.size(); ++i) fiber_step[i] = PronyStep::of(ctx.dt, law.relaxation[i].tau);
   }
+  /// Freezes the step: the Prony targets, and the relaxing fibres' law at their start stretch.
   void begin_step(Index e, ConstNodes x, const StepContext&) {
+    const HexMaterial& m = materials[std::size_t(material[e])];
     const auto& st = step[std::size_t(material[e])];
-    if (st.empty()) return;
+    const bool fibers = viscous_fibers() && m.fiber_modulus > 0.0;
+    if (st.empty() && !fibers) return;
     for (int g = 0; g < 8; ++g) {
-      const Mat3 d = deviatoric_strain(deformation_gradient(e, g, x));
+      const Mat3 f = deformation_gradient(e, g, x);
+      const Mat3 d = deviatoric_strain(f);
       for (std::size_t i = 0; i < st.size(); ++i) {
         const std::size_t k = branch_slot(e, g, i);
         branch_start[k] = d;
         branch_target[k] = d - st[i].a / st[i].g * branch_strain[k];
+      }
+      if (!fibers) continue;
+      for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
+        const std::size_t k = fiber_slot(e, g, q);
+        fiber_start_stretch[k] = (f * m.fibers.directions[q]).norm();
+        fiber_step_law[k] = fiber_branches(k).step_law(law, fiber_step, fiber_start_stretch[k] / rest_stretch(k) - 1.0);
       }
     }
   }
@@ -239,6 +271,10 @@ struct Hex8Group {
         if (fiber_broken[k]) continue;
         const double l = (f * m.fibers.directions[q]).norm();
         const double scale = w * m.fiber_modulus * m.fibers.weights[q];
+        if (viscous_fibers()) {
+          dissipated += scale * end_viscous_fiber_step(k, l, failure_strain[e]);
+          continue;
+        }
         const double before = scale * fiber_energy(k, l);
         if (l - 1.0 > failure_strain[e]) {
           fiber_broken[k] = 1;
@@ -289,7 +325,9 @@ struct Hex8Group {
         const Mat3 f = deformation_gradient(Index(e), g, x);
         for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
           const std::size_t k = fiber_slot(Index(e), g, q);
-          if (!fiber_broken[k]) peak = std::max(peak, law.stress((f * m.fibers.directions[q]).norm() / rest_stretch(k) - 1.0));
+          if (fiber_broken[k]) continue;
+          const double strain = (f * m.fibers.directions[q]).norm() / rest_stretch(k) - 1.0;
+          peak = std::max(peak, viscous_fibers() ? fiber_branches(k).stress(law, strain) : law.stress(strain));
         }
       }
     }
@@ -321,6 +359,33 @@ private:
   double fiber_energy(std::size_t k, double l) const {
     const double lr = rest_stretch(k);
     return lr * law.energy(l / lr - 1.0);
+  }
+  FiberStep fiber_law_of_step(std::size_t k) const { return viscous_fibers() ? fiber_step_law[k] : FiberStep{}; }
+  FiberBranches fiber_branches(std::size_t k) const {
+    const std::size_t n = law.relaxation.size();
+    return {std::span<const double>(fiber_branch.data() + k * n, n)};
+  }
+  /// Fibre energy stored at stretch l, per unit E_f w_q and reference volume (FiberGroup::stored_energy).
+  double stored_fiber_energy(std::size_t k, double l) const {
+    const double lr = rest_stretch(k);
+    return viscous_fibers() ? lr * fiber_branches(k).stored(law, l / lr - 1.0) : lr * law.energy(l / lr - 1.0);
+  }
+  /// FiberGroup's end of a relaxing step for direction slot k, from its start stretch to l, per unit
+  /// E_f w_q and reference volume: the work of the step's law less the change of the stored energy.
+  double end_viscous_fiber_step(std::size_t k, double l, double failure) {
+    const double l0 = fiber_start_stretch[k], lr = rest_stretch(k);
+    const FiberBranches b = fiber_branches(k);
+    const double e0 = l0 / lr - 1.0, e1 = l / lr - 1.0;
+    const double stored_before = lr * b.stored(law, e0);
+    const double work = lr * (fiber_step_law[k].energy(law, e1) - fiber_step_law[k].energy(law, e0));
+    const std::size_t n = law.relaxation.size();
+    FiberBranches::advance(law, fiber_step, e0, e1, std::span<double>(fiber_branch.data() + k * n, n));
+    if (l - 1.0 > failure) {
+      fiber_broken[k] = 1;
+      return work + stored_before;
+    }
+    fiber_max_strain[k] = std::max(fiber_max_strain[k], l - 1.0);
+    return work - (stored_fiber_energy(k, l) - stored_before);
   }
 
   /// Energy of element e; with f (h) given, also its forces (Hessian in `mode`).
@@ -397,11 +462,16 @@ private:
           const double l = mv.norm(), lr = rest_stretch(k), strain = l / lr - 1.0;
           const double scale = m.fiber_modulus * m.fibers.weights[q];
           if (strain <= 0.0 && mode != HessianMode::stability) continue;
-          const double s = law.stress(strain);
-          psi += scale * lr * law.energy(strain);
+          if (stored) {
+            psi += scale * stored_fiber_energy(k, l);
+            continue;
+          }
+          const FiberStep fs = fiber_law_of_step(k);
+          const double s = fs.stress(law, strain);
+          psi += scale * lr * fs.energy(law, strain);
           P += scale * s / l * mv * a.transpose();
           if (h) {
-            const double t = mode == HessianMode::stability ? 1.0 : law.tangent(strain);
+            const double t = mode == HessianMode::stability ? 1.0 : fs.tangent(law, strain);
             double c1 = t / (lr * l * l) - s / (l * l * l);
             if (!exact) c1 = std::max(c1, 0.0);
             Eigen::Matrix<double, 9, 1> ma;

@@ -185,7 +185,7 @@ struct InterfaceGroup {
     step_dt = ctx.dt;
     if (ha_active) step_arrhenius = ha_law.arrhenius(temperature_k);
     for (std::size_t b = 0; b < branches.size(); ++b) {
-      const auto c = MaxwellStep::of(ctx.dt, branches[b].tau);
+      const auto c = PronyStep::of(ctx.dt, branches[b].tau);
       step_a[b] = c.a;
       step_g[b] = c.g;
     }

@@ -14,19 +14,9 @@
 #include <vector>
 
 #include "fascia/elements/detail/two_node.hpp"
+#include "fascia/tissue/prony.hpp"
 
 namespace fascia {
-
-/// Coefficients (a, g) of the exact Maxwell update over a step dt for relaxation time tau.
-struct MaxwellStep {
-  double a = 1.0, g = 1.0;
-  static MaxwellStep of(double dt, double tau) {
-    if (dt <= 0.0) return {1.0, 1.0};
-    const double r = dt / tau;
-    const double a = std::exp(-r);
-    return {a, r > 1e-8 ? -std::expm1(-r) / r : 1.0 - 0.5 * r};
-  }
-};
 
 struct MaxwellSpringGroup {
   static constexpr int kNodes = 2;
@@ -72,7 +62,7 @@ struct MaxwellSpringGroup {
     return detail::two_node_hessian(s, k, frozen_k[e] * (s.l - frozen_rest[e]), mode);
   }
   void begin_step(Index e, ConstNodes x, const StepContext& ctx) {
-    const auto c = MaxwellStep::of(ctx.dt, tau[e]);
+    const auto c = PronyStep::of(ctx.dt, tau[e]);
     const double l = detail::segment(x, connectivity[e][0], connectivity[e][1]).l;
     start_length[e] = l;
     frozen_k[e] = stiffness[e] * c.g;

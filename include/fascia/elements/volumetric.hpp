@@ -153,7 +153,7 @@ struct VolumetricMaxwellGroup {
     return detail::volumetric_hessian<kNodes>(m, rest_measure[e], frozen_c[e] * (j - frozen_rest[e]), c, mode);
   }
   void begin_step(Index e, ConstNodes x, const StepContext& ctx) {
-    const auto c = MaxwellStep::of(ctx.dt, tau[e]);
+    const auto c = PronyStep::of(ctx.dt, tau[e]);
     const double j = volume_ratio(e, x);
     start_ratio[e] = j;
     frozen_c[e] = coefficient[e] * c.g;

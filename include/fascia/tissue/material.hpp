@@ -9,6 +9,7 @@
 #include "fascia/core/error.hpp"
 #include "fascia/scenario_spec.hpp"
 #include "fascia/tissue/fasciacyte.hpp"
+#include "fascia/tissue/fiber_law.hpp"
 #include "fascia/tissue/ha_viscosity.hpp"
 
 namespace fascia {
@@ -16,47 +17,6 @@ namespace fascia {
 /// Reference composition at which the moduli of MaterialSpec are quoted.
 inline constexpr double kRefWater = 0.70, kRefCollagen = 0.20, kRefGround = 0.10;
 inline constexpr double kWaterDensity = 1000.0, kCollagenDensity = 1350.0, kGroundDensity = 1100.0;
-
-/// One term of a generalized-Maxwell (Prony) series G(t) = G0 (1 - sum g_i (1 - exp(-t/tau_i))).
-struct PronyTerm {
-  double g;    ///< fraction of the instantaneous modulus that relaxes through this branch, [0,1)
-  double tau;  ///< relaxation time [s]
-};
-
-/// Tension-only crimped collagen fibre law (docs/model.md §3.3 "Collagen fibres"), in terms of engineering strain e.
-struct FiberLaw {
-  double toe_strain = 0.02;      ///< e_toe
-  double toe_exponent = 60.0;    ///< B
-  double failure_strain = 0.14;  ///< e_fail (mean; per-fibre values are scattered by the builder)
-  double yield_strain = 0.08;    ///< e_yield: beyond it the rest length grows (permanent set)
-  double plastic_fraction = 0.5; ///< d(plastic strain)/d(strain) beyond yield
-
-  /// Normalised stress s(e) = sigma / E_f: 0 for e <= 0; (exp(Be)-1)/(B exp(B e_toe)) in the toe;
-  /// s_toe + (e - e_toe) beyond, continuous in value and slope at e_toe.
-  double stress(double e) const {
-    if (e <= 0.0) return 0.0;
-    const double scale = 1.0 / (toe_exponent * std::exp(toe_exponent * toe_strain));
-    if (e <= toe_strain) return std::expm1(toe_exponent * e) * scale;
-    return std::expm1(toe_exponent * toe_strain) * scale + (e - toe_strain);
-  }
-  /// ds/de.
-  double tangent(double e) const {
-    if (e <= 0.0) return 0.0;
-    if (e <= toe_strain) return std::exp(toe_exponent * (e - toe_strain));
-    return 1.0;
-  }
-  /// Normalised energy density w(e) = integral of s from 0 to e.
-  double energy(double e) const {
-    if (e <= 0.0) return 0.0;
-    const double B = toe_exponent;
-    const double scale = 1.0 / (B * std::exp(B * toe_strain));
-    const double et = std::min(e, toe_strain);
-    const double w_toe = (std::expm1(B * et) / B - et) * scale;
-    if (e <= toe_strain) return w_toe;
-    const double d = e - toe_strain;
-    return w_toe + std::expm1(B * toe_strain) * scale * d + 0.5 * d * d;
-  }
-};
 
 /// Continuum parameters of one tissue kind (a block of the lattice), SI units.
 struct LayerMaterial {
@@ -242,6 +202,9 @@ inline TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSp
   out.fiber.failure_strain = m.failure_strain;
   out.fiber.yield_strain = m.yield_strain;
   out.fiber.plastic_fraction = m.plastic_fraction;
+  // Quasi-linear viscoelastic fibres (docs/model.md §3.3 "Fibre relaxation"): the dense layers'
+  // series, measured on the whole tissue (Pavan et al. 2014), relaxes their fibres too.
+  if (m.fiber_relaxation == "tissue") out.fiber.relaxation = out.dense.prony;
   out.failure_strain_spread = m.failure_strain_spread;
   out.muscle_thickness = m.muscle_thickness_mm * 1e-3;
   return out;

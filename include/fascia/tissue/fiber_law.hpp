@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// @file The collagen fibre law (docs/model.md §3.3 "Collagen fibres"): tension only, an exponential
+/// toe then linear, and its relaxation in time as quasi-linear viscoelasticity (docs/model.md §3.3
+/// "Fibre relaxation"), shared by the lattice's fibre springs (elements/fiber.hpp) and the finite
+/// elements' fibre directions (elements/hexahedron.hpp).
+///
+/// Quasi-linear viscoelasticity (Fung 1981, Biomechanics ch. 7; discrete spectrum as Puso & Weiss
+/// 1998, J Biomech Eng 120:62): the normalised fibre stress is
+///   sigma(t) / E = g_inf s(e(t)) + sum_i h_i(t),   dh_i/dt = g_i ds(e(t))/dt - h_i / tau_i,
+/// so a held strain relaxes by the same fraction sum_i g_i (1 - exp(-t/tau_i)) at every strain, as
+/// Pavan et al. 2014 measured in plantar aponeurosis, and a fast load sees the elastic law s(e).
+/// Over a step in which s varies linearly in time the update is exact (PronyStep):
+///   h_i^{n+1} = a_i h_i^n + g_i gamma_i (s_{n+1} - s_n),
+/// so within the step sigma / E = c s(e) + H with c = g_inf + sum_i g_i gamma_i and
+/// H = sum_i (a_i h_i^n - g_i gamma_i s_n): an elastic law plus a constant stress, whose energy
+/// (FiberStep::energy) serves the explicit and implicit integrators alike. A slack or compressed
+/// fibre carries nothing: sigma = max(0, .) for e > 0, 0 otherwise.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "fascia/tissue/prony.hpp"
+
+namespace fascia {
+
+/// Tension-only crimped collagen fibre law (docs/model.md §3.3 "Collagen fibres"), in terms of engineering strain e.
+struct FiberLaw {
+  double toe_strain = 0.02;      ///< e_toe
+  double toe_exponent = 60.0;    ///< B
+  double failure_strain = 0.14;  ///< e_fail (mean; per-fibre values are scattered by the builder)
+  double yield_strain = 0.08;    ///< e_yield: beyond it the rest length grows (permanent set)
+  double plastic_fraction = 0.5; ///< d(plastic strain)/d(strain) beyond yield
+  /// Relaxation of the fibre stress in time (quasi-linear viscoelasticity, FiberStep below);
+  /// empty = elastic fibres. The fractions g_i sum to less than 1.
+  std::vector<PronyTerm> relaxation;
+
+  /// Normalised stress s(e) = sigma / E_f: 0 for e <= 0; (exp(Be)-1)/(B exp(B e_toe)) in the toe;
+  /// s_toe + (e - e_toe) beyond, continuous in value and slope at e_toe.
+  double stress(double e) const {
+    if (e <= 0.0) return 0.0;
+    const double scale = 1.0 / (toe_exponent * std::exp(toe_exponent * toe_strain));
+    if (e <= toe_strain) return std::expm1(toe_exponent * e) * scale;
+    return std::expm1(toe_exponent * toe_strain) * scale + (e - toe_strain);
+  }
+  /// The strain at which s(e) = s, for s >= 0 (the inverse of stress(); 0 for s <= 0).
+  double strain_at(double s) const {
+    if (s <= 0.0) return 0.0;
+    const double scale = 1.0 / (toe_exponent * std::exp(toe_exponent * toe_strain));
+    const double s_toe = std::expm1(toe_exponent * toe_strain) * scale;
+    if (s <= s_toe) return std::log1p(s / scale) / toe_exponent;
+    return toe_strain + (s - s_toe);
+  }
+  /// The fraction of the stress that never relaxes, g_inf = 1 - sum g_i.
+  double long_term_fraction() const {
+    double g = 1.0;
+    for (const auto& p : relaxation) g -= p.g;
+    return g;
+  }
+  /// ds/de.
+  double tangent(double e) const {
+    if (e <= 0.0) return 0.0;
+    if (e <= toe_strain) return std::exp(toe_exponent * (e - toe_strain));
+    return 1.0;
+  }
+  /// Normalised energy density w(e) = integral of s from 0 to e.
+  double energy(double e) const {
+    if (e <= 0.0) return 0.0;
+    const double B = toe_exponent;
+    const double scale = 1.0 / (B * std::exp(B * toe_strain));
+    const double et = std::min(e, toe_strain);
+    const double w_toe = (std::expm1(B * et) / B - et) * scale;
+    if (e <= toe_strain) return w_toe;
+    const double d = e - toe_strain;
+    return w_toe + std::expm1(B * toe_strain) * scale * d + 0.5 * d * d;
+  }
+};
+
+
+/// The fibre's stress over one step as a function of its strain e (per unit modulus E): c s(e) + H,
+/// tension only. The default (c = 1, H = 0) is the elastic law.
+struct FiberStep {
+  double c = 1.0;       ///< weight of the elastic law within the step, g_inf + sum_i g_i gamma_i
+  double offset = 0.0;  ///< H: the branches' stress carried into the step
+
+  double stress(const FiberLaw& law, double e) const {
+    return e > 0.0 ? std::max(0.0, c * law.stress(e) + offset) : 0.0;
+  }
+  /// d stress / de.
+  double tangent(const FiberLaw& law, double e) const {
+    return e > 0.0 && c * law.stress(e) + offset > 0.0 ? c * law.tangent(e) : 0.0;
+  }
+  /// Integral of stress from 0 to e: c w(e) + H e, or from the strain e* where the stress begins
+  /// (c s(e*) = -H) when the carried stress is compressive.
+  double energy(const FiberLaw& law, double e) const {
+    if (e <= 0.0) return 0.0;
+    if (offset >= 0.0) return c * law.energy(e) + offset * e;
+    const double onset = law.strain_at(-offset / c);
+    if (e <= onset) return 0.0;
+    return c * (law.energy(e) - law.energy(onset)) + offset * (e - onset);
+  }
+};
+
+/// The relaxation history of one fibre: its branch stresses h_i (one per term of law.relaxation).
+/// Every function takes the factors of the current step (one PronyStep per term).
+struct FiberBranches {
+  std::span<const double> h;
+
+  /// The step law from strain e_n at the start of the step.
+  FiberStep step_law(const FiberLaw& law, std::span<const PronyStep> st, double e_n) const {
+    const double s_n = law.stress(e_n);
+    FiberStep f{law.long_term_fraction(), 0.0};
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const double g = law.relaxation[i].g * st[i].g;
+      f.c += g;
+      f.offset += st[i].a * h[i] - g * s_n;
+    }
+    return f;
+  }
+  /// Advances branch stresses h over a step from strain e_n to e.
+  static void advance(const FiberLaw& law, std::span<const PronyStep> st, double e_n, double e, std::span<double> h) {
+    const double ds = law.stress(e) - law.stress(e_n);
+    for (std::size_t i = 0; i < h.size(); ++i) h[i] = st[i].a * h[i] + law.relaxation[i].g * st[i].g * ds;
+  }
+  /// The stress at strain e with the branches as they are (between steps).
+  double stress(const FiberLaw& law, double e) const {
+    if (e <= 0.0) return 0.0;
+    double sigma = law.long_term_fraction() * law.stress(e);
+    for (double v : h) sigma += v;
+    return std::max(0.0, sigma);
+  }
+  /// Stored energy per unit E and rest length at strain e: g_inf w(e) plus each branch's
+  /// g_i w(e_i), e_i the strain at which the law carries |h_i| / g_i (a branch is a fibre of the
+  /// same law with weight g_i, stretched to carry h_i). A fast load stores w(e), as an elastic fibre.
+  double stored(const FiberLaw& law, double e) const {
+    double w = law.long_term_fraction() * law.energy(e);
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      const double g = law.relaxation[i].g;
+      w += g * law.energy(law.strain_at(std::abs(h[i]) / g));
+    }
+    return w;
+  }
+};
+
+}  // namespace fascia
