@@ -9,6 +9,8 @@
 #include "fascia/core/types.hpp"
 #include "fascia/tissue/ha_viscosity.hpp"
 #include "fascia/tissue/fasciacyte.hpp"
+#include "fascia/tissue/prony.hpp"
+#include "fascia/tissue/fiber_law.hpp"
 #include "fascia/tissue/material.hpp"
 #include "fascia/tissue/fiber_family.hpp"
 #include "fascia/elements/element_group.hpp"
