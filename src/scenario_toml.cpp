@@ -246,7 +246,8 @@ public:
                  join(allowed),
              kp->source());
       }
-      std::visit([&](auto member) { read_value(*vp, path, s.*member); }, key->member);
+      const toml::node& value = *vp;  // a named reference: clang 14 cannot capture a structured binding
+      std::visit([&](auto member) { read_value(value, path, s.*member); }, key->member);
     }
   }
 

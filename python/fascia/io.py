@@ -96,20 +96,48 @@ class Run:
                 f"{span}, fields: {fields}, metrics: {{{metrics}}})")
 
 
-# Walks a file the way the readers below do (every attribute; first and last row of every
-# dataset, which looks up the chunk index), in a child process. A damaged file can make libhdf5
-# itself crash (a corrupted variable-length string attribute: SIGSEGV inside h5py); in the child
-# that costs an exit status instead of the user's interpreter.
+# Reads a file the way this module's readers do, in a child process, before the user's interpreter
+# touches it: first the readers themselves in the order `to_xarray` and `comparison` call them
+# (libhdf5 can crash on the second access to a damaged object after the first raised an error, so
+# the order matters), then every object: every group's members listed, every attribute read, every
+# dataset read (whole up to 8 MiB; the first and last row of larger ones, which looks up their chunk
+# index). A damaged file can make libhdf5 crash (a corrupted attribute or link table: SIGSEGV, or an
+# abort in free()); in the child that costs an exit status instead of the user's interpreter. An
+# error (an exception) on one object does not end the walk: a crash behind it must be seen too.
 _WALK = """
 import sys, h5py
-f = h5py.File(sys.argv[1], "r", locking=False)
-def visit(obj):
-    for k in obj.attrs:
-        obj.attrs[k]
-    if isinstance(obj, h5py.Dataset) and obj.shape and obj.shape[0]:
-        obj[0], obj[-1]
-visit(f)
-f.visititems(lambda name, obj: visit(obj))
+from fascia import io
+path = sys.argv[1]
+def attempt(what):
+    try:
+        return what()
+    except Exception:
+        return None
+f = h5py.File(path, "r", locking=False)
+attempt(lambda: io._check(f, path))
+names = attempt(lambda: list(f.get("runs", {}))) or []
+attempt(lambda: io._read_model(f))
+for name in names:
+    attempt(lambda: io._read_run(f, name, frames=[0, -1]))
+    attempt(lambda: io._read_run(f, name, frames=slice(0, 0)))
+attempt(lambda: io._read_comparison(f, names))
+f.close()
+def walk(obj, seen):
+    for k in attempt(lambda: list(obj.attrs)) or []:
+        attempt(lambda: obj.attrs[k])
+    if isinstance(obj, h5py.Dataset):
+        if not obj.shape or obj.size * obj.dtype.itemsize <= 8 << 20:
+            attempt(lambda: obj[()])
+        else:
+            attempt(lambda: (obj[0], obj[-1]))
+        return
+    for name in attempt(lambda: list(obj)) or []:
+        child = attempt(lambda: obj[name])
+        address = attempt(lambda: h5py.h5o.get_info(child.id).addr) if child is not None else None
+        if child is not None and address not in seen:
+            seen.add(address)
+            walk(child, seen)
+walk(h5py.File(path, "r", locking=False), set())
 """
 _walked: Dict[tuple, bool] = {}
 
@@ -312,6 +340,24 @@ def read_run(path, run: Optional[str] = None, frames=None) -> Run:
         return f.run(run, frames)
 
 
+def _read_comparison(h: h5py.File, names: List[str]) -> Dict[str, Dict[str, object]]:
+    """The rows of `comparison`: each run's protocol, status and metrics, then /comparison's table."""
+    rows = {}
+    for name in names:
+        g = h["runs"][name]
+        row = {"protocol": _str(g.attrs.get("protocol", "")), "status": _str(g.attrs.get("status", ""))}
+        if "metrics" in g:
+            row.update({k: float(g["metrics"][k][()]) for k in g["metrics"]})
+        rows[name] = row
+    if "comparison" in h:
+        runs = [_str(x) for x in h["comparison/runs"][()]]
+        metrics = [_str(x) for x in h["comparison/metrics"][()]]
+        table = h["comparison/table"][()]
+        for i, r in enumerate(runs):
+            rows.setdefault(r, {}).update({m: float(table[i, j]) for j, m in enumerate(metrics)})
+    return rows
+
+
 def comparison(path):
     """The file's comparison table as a pandas DataFrame (index = run, columns = metrics, NaN = n/a).
 
@@ -321,20 +367,7 @@ def comparison(path):
     import pandas as pd
 
     with OutputFile(path) as f:
-        h = f.h5
-        rows = {}
-        for name in f.runs:
-            g = h["runs"][name]
-            row = {"protocol": _str(g.attrs.get("protocol", "")), "status": _str(g.attrs.get("status", ""))}
-            if "metrics" in g:
-                row.update({k: float(g["metrics"][k][()]) for k in g["metrics"]})
-            rows[name] = row
-        if "comparison" in h:
-            runs = [_str(x) for x in h["comparison/runs"][()]]
-            metrics = [_str(x) for x in h["comparison/metrics"][()]]
-            table = h["comparison/table"][()]
-            for i, r in enumerate(runs):
-                rows.setdefault(r, {}).update({m: float(table[i, j]) for j, m in enumerate(metrics)})
+        rows = _read_comparison(f.h5, f.runs)
     df = pd.DataFrame.from_dict(rows, orient="index")
     df.index.name = "run"
     return df

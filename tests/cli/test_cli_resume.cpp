@@ -2,8 +2,14 @@
 // `fascia run --resume` continues a killed or stopped run from its checkpoint and ends bit for bit
 // where a run that was never interrupted ends: every object of the two files is compared, each
 // dataset and each attribute byte by byte (frames, time, series, metrics, the comparison table;
-// adhesion draws included), except the root's creation time.
+// adhesion draws included), except the root's creation time. `fascia compare --resume` likewise
+// continues a killed compare: the runs that had finished are kept as they are in the file (not
+// run again), the others continue, and the table and file equal an uninterrupted compare's.
+#include <hdf5.h>
+
+#include <map>
 #include <regex>
+#include <string>
 
 #include "cli/cli_fixture.hpp"
 #include "cli/hdf5_contents.hpp"
@@ -59,15 +65,17 @@ checkpoint_interval_s = 0.01
 
 class Resume : public Cli {
 protected:
-  /// `fascia --threads 1 --quiet run SCENARIO -o OUT [extra]`.
-  static std::string command(const fs::path& scenario, const fs::path& out, const std::string& extra = "") {
-    return quote(FASCIA_CLI_PATH) + " --threads 1 --quiet run " + quote(scenario.string()) + " -o " +
+  /// `fascia --threads 1 --quiet SUBCOMMAND SCENARIO -o OUT [extra]` (SUBCOMMAND: run or compare).
+  static std::string command(const fs::path& scenario, const fs::path& out, const std::string& extra = "",
+                             const std::string& subcommand = "run") {
+    return quote(FASCIA_CLI_PATH) + " --threads 1 --quiet " + subcommand + " " + quote(scenario.string()) + " -o " +
            quote(out.string()) + extra;
   }
-  /// Starts the run in the background, waits until its file holds a checkpoint of the compression
-  /// run (the second), then sends `signal`; returns the run's exit status.
-  int run_until_checkpoint_then(const fs::path& scenario, const fs::path& out, const std::string& signal) const {
-    const auto r = run_shell(command(scenario, out) + " >/dev/null 2>&1 & pid=$!; "
+  /// Starts the run (or compare) in the background, waits until its file holds a checkpoint of the
+  /// compression run (the second), then sends `signal`; returns the run's exit status.
+  int run_until_checkpoint_then(const fs::path& scenario, const fs::path& out, const std::string& signal,
+                                const std::string& subcommand = "run") const {
+    const auto r = run_shell(command(scenario, out, "", subcommand) + " >/dev/null 2>&1 & pid=$!; "
                              "for i in $(seq 600); do " +
                              quote(FASCIA_CLI_PATH) + " info " + quote(out.string()) +
                              " 2>/dev/null | grep -A5 '^\\[shear\\]' | grep -q 'checkpoint:' && break; "
@@ -116,6 +124,50 @@ TEST_F(Resume, AKilledOrStoppedRunResumesBitForBit) {
   EXPECT_EQ(table.code, 0) << table.err;
   EXPECT_CONTAINS(table.out, "adhesions_broken_fraction_final");
   EXPECT_TRUE(file_contents(reference) == before) << "resuming a finished file changed it";
+}
+
+/// Where each object under `group` sits in `file` (object header addresses): a run kept by `--resume`
+/// keeps them; one written again gets new ones (HDF5 appends new objects, freed space is not reused).
+std::map<std::string, haddr_t> object_addresses(const fs::path& file, const std::string& group) {
+  std::map<std::string, haddr_t> out;
+  const hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_file_locking(fapl, false, true);
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  if (f < 0) return out;
+  if (const hid_t g = H5Gopen2(f, group.c_str(), H5P_DEFAULT); g >= 0) {
+    auto visit = [](hid_t, const char* name, const H5O_info_t* info, void* data) -> herr_t {
+      (*static_cast<std::map<std::string, haddr_t>*>(data))[name] = info->addr;
+      return 0;
+    };
+    H5Ovisit2(g, H5_INDEX_NAME, H5_ITER_INC, visit, &out, H5O_INFO_BASIC);
+    H5Gclose(g);
+  }
+  H5Fclose(f);
+  return out;
+}
+
+TEST_F(Resume, CompareResumesAnUnfinishedFileSkippingFinishedRuns) {
+  const auto scenario = write("resume.toml", kScenario);
+  const fs::path reference = dir_ / "reference.h5", killed = dir_ / "killed.h5";
+  const auto ref = run_shell(command(scenario, reference, " --format csv", "compare"));
+  ASSERT_EQ(ref.code, 0) << ref.err;
+
+  // Killed while the second run (shear) is under way: the tap has finished, the shear has a checkpoint.
+  ASSERT_EQ(run_until_checkpoint_then(scenario, killed, "KILL", "compare"), 128 + 9)
+      << "the compare ended before the kill: make the scenario longer";
+  std::map<std::string, std::string> status;
+  for (const auto& r : fascia::io::read_summary(killed.string()).runs) status[r.name] = r.status;
+  ASSERT_EQ(status["tap"], "complete");
+  ASSERT_EQ(status["shear"], "incomplete");
+  const auto tap_objects = object_addresses(killed, "/runs/tap");
+  ASSERT_GT(tap_objects.size(), 5u);
+
+  const auto resumed = run_shell(command(scenario, killed, " --resume --format csv", "compare"));
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(resumed.out, ref.out) << "the table differs from an uninterrupted compare's";
+  EXPECT_TRUE(object_addresses(killed, "/runs/tap") == tap_objects) << "the finished run was written again";
+  expect_bitwise_equal(reference, killed);
 }
 
 TEST_F(Resume, AnotherScenarioIsRefusedAndTheFileKept) {

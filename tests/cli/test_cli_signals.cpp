@@ -4,6 +4,9 @@
 // the file closed (a plain open and `fascia info` read it) and the XDMF sidecar written.
 #include <csignal>
 #include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli/cli_fixture.hpp"
 #include "fascia/io/run_writer.hpp"
@@ -11,6 +14,20 @@
 namespace {
 
 using namespace fascia_cli_test;
+
+/// What a terminal showed of the run's stderr, less the progress line: the pieces between carriage
+/// returns and newlines that are neither blank nor a progress update ("tap: ripple   1.8%").
+std::vector<std::string> messages_besides_progress(const std::string& tty) {
+  static const std::regex progress(R"(^\S+: \S+ +[0-9.]+%$)");
+  std::vector<std::string> out;
+  std::string piece;
+  std::istringstream in(std::regex_replace(tty, std::regex("\r"), "\n"));
+  while (std::getline(in, piece)) {
+    piece = std::regex_replace(piece, std::regex(R"(^\s+|\s+$)"), "");
+    if (!piece.empty() && !std::regex_match(piece, progress)) out.push_back(piece);
+  }
+  return out;
+}
 
 TEST_F(Cli, SignalsStopARunCleanly) {
   // ripple_sheet made 100x longer: minutes of work, so the signal always lands mid-run.
@@ -20,19 +37,26 @@ TEST_F(Cli, SignalsStopARunCleanly) {
   for (const auto& [name, signo] : {std::pair{"TERM", SIGTERM}, std::pair{"INT", SIGINT}, std::pair{"HUP", SIGHUP}}) {
     SCOPED_TRACE(name);
     const fs::path out = dir_ / (std::string(name) + ".h5");
-    const fs::path err = dir_ / (std::string(name) + ".err");
-    // The run starts, writes frames for a second, gets the signal; `wait` reports its exit status and
-    // SECONDS how long it took to stop.
-    const auto r = run_shell(quote(FASCIA_CLI_PATH) + " --quiet run " + quote(scenario.string()) + " -o " +
-                             quote(out.string()) + " >/dev/null 2>" + quote(err.string()) +
-                             " & pid=$!; sleep 1.5; kill -" + name + " $pid; SECONDS=0; wait $pid; echo \"$? $SECONDS\"");
-    int code = -1, seconds = -1;
-    std::istringstream(r.out) >> code >> seconds;
-    EXPECT_EQ(code, 128 + signo) << r.out;
+    const fs::path tty = dir_ / (std::string(name) + ".tty");
+    const fs::path pid = dir_ / (std::string(name) + ".pid");
+    // The signal must land after the run wrote its first frame, however busy the machine: the run's
+    // stderr is a terminal (util-linux `script`), so it prints its progress line, which it first
+    // does after its first steps (src/scenario_run.cpp, after_step), and the signal is sent when that
+    // line appears (60 s at most). `wait` reports the exit status and SECONDS how long it took to stop.
+    const std::string cli = "echo $$ >" + quote(pid.string()) + "; exec " + quote(FASCIA_CLI_PATH) + " run " +
+                            quote(scenario.string()) + " -o " + quote(out.string()) + " 2>&1 >/dev/null";
+    const auto r = run_shell("script -qfec " + quote(cli) + " /dev/null >" + quote(tty.string()) +
+                             " & job=$!; started=0; for i in $(seq 600); do grep -q '%' " + quote(tty.string()) +
+                             " && started=1 && break; sleep 0.1; done; kill -" + name + " $(cat " +
+                             quote(pid.string()) + "); SECONDS=0; wait $job; echo \"$? $SECONDS $started\"");
+    int code = -1, seconds = -1, started = 0;
+    std::istringstream(r.out) >> code >> seconds >> started;
+    ASSERT_EQ(started, 1) << "no progress line within 60 s: " << read_all(tty) << r.err;
+    EXPECT_EQ(code, 128 + signo) << r.out << r.err;
     EXPECT_LE(seconds, 5) << "took " << seconds << " s to stop";
-    const std::string message = read_all(err);
-    EXPECT_EQ(lines(message), 1) << message;
-    EXPECT_CONTAINS(message, std::string("interrupted by SIG") + name);
+    const auto messages = messages_besides_progress(read_all(tty));
+    ASSERT_EQ(messages.size(), 1u) << read_all(tty);
+    EXPECT_CONTAINS(messages[0], std::string("fascia: error: tap: interrupted by SIG") + name);
 
     const auto summary = fascia::io::read_summary(out.string());
     ASSERT_EQ(summary.runs.size(), 1u);
