@@ -12,7 +12,7 @@ APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest
   python3-meshio python3-paraview xvfb python3-venv python3-pip python3-setuptools python3-wheel \
   clang-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev
 
-.PHONY: deps build demo test sanitize fuzz bench bench-body docs clean
+.PHONY: deps build demo test sanitize sanitize-all fuzz bench bench-body docs clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -41,19 +41,25 @@ docs: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS) --target fascia_tests
 	FASCIA_UPDATE_DOCS=1 ./$(BUILD)/tests/fascia_tests --gtest_filter='ScenarioSchema.DocsKeyTablesAreCurrent'
 
-# The C++ test suite under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan
-# (CMakePresets.json: asan; the slowest tests, label sanitizer_skip, are left to `make test`).
+# The focused sanitizer suite (tests/sanitizer_set.cmake) in build-asan: clang 14, -O1, AddressSanitizer +
+# UndefinedBehaviorSanitizer (CMakePresets.json: asan). CI runs it after `make test` (docs/testing.md).
 sanitize: deps
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
 
-# libFuzzer targets (fuzz/, clang 14): FUZZ_SECONDS per target.
+# The whole C++ suite under the same sanitizers in build-asan-all, minus the label sanitizer_skip (by hand).
+sanitize-all: deps
+	cmake --preset asan-all >/dev/null
+	cmake --build --preset asan-all -j $(JOBS)
+	ctest --preset asan-all -j $(JOBS)
+
+# libFuzzer targets (fuzz/), built in build-asan: FUZZ_SECONDS per target (CI: 30).
 FUZZ_SECONDS ?= 30
 fuzz: deps
-	cmake --preset fuzz >/dev/null
-	cmake --build --preset fuzz -j $(JOBS)
-	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan-fuzz -j $(JOBS)
+	./scripts/fuzz.sh build-asan $(FUZZ_SECONDS)
 
 bench: build
 	./scripts/bench.sh $(BUILD)
@@ -63,4 +69,4 @@ bench-body:
 	./scripts/bench_body.sh $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz out
+	rm -rf $(BUILD) build-asan build-asan-all out

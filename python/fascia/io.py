@@ -151,7 +151,14 @@ def _check_not_crashing(path: str) -> None:
     key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
     if key in _walked:
         return
-    r = subprocess.run([sys.executable, "-c", _WALK, path], capture_output=True)
+    # A damaged global heap can make libhdf5 1.10.8 loop for ever (found by fuzz_output_file): the
+    # walk gets a deadline, generous for the file's size (a minute plus 50 MB/s).
+    deadline = 60 + st.st_size / 50e6
+    try:
+        r = subprocess.run([sys.executable, "-c", _WALK, path], capture_output=True, timeout=deadline)
+    except subprocess.TimeoutExpired:
+        raise ValueError(f"{path}: damaged HDF5 file: reading it did not finish in {deadline:.0f} s "
+                         "(libhdf5 loops on some damaged files)") from None
     if r.returncode < 0:
         raise ValueError(f"{path}: damaged HDF5 file: reading it crashes libhdf5 (signal {-r.returncode}); "
                          "`fascia info` shows what is still readable")
