@@ -105,6 +105,19 @@ TEST_F(Cli, InfoOnNonHdf5FileIsExitTwoNamingThePath) {
   EXPECT_CONTAINS(r2.err, missing);
 }
 
+TEST_F(Cli, InfoOnAFileThatMakesLibhdf5LoopStopsAtItsDeadline) {
+  // Found by fuzz_output_file: reading this damaged file loops for ever inside libhdf5 1.10.8 (its
+  // global heap parser; src/cli/read_deadline.hpp). `info` gives up at its deadline with one line.
+  const fs::path file = dir_ / "loops.h5";
+  const auto r = run_shell("gzip -dc " + quote(std::string(FASCIA_TEST_DATA_DIR) + "/libhdf5_loops.h5.gz") + " >" +
+                           quote(file.string()) + " && FASCIA_READ_DEADLINE_S=2 " + quote(FASCIA_CLI_PATH) +
+                           " info " + quote(file.string()));
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_CONTAINS(r.err, "did not finish in 2 s");
+  EXPECT_CONTAINS(r.err, file.string());
+}
+
 TEST_F(Cli, UsageErrorsAreExitTwo) {
   for (const std::string args : {"", "frobnicate", "validate", "--threads -1 validate x.toml",
                                  "--threads many validate x.toml", "run --nonsense x.toml"}) {
