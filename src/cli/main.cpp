@@ -28,7 +28,7 @@
 #include "fascia/io/run_writer.hpp"
 #include "fascia/scenario.hpp"
 #include "fascia/version.hpp"
-#include "cli/read_deadline.hpp"
+#include "cli/read_in_child.hpp"
 #include "cli/view_command.hpp"
 #include "stop_signals.hpp"
 
@@ -216,10 +216,9 @@ int cmd_compare(const Globals& g, const std::string& scenario, const std::string
 }
 
 int cmd_info(const std::string& file) {
-  const auto s = [&] {
-    const fascia::cli::ReadDeadline deadline(file);  // a damaged file must not hang `info`
-    return fascia::io::read_summary(file);
-  }();
+  // A damaged file must not hang or crash `info`: the parent reports how the reading child ended.
+  if (const auto parent = fascia::cli::read_in_child(file)) return *parent;
+  const auto s = fascia::io::read_summary(file);
   std::cout << "file:    " << s.path << "\n";
   std::cout << "written by fascia " << s.fascia_version << " (git " << s.git_revision << ")";
   if (!s.created.empty()) std::cout << " at " << s.created;
