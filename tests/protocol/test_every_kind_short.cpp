@@ -3,10 +3,11 @@
 // run of each protocol family that the sanitizer suite (tests/sanitizer_set.cmake, docs/testing.md)
 // puts under AddressSanitizer and UndefinedBehaviorSanitizer. The material tests run on both engines;
 // the slab protocols on the lattice (the finite-element slab takes ten times longer, its runs are in
-// tests/mesh and the resume families). The physics of each kind is asserted by its own tests
+// tests/mesh and the resume families); elastography is one of the resume families
+// (tests/cli/test_resume_families.cpp). The physics of each kind is asserted by its own tests
 // (tests/protocol, tests/mesh); here each run must end "complete" with no infinite metric, and what
 // a loaded tissue must show does: a positive tangent modulus in each material test, a contact force
-// under each compressor, an attenuation length for the tap and a shear-wave speed for elastography.
+// under each compressor, an attenuation length for the tap.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -134,27 +135,6 @@ frame_interval_s = 0.05
   ASSERT_EQ(r.runs.size(), 4u);
   EXPECT_GT(metric(r, "tap", "attenuation_length_m"), 0.0);
   for (const char* run : {"static", "active", "passive"}) EXPECT_GT(metric(r, run, "peak_contact_force_n"), 0.0) << run;
-}
-
-TEST(ShortRuns, ElastographyReadsAShearSpeed) {
-  const auto r = run_complete("elastography", R"(
-[material]
-water_bulk_modulus_mpa = 0.0
-[geometry]
-kind = "sample"
-sample_tissue = "muscle"
-size_mm = [12.0, 4.0]
-sample_thickness_mm = 3.0
-spacing_mm = 0.5
-[protocol.swe]
-kind = "elastography"
-push_depth_mm = 1.5
-push_duration_s = 2e-4
-[output]
-frame_interval_s = 2e-4
-)");
-  ASSERT_EQ(r.runs.size(), 1u);
-  EXPECT_GT(metric(r, "swe", "shear_wave_speed_m_s"), 0.0);
 }
 
 }  // namespace
