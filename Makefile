@@ -10,7 +10,8 @@ APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest
   python3-nbclient python3-nbformat python3-ipykernel jupyter-nbconvert ffmpeg python3-tqdm \
   libjs-three zlib1g-dev chromium python3-pil \
   python3-meshio python3-paraview xvfb python3-venv python3-pip python3-setuptools python3-wheel \
-  clang-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev \
+  libhypre-dev libopenmpi-dev
 
 .PHONY: deps build demo test sanitize sanitize-all fuzz bench bench-body docs clean
 

@@ -5,13 +5,16 @@
 //   spring updates per second on a block with the same nodes, in the same run (docs/performance.md
 //   compares them as ratios within one run);
 // - BM_HexCompression: the static compression of an n^3 hex8 neo-Hookean block by 20 % (bottom
-//   fixed, top face moved down, sides free) in 10 load steps of the quasi-static implicit Newton
-//   with CHOLMOD: Newton iterations, time per iteration and peak memory against unknowns.
+//   fixed, top face moved down, sides free) in 10 load steps of the quasi-static implicit Newton,
+//   with CHOLMOD (solver:0) or hypre's AMG-CG (solver:1): unknowns, Newton iterations, time per
+//   iteration, total time and peak memory. Run one case per process (--benchmark_filter) for its
+//   own peak memory (docs/performance.md "Implicit solves at scale").
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 
 #include "fascia/lattice/builder.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
@@ -71,13 +74,14 @@ void BM_LatticeSpringForces(benchmark::State& state) {
 
 void BM_HexCompression(benchmark::State& state) {
   const Index n = Index(state.range(0));
+  const LinearSolver solver = state.range(1) ? LinearSolver::amg : LinearSolver::cholmod;
   const auto available = available_linear_solvers();
-  if (std::find(available.begin(), available.end(), LinearSolver::cholmod) == available.end()) {
-    state.SkipWithError("CHOLMOD not available in this build");
+  if (std::find(available.begin(), available.end(), solver) == available.end()) {
+    state.SkipWithError("solver not available in this build");
     return;
   }
   const Lattice block = hex_block(n, false);
-  std::int64_t newton = 0;
+  std::int64_t newton = 0, linear = 0;
   double solve_seconds = 0.0;
   std::int64_t unknowns = 0;
   for (auto _ : state) {
@@ -89,7 +93,7 @@ void BM_HexCompression(benchmark::State& state) {
       for (Index q : top) s.prescribed[3 * q + 2] = 1e-3 * (1.0 - 0.2 * std::min(t, 1.0));
     };
     ImplicitOptions opt;
-    opt.linear_solver = LinearSolver::cholmod;
+    opt.linear_solver = solver;
     opt.quasi_static = true;
     opt.dt_initial = 0.1;
     opt.dt_max = 0.1;
@@ -98,6 +102,7 @@ void BM_HexCompression(benchmark::State& state) {
     const auto t0 = std::chrono::steady_clock::now();
     for (int s = 0; s < 10; ++s) newton += integ.step(load, 0.1).newton_iterations;
     solve_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    linear += integ.linear_iterations();
     unknowns = 0;
     for (auto f : sys.fixed) unknowns += f ? 0 : 1;
   }
@@ -106,16 +111,17 @@ void BM_HexCompression(benchmark::State& state) {
   state.counters["unknowns"] = double(unknowns);
   state.counters["newton_iterations"] = benchmark::Counter(double(newton), benchmark::Counter::kAvgIterations);
   state.counters["s_per_newton_iteration"] = newton > 0 ? solve_seconds / double(newton) : 0.0;
+  state.counters["solve_s"] = benchmark::Counter(solve_seconds, benchmark::Counter::kAvgIterations);
+  state.counters["cg_iterations"] = benchmark::Counter(double(linear), benchmark::Counter::kAvgIterations);
+  state.SetLabel(std::string(linear_solver_name(solver)));
   state.counters["peak_rss_mb"] = double(usage.ru_maxrss) / 1024.0;
 }
 
 BENCHMARK(BM_HexForces)->ArgsProduct({{16, 32}, {0, 1}})->ArgNames({"n", "fibres"})->UseRealTime();
 BENCHMARK(BM_LatticeSpringForces)->Arg(16)->Arg(32)->ArgName("n")->UseRealTime();
 BENCHMARK(BM_HexCompression)
-    ->Arg(8)
-    ->Arg(16)
-    ->Arg(24)
-    ->ArgName("n")
+    ->ArgsProduct({{8, 16, 24, 32, 40, 48}, {0, 1}})
+    ->ArgNames({"n", "solver"})
     ->Unit(benchmark::kSecond)
     ->Iterations(1)
     ->UseRealTime();

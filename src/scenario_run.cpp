@@ -306,12 +306,19 @@ struct IntegratorSlot {
   }
 };
 
+/// The Newton solver an implicit phase used and its iterative iterations (RunResult::linear_solver).
+struct LinearSolveUse {
+  std::string solver;  ///< empty for an explicit phase
+  std::int64_t iterations = 0;
+};
+
 /// Advances `p` from `at` (a phase begun at at.start_time, at.step steps taken) to the end of
 /// `phase` with the integrator the phase's speed asks for, calling `after_step` after every step
-/// (false stops the phase). Throws SimulationError when a solve fails.
+/// (false stops the phase); `used` says which linear solver it took. Throws SimulationError when a
+/// solve fails.
 void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bool explicit_phase,
                    const PhasePosition& at, const std::function<bool()>& after_step, RunRecord& shared,
-                   IntegratorSlot& slot) {
+                   IntegratorSlot& slot, LinearSolveUse& used) {
   System& sys = *p.sys;
   const LoadFunction load = [&](double t, System& s) { apply_protocol(p.protocol, t, s); };
   if (explicit_phase) {
@@ -335,6 +342,11 @@ void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bo
   ImplicitIntegrator integrator(sys, opt);
   {
     const auto running = slot.start(integrator, load);
+    const struct Record {  // also when a step throws: the solves done so far count
+      LinearSolveUse& used;
+      const ImplicitIntegrator& integrator;
+      ~Record() { used = {std::string(linear_solver_name(integrator.linear_solver())), integrator.linear_iterations()}; }
+    } record{used, integrator};
     integrator.advance_to(phase.end, load, after_step);
   }
   shared.add_numerical_dissipation(integrator.numerical_dissipation());
@@ -355,7 +367,7 @@ public:
   ProtocolRun(Prepared& p, const ScenarioSpec& spec, io::RunWriter& writer, const RunOptions& options,
               std::size_t n_tissue_nodes, const LatticeCells& cells)
       : p_(p), sys_(*p.sys), spec_(spec), options_(options), writer_(writer), integration_(integration_of(spec.solver)),
-        t_end_(end_time_of(p.protocol)), result_{p.spec->name, p.spec->kind, "complete", "", {}, {}},
+        t_end_(end_time_of(p.protocol)), result_{p.spec->name, p.spec->kind, "complete", "", {}, {}, "", 0},
         record_(make_record(p.protocol, sys_,
                             {n_tissue_nodes, p.spec->radius_mm * 1e-3, top_fiber_axis_rad(spec.geometry, sys_.lattice_info.dim)})),
         frames_(writer, cells, n_tissue_nodes, frame_interval(*p.spec, spec.output), sys_,
@@ -393,6 +405,7 @@ private:
   const ScenarioSpec& spec_;
   const RunOptions& options_;
   io::RunWriter& writer_;
+  std::vector<std::string> solvers_used_;  ///< the implicit phases' linear solvers, in order
   const Integration integration_;
   const double t_end_;
   RunResult result_;
@@ -457,12 +470,14 @@ private:
     const double phase_t0 = sys_.time;
     const bool explicit_phase = use_explicit(integration_, phase);
     if (!integrator_.restore_from) position_ = {index, 0, sys_.time};
+    LinearSolveUse used;
     try {
       advance_phase(p_, phase, spec_.solver, explicit_phase, position_,
-                    [&]() { return after_step(phase, explicit_phase, ++position_.step); }, shared_, integrator_);
+                    [&]() { return after_step(phase, explicit_phase, ++position_.step); }, shared_, integrator_, used);
     } catch (const SimulationError& e) {
       stop("diverged", std::string("solver failed in phase ") + phase.name + ": " + e.what());
     }
+    note_linear_solver(used);
     if (phase.ends_hold && running()) {
       shared_.at_hold(sys_);
       std::visit([&](auto& r) { r.at_hold(sys_); }, record_);
@@ -470,6 +485,16 @@ private:
     result_.timings[phase.name + ".wall"] = seconds_since(phase_start);
     result_.timings[phase.name + ".simulated"] = sys_.time - phase_t0;
     result_.timings[phase.name + ".explicit"] = explicit_phase ? 1.0 : 0.0;
+  }
+
+  /// Adds a phase's linear solver to the run's (RunResult::linear_solver: each name once, in order).
+  void note_linear_solver(const LinearSolveUse& used) {
+    if (used.solver.empty() || used.solver == "auto") return;  // explicit, or no implicit step taken
+    if (std::find(solvers_used_.begin(), solvers_used_.end(), used.solver) == solvers_used_.end()) {
+      solvers_used_.push_back(used.solver);
+      result_.linear_solver += (result_.linear_solver.empty() ? "" : ", ") + used.solver;
+    }
+    result_.linear_iterations += used.iterations;
   }
 
   /// After step number `step_in_phase` (from 1) of `phase`: the records, every implicit and every
@@ -644,7 +669,7 @@ bool write_runs(PreparedScenario& prepared, const ScenarioSpec& spec, const RunO
       const io::StoredRun& s = it->second;
       if (s.status == "complete" || s.status == "diverged") {  // ended: kept as it is
         for (const auto& [k, v] : s.metrics) metric_names.insert(k);
-        out.runs.push_back({p.spec->name, p.spec->kind, s.status, s.message, s.metrics, {}});
+        out.runs.push_back({p.spec->name, p.spec->kind, s.status, s.message, s.metrics, {}, "", 0});
         continue;
       }
       if (s.has_checkpoint) checkpoint = writer.continue_run(p.spec->name);
@@ -659,6 +684,8 @@ bool write_runs(PreparedScenario& prepared, const ScenarioSpec& spec, const RunO
     const bool interrupted = r.status == "interrupted";
     try {
       writer.write_metrics(r.metrics);
+      if (!r.linear_solver.empty())
+        writer.write_run_attributes({{"linear_solver", r.linear_solver}}, {{"linear_iterations", double(r.linear_iterations)}});
       writer.end_run(r.status, r.message);
     } catch (const std::runtime_error& e) {
       if (!output_failed) throw;

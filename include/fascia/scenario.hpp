@@ -40,6 +40,11 @@ struct RunResult {
   /// Wall-clock accounting [s]: "total", "hdf5" (time inside the writer), "checkpoints", and per phase
   /// "<phase>.wall" and "<phase>.simulated" (simulated seconds), "<phase>.explicit" (1 or 0).
   std::map<std::string, double> timings;
+  /// The implicit phases' Newton solver ("cholmod", "amg", ...; "a, b" when phases differ; empty
+  /// without implicit phases) and the iterative solvers' iterations summed over the run (0 for the
+  /// direct ones): the run's attributes linear_solver and linear_iterations (docs/hdf5-schema.md).
+  std::string linear_solver;
+  std::int64_t linear_iterations = 0;
 };
 
 struct ScenarioResult {

@@ -280,7 +280,7 @@ struct SolverSpec {
   double implicit_dt_s = 0.0;         ///< initial implicit step [s]; 0 = phase duration / 50
   double newton_tolerance = 1e-6;     ///< relative residual, [1e-14, 0.5]
   int max_newton_iterations = 30;     ///< [1, 1000]
-  std::string linear_solver = "auto"; ///< "auto", "ldlt", "cholmod", "cg"
+  std::string linear_solver = "auto"; ///< "auto", "ldlt", "cholmod", "cg", "amg"
   double mass_damping_per_s = 0.0;    ///< explicit mass-proportional damping rate alpha (f = -alpha m v) [1/s], [0, 1e6]
   void validate(const std::string& prefix = "solver") const;
 };
@@ -299,7 +299,7 @@ struct schema::Schema<SolverSpec> {
         // double round-off and never passes; above 0.5 a "converged" Newton step can be half wrong.
         {"newton_tolerance", &S::newton_tolerance, "", closed(1e-14, 0.5), "relative residual of Newton iterations"},
         {"max_newton_iterations", &S::max_newton_iterations, "", closed(1, 1000), "per implicit step"},
-        {"linear_solver", &S::linear_solver, "", Choices{"auto", "ldlt", "cholmod", "cg"}, "sparse solver of implicit steps"},
+        {"linear_solver", &S::linear_solver, "", Choices{"auto", "ldlt", "cholmod", "cg", "amg"}, "sparse solver of implicit steps"},
         {"mass_damping_per_s", &S::mass_damping_per_s, "1/s", closed(0, 1e6), "mass-proportional damping rate alpha of the explicit integrator (`f = -alpha m v`); 0 = none"},
     };
     return k;

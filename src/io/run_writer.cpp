@@ -426,6 +426,14 @@ void RunWriter::write_metrics(const std::map<std::string, double>& metrics) {
   impl_->flush();
 }
 
+void RunWriter::write_run_attributes(const std::map<std::string, std::string>& text,
+                                     const std::map<std::string, double>& numbers) {
+  h5::ErrorSilencer quiet;
+  auto& r = impl_->open_run("write_run_attributes");
+  for (const auto& [k, v] : text) h5::write_attr(r.group, k, v);
+  for (const auto& [k, v] : numbers) h5::write_attr(r.group, k, v);
+}
+
 void RunWriter::end_run(const std::string& status, const std::string& message) {
   h5::ErrorSilencer quiet;
   auto& r = impl_->open_run("end_run");

@@ -23,7 +23,8 @@ void ImplicitOptions::validate() const {
   require_positive(k + "implicit_dt_s", dt_max, "s");
   require_in_range(k + "newton_tolerance", tolerance, 1e-14, 0.5);
   require_in_range(k + "max_newton_iterations", max_newton_iterations, 1, 1000);
-  require_in_range("ImplicitOptions.cg_threshold", double(cg_threshold), 0, 9e15);
+  require_in_range("ImplicitOptions.thresholds.amg", double(thresholds.amg), 0, 9e15);
+  require_in_range("ImplicitOptions.thresholds.cg", double(thresholds.cg), 0, 9e15);
   require_in_range("ImplicitOptions.growth", growth, 1.0, 10.0);
   require_in_range("ImplicitOptions.quick_iterations", quick_iterations, 1, 1000);
   require_in_range("ImplicitOptions.reuse_contraction", reuse_contraction, 1e-3, 0.999);
@@ -148,11 +149,16 @@ void ImplicitIntegrator::resume_state(CheckpointIO& io) {
   std::vector<double> values(a_inner.size(), 0.0);
   w.a = Eigen::Map<const SpMat>(m, m, Eigen::Index(a_inner.size()), a_outer.data(), a_inner.data(), values.data());
   w.a.makeCompressed();
-  solver_ = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.cg_threshold);
+  solver_ = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.thresholds);
   linear_ = make_newton_linear_solver(solver_);
+  linear_->set_dof_layout(w.free, sys_.rest_positions);
   if (m > 0) linear_->analyze(w.a);
   w.analysed = true;
   w.factor_kept = false;
+}
+
+std::int64_t ImplicitIntegrator::linear_iterations() const {
+  return linear_iterations_done_ + (linear_ ? linear_->iterations() : 0);
 }
 
 /// Copies everything a step may change between the live state and the saved copy: to the copy
@@ -212,9 +218,13 @@ void ImplicitIntegrator::prepare_pattern() {
 
   // Chosen once (a new solver object only if the free-DOF count moves `automatic` across the
   // threshold); the Newton loop calls it through one interface.
-  const LinearSolver chosen = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.cg_threshold);
-  if (!linear_ || chosen != solver_) linear_ = make_newton_linear_solver(chosen);
+  const LinearSolver chosen = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.thresholds);
+  if (!linear_ || chosen != solver_) {
+    if (linear_) linear_iterations_done_ += linear_->iterations();
+    linear_ = make_newton_linear_solver(chosen);
+  }
   solver_ = chosen;
+  linear_->set_dof_layout(w.free, sys_.rest_positions);
   if (m > 0) linear_->analyze(w.a);
   w.analysed = true;
   w.factor_kept = false;

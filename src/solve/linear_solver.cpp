@@ -10,6 +10,7 @@
 #endif
 
 #include "fascia/core/error.hpp"
+#include "solve/hypre_amg.hpp"
 
 namespace fascia {
 
@@ -19,16 +20,19 @@ std::string_view linear_solver_name(LinearSolver solver) {
     case LinearSolver::ldlt: return "ldlt";
     case LinearSolver::cholmod: return "cholmod";
     case LinearSolver::cg: return "cg";
+    case LinearSolver::amg: return "amg";
   }
   return "auto";
 }
 
 std::vector<LinearSolver> available_linear_solvers() {
+  std::vector<LinearSolver> solvers{LinearSolver::automatic, LinearSolver::ldlt};
 #ifdef FASCIA_HAVE_CHOLMOD
-  return {LinearSolver::automatic, LinearSolver::ldlt, LinearSolver::cholmod, LinearSolver::cg};
-#else
-  return {LinearSolver::automatic, LinearSolver::ldlt, LinearSolver::cg};
+  solvers.push_back(LinearSolver::cholmod);
 #endif
+  solvers.push_back(LinearSolver::cg);
+  if (hypre_amg_available()) solvers.push_back(LinearSolver::amg);
+  return solvers;
 }
 
 LinearSolver parse_linear_solver(std::string_view name, const std::string& key) {
@@ -41,9 +45,10 @@ LinearSolver parse_linear_solver(std::string_view name, const std::string& key) 
                             (name.size() > 64 ? "…" : "") + "'; allowed: " + list);
 }
 
-LinearSolver resolve_linear_solver(LinearSolver requested, std::int64_t free_dofs, std::int64_t cg_threshold) {
+LinearSolver resolve_linear_solver(LinearSolver requested, std::int64_t free_dofs, const SolverThresholds& limits) {
   if (requested != LinearSolver::automatic) return requested;
-  if (free_dofs > cg_threshold) return LinearSolver::cg;
+  if (free_dofs > limits.amg && hypre_amg_available()) return LinearSolver::amg;
+  if (free_dofs > limits.cg) return LinearSolver::cg;
 #ifdef FASCIA_HAVE_CHOLMOD
   return LinearSolver::cholmod;
 #else
@@ -110,10 +115,13 @@ public:
     cg_.setTolerance(iterative_tolerance);
     cg_.setMaxIterations(std::max<Eigen::Index>(1000, 2 * a.rows()));
     x = cg_.solve(rhs);
+    iterations_ += cg_.iterations();
     return true;
   }
+  std::int64_t iterations() const override { return iterations_; }
 
 private:
+  std::int64_t iterations_ = 0;
   Eigen::ConjugateGradient<Matrix, Eigen::Lower | Eigen::Upper, Eigen::DiagonalPreconditioner<double>> cg_;
 };
 
@@ -128,6 +136,9 @@ std::unique_ptr<NewtonLinearSolver> make_newton_linear_solver(LinearSolver solve
     case LinearSolver::cholmod: break;
 #endif
     case LinearSolver::cg: return std::make_unique<CgSolver>();
+    case LinearSolver::amg:
+      if (hypre_amg_available()) return make_hypre_amg_solver();
+      break;
     case LinearSolver::automatic: break;
   }
   throw std::logic_error("make_newton_linear_solver: '" + std::string(linear_solver_name(solver)) +

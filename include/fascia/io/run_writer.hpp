@@ -102,6 +102,8 @@ public:
   void append_series(double time, const std::map<std::string, double>& values);
   /// Writes /runs/<name>/metrics/<metric> scalars (a metric that does not apply is simply absent).
   void write_metrics(const std::map<std::string, double>& metrics);
+  /// Sets text and number attributes of the open run (e.g. the linear solver used and its iterations).
+  void write_run_attributes(const std::map<std::string, std::string>& text, const std::map<std::string, double>& numbers);
   /// Sets the status attribute ("complete", "incomplete", "diverged", "interrupted") and a message;
   /// closes the run.
   void end_run(const std::string& status, const std::string& message = "");

@@ -33,11 +33,11 @@ struct ImplicitOptions {
   /// Range (0, 1).
   double tolerance = 1e-6;
   int max_newton_iterations = 30;  ///< per attempt, >= 1; more means the step is halved
-  /// The Newton systems' solver (fascia/solve/linear_solver.hpp); `automatic`: cg above
-  /// `cg_threshold` free DOFs, else cholmod when built in, else ldlt. Parse names with
+  /// The Newton systems' solver (fascia/solve/linear_solver.hpp); `automatic` picks by the
+  /// free-DOF count (resolve_linear_solver with `thresholds`). Parse names with
   /// parse_linear_solver at the edge.
   LinearSolver linear_solver = LinearSolver::automatic;
-  std::int64_t cg_threshold = 300000;  ///< free DOFs above which "auto" picks cg, >= 0
+  SolverThresholds thresholds;  ///< where `automatic` leaves the direct solvers, each >= 0
   bool quasi_static = false;  ///< drop the inertia term (static equilibrium at every step)
   /// Newton matrix from the exact Hessian (quadratic convergence) while it is positive definite;
   /// false, or where it is not: HessianMode::projected (positive semi-definite, linear convergence).
@@ -115,6 +115,8 @@ public:
   double numerical_dissipation() const { return numerical_dissipation_; }
   /// The linear solver in use (never `automatic`); set by the first step.
   LinearSolver linear_solver() const { return solver_; }
+  /// Iterations of the iterative linear solver (cg, amg) so far, over all Newton solves; 0 for the direct ones.
+  std::int64_t linear_iterations() const;
   const ImplicitOptions& options() const { return opt_; }
 
   /// Why a step attempt failed (each halves the step; the last one is reported at dt_min).
@@ -170,6 +172,7 @@ private:
   double numerical_dissipation_ = 0.0;
   LinearSolver solver_ = LinearSolver::automatic;  ///< resolved by prepare_pattern
   std::unique_ptr<NewtonLinearSolver> linear_;
+  std::int64_t linear_iterations_done_ = 0;  ///< of solver objects replaced since (pattern changes)
   std::unique_ptr<Workspace> ws_;
   AttemptFailure last_failure_ = AttemptFailure::none;
 };

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// The "amg" Newton solver (hypre PCG + BoomerAMG, solve/hypre_amg.cpp) against the direct solve
+// of the same Newton system, and the size rule of `automatic` (docs/solvers.md "Linear solvers").
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <Eigen/Eigenvalues>
+#include <Eigen/IterativeLinearSolvers>
+
+#include "fascia/lattice/builder.hpp"
+#include "fascia/mesh/slab_mesh.hpp"
+#include "fascia/solve/assembly.hpp"
+#include "fascia/solve/implicit.hpp"
+#include "fascia/solve/linear_solver.hpp"
+
+namespace fascia {
+namespace {
+
+bool amg_built() {
+  const auto s = available_linear_solvers();
+  return std::find(s.begin(), s.end(), LinearSolver::amg) != s.end();
+}
+
+LayerMaterial neo_hookean() {
+  LayerMaterial m;
+  m.name = "block";
+  m.density = 1000.0;
+  m.shear_modulus = 10e3;
+  m.drained_bulk = m.undrained_bulk = bulk_from_poisson(m.shear_modulus, 0.3);
+  return m;
+}
+
+TEST(AmgSolver, NewtonSystemOfACompressedHexBlockMatchesTheDirectSolveToTheCgTolerance) {
+  if (!amg_built()) GTEST_SKIP() << "built without hypre";
+  // A 6^3 hex8 neo-Hookean block, 10 % compressed and 3 % stretched sideways (a Newton iterate
+  // of the compression benchmark), bottom fixed and the top on rollers (z fixed): the rollers
+  // leave nodes with two free DOFs, which the solver pads to whole nodes.
+  const Index n = 6;
+  System sys(build_hex_block(n, n, n, 1e-3 / n, neo_hookean(), FiberLaw{}, 0.0, 5.0), 1);
+  sys.fix_nodes(sys.lattice_info.node_sets.at("bottom"));
+  for (Index q : sys.lattice_info.node_sets.at("top")) sys.fixed[3 * q + 2] = 1;
+  for (std::size_t d = 0; d < sys.num_dofs(); ++d)
+    sys.positions[d] = sys.rest_positions[d] * (d % 3 == 2 ? 0.9 : d % 3 == 0 ? 1.03 : 1.0);
+  const Eigen::SparseMatrix<double> h = internal_hessian(sys, view(sys.positions), HessianMode::exact);
+  std::vector<Eigen::Index> free, reduced(sys.num_dofs(), -1);
+  for (std::size_t d = 0; d < sys.num_dofs(); ++d)
+    if (!sys.fixed[d]) {
+      reduced[d] = Eigen::Index(free.size());
+      free.push_back(Eigen::Index(d));
+    }
+  const Eigen::Index m = Eigen::Index(free.size());
+  std::vector<Eigen::Triplet<double>> t;
+  for (Eigen::Index j = 0; j < h.outerSize(); ++j)
+    for (Eigen::SparseMatrix<double>::InnerIterator it(h, j); it; ++it)
+      if (reduced[it.row()] >= 0 && reduced[j] >= 0) t.emplace_back(reduced[it.row()], reduced[j], it.value());
+  Eigen::SparseMatrix<double> a(m, m);
+  a.setFromTriplets(t.begin(), t.end());
+  std::vector<double> f;
+  internal_forces(sys, view(sys.positions), f);
+  Eigen::VectorXd b(m);
+  for (Eigen::Index r = 0; r < m; ++r) b[r] = -f[std::size_t(free[std::size_t(r)])];
+  ASSERT_GT(b.norm(), 0.0);
+
+  auto direct = make_newton_linear_solver(LinearSolver::ldlt);
+  direct->analyze(a);
+  Eigen::VectorXd x_direct;
+  ASSERT_TRUE(direct->solve(a, b, x_direct, 0.0));
+
+  const double tolerance = 1e-8;
+  auto amg = make_newton_linear_solver(LinearSolver::amg);
+  amg->set_dof_layout(free, sys.rest_positions);
+  amg->analyze(a);
+  Eigen::VectorXd x_amg;
+  ASSERT_TRUE(amg->solve(a, b, x_amg, tolerance));
+  // CG's promise: |A x - b| <= tol |b| (2-norms; 1 % margin for the rounding of A x here).
+  EXPECT_LE((a * x_amg - b).norm(), 1.01 * tolerance * b.norm());
+  // Hence |x - x_direct| <= cond(A) tol |x_direct|, cond(A) from A's extreme eigenvalues.
+  const Eigen::VectorXd lambda = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(Eigen::MatrixXd(a), Eigen::EigenvaluesOnly).eigenvalues();
+  ASSERT_GT(lambda.minCoeff(), 0.0);
+  const double condition = lambda.maxCoeff() / lambda.minCoeff();
+  EXPECT_LE((x_amg - x_direct).norm(), condition * tolerance * x_direct.norm()) << "cond(A) = " << condition;
+  // The V-cycle is a preconditioner worth its setup: several times fewer iterations than CG with
+  // the diagonal (Jacobi) preconditioner to the same tolerance.
+  Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper> jacobi(a);
+  jacobi.setTolerance(tolerance);
+  const Eigen::VectorXd x_jacobi = jacobi.solve(b);
+  EXPECT_LT(3 * amg->iterations(), jacobi.iterations()) << "amg " << amg->iterations() << ", jacobi " << jacobi.iterations();
+  EXPECT_GT(amg->iterations(), 0);
+}
+
+TEST(AmgSolver, AutomaticPicksTheDirectSolverBelowTheThresholdAndAmgAbove) {
+  const SolverThresholds limits{.amg = 1000, .cg = 5000};
+  const auto s = available_linear_solvers();
+  const LinearSolver direct =
+      std::find(s.begin(), s.end(), LinearSolver::cholmod) != s.end() ? LinearSolver::cholmod : LinearSolver::ldlt;
+  EXPECT_EQ(resolve_linear_solver(LinearSolver::automatic, 1000, limits), direct);
+  EXPECT_EQ(resolve_linear_solver(LinearSolver::automatic, 1001, limits), amg_built() ? LinearSolver::amg : direct);
+  EXPECT_EQ(resolve_linear_solver(LinearSolver::automatic, 5001, limits), amg_built() ? LinearSolver::amg : LinearSolver::cg);
+  EXPECT_EQ(resolve_linear_solver(LinearSolver::ldlt, 10'000'000, limits), LinearSolver::ldlt);  // a named solver stays
+  EXPECT_EQ(resolve_linear_solver(LinearSolver::automatic, 100, SolverThresholds{}), direct);     // defaults: small is direct
+
+  // Through the integrator: a 4^3 hex block (100 free nodes, 300 free DOFs) with the AMG threshold below and above its size.
+  for (const std::int64_t threshold : {std::int64_t(100), std::int64_t(1000)}) {
+    System sys(build_hex_block(4, 4, 4, 1e-3 / 4, neo_hookean(), FiberLaw{}, 0.0, 5.0), 1);
+    sys.fix_nodes(sys.lattice_info.node_sets.at("bottom"));
+    const auto top = sys.lattice_info.node_sets.at("top");
+    ImplicitOptions opt;
+    opt.quasi_static = true;
+    opt.thresholds.amg = threshold;
+    ImplicitIntegrator integ(sys, opt);
+    integ.step([&](double, System& q) { for (Index n : top) q.external_forces[3 * n + 2] = -1e-5; }, 0.1);  // ~0.5 % strain
+    const bool above = threshold < 300;
+    EXPECT_EQ(integ.linear_solver(), above && amg_built() ? LinearSolver::amg : direct) << threshold;
+    EXPECT_EQ(integ.linear_iterations() > 0, above && amg_built()) << threshold;
+  }
+}
+
+}  // namespace
+}  // namespace fascia
