@@ -81,7 +81,7 @@ struct FiberGroup {
     const double strain_now = strain(e, x);
     return viscous() ? branches(e).stress(law, strain_now) : law.stress(strain_now);
   }
-  /// Elastic strain e = l / L_r - 1 at x (the fibre stress reported in metrics is E_f s(e)).
+  /// Elastic strain e = l / L_r - 1 at x (against the rest length, permanent set included).
   double strain(Index e, ConstNodes x) const {
     return detail::segment(x, connectivity[e][0], connectivity[e][1]).l / rest_length(e) - 1.0;
   }
@@ -152,23 +152,16 @@ private:
     const std::size_t n = law.relaxation.size();
     return {std::span<const double>(branch_stress.data() + std::size_t(e) * n, n)};
   }
-  /// end_step with relaxation: dissipated = work of the step's law minus the change of the stored
-  /// energy, rupture and permanent set included.
+  /// end_step with relaxation (end_relaxing_fiber_step, scaled by E A L_r): the work of the step's
+  /// law less the change of the stored energy, rupture and permanent set included.
   double end_viscous_step(Index e, ConstNodes x) {
-    const double l0 = start_length[e], l = detail::segment(x, connectivity[e][0], connectivity[e][1]).l;
-    const double lr = rest_length(e), ea = axial_rigidity[e];
-    const FiberBranches b = branches(e);
-    const double e0 = l0 / lr - 1.0, e1 = l / lr - 1.0;
-    const double stored_before = ea * lr * b.stored(law, e0);
-    const double work = ea * lr * (step_law[e].energy(law, e1) - step_law[e].energy(law, e0));
-    FiberBranches::advance(law, step, e0, e1, branch_span(e));
-    const double total = l / original_length[e] - 1.0;
-    if (total > failure_strain[e]) {
-      broken[e] = 1;
-      return work + stored_before;
-    }
-    max_strain[e] = std::max(max_strain[e], total);
-    return work - (stored_energy(e, x) - stored_before);
+    const double l = detail::segment(x, connectivity[e][0], connectivity[e][1]).l;
+    const double lr = rest_length(e);
+    const double released = axial_rigidity[e] * lr *
+                            end_relaxing_fiber_step(law, step, step_law[e], start_length[e] / lr - 1.0, l / lr - 1.0,
+                                                    l / original_length[e] - 1.0, failure_strain[e],
+                                                    {branch_span(e), broken[e], max_strain[e]});
+    return broken[e] ? released : released - stored_energy(e, x);
   }
 };
 

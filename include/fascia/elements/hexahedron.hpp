@@ -244,8 +244,9 @@ struct Hex8Group {
       }
     }
   }
-  /// Advances the Prony strains and the fibre history; returns the energy dissipated in the
-  /// dashpots and released by fibre rupture and permanent set [J].
+  /// Advances the Prony strains and the fibre history (branch stresses of relaxing fibres, rupture,
+  /// largest strain); returns the energy dissipated in the matrix's dashpots and the fibres'
+  /// relaxation, and released by fibre rupture and permanent set [J].
   double end_step(Index e, ConstNodes x, const StepContext&) {
     const HexMaterial& m = materials[std::size_t(material[e])];
     const auto& st = step[std::size_t(material[e])];
@@ -314,8 +315,9 @@ struct Hex8Group {
     return total > 0.0 ? broken / total : 0.0;
   }
 
-  /// Largest normalised fibre stress s(e) over intact fibre directions at x (the lattice's
-  /// peak_fiber_stress_ratio: the metric is E_f s).
+  /// Largest normalised fibre stress over intact fibre directions at x: s(e), or the relaxed
+  /// stress with its branches where fibres relax (the lattice's FiberGroup::stress_ratio; the
+  /// metric is E_f times this).
   double peak_fiber_stress(ConstNodes x) const {
     double peak = 0.0;
     for (std::size_t e = 0; e < size(); ++e) {
@@ -370,22 +372,18 @@ private:
     const double lr = rest_stretch(k);
     return viscous_fibers() ? lr * fiber_branches(k).stored(law, l / lr - 1.0) : lr * law.energy(l / lr - 1.0);
   }
-  /// FiberGroup's end of a relaxing step for direction slot k, from its start stretch to l, per unit
-  /// E_f w_q and reference volume: the work of the step's law less the change of the stored energy.
+  /// End of a relaxing step for direction slot k, from its start stretch to l, per unit E_f w_q
+  /// and reference volume (end_relaxing_fiber_step, scaled by the rest stretch): the work of the
+  /// step's law less the change of the stored energy, rupture and permanent set included.
   double end_viscous_fiber_step(std::size_t k, double l, double failure) {
-    const double l0 = fiber_start_stretch[k], lr = rest_stretch(k);
-    const FiberBranches b = fiber_branches(k);
-    const double e0 = l0 / lr - 1.0, e1 = l / lr - 1.0;
-    const double stored_before = lr * b.stored(law, e0);
-    const double work = lr * (fiber_step_law[k].energy(law, e1) - fiber_step_law[k].energy(law, e0));
+    const double lr = rest_stretch(k);
     const std::size_t n = law.relaxation.size();
-    FiberBranches::advance(law, fiber_step, e0, e1, std::span<double>(fiber_branch.data() + k * n, n));
-    if (l - 1.0 > failure) {
-      fiber_broken[k] = 1;
-      return work + stored_before;
-    }
-    fiber_max_strain[k] = std::max(fiber_max_strain[k], l - 1.0);
-    return work - (stored_fiber_energy(k, l) - stored_before);
+    const double released =
+        lr * end_relaxing_fiber_step(law, fiber_step, fiber_step_law[k], fiber_start_stretch[k] / lr - 1.0,
+                                     l / lr - 1.0, l - 1.0, failure,
+                                     {std::span<double>(fiber_branch.data() + k * n, n), fiber_broken[k],
+                                      fiber_max_strain[k]});
+    return fiber_broken[k] ? released : released - stored_fiber_energy(k, l);
   }
 
   /// Energy of element e; with f (h) given, also its forces (Hessian in `mode`).

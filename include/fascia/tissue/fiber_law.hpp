@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -143,5 +144,30 @@ struct FiberBranches {
     return w;
   }
 };
+
+/// The fibre's history that a relaxing step ends: branch stresses, rupture and the largest strain.
+struct RelaxingFiberState {
+  std::span<double> branch;  ///< h_i, advanced in place
+  std::uint8_t& broken;
+  double& max_strain;
+};
+
+/// Ends a relaxing fibre step from strain e0 to e1 (against the rest length at the step's start),
+/// with `total` the strain against the original length (rupture when above `failure`, otherwise
+/// the largest strain, which sets the permanent set). Returns the work of the step's law plus the
+/// energy stored before the step (FiberBranches::stored), per unit rigidity and rest length: the
+/// energy dissipated is this less the energy stored after the step, which the caller evaluates
+/// with its rest length after the step (permanent set may have grown it; 0 after a rupture). One
+/// function for the fibre springs and the hexahedra's fibre directions, which differ only in the
+/// scale (E A L_r against E_f w_q W_g L_r).
+inline double end_relaxing_fiber_step(const FiberLaw& law, std::span<const PronyStep> step, const FiberStep& step_law,
+                                      double e0, double e1, double total, double failure, RelaxingFiberState state) {
+  const double stored_before = FiberBranches{state.branch}.stored(law, e0);
+  const double work = step_law.energy(law, e1) - step_law.energy(law, e0);
+  FiberBranches::advance(law, step, e0, e1, state.branch);
+  if (total > failure) state.broken = 1;
+  else state.max_strain = std::max(state.max_strain, total);
+  return work + stored_before;
+}
 
 }  // namespace fascia
