@@ -158,6 +158,8 @@ reported in its RunResult.status.)doc");
         return io::read_summary(path);
       },
       py::arg("path"), "Reads an output file's summary (also of a killed run); InputError if not a fascia file.");
+  m.def("held_by_a_writer", &io::held_by_a_writer, py::arg("path"),
+        "True while a fascia run writes the file (a read can then meet it in the middle of a flush).");
 }
 
 }  // namespace fascia::python

@@ -36,11 +36,16 @@ def test_a_run_can_be_read_while_it_writes(tmp_path):
                 s = fascia.read_summary(str(out))
                 if s.runs:
                     summaries.append((s.runs[0].status, s.runs[0].frames))
+            except (FileNotFoundError, OSError, ValueError, KeyError):
+                pass  # not created yet, or caught in the first instants of writing the model
+            try:
                 with h5py.File(out, "r", locking=False) as f:
                     if "runs/tap/time" in f:
                         plain.append(len(f["runs/tap/time"]))
-            except (FileNotFoundError, OSError, ValueError, KeyError):
-                pass  # not created yet, or caught in the first instants of writing the model
+            except (FileNotFoundError, OSError, RuntimeError, KeyError):
+                # Plain h5py does not try again: met in the middle of a flush, it raises (CI saw
+                # RuntimeError "addr overflow"); docs/hdf5-schema.md "Watching a run live" says so.
+                pass
             time.sleep(0.02)
     finally:
         writer.wait(timeout=300)

@@ -27,8 +27,9 @@ namespace fascia::io::h5 {
 // ---------------------------------------------------------------------------------------------
 // Errors
 
-/// Text of the innermost entries of the current thread's HDF5 error stack (empty if none).
-inline std::string last_error() {
+/// Text of the innermost entries of the current thread's HDF5 error stack (empty if none); the
+/// stack is cleared unless `clear` is false.
+inline std::string last_error(bool clear = true) {
   std::string text;
   auto walk = [](unsigned n, const H5E_error2_t* e, void* data) -> herr_t {
     auto* out = static_cast<std::string*>(data);
@@ -39,7 +40,7 @@ inline std::string last_error() {
     return 0;
   };
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk, &text);
-  H5Eclear2(H5E_DEFAULT);
+  if (clear) H5Eclear2(H5E_DEFAULT);
   return text;
 }
 
@@ -167,8 +168,44 @@ inline Handle create_file(const std::string& path) {
                 "create file '" + path + "'");
 }
 
-/// Opens an existing file read-only; problems are the user's file, so they throw InputError
-/// keyed by the path.
+/// File access properties for opening a file fascia wrote.
+///  * `lock = false`: without taking HDF5's file lock, so a run still being written (its writer
+///    holds the lock) reads as of its last flushed frame (docs/hdf5-schema.md "Watching a run live").
+///  * `skip_eof_check = true`: open a file shorter than the end its superblock records. HDF5 refuses
+///    such a file ("truncated file"); a writer killed inside a flush can leave one, the superblock
+///    already on disk and the space it counts (HDF5's allocation blocks, written or extended last)
+///    not yet. Past the end HDF5 reads zeros, where nothing of the file's content was written; every
+///    object read afterwards is checked as usual. This is what HDF5's own `h5clear` does with such a
+///    file; the property exists in libhdf5 >= 1.10.2 and is left alone where it does not.
+inline Handle file_access(bool lock, bool skip_eof_check) {
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), "create file access property list");
+  if (!lock) check_status(H5Pset_file_locking(fapl, false, true), "disable file locking for reading");
+  constexpr const char* kSkipEofCheck = "skip_eof_check";
+  if (skip_eof_check && H5Pexist(fapl, kSkipEofCheck) > 0) {
+    hbool_t yes = true;
+    check_status(H5Pset(fapl, kSkipEofCheck, &yes), "skip the end-of-file check");
+  }
+  H5Eclear2(H5E_DEFAULT);
+  return fapl;
+}
+
+/// Opens a file fascia wrote with `flags` (H5F_ACC_RDONLY or H5F_ACC_RDWR) and `lock`; a file left
+/// short by a writer killed inside a flush is opened again without the end-of-file check
+/// (file_access). Returns a negative id, and HDF5's reason in `error`, when it cannot be opened.
+inline hid_t open_written_file(const std::string& path, unsigned flags, bool lock, std::string& error) {
+  // The property lists are named: closing one is an HDF5 call, and every HDF5 call clears the error stack.
+  const Handle plain = file_access(lock, false);
+  hid_t id = H5Fopen(path.c_str(), flags, plain);
+  if (id < 0) error = last_error();
+  if (id >= 0 || error.find("truncated file") == std::string::npos) return id;
+  const Handle skipping = file_access(lock, true);
+  id = H5Fopen(path.c_str(), flags, skipping);
+  if (id < 0) error = last_error();
+  return id;
+}
+
+/// Opens an existing file read-only, without the lock (file_access); problems are the user's file,
+/// so they throw InputError keyed by the path.
 inline Handle open_file_readonly(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError(path, "no such file");
@@ -178,13 +215,9 @@ inline Handle open_file_readonly(const std::string& path) {
     H5Eclear2(H5E_DEFAULT);
     throw InputError(path, "not an HDF5 file (empty, truncated or another format)");
   }
-  // Without taking HDF5's file lock: a run still being written (its writer holds the lock) reads as
-  // of its last flushed frame (docs/hdf5-schema.md "Watching a run live").
-  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), "create file access property list");
-  check_status(H5Pset_file_locking(fapl, false, true), "disable file locking for reading");
-  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
+  std::string detail;
+  const hid_t id = open_written_file(path, H5F_ACC_RDONLY, /*lock=*/false, detail);
   if (id < 0) {
-    const std::string detail = last_error();
     throw InputError(path, "cannot open HDF5 file" + (detail.empty() ? "" : " (" + detail + ")"));
   }
   return Handle(id);

@@ -43,6 +43,8 @@ OutputClaim::OutputClaim(const std::string& path) : path_(path) {
   ::flock(fd_, LOCK_UN);  // HDF5 takes its own flock when it opens the file
 }
 
+bool OutputClaim::try_reserve(std::uint64_t end) noexcept { return ::posix_fallocate(fd_, 0, off_t(end)) == 0; }
+
 void OutputClaim::reserve(std::uint64_t end, const std::string& what) {
   const int err = ::posix_fallocate(fd_, 0, off_t(end));
   if (err == 0) return;
@@ -62,6 +64,17 @@ void OutputClaim::trim_unused() noexcept {
   struct stat st {};
   if (known && ::fstat(fd_, &st) == 0 && std::uint64_t(st.st_size) > std::uint64_t(end))
     (void)::ftruncate(fd_, off_t(end));
+}
+
+bool held_by_a_writer(const std::string& path) noexcept {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock probe {};
+  probe.l_type = F_RDLCK;  // conflicts with the writer's F_WRLCK only
+  probe.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_OFD_GETLK, &probe) == 0 && probe.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
 }
 
 OutputClaim::~OutputClaim() {

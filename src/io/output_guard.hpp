@@ -33,6 +33,8 @@ public:
   /// Allocates disk blocks for the file up to `end` bytes; throws OutputFull (naming `what`, the
   /// write it is for) when the file system refuses (full, or a file size limit).
   void reserve(std::uint64_t end, const std::string& what);
+  /// reserve without the error: true when the blocks up to `end` are allocated.
+  bool try_reserve(std::uint64_t end) noexcept;
   /// After HDF5 closed the file: cuts the blocks reserved but never used (HDF5 does not shrink a
   /// file on close), down to the end the file's superblock records.
   void trim_unused() noexcept;

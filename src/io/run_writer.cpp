@@ -11,6 +11,7 @@
 #include <limits>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 
 #include "fascia/core/error.hpp"
 #include "fascia/io/units.hpp"
@@ -144,6 +145,12 @@ struct RunWriter::Impl {
   std::chrono::steady_clock::time_point last_flush = std::chrono::steady_clock::now();
 
   void flush() {
+    // A flush can put the superblock, with the file's new end, on disk before the last blocks it
+    // counts exist (CI met one such kill: "truncated file"). Blocks allocated past that end first
+    // make a kill inside the flush leave a file that opens as it is. Best effort: on a full disk the
+    // flush goes on as before, and readers open a short file anyway (h5::file_access).
+    haddr_t eoa = 0;
+    if (H5Fget_eoa(file, &eoa) >= 0) claim->try_reserve(std::uint64_t(eoa) + kOutputReserveBytes);
     h5::check_status(H5Fflush(file, H5F_SCOPE_LOCAL), "flush '" + path + "'");
     last_flush = std::chrono::steady_clock::now();
   }
@@ -529,8 +536,9 @@ RunSummary summarize_run(hid_t runs, const std::string& name) {
 
 }  // namespace
 
-FileSummary read_summary(const std::string& path) {
-  h5::ErrorSilencer quiet;
+namespace {
+
+FileSummary read_summary_once(const std::string& path) {
   h5::Handle file = h5::open_file_readonly(path);  // throws InputError naming the path
   std::optional<std::string> format;
   try {
@@ -564,6 +572,30 @@ FileSummary read_summary(const std::string& path) {
   }
 }
 
+}  // namespace
+
+FileSummary read_summary(const std::string& path) {
+  h5::ErrorSilencer quiet;
+  // A run still writing the file can be met in the middle of a flush, when what is on disk is part
+  // old, part new: a read that fails while a writer holds the file, or on a file that changed while
+  // it was read (the writer has just finished), is tried again once the flush is over (milliseconds).
+  // A damaged file nobody writes fails at once.
+  auto state = [&path] {
+    std::error_code ec;
+    return std::make_pair(std::filesystem::file_size(path, ec), std::filesystem::last_write_time(path, ec));
+  };
+  constexpr int kAttempts = 20;
+  for (int attempt = 1;; ++attempt) {
+    const auto before = state();
+    try {
+      return read_summary_once(path);
+    } catch (const InputError&) {
+      if (attempt == kAttempts || (state() == before && !held_by_a_writer(path))) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Resuming: checkpoints and reopening a run (docs/hdf5-schema.md "Checkpoints")
 
@@ -588,7 +620,10 @@ RunWriter::RunWriter(const std::string& path, const std::string& scenario_text, 
                                        "run without --resume");
   }
   impl_->claim.emplace(path);  // refuses (touching nothing) when another process has the file
-  impl_->file = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "open '" + path + "' to resume");
+  std::string why;
+  const hid_t file = h5::open_written_file(path, H5F_ACC_RDWR, /*lock=*/true, why);
+  if (file < 0) throw std::runtime_error("HDF5: open '" + path + "' to resume (" + why + ")");
+  impl_->file = h5::Handle(file);
   impl_->runs_group = h5::open_group(impl_->file, "runs");
   impl_->model_written = h5::exists(impl_->file, "model/rest_positions");
   if (impl_->model_written) {

@@ -157,6 +157,11 @@ struct FileSummary {
 /// naming the path when it is missing, not HDF5, or not a fascia file.
 FileSummary read_summary(const std::string& path);
 
+/// True while a fascia run writes `path` (it holds the writer's claim, src/io/output_guard.hpp): a
+/// read of the file can then meet the writer in the middle of a flush and is worth trying again
+/// (read_summary does; so does fascia.io).
+bool held_by_a_writer(const std::string& path) noexcept;
+
 /// Writes the XDMF sidecars next to `<dir>/<stem>.h5` (docs/hdf5-schema.md "XDMF sidecars"):
 /// `<stem>.xdmf`, the model's cells and layers (one grid), and for every run with frames
 /// `<stem>_<run>.xdmf`, its frames as one temporal collection on those cells. ParaView's Xdmf3
