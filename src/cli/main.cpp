@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -153,10 +154,21 @@ void check_only(const fascia::ScenarioSpec& spec, const std::vector<std::string>
   }
 }
 
+/// `--resume` reads the output file in-process: a damaged one that crashes or hangs libhdf5 is
+/// reported by a child first (read_in_child.hpp). `out`: -o, or else the scenario's output.file.
+/// nullopt: go on.
+std::optional<int> probe_before_resume(const Globals& g, const fascia::ScenarioSpec& spec, const std::string& out) {
+  const std::string file = out.empty() ? spec.output.file : out;
+  std::error_code ec;
+  if (!g.resume || !std::filesystem::exists(file, ec)) return std::nullopt;
+  return fascia::cli::probe_in_child(file, [&file] { (void)fascia::io::read_summary(file); });
+}
+
 int cmd_run(const Globals& g, const std::string& scenario, const std::string& out,
             const std::vector<std::string>& only) {
   const auto spec = fascia::load_scenario_file(scenario);
   check_only(spec, only);
+  if (const auto stop = probe_before_resume(g, spec, out)) return *stop;
   Progress progress;
   auto options = make_options(g, progress);
   options.output_file = out;
@@ -189,6 +201,7 @@ struct CompareOptions {
 int cmd_compare(const Globals& g, const std::string& scenario, const std::string& out, const CompareOptions& c) {
   const auto format = fascia::cli::parse_table_format(c.format);  // bad --format fails before the runs
   const auto spec = fascia::load_scenario_file(scenario);
+  if (const auto stop = probe_before_resume(g, spec, out)) return *stop;
   Progress progress;
   auto options = make_options(g, progress);
   options.output_file = out;

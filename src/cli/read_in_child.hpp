@@ -7,7 +7,8 @@
 /// docs/testing.md "Findings"). Nothing can be cleaned up from inside libhdf5, and a command that
 /// only reads has nothing to clean up: `fascia info` forks before libhdf5 is touched, the child
 /// reads and prints as usual, and the parent reports its exit status, or one line when a signal
-/// ended it (exit 2) or it passed the deadline (killed; exit 2). The deadline is
+/// ended it (exit 2) or it passed the deadline (killed; exit 2). `run --resume`, `compare --resume`
+/// and `view` first let a child read the file's summary (probe_in_child) and stop the same way. The deadline is
 /// FASCIA_READ_DEADLINE_S seconds (default 60: a summary of an intact file of many gigabytes takes
 /// well under a second, it reads only the metadata).
 #include <signal.h>
@@ -24,15 +25,13 @@
 
 namespace fascia::cli {
 
-/// In the child (or where no child can be made): nullopt, go on reading. In the parent: the exit
-/// code the command ends with.
-inline std::optional<int> read_in_child(const std::string& path) {
+namespace detail {
+
+/// Waits for `child` (reading `path`) until FASCIA_READ_DEADLINE_S; returns its exit code, or 2 after
+/// printing one line when a signal ended it or it passed the deadline (then it is killed).
+inline int wait_for_reader(pid_t child, const std::string& path) {
   int seconds = 60;
   if (const char* s = std::getenv("FASCIA_READ_DEADLINE_S"); s && std::atoi(s) > 0) seconds = std::atoi(s);
-  std::cout.flush();
-  std::fflush(nullptr);
-  const pid_t child = ::fork();
-  if (child <= 0) return std::nullopt;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   int status = 0;
   std::string failure;
@@ -56,6 +55,42 @@ inline std::optional<int> read_in_child(const std::string& path) {
   std::cerr << "fascia: error: " << shown << ": " << failure
             << ": a damaged HDF5 file (libhdf5 fails on some); the file was not changed" << std::endl;
   return 2;
+}
+
+inline pid_t fork_flushed() {
+  std::cout.flush();
+  std::fflush(nullptr);
+  return ::fork();
+}
+
+}  // namespace detail
+
+/// The whole command in a child (`fascia info`). In the child (or where no child can be made):
+/// nullopt, go on reading. In the parent: the exit code the command ends with.
+inline std::optional<int> read_in_child(const std::string& path) {
+  const pid_t child = detail::fork_flushed();
+  if (child <= 0) return std::nullopt;
+  return detail::wait_for_reader(child, path);
+}
+
+/// A probe before a command that reads `path` in-process and goes on to write (`run --resume`, the
+/// resume's own reads are those of `read`) or to read for longer than a deadline allows (`view`):
+/// a child does `read` and exits. nullopt: go on (the child read it, or its error is one the command
+/// meets again and reports itself, or no child could be made). Otherwise the exit code (2), the
+/// line printed.
+template <class Read>
+std::optional<int> probe_in_child(const std::string& path, Read read) {
+  const pid_t child = detail::fork_flushed();
+  if (child < 0) return std::nullopt;
+  if (child == 0) {
+    try {
+      read();
+    } catch (...) {  // an error the parent meets again, in-process, and reports as usual
+    }
+    std::_Exit(0);  // no exit handlers: libhdf5's would run in a copy of the parent's state
+  }
+  const int code = detail::wait_for_reader(child, path);
+  return code == 0 ? std::nullopt : std::optional<int>(code);
 }
 
 }  // namespace fascia::cli

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/read_in_child.hpp"
 #include "fascia/core/error.hpp"
+#include "fascia/io/run_writer.hpp"
 #include "view/page.hpp"
 
 namespace fascia::cli {
@@ -47,6 +49,9 @@ int ViewCommand::run() const {
   } else {
     if (o.runs.size() == 1) throw InputError("--run", "with two files give no --run (first runs) or one --run per file");
     for (std::size_t i = 0; i < o.files.size(); ++i) refs.push_back({o.files[i], o.runs.empty() ? "" : o.runs[i]});
+  }
+  for (const auto& file : o.files) {  // a damaged file that crashes or hangs libhdf5: one line (read_in_child.hpp)
+    if (const auto stop = probe_in_child(file, [&file] { (void)io::read_summary(file); })) return *stop;
   }
   view::ViewOptions options;
   options.max_frames = o.max_frames;
