@@ -64,6 +64,18 @@ def test_a_file_left_short_by_a_kill_inside_a_flush(tiny_run, tmp_path):
     assert [r.name for r in summary.runs] == fio.run_names(tiny_run)
 
 
+def test_a_file_that_makes_libhdf5_loop_raises_after_the_deadline(tmp_path, monkeypatch):
+    # tests/data/libhdf5_loops.h5.gz makes libhdf5 1.10.8 loop for ever reading a damaged global heap
+    # (found by fuzz_output_file; `fascia info` on it: Cli.ReadingFilesThatMakeLibhdf5LoopOrCrashIsOneLine).
+    # The walk in the child process is killed at FASCIA_READ_DEADLINE_S and the reader raises.
+    loops = Path(__file__).parents[2] / "tests" / "data" / "libhdf5_loops.h5.gz"
+    p = tmp_path / "loops.h5"
+    p.write_bytes(gzip.decompress(loops.read_bytes()))
+    monkeypatch.setenv("FASCIA_READ_DEADLINE_S", "2")
+    with pytest.raises(ValueError, match="did not finish in 2 s"):
+        fio.to_xarray(p)
+
+
 DAMAGED = sorted((Path(__file__).parent / "data" / "damaged").glob("*.h5.gz"))
 
 
