@@ -145,6 +145,49 @@ private:
   std::size_t next_ = 0;
 };
 
+/// One `$ElementData` section (gmsh reference manual, "MSH file format": string tags, the first the
+/// view's name; real tags, the first the time; integer tags: time step, number of components,
+/// number of entries, [partition]; then "elementTag value ..." per entry). Adds the entries of the
+/// "fiber_direction" view to `directions` (tag -> direction, line); other views are skipped.
+void read_element_data(MshLines& in, std::map<long long, std::pair<Vec3, std::size_t>>& directions) {
+  const char* section = "$ElementData";
+  std::string view;
+  const long long n_strings = in.count(in.record(section, 1, "the number of string tags")[0], "number of string tags");
+  for (long long i = 0; i < n_strings; ++i) {
+    std::string_view s = MshLines::trimmed(in.text(section));
+    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+    if (i == 0) view = std::string(s);
+  }
+  const long long n_reals = in.count(in.record(section, 1, "the number of real tags")[0], "number of real tags");
+  for (long long i = 0; i < n_reals; ++i) in.text(section);
+  const long long n_integers = in.count(in.record(section, 1, "the number of integer tags")[0], "number of integer tags");
+  if (n_integers < 3) in.fail("$ElementData has " + std::to_string(n_integers) + " integer tags; allowed at least 3 (time step, components, entries)");
+  long long integers[3] = {0, 0, 0};
+  for (long long i = 0; i < n_integers; ++i) {
+    const long long v = in.integer(in.record(section, 1, "an integer tag")[0], "integer tag");
+    if (i < 3) integers[i] = v;
+  }
+  if (view != kGmshFiberDirectionView) {
+    in.skip_section("ElementData");
+    return;
+  }
+  if (!directions.empty()) in.fail(std::string("the view \"") + kGmshFiberDirectionView + "\" is given twice; allowed once");
+  const long long components = integers[1], entries = integers[2];
+  if (components != 3)
+    in.fail(std::string("the view \"") + kGmshFiberDirectionView + "\" has " + std::to_string(components) +
+            " components per element; allowed 3 (a direction x y z)");
+  if (entries < 0) in.fail("$ElementData announces " + std::to_string(entries) + " entries");
+  for (long long i = 0; i < entries; ++i) {
+    const auto f = in.record(section, 4, "an element tag and a direction x y z");
+    const long long tag = in.integer(f[0], "element tag");
+    const Vec3 d(in.real(f[1], "x"), in.real(f[2], "y"), in.real(f[3], "z"));
+    if (!(d.norm() > 0.0)) in.fail("element " + std::to_string(tag) + ": the fibre direction is zero; allowed a nonzero vector");
+    if (!directions.emplace(tag, std::make_pair(d, in.line())).second)
+      in.fail("element " + std::to_string(tag) + " has two fibre directions; allowed one");
+  }
+  in.end_section("ElementData");
+}
+
 }  // namespace
 
 GmshMesh read_gmsh_mesh(const std::string& path, const std::string& key) {
@@ -155,6 +198,7 @@ GmshMesh read_gmsh_mesh(const std::string& path, const std::string& key) {
   std::map<long long, std::vector<long long>> volume_groups;  // volume entity -> physical tags
   std::unordered_map<long long, Index> node_index;            // node tag -> index
   std::set<std::size_t> element_tags;
+  std::map<long long, std::pair<Vec3, std::size_t>> directions;  // "fiber_direction": tag -> direction, line
 
   while (!in.done()) {
     const std::string header(MshLines::trimmed(in.text("the file")));
@@ -274,6 +318,8 @@ GmshMesh read_gmsh_mesh(const std::string& path, const std::string& key) {
       }
       in.end_section(name);
       elements_read = true;
+    } else if (name == "ElementData") {
+      read_element_data(in, directions);
     } else {
       in.skip_section(name);  // $Periodic, $NodeData, $PartitionedEntities, comments, ...
     }
@@ -281,6 +327,17 @@ GmshMesh read_gmsh_mesh(const std::string& path, const std::string& key) {
   if (!format) in.fail_file("not a gmsh mesh: empty, or no $MeshFormat section");
   if (!elements_read || mesh.volumes.empty())
     in.fail_file("holds no 3-D elements (4-node tetrahedra or 8-node hexahedra in named physical volumes)");
+  for (GmshElement& e : mesh.volumes)
+    if (auto it = directions.find((long long)e.tag); it != directions.end()) {
+      e.fiber_direction = it->second.first;
+      e.fiber_direction_line = it->second.second;
+      directions.erase(it);
+    }
+  if (!directions.empty()) {
+    const auto& [tag, entry] = *directions.begin();
+    in.fail_at(entry.second, std::string("the view \"") + kGmshFiberDirectionView + "\" names element " + std::to_string(tag) +
+                                 ", which is not a 3-D element of the mesh");
+  }
   return mesh;
 }
 

@@ -6,8 +6,11 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <numbers>
 #include <optional>
 #include <tuple>
+
+#include <Eigen/Geometry>
 
 #include "fascia/core/error.hpp"
 #include "fascia/mesh/gmsh_file.hpp"
@@ -177,10 +180,12 @@ private:
   void hexahedra() {
     for (const GmshElement& e : mesh_.volumes) {
       const std::int32_t m = material_of_.at(e.group);
+      const std::size_t source = std::size_t(&e - mesh_.volumes.data());
       if (e.type == kGmshHexahedron8) {
         std::array<Index, 8> c;
         for (int a = 0; a < 8; ++a) c[std::size_t(kGmshToBit[a])] = e.nodes[std::size_t(a)];
         cells_.push_back({c, m});
+        cell_source_.push_back(source);
         continue;
       }
       ++split_tets_;
@@ -194,6 +199,7 @@ private:
         cells_.push_back({{a, centroid<2>({a, b}), centroid<2>({a, c}), centroid<3>({a, b, c}), centroid<2>({a, d}),
                            centroid<3>({a, b, d}), centroid<3>({a, c, d}), centre},
                           m});
+        cell_source_.push_back(source);
       }
     }
   }
@@ -221,6 +227,7 @@ private:
           lat_.layer_id[std::size_t(n)] = t.layer;
         }
     }
+    fiber_directions(hex);
     for (std::size_t b = 0; b < lat_.blocks.size(); ++b) {  // elements through each block: thickness / mean element height
       double height = 0.0;
       std::size_t count = 0;
@@ -236,6 +243,38 @@ private:
                                                 " tetrahedra split into four"
                                           : std::string()) +
                          "; tissues bonded where they share nodes, no interface elements");
+  }
+
+  /// The file's per-element fibre directions ("fiber_direction" view): each hexahedron made from
+  /// such an element turns its tissue's fibre family by the smallest rotation that carries the
+  /// family's mean direction (the tissue's in-plane angle) to the given one. Fibres are axial, so
+  /// the given direction is first flipped to within 90 degrees of the mean. In-plane directions give
+  /// the in-plane family at their own angle; a direction out of the plane tilts the family about
+  /// the axis perpendicular to both, so the dispersion lies in the plane of the given direction and
+  /// that axis' normal (docs/fem.md "Imported meshes").
+  void fiber_directions(Hex8Group& hex) {
+    std::size_t turned = 0, ignored = 0;
+    for (std::size_t e = 0; e < cells_.size(); ++e) {
+      const GmshElement& source = mesh_.volumes[cell_source_[e]];
+      if (!source.fiber_direction) continue;
+      const Tissue& t = tissues_[std::size_t(cells_[e].second)];
+      if (!(t.material->fiber_modulus > 0.0)) {
+        ++ignored;
+        continue;
+      }
+      const double angle = t.fiber_angle_deg * std::numbers::pi / 180.0;
+      const Vec3 mean(std::cos(angle), std::sin(angle), 0.0);
+      Vec3 axis = source.fiber_direction->normalized();
+      if (axis.dot(mean) < 0.0) axis = -axis;
+      hex.rotate_fibers(Index(e), Eigen::Quaterniond::FromTwoVectors(mean, axis).toRotationMatrix());
+      ++turned;
+    }
+    if (turned > 0)
+      lat_.notes.push_back(std::to_string(turned) + " hexahedra take their fibre direction from the mesh's \"" +
+                           kGmshFiberDirectionView + "\" view");
+    if (ignored > 0)
+      lat_.notes.push_back(std::to_string(ignored) + " hexahedra of tissues without fibres "
+                           "have a fibre direction in the mesh: ignored");
   }
 
   /// Boundary faces (faces of one hexahedron only): facing up (n_z > 1/2) -> "top" with projected
@@ -320,6 +359,7 @@ private:
   std::map<std::string, std::int32_t> material_of_;
   Lattice lat_;
   std::vector<std::pair<std::array<Index, 8>, std::int32_t>> cells_;  ///< hexahedron (bit order), material
+  std::vector<std::size_t> cell_source_;  ///< per hexahedron: the element of mesh_.volumes it was made from
   std::size_t split_tets_ = 0;
   std::tuple<std::map<std::array<Index, 2>, Index>, std::map<std::array<Index, 3>, Index>> made_;
 };

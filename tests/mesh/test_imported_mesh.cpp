@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <numbers>
 #include <string>
 
 #include <unistd.h>
@@ -174,6 +175,15 @@ std::string msh(const std::vector<std::string>& groups, const std::vector<std::s
 }
 const std::string kLower = "5 1 2 3 4 5 6 7 8", kUpper = "5 5 6 7 8 9 10 11 12";
 
+/// An $ElementData view `name` with `components` values per element, one "tag values..." per entry.
+std::string element_data(const std::vector<std::string>& entries, const std::string& name = "fiber_direction",
+                         int components = 3) {
+  std::string s = "$ElementData\n1\n\"" + name + "\"\n1\n0.0\n3\n0\n" + std::to_string(components) + "\n" +
+                  std::to_string(entries.size()) + "\n";
+  for (const auto& e : entries) s += e + "\n";
+  return s + "$EndElementData\n";
+}
+
 /// The one-line error of building the model of `text` (written to a file) with `extra` keys.
 /// A scenario of the imported mesh at `path` (any protocol: the mesh is all these tests build).
 std::string with_mesh(const std::string& path, const std::string& extra = "") {
@@ -208,6 +218,70 @@ TEST(ImportedMesh, TheHandWrittenFileIsValid) {
   EXPECT_EQ(lat.num_nodes(), 12u);
   EXPECT_EQ(lat.node_sets.at("top").size(), 4u);
   EXPECT_NEAR(lat.top_area[0], 0.25e-6, 1e-18);  // a quarter of the 1 mm^2 face
+}
+
+/// The model of the hand-written file `text` (two 1 mm cubes).
+Lattice imported(const std::string& text, ScenarioSpec* spec_out = nullptr) {
+  const std::string path = temp_path("fibres.msh");
+  std::ofstream(path) << text;
+  const ScenarioSpec spec = parse_scenario(with_mesh(path));
+  Lattice lat = build_imported_mesh(spec.geometry, make_materials(spec));
+  std::filesystem::remove(path);
+  if (spec_out) *spec_out = spec;
+  return lat;
+}
+
+/// Homogeneous stretch `s` along axis `axis` of the rest positions X.
+std::vector<double> stretched(const std::vector<double>& X, int axis, double s) {
+  std::vector<double> x = X;
+  for (std::size_t i = std::size_t(axis); i < x.size(); i += 3) x[i] *= s;
+  return x;
+}
+
+TEST(ImportedMesh, PerElementFibreDirections) {
+  // Two 1 mm cubes of dense_1 (fibres along x by the tissue's rule). The lower cube's are given as
+  // -2.5 y (any length, either sign: fibres are axial); a one-component view of another name is
+  // skipped.
+  ScenarioSpec spec;
+  const Lattice lat = imported(msh({"dense_1", "dense_1"}, {kLower, kUpper}) + element_data({"9 0.5"}, "pressure", 1) +
+                                   element_data({"1 0 -2.5 0"}),
+                               &spec);
+  const auto& hex = std::get<Hex8Group>(lat.groups);
+  ASSERT_EQ(hex.size(), 2u);
+  ASSERT_EQ(hex.fiber_rotation.size(), 2u);
+  const HexMaterial& m = hex.materials.at(std::size_t(hex.material[0]));
+  ASSERT_GT(m.fiber_modulus, 0.0);
+  // The lower cube's family is the in-plane family at 90 degrees (each direction up to its sign,
+  // to rounding: the rotation is a quaternion's); the upper keeps its material's.
+  const FiberFamily along_y = von_mises_family(std::numbers::pi / 2, spec.geometry.dispersion_kappa);
+  ASSERT_EQ(along_y.directions.size(), m.fibers.directions.size());
+  for (std::size_t q = 0; q < along_y.directions.size(); ++q) {
+    const Vec3 d = hex.fiber_direction(0, q, m), a = along_y.directions[q];
+    EXPECT_LT(std::min((d - a).norm(), (d + a).norm()), 1e-12) << q;
+    EXPECT_EQ(hex.fiber_direction(1, q, m), m.fibers.directions[q]) << q;
+  }
+  // Physics: stretching the lower cube along y stores what stretching the upper (fibres along x)
+  // along x stores (the cubes are alike; the Prony history is at rest), and far more than
+  // stretching the upper along y, across its fibres.
+  const auto along_x = stretched(lat.rest_positions, 0, 1.03), along_y_stretch = stretched(lat.rest_positions, 1, 1.03);
+  const double lower_y = hex.energy(0, view(along_y_stretch)), upper_x = hex.energy(1, view(along_x));
+  EXPECT_NEAR(lower_y, upper_x, 1e-12 * upper_x);
+  EXPECT_LT(hex.energy(1, view(along_y_stretch)), 0.5 * lower_y);
+  for (const std::string& note : lat.notes)
+    if (note.find("fibre direction") != std::string::npos) EXPECT_NE(note.find("1 hexahedra"), std::string::npos) << note;
+
+  // Out of the plane: (1, 0, 1) tilts the family about y. Its heaviest direction is the given one,
+  // and every direction lies in the tilted sheet (normal to the rotated z).
+  const Lattice tilted = imported(msh({"dense_1", "dense_1"}, {kLower, kUpper}) + element_data({"2 1 0 1"}));
+  const auto& th = std::get<Hex8Group>(tilted.groups);
+  const HexMaterial& tm = th.materials.at(std::size_t(th.material[1]));
+  const Vec3 axis = Vec3(1, 0, 1).normalized(), normal = th.fiber_rotation.at(1) * Vec3::UnitZ();
+  std::size_t heaviest = 0;
+  for (std::size_t q = 0; q < tm.fibers.weights.size(); ++q)
+    if (tm.fibers.weights[q] > tm.fibers.weights[heaviest]) heaviest = q;
+  EXPECT_LT((th.fiber_direction(1, heaviest, tm) - axis).norm(), 1e-12);
+  EXPECT_NEAR(normal.dot(axis), 0.0, 1e-12);
+  for (std::size_t q = 0; q < tm.fibers.directions.size(); ++q) EXPECT_NEAR(th.fiber_direction(1, q, tm).dot(normal), 0.0, 1e-12);
 }
 
 TEST(ImportedMesh, BadFilesAreOneLineErrorsNamingTheKeyAndTheLine) {
@@ -246,6 +320,15 @@ TEST(ImportedMesh, BadFilesAreOneLineErrorsNamingTheKeyAndTheLine) {
   EXPECT_TRUE(has(import_error(msh({"muscle", "muscle"}, {kLower, "4 5 6 7 8"})), "element 2 (muscle) is degenerate"));
   EXPECT_TRUE(has(import_error(msh({"muscle", "dense_1"}, {kLower, kUpper})), "element 2 (dense_1) spans 1 mm of the 1 mm thick layer"));
   EXPECT_TRUE(has(import_error(msh({"muscle", "skin"}, {kLower, kUpper})), "too coarse to resolve the layer"));
+  // The "fiber_direction" view: components, zero and non-finite directions, unknown and repeated
+  // element tags, the view twice (the base file has 48 lines: the view's entries start at line 58).
+  const std::string two = msh({"muscle", "dense_1"}, {kLower, kUpper});
+  EXPECT_TRUE(has(import_error(two + element_data({"1 1 0"}, "fiber_direction", 2)), "has 2 components per element; allowed 3"));
+  EXPECT_TRUE(has(import_error(two + element_data({"2 0 0 0"})), "line 58: element 2: the fibre direction is zero"));
+  EXPECT_TRUE(has(import_error(two + element_data({"2 1 nan 0"})), "expected a finite number (y)"));
+  EXPECT_TRUE(has(import_error(two + element_data({"2 1 0 0", "7 1 0 0"})), "line 59: the view \"fiber_direction\" names element 7, which is not a 3-D element"));
+  EXPECT_TRUE(has(import_error(two + element_data({"2 1 0 0", "2 0 1 0"})), "element 2 has two fibre directions"));
+  EXPECT_TRUE(has(import_error(two + element_data({"2 1 0 0"}) + element_data({"1 1 0 0"})), "is given twice"));
   // Keys that do not go with a mesh file.
   std::string key;
   EXPECT_TRUE(has(import_error(good, "[water]\nmodel = \"biot\"\n", &key), "not available with geometry.mesh_file"));

@@ -121,6 +121,10 @@ struct Hex8Group {
   std::vector<double> point_volume;        ///< W_g per element and point [m^3]
   std::vector<double> rest_volume;         ///< V per element [m^3]
   std::vector<double> failure_strain;      ///< fibre failure strain per element
+  /// Per element, or empty when every element's fibres are its material's: the rotation that turns
+  /// the material's fibre family to the element's own mean direction (an imported mesh's
+  /// per-element directions, docs/fem.md "Imported meshes"). A parameter, not history.
+  std::vector<Mat3> fiber_rotation;
   // Fibre history per (element, point, direction), from fiber_start[e].
   std::vector<std::int64_t> fiber_start;
   std::vector<double> fiber_max_strain;    ///< largest total strain l - 1 seen
@@ -141,6 +145,15 @@ struct Hex8Group {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 8> nodes(Index e) const { return connectivity[e]; }
+  /// Reference direction q of element e's fibre family (m: the element's material).
+  Vec3 fiber_direction(Index e, std::size_t q, const HexMaterial& m) const {
+    return fiber_rotation.empty() ? m.fibers.directions[q] : Vec3(fiber_rotation[std::size_t(e)] * m.fibers.directions[q]);
+  }
+  /// Turns element e's fibre family by the rotation `r` (applied to its material's directions).
+  void rotate_fibers(Index e, const Mat3& r) {
+    if (fiber_rotation.empty()) fiber_rotation.assign(size(), Mat3::Identity());
+    fiber_rotation.at(std::size_t(e)) = r;
+  }
   /// What a step writes (elements/history.hpp): the step factors, the Prony strains and targets,
   /// the fibre history.
   auto history() {
@@ -170,6 +183,7 @@ struct Hex8Group {
     }
     rest_volume.push_back(v);
     failure_strain.push_back(e_fail);
+    if (!fiber_rotation.empty()) fiber_rotation.push_back(Mat3::Identity());
     fiber_start.push_back(std::int64_t(fiber_max_strain.size()));
     const std::size_t nf = m.fiber_modulus > 0.0 ? 8 * m.fibers.directions.size() : 0;
     fiber_max_strain.resize(fiber_max_strain.size() + nf, 0.0);
@@ -239,7 +253,7 @@ struct Hex8Group {
       if (!fibers) continue;
       for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
         const std::size_t k = fiber_slot(e, g, q);
-        fiber_start_stretch[k] = (f * m.fibers.directions[q]).norm();
+        fiber_start_stretch[k] = (f * fiber_direction(e, q, m)).norm();
         fiber_step_law[k] = fiber_branches(k).step_law(law, fiber_step, fiber_start_stretch[k] / rest_stretch(k) - 1.0);
       }
     }
@@ -270,7 +284,7 @@ struct Hex8Group {
       for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
         const std::size_t k = fiber_slot(e, g, q);
         if (fiber_broken[k]) continue;
-        const double l = (f * m.fibers.directions[q]).norm();
+        const double l = (f * fiber_direction(e, q, m)).norm();
         const double scale = w * m.fiber_modulus * m.fibers.weights[q];
         if (viscous_fibers()) {
           dissipated += scale * end_viscous_fiber_step(k, l, failure_strain[e]);
@@ -328,7 +342,7 @@ struct Hex8Group {
         for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
           const std::size_t k = fiber_slot(Index(e), g, q);
           if (fiber_broken[k]) continue;
-          const double strain = (f * m.fibers.directions[q]).norm() / rest_stretch(k) - 1.0;
+          const double strain = (f * fiber_direction(Index(e), q, m)).norm() / rest_stretch(k) - 1.0;
           peak = std::max(peak, viscous_fibers() ? fiber_branches(k).stress(law, strain) : law.stress(strain));
         }
       }
@@ -455,7 +469,7 @@ private:
         for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
           const std::size_t k = fiber_slot(e, int(g), q);
           if (fiber_broken[k]) continue;
-          const Vec3& a = m.fibers.directions[q];
+          const Vec3 a = fiber_direction(e, q, m);
           const Vec3 mv = F * a;
           const double l = mv.norm(), lr = rest_stretch(k), strain = l / lr - 1.0;
           const double scale = m.fiber_modulus * m.fibers.weights[q];

@@ -10,7 +10,8 @@
 /// "skin" (SCENARIO.md). The tissues are bonded where they share nodes (a conforming mesh); a loose
 /// layer is a volume of loose tissue, not a zero-thickness interface. Fibres follow the generated
 /// slab's rule: dense_l at geometry.fiber_angle_deg, plus crossing_angle_deg for even l, with
-/// concentration geometry.dispersion_kappa.
+/// concentration geometry.dispersion_kappa; an element the file's "fiber_direction" view names
+/// has its family turned to that mean direction (Hex8Group::fiber_rotation).
 ///
 /// Elements: 8-node hexahedra as they are (Hex8Group, mean-dilatation Q1/P0); each 4-node
 /// tetrahedron is split into four hexahedra (one per corner: the corner, three edge midpoints,
