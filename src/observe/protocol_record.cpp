@@ -107,7 +107,7 @@ CompressorRecord::CompressorRecord(const CompressorProtocol& protocol, const Lat
 }
 
 double CompressorRecord::indentation(const System& sys) const {
-  const Index c = protocol_->compressor;
+  const Index c = protocol_->indenter.node;
   return sys.rest_positions[3 * c + 2] - sys.positions[3 * c + 2];
 }
 
@@ -115,7 +115,7 @@ void CompressorRecord::sample(const System& sys) {
   peak_strain_ = std::max(peak_strain_, max_dense_strain(sys));
   peak_compression_ = std::max(peak_compression_, max_dense_compression(sys));
   const double depth = indentation(sys);
-  const MuscleLoad load = muscle_load(sys, protocol_->compressor);  // H3: sampled with the indentation
+  const MuscleLoad load = muscle_load(sys, protocol_->indenter.node);  // H3: sampled with the indentation
   if (load.any) {
     peak_muscle_pressure_ = std::max(peak_muscle_pressure_.value_or(0.0), load.peak_pressure);
     if (load.spread_length && (!spread_at_peak_ || depth >= peak_indentation_)) spread_at_peak_ = load.spread_length;
@@ -164,7 +164,7 @@ std::optional<std::string> CompressorRecord::problem(const System& sys) const {
 }
 
 void CompressorRecord::series(const System& sys, Series& row) const {
-  const Index c = protocol_->compressor;
+  const Index c = protocol_->indenter.node;
   row["compressor_force_n"] = protocol_->pressing_force(sys.time);
   row["compressor_z_m"] = sys.positions[3 * c + 2] - sys.rest_positions[3 * c + 2];
   row["compressor_x_m"] = sys.positions[3 * c] - sys.rest_positions[3 * c];

@@ -73,7 +73,7 @@ struct PressedSlab {
   CompressorProtocol protocol = CompressorProtocol::make(spec.protocols[0], spec.geometry, make_materials(spec), sys);
   CompressorRecord record{protocol, sys.lattice_info};
   /// Moves the indenter down by `depth` [m], the tissue staying at rest.
-  void press(double depth) { sys.positions[3 * protocol.compressor + 2] = sys.rest_positions[3 * protocol.compressor + 2] - depth; }
+  void press(double depth) { sys.positions[3 * protocol.indenter.node + 2] = sys.rest_positions[3 * protocol.indenter.node + 2] - depth; }
 };
 
 TEST(Records, CompressorRecordStopsAnIndenterThatSinksOrTunnels) {
@@ -94,7 +94,7 @@ TEST(Records, CompressorRecordStopsAnIndenterThatSinksOrTunnels) {
   EXPECT_NE(problem->find("into the surface"), std::string::npos) << *problem;
   EXPECT_NE(problem->find("geometry.spacing_mm"), std::string::npos) << *problem;
   // Below the bottom of the tissue: the contact no longer sees the surface nodes (tunnelling).
-  const double depth = s.sys.rest_positions[3 * s.protocol.compressor + 2] -
+  const double depth = s.sys.rest_positions[3 * s.protocol.indenter.node + 2] -
                        s.sys.lattice_info.rest(s.sys.lattice_info.node_sets.at("bottom").front()).z();
   s.press(depth * 1.01);
   problem = s.record.problem(s.sys);

@@ -265,7 +265,7 @@ TEST(CompressorProtocols, SlidingCompressorTakesItsContactSetAlong) {
   opt.tolerance = spec.solver.newton_tolerance;
   ImplicitIntegrator integ(sys, opt);
   integ.reset(load);
-  const Index c = proto.compressor;
+  const Index c = proto.indenter.node;
   double worst_balance = 0.0, worst_ramp = 0.0, worst_equilibrium = 0.0, t_prev = 0.0, vz_prev = 0.0;
   auto total_normal = [&] {
     double sum = 0.0;
@@ -286,7 +286,7 @@ TEST(CompressorProtocols, SlidingCompressorTakesItsContactSetAlong) {
   };
   integ.advance_to(proto.t_hold + 0.25 / proto.frequency, load, on_step);
   const ConstNodes x = view(sys.positions);
-  ASSERT_NEAR(x[c].x() - proto.compressor_rest.x(), amplitude, 1e-9);  // guard: the drive is at its peak
+  ASSERT_NEAR(x[c].x() - proto.indenter.rest.x(), amplitude, 1e-9);  // guard: the drive is at its peak
 
   int loaded = 0, left_behind = 0;
   double newly_engaged = 0.0, drag = 0.0;
@@ -294,7 +294,7 @@ TEST(CompressorProtocols, SlidingCompressorTakesItsContactSetAlong) {
     const Index n = contact.connectivity[e][0];
     const Vec3 rest = sys.lattice_info.rest(n);
     const double d_now = std::hypot(x[n].x() - x[c].x(), x[n].y() - x[c].y());
-    const double d_start = std::hypot(rest.x() - proto.compressor_rest.x(), rest.y() - proto.compressor_rest.y());
+    const double d_start = std::hypot(rest.x() - proto.indenter.rest.x(), rest.y() - proto.indenter.rest.y());
     const double fn = contact.normal_force(Index(e), x);
     if (d_start < r - eps) {
       ++left_behind;

@@ -36,8 +36,6 @@ struct CompressorProtocol {
   Motion motion = Motion::none;
   Indenter indenter;
   static constexpr double kCompressorMass = Indenter::kMass;
-  Index compressor = -1;          ///< indenter.node
-  Vec3 compressor_rest;           ///< indenter.rest
   double force = 0.0;             ///< F0 [N]
   double amplitude = 0.0, frequency = 0.0, active_stress = 0.0;
   double t_hold = 0.0, t_release = 0.0, t_recover = 0.0, t_end = 0.0, ramp = 0.0, release = 0.0;
@@ -87,12 +85,12 @@ struct CompressorProtocol {
   /// Loads at t. In the recovery (t > t_recover: the release's last step still ends at F = 0 on
   /// the skin) the compressor's z is prescribed, lifted off; before, it is free under the force.
   void apply(double t, System& sys) const {
-    const Index c = compressor;
+    const Index c = indenter.node;
     sys.external_forces[3 * c + 2] = -pressing_force(t);
     const bool lifted = t > t_recover;
     sys.fixed[3 * c + 2] = lifted ? 1 : 0;
-    if (lifted) sys.prescribed[3 * c + 2] = compressor_rest.z() + lift_off_height;
-    sys.prescribed[3 * c] = compressor_rest.x() + (motion == Motion::compressor ? drive(t) : 0.0);
+    if (lifted) sys.prescribed[3 * c + 2] = indenter.rest.z() + lift_off_height;
+    sys.prescribed[3 * c] = indenter.rest.x() + (motion == Motion::compressor ? drive(t) : 0.0);
     if (motion == Motion::base)
       for (Index n : base_nodes) sys.prescribed[3 * n] = sys.rest_positions[3 * n] + drive(t);
     if (motion == Motion::contraction) {
@@ -212,8 +210,6 @@ inline void CompressorProtocol::attach_indenter(const ProtocolSpec& spec, const 
   const LayerMaterial& top_material = mat.skin_thickness > 0.0 ? mat.skin : mat.hypodermis_thickness > 0.0 ? mat.hypodermis : mat.dense;
   const double aggregate = top_material.drained_bulk + 4.0 / 3.0 * top_material.shear_modulus;
   indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, info.finest_spacing());
-  compressor = indenter.node;
-  compressor_rest = indenter.rest;
   lift_off_height = patch.top_cell_height;
   if (shape.kind == IndenterShape::Kind::disc) {
     const double r = spec.radius_mm * 1e-3;
@@ -226,7 +222,7 @@ inline void CompressorProtocol::attach_indenter(const ProtocolSpec& spec, const 
       throw InputError("protocol." + spec.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
                                                                     detail::to_text(0.5e3 * info.finest_spacing()) + " mm");
   }
-  sys.fixed[3 * compressor] = sys.fixed[3 * compressor + 1] = 1;
+  sys.fixed[3 * indenter.node] = sys.fixed[3 * indenter.node + 1] = 1;
 }
 
 // Base: fixed (on bone) for every kind, so that protocols differ only in what moves during the
