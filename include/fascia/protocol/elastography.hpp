@@ -24,6 +24,8 @@
 #include <cmath>
 #include <numbers>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "fascia/core/checkpoint.hpp"
@@ -61,9 +63,7 @@ public:
       throw InputError(key + "kind", "\"elastography\" needs a 3-D slab or sample; allowed with geometry.kind = "
                                      "\"slab\" or \"sample\"");
     const ConstNodes X = view(sys.rest_positions);
-    const std::size_t n = sys.num_nodes();
-    Vec3 lo = X[0], hi = X[0];
-    for (std::size_t i = 1; i < n; ++i) lo = lo.cwiseMin(X[Index(i)]), hi = hi.cwiseMax(X[Index(i)]);
+    const auto [lo, hi] = bounds(X, sys.num_nodes());
     const double depth = s.push_depth_mm * 1e-3, height = hi.z() - lo.z();
     if (!(depth > 0.0 && depth <= height))
       throw InputError(key + "push_depth_mm", "value " + detail::to_text(s.push_depth_mm) +
@@ -73,54 +73,72 @@ public:
     // the depth depends on the tissue, so it is checked here.
     ElastographyProtocol p;
     p.duration = s.push_duration_s;
-    // The node plane nearest the push depth.
-    double z_push = hi.z(), best = 1e300;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double d = std::abs(X[Index(i)].z() - (hi.z() - depth));
-      if (d < best) best = d, z_push = X[Index(i)].z();
-    }
-    p.centre = Vec3(0.5 * (lo.x() + hi.x()), 0.5 * (lo.y() + hi.y()), z_push);
+    p.centre = Vec3(0.5 * (lo.x() + hi.x()), 0.5 * (lo.y() + hi.y()), nearest_plane(X, sys.num_nodes(), hi.z() - depth));
     p.beam_radius = 1.5 * spacing;
-    const double theta = s.track_direction_deg * std::numbers::pi / 180.0;
+    const double r_max = p.place_push_and_track(sys, s.track_direction_deg, spacing, lo, hi);
+    constexpr double kTargetDisplacement = 1e-6;  // [m], an ARFI-sized push (assumed)
+    p.force = 2.0 * std::numbers::pi * shear_modulus_at(p.centre.z()) * p.beam_radius * kTargetDisplacement;
+    const double t_end = p.duration + r_max / (0.5 * slowest_shear_speed);
+    p.phases = {{"push", 0.0, p.duration, PhaseSpeed::fast}, {"track", p.duration, t_end, PhaseSpeed::fast}};
+    // The base is held (on bone), as in every slab protocol.
+    std::vector<Index> bottom;
+    for (std::size_t i = 0; i < sys.num_nodes(); ++i)
+      if (X[Index(i)].z() < lo.z() + 1e-12 * std::max(1.0, height)) bottom.push_back(Index(i));
+    sys.fix_nodes(bottom);
+    return p;
+  }
+
+  /// The lowest and highest corner of the nodes' bounding box.
+  static std::pair<Vec3, Vec3> bounds(ConstNodes X, std::size_t n) {
+    Vec3 lo = X[0], hi = X[0];
+    for (std::size_t i = 1; i < n; ++i) lo = lo.cwiseMin(X[Index(i)]), hi = hi.cwiseMax(X[Index(i)]);
+    return {lo, hi};
+  }
+  /// z of the node plane nearest `z`.
+  static double nearest_plane(ConstNodes X, std::size_t n, double z) {
+    double nearest = X[0].z(), best = 1e300;
+    for (std::size_t i = 0; i < n; ++i)
+      if (const double d = std::abs(X[Index(i)].z() - z); d < best) best = d, nearest = X[Index(i)].z();
+    return nearest;
+  }
+  /// On the push plane (z of `centre`): the push nodes, within the beam radius, weighted by mass;
+  /// and the tracking line along `direction_deg`, from beam_radius + 2 spacings out to 0.6 of the
+  /// distance to the box's edge, which it returns [m]. Throws InputError (geometry.size_mm) when
+  /// the line holds fewer than 3 nodes.
+  double place_push_and_track(const System& sys, double direction_deg, double spacing, const Vec3& lo, const Vec3& hi) {
+    const ConstNodes X = view(sys.rest_positions);
+    const double height = hi.z() - lo.z();
+    const double theta = direction_deg * std::numbers::pi / 180.0;
     const Vec3 dir(std::cos(theta), std::sin(theta), 0.0);
     // Distance from the centre to the edge along the line (the box is centred on the push).
     const double hx = 0.5 * (hi.x() - lo.x()), hy = 0.5 * (hi.y() - lo.y());
     const double to_edge = std::min(std::abs(dir.x()) > 1e-12 ? hx / std::abs(dir.x()) : 1e300,
                                     std::abs(dir.y()) > 1e-12 ? hy / std::abs(dir.y()) : 1e300);
-    const double r_min = p.beam_radius + 2.0 * spacing, r_max = 0.6 * to_edge;
+    const double r_min = beam_radius + 2.0 * spacing, r_max = 0.6 * to_edge;
     double mass = 0.0;
     std::vector<std::pair<double, Index>> line;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < sys.num_nodes(); ++i) {
       const Vec3 x = X[Index(i)];
-      if (std::abs(x.z() - z_push) > 1e-12 * std::max(1.0, height)) continue;
-      const Vec3 r(x.x() - p.centre.x(), x.y() - p.centre.y(), 0.0);
-      if (r.norm() <= p.beam_radius + 1e-12) {
-        p.push_nodes.push_back(Index(i));
+      if (std::abs(x.z() - centre.z()) > 1e-12 * std::max(1.0, height)) continue;
+      const Vec3 r(x.x() - centre.x(), x.y() - centre.y(), 0.0);
+      if (r.norm() <= beam_radius + 1e-12) {
+        push_nodes.push_back(Index(i));
         mass += sys.masses[i];
       }
       const double along = r.dot(dir), off = (r - along * dir).norm();
       if (off <= 0.5 * spacing && along >= r_min && along <= r_max) line.emplace_back(along, Index(i));
     }
     std::sort(line.begin(), line.end());
-    for (const auto& [d, i] : line) p.track_distance.push_back(d), p.track_nodes.push_back(i);
-    if (p.track_nodes.size() < 3)
+    for (const auto& [d, i] : line) track_distance.push_back(d), track_nodes.push_back(i);
+    if (track_nodes.size() < 3)
       throw InputError("geometry.size_mm", "the tracking window (" + detail::to_text(r_min * 1e3) + " to " +
                                                detail::to_text(r_max * 1e3) + " mm from the push along " +
-                                               detail::to_text(s.track_direction_deg) +
+                                               detail::to_text(direction_deg) +
                                                " deg) holds fewer than 3 nodes; allowed: a slab at least ~" +
                                                detail::to_text(2.0 * r_min / 0.6 * 1e3 + 6.0 * spacing * 1e3) +
                                                " mm across along the tracking line, or a smaller spacing_mm");
-    for (Index i : p.push_nodes) p.push_weights.push_back(sys.masses[i] / mass);
-    constexpr double kTargetDisplacement = 1e-6;  // [m], an ARFI-sized push (assumed)
-    p.force = 2.0 * std::numbers::pi * shear_modulus_at(z_push) * p.beam_radius * kTargetDisplacement;
-    const double t_end = p.duration + r_max / (0.5 * slowest_shear_speed);
-    p.phases = {{"push", 0.0, p.duration, PhaseSpeed::fast}, {"track", p.duration, t_end, PhaseSpeed::fast}};
-    // The base is held (on bone), as in every slab protocol.
-    std::vector<Index> bottom;
-    for (std::size_t i = 0; i < n; ++i)
-      if (X[Index(i)].z() < lo.z() + 1e-12 * std::max(1.0, height)) bottom.push_back(Index(i));
-    sys.fix_nodes(bottom);
-    return p;
+    for (Index i : push_nodes) push_weights.push_back(sys.masses[i] / mass);
+    return r_max;
   }
 
   double pulse(double t) const {
