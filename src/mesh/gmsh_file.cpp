@@ -330,7 +330,6 @@ GmshMesh read_gmsh_mesh(const std::string& path, const std::string& key) {
   for (GmshElement& e : mesh.volumes)
     if (auto it = directions.find((long long)e.tag); it != directions.end()) {
       e.fiber_direction = it->second.first;
-      e.fiber_direction_line = it->second.second;
       directions.erase(it);
     }
   if (!directions.empty()) {

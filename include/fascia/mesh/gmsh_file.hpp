@@ -26,7 +26,6 @@ struct GmshElement {
   std::vector<Index> nodes;  ///< indices into GmshMesh::coordinates, in gmsh's node order
   std::string group;         ///< name of its physical volume
   std::optional<Vec3> fiber_direction;  ///< from the "fiber_direction" view (as written: not normalised)
-  std::size_t fiber_direction_line = 0; ///< its line of the file
 };
 
 /// Name of the `$ElementData` view that gives per-element fibre directions.
