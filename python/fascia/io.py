@@ -270,9 +270,10 @@ def _open_h5(path: str) -> h5py.File:
         except OSError as e:
             if "truncated file" in str(e):
                 # libhdf5 can open it (fascia's C++ readers do, docs/hdf5-schema.md); h5py offers no way.
-                raise InputError(f"{path}: shorter than its superblock says, as a writer killed in the middle "
-                                 "of a flush can leave it: `fascia info` reads it, and `fascia run SCENARIO "
-                                 "-o FILE --resume` continues the run and makes the file whole") from None
+                raise InputError(f"{path}: shorter than its superblock says (h5py cannot open it). If a run "
+                                 "was killed in the middle of a flush, `fascia info` reads it and `fascia run "
+                                 "SCENARIO -o FILE --resume` continues the run and makes the file whole; a file "
+                                 "cut short otherwise is refused there too") from None
             # A live writer may be in the middle of a flush: its metadata is consistent again
             # within milliseconds.
             if attempt == 4:
