@@ -27,6 +27,7 @@
 
 #include "fascia/core/random.hpp"
 #include "fascia/lattice/builder.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/solve/explicit.hpp"
 #include "fascia/tissue/material.hpp"
 

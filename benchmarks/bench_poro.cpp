@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "fascia/lattice/builder.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/solve/implicit.hpp"
 
 namespace {

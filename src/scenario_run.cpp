@@ -25,6 +25,7 @@
 #include "fascia/observe/protocol_record.hpp"
 #include "fascia/protocol/protocol.hpp"
 #include "run/frame_recorder.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/solve/implicit.hpp"
 #include "fascia/scenario.hpp"
 #include "fascia/solve/pore_flow.hpp"

@@ -63,4 +63,5 @@
 #include "fascia/io/units.hpp"
 #include "fascia/schema.hpp"
 #include "fascia/scenario_spec.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/scenario.hpp"

@@ -13,6 +13,7 @@
 #include "bindings.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/lattice/lattice.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace fascia::python {

@@ -31,9 +31,7 @@ std::string metrics_text(const std::map<std::string, double>& metrics) {
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
-}  // namespace
-
-void bind_run(py::module_& m) {
+void bind_results(py::module_& m) {
   py::class_<RunResult>(m, "RunResult", "Outcome of one protocol run.")
       .def_readonly("name", &RunResult::name, "protocol name ([protocol.NAME])")
       .def_readonly("protocol", &RunResult::protocol, "protocol kind")
@@ -57,69 +55,58 @@ void bind_run(py::module_& m) {
         for (const auto& run : r.runs) runs += (runs.empty() ? "" : ", ") + run.name + ": " + run.status;
         return "ScenarioResult(output_file=" + quoted(r.output_file) + ", runs=[" + runs + "])";
       });
+}
 
-  m.def(
-      "run",
-      [](const ScenarioSpec& spec, const std::string& output, int threads, const std::vector<std::string>& only,
-         const std::optional<py::function>& progress, bool resume) {
-        RunOptions opt;
-        opt.threads = threads;
-        opt.resume = resume;
-        opt.output_file = output;
-        opt.only = only;
-        if (progress) {
-          // The callback runs on the simulating thread, which does not hold the GIL: take it for the
-          // call. A Python exception raised in it propagates and stops the run (signals: below).
-          py::function fn = *progress;
-          opt.progress = [fn](const std::string& run, const std::string& phase, double fraction) {
-            py::gil_scoped_acquire gil;
-            fn(run, phase, fraction);
-          };
-        }
-        // Ctrl-C (KeyboardInterrupt) stops the run like SIGINT stops the CLI: at a consistent point,
-        // status "interrupted", file closed and XDMF written; then KeyboardInterrupt is raised here.
-        // Python runs its signal handlers only when asked (PyErr_CheckSignals, with the GIL): asked
-        // at most every 50 ms so that the GIL is not taken every step.
-        bool interrupted = false;
-        auto last_check = std::chrono::steady_clock::now();
-        opt.stop_requested = [&interrupted, &last_check]() -> std::string {
-          const auto now = std::chrono::steady_clock::now();
-          if (!interrupted && now - last_check >= std::chrono::milliseconds(50)) {
-            last_check = now;
-            py::gil_scoped_acquire gil;
-            if (PyErr_CheckSignals() != 0) {
-              PyErr_Clear();  // raised again below, once the file is closed
-              interrupted = true;
-            }
-          }
-          return interrupted ? "KeyboardInterrupt" : "";
-        };
-        ScenarioResult result;
-        {
-          py::gil_scoped_release release;
-          result = run_scenario(spec, opt);
-        }
-        if (interrupted) {
-          PyErr_SetNone(PyExc_KeyboardInterrupt);
-          throw py::error_already_set();
-        }
-        return result;
-      },
-      py::arg("spec"), py::kw_only(), py::arg("output") = "", py::arg("threads") = -1,
-      py::arg("only") = std::vector<std::string>{}, py::arg("progress") = py::none(), py::arg("resume") = false,
-      R"doc(Runs the scenario's protocols and writes one HDF5 file (docs/hdf5-schema.md).
+/// run(): the scenario with the GIL released, progress called back with the GIL held, Ctrl-C
+/// stopping it as SIGINT stops the CLI.
+ScenarioResult run_with_gil_released(const ScenarioSpec& spec, const std::string& output, int threads,
+                                     const std::vector<std::string>& only, const std::optional<py::function>& progress,
+                                     bool resume) {
+  RunOptions opt;
+  opt.threads = threads;
+  opt.resume = resume;
+  opt.output_file = output;
+  opt.only = only;
+  if (progress) {
+    // The callback runs on the simulating thread, which does not hold the GIL: take it for the
+    // call. A Python exception raised in it propagates and stops the run (signals: below).
+    py::function fn = *progress;
+    opt.progress = [fn](const std::string& run, const std::string& phase, double fraction) {
+      py::gil_scoped_acquire gil;
+      fn(run, phase, fraction);
+    };
+  }
+  // Ctrl-C (KeyboardInterrupt) stops the run like SIGINT stops the CLI: at a consistent point,
+  // status "interrupted", file closed and XDMF written; then KeyboardInterrupt is raised here.
+  // Python runs its signal handlers only when asked (PyErr_CheckSignals, with the GIL): asked
+  // at most every 50 ms so that the GIL is not taken every step.
+  bool interrupted = false;
+  auto last_check = std::chrono::steady_clock::now();
+  opt.stop_requested = [&interrupted, &last_check]() -> std::string {
+    const auto now = std::chrono::steady_clock::now();
+    if (!interrupted && now - last_check >= std::chrono::milliseconds(50)) {
+      last_check = now;
+      py::gil_scoped_acquire gil;
+      if (PyErr_CheckSignals() != 0) {
+        PyErr_Clear();  // raised again below, once the file is closed
+        interrupted = true;
+      }
+    }
+    return interrupted ? "KeyboardInterrupt" : "";
+  };
+  ScenarioResult result;
+  {
+    py::gil_scoped_release release;
+    result = run_scenario(spec, opt);
+  }
+  if (interrupted) {
+    PyErr_SetNone(PyExc_KeyboardInterrupt);
+    throw py::error_already_set();
+  }
+  return result;
+}
 
-output:   path of the HDF5 file; "" = spec.output.file
-threads:  OpenMP threads; -1 = spec.solver.threads, 0 = all cores
-only:     protocol names to run; [] = all
-progress: callable(run: str, phase: str, fraction: float) called now and then from the simulating
-          thread (with the GIL held); raising in it stops the run.
-resume:   continue the output's unfinished runs from their checkpoints, bit for bit, and keep its
-          finished ones (`fascia run --resume`, docs/cli.md); the spec must be the one it was written from.
-The GIL is released while simulating, so other Python threads keep running. Bad input raises
-fascia.InputError (a ValueError) naming the key before anything is written; a diverged run is
-reported in its RunResult.status.)doc");
-
+void bind_summaries(py::module_& m) {
   py::class_<io::RunSummary>(m, "RunSummary", "One run of an output file (as `fascia info` shows it).")
       .def_readonly("name", &io::RunSummary::name)
       .def_readonly("protocol", &io::RunSummary::protocol)
@@ -160,6 +147,29 @@ reported in its RunResult.status.)doc");
       py::arg("path"), "Reads an output file's summary (also of a killed run); InputError if not a fascia file.");
   m.def("held_by_a_writer", &io::held_by_a_writer, py::arg("path"),
         "True while a fascia run writes the file (a read can then meet it in the middle of a flush).");
+}
+
+}  // namespace
+
+void bind_run(py::module_& m) {
+  bind_results(m);
+  m.def(
+      "run", &run_with_gil_released,
+      py::arg("spec"), py::kw_only(), py::arg("output") = "", py::arg("threads") = -1,
+      py::arg("only") = std::vector<std::string>{}, py::arg("progress") = py::none(), py::arg("resume") = false,
+      R"doc(Runs the scenario's protocols and writes one HDF5 file (docs/hdf5-schema.md).
+
+output:   path of the HDF5 file; "" = spec.output.file
+threads:  OpenMP threads; -1 = spec.solver.threads, 0 = all cores
+only:     protocol names to run; [] = all
+progress: callable(run: str, phase: str, fraction: float) called now and then from the simulating
+          thread (with the GIL held); raising in it stops the run.
+resume:   continue the output's unfinished runs from their checkpoints, bit for bit, and keep its
+          finished ones (`fascia run --resume`, docs/cli.md); the spec must be the one it was written from.
+The GIL is released while simulating, so other Python threads keep running. Bad input raises
+fascia.InputError (a ValueError) naming the key before anything is written; a diverged run is
+reported in its RunResult.status.)doc");
+  bind_summaries(m);
 }
 
 }  // namespace fascia::python

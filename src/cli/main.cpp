@@ -155,13 +155,13 @@ void check_only(const fascia::ScenarioSpec& spec, const std::vector<std::string>
 }
 
 /// `--resume` reads the output file in-process: a damaged one that crashes or hangs libhdf5 is
-/// reported by a child first (read_in_child.hpp). `out`: -o, or else the scenario's output.file.
-/// nullopt: go on.
+/// reported by a child first (read_in_child.hpp), which reads what the resume reads: the summary
+/// and the checkpoints. `out`: -o, or else the scenario's output.file. nullopt: go on.
 std::optional<int> probe_before_resume(const Globals& g, const fascia::ScenarioSpec& spec, const std::string& out) {
   const std::string file = out.empty() ? spec.output.file : out;
   std::error_code ec;
   if (!g.resume || !std::filesystem::exists(file, ec)) return std::nullopt;
-  return fascia::cli::probe_in_child(file, [&file] { (void)fascia::io::read_summary(file); });
+  return fascia::cli::probe_in_child(file, [&file] { (void)fascia::io::read_checkpoints(file); });
 }
 
 int cmd_run(const Globals& g, const std::string& scenario, const std::string& out,

@@ -3,6 +3,7 @@
 #include "cli/view_command.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -53,6 +54,13 @@ int ViewCommand::run() const {
   for (const auto& file : o.files) {  // a damaged file that crashes or hangs libhdf5: one line (read_in_child.hpp)
     if (const auto stop = probe_in_child(file, [&file] { (void)io::read_summary(file); })) return *stop;
   }
+  std::string files = o.files[0];
+  if (o.files.size() == 2) files += " or " + o.files[1];
+  if (const auto code = finish_in_child(files, [&o] {
+        std::error_code ec;
+        std::filesystem::remove(view::partial_page_path(o.out), ec);
+      }))
+    return *code;
   view::ViewOptions options;
   options.max_frames = o.max_frames;
   options.title = o.title;

@@ -61,6 +61,16 @@ std::string complete_checkpoint(hid_t run) {
   return "";
 }
 
+/// The items of the checkpoint group `g` (one byte dataset per item).
+Checkpoint read_checkpoint_items(hid_t g) {
+  Checkpoint cp;
+  for (const auto& key : h5::list_children(g)) {
+    h5::Handle d = h5::open_dataset(g, key);
+    cp.items[key] = h5::read_all<std::uint8_t>(d);
+  }
+  return cp;
+}
+
 void delete_link_if_exists(hid_t loc, const std::string& name) {
   if (h5::exists(loc, name)) h5::check_status(H5Ldelete(loc, name.c_str(), H5P_DEFAULT), "remove '" + name + "'");
 }
@@ -596,6 +606,28 @@ FileSummary read_summary(const std::string& path) {
   }
 }
 
+std::map<std::string, Checkpoint> read_checkpoints(const std::string& path) {
+  h5::ErrorSilencer quiet;
+  (void)read_summary(path);  // what the file is, with read_summary's errors
+  try {
+    std::map<std::string, Checkpoint> out;
+    h5::Handle file = h5::open_file_readonly(path);
+    if (h5::object_type(file, "runs") != H5I_GROUP) return out;
+    h5::Handle runs = h5::open_group(file, "runs");
+    for (const auto& name : h5::list_children(runs)) {
+      if (h5::object_type(runs, name) != H5I_GROUP) continue;
+      h5::Handle run = h5::open_group(runs, name);
+      if (const std::string which = complete_checkpoint(run); !which.empty())
+        out[name] = read_checkpoint_items(h5::open_group(run, which));
+    }
+    return out;
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw InputError(path, std::string("damaged fascia output file: ") + e.what());
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Resuming: checkpoints and reopening a run (docs/hdf5-schema.md "Checkpoints")
 
@@ -668,10 +700,7 @@ Checkpoint RunWriter::continue_run(const std::string& name) {
     h5::Handle g = h5::open_group(r.group, which);
     frames = h5::read_number_attr<std::uint64_t>(g, "frames").value_or(0);
     samples = h5::read_number_attr<std::uint64_t>(g, "samples").value_or(0);
-    for (const auto& key : h5::list_children(g)) {
-      h5::Handle d = h5::open_dataset(g, key);
-      cp.items[key] = h5::read_all<std::uint8_t>(d);
-    }
+    cp = read_checkpoint_items(g);
   }
   if (which != kCheckpoint) {  // a kill came between removing the old one and renaming this one
     delete_link_if_exists(r.group, kCheckpoint);

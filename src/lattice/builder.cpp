@@ -139,122 +139,139 @@ struct Builder {
     }
   }
 
+  /// How one block's matrix is represented (add_matrix): the moduli its cells' elements carry.
+  struct MatrixCells {
+    bool use_springs;
+    std::vector<CellBond> bonds;
+    BondFit fit;
+    double mu0, mu_inf;       // instantaneous and (springs) relaxed shear modulus [Pa]
+    double bulk_water;        // undrained minus drained bulk modulus (plane stress in 2-D) [Pa]
+    double delta_bulk;        // bulk the relaxed spring network lacks, carried by simplices [Pa]
+    std::size_t first_term;   // the block's first Maxwell spring family
+  };
+
   /// Matrix of one block: calibrated springs (+ Maxwell springs, bulk simplices) or neo-Hookean.
   void add_matrix(Index k0, Index cells, const LayerMaterial& mat, const std::string& model, BlockReport& rep) {
     const double dz = dim == 2 ? 1.0 : z[k0 + 1] - z[k0];
     const double volume = cell_volume(dz);
-    const auto bonds = matrix_bonds(dz);
+    MatrixCells m;
+    m.bonds = matrix_bonds(dz);
     std::vector<Vec3> dirs;
-    for (const auto& b : bonds) dirs.push_back(b.direction);
+    for (const auto& b : m.bonds) dirs.push_back(b.direction);
     SymTensor4 unit = isotropic_cauchy(1.0);
     if (dim == 2) unit = planar_part(unit);
-    const BondFit fit = fit_bonds(dirs, volume, unit);
-    rep.spring_fit_residual = fit.relative_residual;
-    const bool use_springs = model == "springs" || (model == "auto" && fit.relative_residual < kSpringFitTolerance);
-    if (model == "springs" && fit.relative_residual > 0.05)
+    m.fit = fit_bonds(dirs, volume, unit);
+    rep.spring_fit_residual = m.fit.relative_residual;
+    m.use_springs = model == "springs" || (model == "auto" && m.fit.relative_residual < kSpringFitTolerance);
+    if (model == "springs" && m.fit.relative_residual > 0.05)
       throw InputError("geometry.matrix_model",
                        "value \"springs\" cannot represent block '" + rep.name + "': cells of " +
                            detail::to_text(dx * 1e3) + " x " + detail::to_text(dz * 1e3) +
-                           " mm give a spring-fit residual of " + detail::to_text(fit.relative_residual) +
+                           " mm give a spring-fit residual of " + detail::to_text(m.fit.relative_residual) +
                            "; allowed: \"auto\" or \"tets\", or a spacing_mm that makes cells near-cubic");
-    rep.matrix_model = use_springs ? "springs" : "tets";
+    rep.matrix_model = m.use_springs ? "springs" : "tets";
 
     double g_sum = 0.0;
     for (const auto& p : mat.prony) g_sum += p.g;
-    const double mu0 = mat.shear_modulus;
-    const double mu_inf = use_springs ? mu0 * (1.0 - g_sum) : mu0;
+    m.mu0 = mat.shear_modulus;
+    m.mu_inf = m.use_springs ? m.mu0 * (1.0 - g_sum) : m.mu0;
     // Bulk: what the (relaxed) network lacks, carried by volumetric simplices.
-    const SymTensor4 net = bond_tensor(dirs, fit.stiffness, volume) * mu_inf;
-    double bulk_target = mat.drained_bulk, bulk_water = mat.undrained_bulk - mat.drained_bulk;
+    const SymTensor4 net = bond_tensor(dirs, m.fit.stiffness, volume) * m.mu_inf;
+    double bulk_target = mat.drained_bulk;
+    m.bulk_water = mat.undrained_bulk - mat.drained_bulk;
     if (dim == 2) {
-      bulk_target = plane_stress_bulk(mu_inf, mat.drained_bulk);
-      bulk_water = plane_stress_bulk(mu_inf, mat.undrained_bulk) - bulk_target;
+      bulk_target = plane_stress_bulk(m.mu_inf, mat.drained_bulk);
+      m.bulk_water = plane_stress_bulk(m.mu_inf, mat.undrained_bulk) - bulk_target;
     }
-    const double delta_bulk = use_springs ? bulk_target - bulk_of(net, dim) : 0.0;
+    m.delta_bulk = m.use_springs ? bulk_target - bulk_of(net, dim) : 0.0;
 
-    const std::size_t first_term = maxwell.size();
-    if (use_springs)
+    m.first_term = maxwell.size();
+    if (m.use_springs)
       for (const auto& p : mat.prony) {
         maxwell.emplace_back();
         maxwell_tau.push_back(p.tau);
-        (void)p;
       }
-
-    auto& bulk3 = std::get<BulkGroup<3>>(lat.groups);
-    auto& bulk2 = std::get<BulkGroup<2>>(lat.groups);
-    auto& water3 = std::get<CellWaterGroup>(lat.groups);
-    auto& water2 = std::get<BulkMaxwellGroup<2>>(lat.groups);
-    auto& neo3 = std::get<NeoHookeanGroup<3>>(lat.groups);
-    auto& neo2 = std::get<NeoHookeanGroup<2>>(lat.groups);
-    const ConstNodes X = view(lat.rest_positions);
 
     for (Index k = k0; k < k0 + cell_layers(cells); ++k)
       for (Index j = 0; j + 1 < ny; ++j)
         for (Index i = 0; i + 1 < nx; ++i) {
           const auto c = corners(i, j, k);
-          if (use_springs)
-            for (std::size_t t = 0; t < bonds.size(); ++t)
-              for (const auto& pr : bonds[t].corners) {
-                const double k_bond = fit.stiffness[t] * bonds[t].share;
-                springs.add(c[pr[0]], c[pr[1]], k_bond * mu_inf);
-                for (std::size_t p = 0; p < mat.prony.size(); ++p)
-                  maxwell[first_term + p].add(c[pr[0]], c[pr[1]], k_bond * mu0 * mat.prony[p].g);
-              }
+          if (m.use_springs) add_cell_springs(c, m, mat);
           // Simplices: 6 Kuhn tetrahedra per cube (or 2 triangles per square).
-          if (dim == 3) {
-            // Water: one volumetric Maxwell element per cell (no locking of the near-incompressible
-            // undrained response; see detail::hex_measure).
-            if (bulk_water > 0.0) {
-              std::array<Index, 8> cell;
-              std::copy(c.begin(), c.end(), cell.begin());
-              const double det = detail::hex_measure(X, cell, false).det;
-              if (poro.enabled) {
-                // Biot water: the same undrained stiffness, M = K_u - K_d (alpha = 1), but the
-                // water moves between cells instead of relaxing in place.
-                auto& pores = std::get<PoroCellGroup>(lat.groups);
-                cell_index[std::size_t((k * (ny - 1) + j) * (nx - 1) + i)] = std::int64_t(pores.size());
-                // Drained limit: the pore pressure is zero at all times, the water carries no load.
-                pores.add(cell, det, poro.flow == "drained" ? 0.0 : bulk_water, water_fraction,
-                          mat.drained_bulk + 4.0 / 3.0 * mat.shear_modulus);
-              } else {
-                water3.add(cell, det, bulk_water * det / 6.0, mat.drainage_time);
-              }
-            }
-            const int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
-            for (const auto& p : perms) {
-              std::array<Index, 4> t = {c[0], c[p[0]], c[p[0] + p[1]], c[7]};
-              double det = detail::rest_det<3>(X, t);
-              if (det < 0) {
-                std::swap(t[1], t[2]);
-                det = -det;
-              }
-              const double v = det / 6.0;
-              if (use_springs) {
-                if (delta_bulk != 0.0) bulk3.add(t, det, delta_bulk * v);
-              } else {
-                neo3.add(t, X, v, mu0, mat.drained_bulk - 2.0 / 3.0 * mu0);
-              }
-            }
-          } else {
-            for (const auto& tri : {std::array<int, 3>{0, 1, 3}, std::array<int, 3>{0, 3, 2}}) {
-              std::array<Index, 3> t = {c[tri[0]], c[tri[1]], c[tri[2]]};
-              double det = detail::rest_det<2>(X, t);
-              if (det < 0) {
-                std::swap(t[1], t[2]);
-                det = -det;
-              }
-              const double v = 0.5 * det * thickness2d;
-              if (use_springs) {
-                if (delta_bulk != 0.0) bulk2.add(t, det, delta_bulk * v);
-              } else {
-                // Plane-stress neo-Hookean: lambda* = 2 mu lambda / (lambda + 2 mu).
-                const double lam = mat.drained_bulk - 2.0 / 3.0 * mu0;
-                neo2.add(t, X, v, mu0, 2.0 * mu0 * lam / (lam + 2.0 * mu0));
-              }
-              if (bulk_water > 0.0) water2.add(t, det, bulk_water * v, mat.drainage_time);
-            }
-          }
+          if (dim == 3)
+            add_cell_solid_3d(c, std::size_t((k * (ny - 1) + j) * (nx - 1) + i), m, mat);
+          else
+            add_cell_solid_2d(c, m, mat);
         }
+  }
+
+  /// The matrix springs of cell `c` and their Maxwell branches.
+  void add_cell_springs(const std::array<Index, 8>& c, const MatrixCells& m, const LayerMaterial& mat) {
+    for (std::size_t t = 0; t < m.bonds.size(); ++t)
+      for (const auto& pr : m.bonds[t].corners) {
+        const double k_bond = m.fit.stiffness[t] * m.bonds[t].share;
+        springs.add(c[pr[0]], c[pr[1]], k_bond * m.mu_inf);
+        for (std::size_t p = 0; p < mat.prony.size(); ++p)
+          maxwell[m.first_term + p].add(c[pr[0]], c[pr[1]], k_bond * m.mu0 * mat.prony[p].g);
+      }
+  }
+
+  /// The water of 3-D cell `c` (number `cell` of the lattice's cells) and its six Kuhn tetrahedra:
+  /// bulk simplices next to springs, or neo-Hookean tetrahedra.
+  void add_cell_solid_3d(const std::array<Index, 8>& c, std::size_t cell, const MatrixCells& m, const LayerMaterial& mat) {
+    const ConstNodes X = view(lat.rest_positions);
+    // Water: one volumetric Maxwell element per cell (no locking of the near-incompressible
+    // undrained response; see detail::hex_measure).
+    if (m.bulk_water > 0.0) {
+      const double det = detail::hex_measure(X, c, false).det;
+      if (poro.enabled) {
+        // Biot water: the same undrained stiffness, M = K_u - K_d (alpha = 1), but the
+        // water moves between cells instead of relaxing in place.
+        auto& pores = std::get<PoroCellGroup>(lat.groups);
+        cell_index[cell] = std::int64_t(pores.size());
+        // Drained limit: the pore pressure is zero at all times, the water carries no load.
+        pores.add(c, det, poro.flow == "drained" ? 0.0 : m.bulk_water, water_fraction,
+                  mat.drained_bulk + 4.0 / 3.0 * mat.shear_modulus);
+      } else {
+        std::get<CellWaterGroup>(lat.groups).add(c, det, m.bulk_water * det / 6.0, mat.drainage_time);
+      }
+    }
+    for (const auto& kuhn : detail::kKuhnTetrahedra) {
+      std::array<Index, 4> t = {c[kuhn.corners[0]], c[kuhn.corners[1]], c[kuhn.corners[2]], c[kuhn.corners[3]]};
+      double det = detail::rest_det<3>(X, t);
+      if (det < 0) {
+        std::swap(t[1], t[2]);
+        det = -det;
+      }
+      const double v = det / 6.0;
+      if (m.use_springs) {
+        if (m.delta_bulk != 0.0) std::get<BulkGroup<3>>(lat.groups).add(t, det, m.delta_bulk * v);
+      } else {
+        std::get<NeoHookeanGroup<3>>(lat.groups).add(t, X, v, m.mu0, mat.drained_bulk - 2.0 / 3.0 * m.mu0);
+      }
+    }
+  }
+
+  /// The two triangles of sheet cell `c`: bulk simplices next to springs, or plane-stress neo-Hookean; and their water.
+  void add_cell_solid_2d(const std::array<Index, 8>& c, const MatrixCells& m, const LayerMaterial& mat) {
+    const ConstNodes X = view(lat.rest_positions);
+    for (const auto& tri : {std::array<int, 3>{0, 1, 3}, std::array<int, 3>{0, 3, 2}}) {
+      std::array<Index, 3> t = {c[tri[0]], c[tri[1]], c[tri[2]]};
+      double det = detail::rest_det<2>(X, t);
+      if (det < 0) {
+        std::swap(t[1], t[2]);
+        det = -det;
+      }
+      const double v = 0.5 * det * thickness2d;
+      if (m.use_springs) {
+        if (m.delta_bulk != 0.0) std::get<BulkGroup<2>>(lat.groups).add(t, det, m.delta_bulk * v);
+      } else {
+        // Plane-stress neo-Hookean: lambda* = 2 mu lambda / (lambda + 2 mu).
+        const double lam = mat.drained_bulk - 2.0 / 3.0 * m.mu0;
+        std::get<NeoHookeanGroup<2>>(lat.groups).add(t, X, v, m.mu0, 2.0 * m.mu0 * lam / (lam + 2.0 * m.mu0));
+      }
+      if (m.bulk_water > 0.0) std::get<BulkMaxwellGroup<2>>(lat.groups).add(t, det, m.bulk_water * v, mat.drainage_time);
+    }
   }
 
   /// Darcy links of the Biot water (fascia/elements/poro.hpp): between face neighbours within a
@@ -363,6 +380,110 @@ Index nodes_along(double length, double spacing, const char* key) {
   return Index(cells) + 1;
 }
 
+/// Fibre angle of dense layer l (0-based) [deg]: alternate layers cross at crossing_angle (Stecco 2009).
+double layer_angle(const GeometrySpec& g, int l) { return g.fiber_angle_deg + (l % 2 == 1 ? g.crossing_angle_deg : 0.0); }
+
+/// A sheet (2-D): one block of dense tissue carrying every layer's fibre family.
+void build_sheet(Builder& b, const GeometrySpec& g, const TissueMaterials& mat) {
+  b.thickness2d = g.layers * g.layer_thickness_mm * 1e-3;
+  b.nz = 1;
+  b.z = {0.0};
+  b.allocate_nodes();
+  BlockReport rep{"sheet", "dense", 0.0, b.thickness2d, 1, "", 0, 0, g.fiber_angle_deg};
+  b.add_mass(0, 1, mat.dense.density);
+  b.add_matrix(0, 1, mat.dense, g.matrix_model, rep);
+  SymTensor4 target = SymTensor4::Zero();
+  for (int l = 0; l < g.layers; ++l)
+    target += fiber_tensor(mat.dense.fiber_modulus, layer_angle(g, l) * kDeg, g.dispersion_kappa) / g.layers;
+  b.add_fibers(0, 1, target, rep);
+  b.lat.blocks.push_back(rep);
+  std::fill(b.lat.layer_id.begin(), b.lat.layer_id.end(), 1);
+}
+
+/// One block of a slab, bottom to top, and where its node planes are.
+struct BlockPlan {
+  std::string name;
+  const LayerMaterial* mat;
+  double thickness;
+  int layer;
+  bool bonded = false;  ///< shares its bottom node plane with the block below (no interface)
+  Index first_plane = 0, cells = 0;
+};
+
+/// The blocks of a slab, bottom to top: muscle, then the dense layers, each its own node planes;
+/// consecutive blocks are joined by loose-layer interfaces. Above the deep fascia (docs/model.md
+/// "Skin and hypodermis"): the hypodermis slides on the top dense layer through a loose interface
+/// (the deep fascia's sliding plane), the skin is bonded to the hypodermis (one shared node plane).
+std::vector<BlockPlan> plan_blocks(const GeometrySpec& g, const TissueMaterials& mat) {
+  std::vector<BlockPlan> plan = {{"muscle", &mat.muscle, mat.muscle_thickness, 0}};
+  for (int l = 1; l <= g.layers; ++l) plan.push_back({"dense" + std::to_string(l), &mat.dense, g.layer_thickness_mm * 1e-3, l});
+  if (mat.hypodermis_thickness > 0.0)
+    plan.push_back({"hypodermis", &mat.hypodermis, mat.hypodermis_thickness, kHypodermisLayer});
+  if (mat.skin_thickness > 0.0)
+    plan.push_back({"skin", &mat.skin, mat.skin_thickness, kSkinLayer, mat.hypodermis_thickness > 0.0});
+  return plan;
+}
+
+/// Node plane heights of the blocks (b.z), cells of about the spacing through each, interfaces of
+/// thickness h_int between unbonded blocks.
+void place_planes(Builder& b, std::vector<BlockPlan>& plan, double spacing, double h_int) {
+  double zc = 0.0;
+  for (std::size_t p = 0; p < plan.size(); ++p) {
+    if (p > 0 && !plan[p].bonded) zc += h_int;
+    const Index n = std::max<Index>(1, Index(std::lround(plan[p].thickness / spacing)));
+    plan[p].first_plane = plan[p].bonded ? Index(b.z.size()) - 1 : Index(b.z.size());
+    plan[p].cells = n;
+    for (Index k = plan[p].bonded ? 1 : 0; k <= n; ++k) b.z.push_back(zc + plan[p].thickness * k / n);
+    zc += plan[p].thickness;
+  }
+  b.nz = Index(b.z.size());
+}
+
+/// Interfaces between consecutive unbonded blocks (docs/model.md §3.5 "Interfaces"): shear G_loose/h,
+/// contact stiffness of the dense layer's aggregate modulus over one cell (assumed penalty), weak
+/// drained tension; one per node pair, over the node's share of the plane.
+void add_block_interfaces(Builder& b, const std::vector<BlockPlan>& plan, const TissueMaterials& mat, double h_int) {
+  auto& itf = std::get<InterfaceGroup>(b.lat.groups);
+  configure_interfaces(itf, mat);
+  for (std::size_t p = 1; p < plan.size(); ++p) {
+    if (plan[p].bonded) continue;
+    const Index below = plan[p].first_plane - 1, above = plan[p].first_plane;
+    const double dz_cell = b.z[above + 1] - b.z[above];
+    for (Index j = 0; j < b.ny; ++j)
+      for (Index i = 0; i < b.nx; ++i) {
+        const double area = b.dx * b.dy * ((i == 0 || i == b.nx - 1) ? 0.5 : 1.0) *
+                            ((j == 0 || j == b.ny - 1) ? 0.5 : 1.0);
+        add_interface(itf, mat, b.id(i, j, below), b.id(i, j, above), h_int, area, dz_cell);
+      }
+  }
+  b.lat.notes.push_back("interface contact stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");
+}
+
+/// A layered slab (3-D): the blocks of plan_blocks with their mass, matrix, fibres and layer ids,
+/// the interfaces between them and the Biot water's pore network.
+void build_slab(Builder& b, const GeometrySpec& g, const TissueMaterials& mat) {
+  const double h_int = g.interface_thickness_mm * 1e-3;
+  auto plan = plan_blocks(g, mat);
+  place_planes(b, plan, g.spacing_mm * 1e-3, h_int);
+  b.allocate_nodes();
+  for (const BlockPlan& block : plan) {
+    BlockReport rep{block.name, block.mat->name, b.z[block.first_plane], block.thickness, int(block.cells), "", 0, 0, 0};
+    b.add_mass(block.first_plane, block.cells, block.mat->density);
+    b.add_matrix(block.first_plane, block.cells, *block.mat, g.matrix_model, rep);
+    if (block.layer > 0 && block.mat->fiber_modulus > 0) {
+      rep.fiber_angle_deg = layer_angle(g, block.layer - 1);
+      b.add_fibers(block.first_plane, block.cells,
+                   fiber_tensor(block.mat->fiber_modulus, rep.fiber_angle_deg * kDeg, g.dispersion_kappa), rep);
+    }
+    for (Index k = block.first_plane; k <= block.first_plane + block.cells; ++k)
+      for (Index j = 0; j < b.ny; ++j)
+        for (Index i = 0; i < b.nx; ++i) b.lat.layer_id[b.id(i, j, k)] = block.layer;
+    b.lat.blocks.push_back(rep);
+  }
+  add_block_interfaces(b, plan, mat, h_int);
+  b.add_pore_network();
+}
+
 }  // namespace
 
 Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
@@ -378,89 +499,10 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
   b.ny = nodes_along(g.size_mm[1] * 1e-3, a, "geometry.size_mm");
   b.dx = g.size_mm[0] * 1e-3 / (b.nx - 1);
   b.dy = g.size_mm[1] * 1e-3 / (b.ny - 1);
-  const double t_layer = g.layer_thickness_mm * 1e-3, h_int = g.interface_thickness_mm * 1e-3;
-  auto layer_angle = [&](int l) {  // alternate layers cross at crossing_angle (Stecco 2009)
-    return g.fiber_angle_deg + (l % 2 == 1 ? g.crossing_angle_deg : 0.0);
-  };
-
-  if (b.dim == 2) {
-    b.thickness2d = g.layers * t_layer;
-    b.nz = 1;
-    b.z = {0.0};
-    b.allocate_nodes();
-    BlockReport rep{"sheet", "dense", 0.0, b.thickness2d, 1, "", 0, 0, g.fiber_angle_deg};
-    b.add_mass(0, 1, mat.dense.density);
-    b.add_matrix(0, 1, mat.dense, g.matrix_model, rep);
-    SymTensor4 target = SymTensor4::Zero();
-    for (int l = 0; l < g.layers; ++l)
-      target += fiber_tensor(mat.dense.fiber_modulus, layer_angle(l) * kDeg, g.dispersion_kappa) / g.layers;
-    b.add_fibers(0, 1, target, rep);
-    b.lat.blocks.push_back(rep);
-    std::fill(b.lat.layer_id.begin(), b.lat.layer_id.end(), 1);
-  } else {
-    // Blocks bottom to top: muscle, then the dense layers, each its own node planes; consecutive
-    // blocks are joined by loose-layer interfaces of thickness h_int.
-    // Above the deep fascia (docs/model.md "Skin and hypodermis"): the hypodermis slides on the
-    // top dense layer through a loose interface (the deep fascia's sliding plane), the skin is
-    // bonded to the hypodermis (one shared node plane).
-    struct Plan {
-      std::string name;
-      const LayerMaterial* mat;
-      double thickness;
-      int layer;
-      bool bonded = false;  ///< shares its bottom node plane with the block below (no interface)
-    };
-    std::vector<Plan> plan = {{"muscle", &mat.muscle, mat.muscle_thickness, 0}};
-    for (int l = 1; l <= g.layers; ++l) plan.push_back({"dense" + std::to_string(l), &mat.dense, t_layer, l});
-    if (mat.hypodermis_thickness > 0.0)
-      plan.push_back({"hypodermis", &mat.hypodermis, mat.hypodermis_thickness, kHypodermisLayer});
-    if (mat.skin_thickness > 0.0)
-      plan.push_back({"skin", &mat.skin, mat.skin_thickness, kSkinLayer, mat.hypodermis_thickness > 0.0});
-    std::vector<Index> first_plane, cells;
-    double zc = 0.0;
-    for (std::size_t p = 0; p < plan.size(); ++p) {
-      if (p > 0 && !plan[p].bonded) zc += h_int;
-      const Index n = std::max<Index>(1, Index(std::lround(plan[p].thickness / a)));
-      first_plane.push_back(plan[p].bonded ? Index(b.z.size()) - 1 : Index(b.z.size()));
-      cells.push_back(n);
-      for (Index k = plan[p].bonded ? 1 : 0; k <= n; ++k) b.z.push_back(zc + plan[p].thickness * k / n);
-      zc += plan[p].thickness;
-    }
-    b.nz = Index(b.z.size());
-    b.allocate_nodes();
-    for (std::size_t p = 0; p < plan.size(); ++p) {
-      BlockReport rep{plan[p].name, plan[p].mat->name, b.z[first_plane[p]], plan[p].thickness,
-                      int(cells[p]), "", 0, 0, 0};
-      b.add_mass(first_plane[p], cells[p], plan[p].mat->density);
-      b.add_matrix(first_plane[p], cells[p], *plan[p].mat, g.matrix_model, rep);
-      if (plan[p].layer > 0 && plan[p].mat->fiber_modulus > 0) {
-        rep.fiber_angle_deg = layer_angle(plan[p].layer - 1);
-        b.add_fibers(first_plane[p], cells[p],
-                     fiber_tensor(plan[p].mat->fiber_modulus, rep.fiber_angle_deg * kDeg, g.dispersion_kappa), rep);
-      }
-      for (Index k = first_plane[p]; k <= first_plane[p] + cells[p]; ++k)
-        for (Index j = 0; j < b.ny; ++j)
-          for (Index i = 0; i < b.nx; ++i) b.lat.layer_id[b.id(i, j, k)] = plan[p].layer;
-      b.lat.blocks.push_back(rep);
-    }
-    // Interfaces between consecutive blocks (docs/model.md §3.5 "Interfaces"): shear G_loose/h, contact stiffness of
-    // the dense layer's aggregate modulus over one cell (assumed penalty), weak drained tension.
-    auto& itf = std::get<InterfaceGroup>(b.lat.groups);
-    configure_interfaces(itf, mat);
-    for (std::size_t p = 1; p < plan.size(); ++p) {
-      if (plan[p].bonded) continue;
-      const Index below = first_plane[p] - 1, above = first_plane[p];
-      const double dz_cell = b.z[above + 1] - b.z[above];
-      for (Index j = 0; j < b.ny; ++j)
-        for (Index i = 0; i < b.nx; ++i) {
-          const double area = b.dx * b.dy * ((i == 0 || i == b.nx - 1) ? 0.5 : 1.0) *
-                              ((j == 0 || j == b.ny - 1) ? 0.5 : 1.0);
-          add_interface(itf, mat, b.id(i, j, below), b.id(i, j, above), h_int, area, dz_cell);
-        }
-    }
-    b.lat.notes.push_back("interface contact stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");
-    b.add_pore_network();
-  }
+  if (b.dim == 2)
+    build_sheet(b, g, mat);
+  else
+    build_slab(b, g, mat);
   b.finish_springs();
   b.finish_fibers();
   for (const auto& rep : b.lat.blocks)

@@ -120,15 +120,13 @@ Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const
   return build_layered_mesh(slab_stack(g, mat), g, mat, opt);
 }
 
-Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySpec& g, const TissueMaterials& mat,
-                           const SlabMeshOptions& opt) {
+namespace {
+
+/// Element heights of each block, bottom to top: at least two through a layer (at most
+/// opt.max_aspect times wider than thick), or graded down from the coarsest size (the muscle).
+std::vector<std::vector<double>> block_heights(const std::vector<MeshBlock>& stack, const GeometrySpec& g,
+                                               const SlabMeshOptions& opt) {
   const double a = g.spacing_mm * 1e-3;
-  if (!(opt.coarsest >= a))
-    throw InputError("geometry.coarsest_mm", "value " + detail::to_text(opt.coarsest * 1e3) +
-                                                 " is below geometry.spacing_mm = " + detail::to_text(g.spacing_mm) +
-                                                 "; allowed [spacing_mm, 1000] mm");
-  const double h_int = g.interface_thickness_mm * 1e-3;
-  // Element heights of each block, bottom to top.
   std::vector<std::vector<double>> heights;
   for (const MeshBlock& blk : stack) {
     if (blk.sizing == MeshBlock::Sizing::graded_down) {
@@ -147,6 +145,104 @@ Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySp
                            " (lower spacing_mm or thicken the layer)");
     heights.push_back(std::vector<double>(std::size_t(cells), blk.thickness / cells));
   }
+  return heights;
+}
+
+/// Node planes bottom to top (z) and each block's first: each block its own, h_int above the block
+/// below, or (bonded) from the top plane of the block below.
+std::vector<Index> stack_planes(const std::vector<MeshBlock>& stack, const std::vector<std::vector<double>>& heights,
+                                double h_int, std::vector<double>& z) {
+  std::vector<Index> first_plane;
+  double zc = 0.0;
+  for (std::size_t b = 0; b < stack.size(); ++b) {
+    if (b > 0 && stack[b].bonded_to_below) {
+      first_plane.push_back(Index(z.size()) - 1);
+    } else {
+      if (b > 0) zc += h_int;
+      first_plane.push_back(Index(z.size()));
+      z.push_back(zc);
+    }
+    for (double s : heights[b]) z.push_back(zc += s);
+  }
+  return first_plane;
+}
+
+/// The graded grid's nodes at the plane heights z, with the structured node sets.
+void place_graded_nodes(Lattice& lat, const std::vector<double>& z) {
+  lat.nz = Index(z.size());
+  const std::size_t n = std::size_t(lat.nx) * lat.ny * lat.nz;
+  lat.rest_positions.resize(3 * n);
+  lat.masses.assign(n, 0.0);
+  lat.layer_id.assign(n, 0);
+  for (Index k = 0; k < lat.nz; ++k)
+    for (Index j = 0; j < lat.ny; ++j)
+      for (Index i = 0; i < lat.nx; ++i) {
+        const Index p = (k * lat.ny + j) * lat.nx + i;
+        lat.rest_positions[3 * p] = lat.grid_x[i];
+        lat.rest_positions[3 * p + 1] = lat.grid_y[j];
+        lat.rest_positions[3 * p + 2] = z[k];
+      }
+  add_structured_node_sets(lat);
+}
+
+/// Hexahedra of block `blk` (node planes k0 .. k0 + cells), their material, layer ids and water;
+/// records each cell's pore cell in `pore_cell` and counts elements for the failure-strain draws.
+void add_block_hexahedra(Lattice& lat, const MeshBlock& blk, Index k0, Index cells, const std::vector<double>& z,
+                         const GeometrySpec& g, const TissueMaterials& mat, Index& element,
+                         std::vector<std::int64_t>& pore_cell) {
+  const Index nx = lat.nx, ny = lat.ny;
+  auto id = [&](Index i, Index j, Index k) { return (k * ny + j) * nx + i; };
+  auto& hex = std::get<Hex8Group>(lat.groups);
+  const LayerMaterial& lm = *blk.material;
+  const double angle = blk.fiber_angle_deg;
+  hex.materials.push_back(hex_material(lm, angle, g.dispersion_kappa));
+  const std::int32_t mid = std::int32_t(hex.materials.size() - 1);
+  BlockReport rep{blk.name, lm.name, z[k0], z[k0 + cells] - z[k0], int(cells), "hex8", 0, 0, lm.fiber_modulus > 0 ? angle : 0.0};
+  lat.blocks.push_back(rep);
+  for (Index k = k0; k <= k0 + cells; ++k)
+    for (Index j = 0; j < ny; ++j)
+      for (Index i = 0; i < nx; ++i) lat.layer_id[id(i, j, k)] = blk.layer;
+  for (Index k = k0; k < k0 + cells; ++k)
+    for (Index j = 0; j + 1 < ny; ++j)
+      for (Index i = 0; i + 1 < nx; ++i) {
+        std::array<Index, 8> c;
+        for (int q = 0; q < 8; ++q) c[q] = id(i + (q & 1), j + ((q >> 1) & 1), k + ((q >> 2) & 1));
+        const double ef = scattered_failure_strain(mat, g.seed, std::uint64_t(element++));
+        const double volume = (lat.grid_x[i + 1] - lat.grid_x[i]) * (lat.grid_y[j + 1] - lat.grid_y[j]) * (z[k + 1] - z[k]);
+        pore_cell[std::size_t((k * (ny - 1) + j) * (nx - 1) + i)] = add_hex_cell(lat, c, mid, ef, lm, volume, &mat.poro, mat.water);
+      }
+}
+
+/// Interfaces between consecutive unbonded blocks: the lattice's law per node pair, tributary areas
+/// of the graded grid. False when the stack has none.
+bool add_stack_interfaces(Lattice& lat, const std::vector<MeshBlock>& stack, const std::vector<Index>& first_plane,
+                          const std::vector<double>& z, const TissueMaterials& mat, double h_int) {
+  auto& itf = std::get<InterfaceGroup>(lat.groups);
+  configure_interfaces(itf, mat);
+  bool any_interface = false;
+  for (std::size_t b = 1; b < stack.size(); ++b) {
+    if (stack[b].bonded_to_below) continue;
+    any_interface = true;
+    const Index below = first_plane[b] - 1, above = first_plane[b];
+    for (Index j = 0; j < lat.ny; ++j)
+      for (Index i = 0; i < lat.nx; ++i)
+        add_interface(itf, mat, (below * lat.ny + j) * lat.nx + i, (above * lat.ny + j) * lat.nx + i, h_int,
+                      lat.column_area(i, j), z[above + 1] - z[above]);
+  }
+  return any_interface;
+}
+
+}  // namespace
+
+Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySpec& g, const TissueMaterials& mat,
+                           const SlabMeshOptions& opt) {
+  const double a = g.spacing_mm * 1e-3;
+  if (!(opt.coarsest >= a))
+    throw InputError("geometry.coarsest_mm", "value " + detail::to_text(opt.coarsest * 1e3) +
+                                                 " is below geometry.spacing_mm = " + detail::to_text(g.spacing_mm) +
+                                                 "; allowed [spacing_mm, 1000] mm");
+  const double h_int = g.interface_thickness_mm * 1e-3;
+  const auto heights = block_heights(stack, g, opt);
 
   Lattice lat;
   lat.dim = 3;
@@ -160,79 +256,17 @@ Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySp
   lat.ny = Index(lat.grid_y.size());
   lat.dx = lx / (lat.nx - 1);
   lat.dy = ly / (lat.ny - 1);
-
-  // Node planes bottom to top: each block its own, h_int above the block below, or (bonded) from
-  // the top plane of the block below.
   std::vector<double> z;
-  std::vector<Index> first_plane;
-  double zc = 0.0;
-  for (std::size_t b = 0; b < stack.size(); ++b) {
-    if (b > 0 && stack[b].bonded_to_below) {
-      first_plane.push_back(Index(z.size()) - 1);
-    } else {
-      if (b > 0) zc += h_int;
-      first_plane.push_back(Index(z.size()));
-      z.push_back(zc);
-    }
-    for (double s : heights[b]) z.push_back(zc += s);
-  }
-  lat.nz = Index(z.size());
-  const Index nx = lat.nx, ny = lat.ny, nz = lat.nz;
-  auto id = [&](Index i, Index j, Index k) { return (k * ny + j) * nx + i; };
-  const std::size_t n = std::size_t(nx) * ny * nz;
-  lat.rest_positions.resize(3 * n);
-  lat.masses.assign(n, 0.0);
-  lat.layer_id.assign(n, 0);
-  for (Index k = 0; k < nz; ++k)
-    for (Index j = 0; j < ny; ++j)
-      for (Index i = 0; i < nx; ++i) {
-        const Index p = id(i, j, k);
-        lat.rest_positions[3 * p] = lat.grid_x[i];
-        lat.rest_positions[3 * p + 1] = lat.grid_y[j];
-        lat.rest_positions[3 * p + 2] = z[k];
-      }
-  add_structured_node_sets(lat);
+  const std::vector<Index> first_plane = stack_planes(stack, heights, h_int, z);
+  place_graded_nodes(lat, z);
 
-  auto& hex = std::get<Hex8Group>(lat.groups);
-  hex.law = mat.fiber;
+  std::get<Hex8Group>(lat.groups).law = mat.fiber;
+  const Index nx = lat.nx, ny = lat.ny, nz = lat.nz;
   Index element = 0;
   std::vector<std::int64_t> pore_cell(std::size_t(nx - 1) * (ny - 1) * (nz - 1), -1);  // (i, j, k) -> pore cell
-  for (std::size_t b = 0; b < stack.size(); ++b) {
-    const MeshBlock& blk = stack[b];
-    const LayerMaterial& lm = *blk.material;
-    const double angle = blk.fiber_angle_deg;
-    hex.materials.push_back(hex_material(lm, angle, g.dispersion_kappa));
-    const std::int32_t mid = std::int32_t(hex.materials.size() - 1);
-    const Index k0 = first_plane[b], cells = Index(heights[b].size());
-    BlockReport rep{blk.name, lm.name, z[k0], z[k0 + cells] - z[k0], int(cells), "hex8", 0, 0, lm.fiber_modulus > 0 ? angle : 0.0};
-    lat.blocks.push_back(rep);
-    for (Index k = k0; k <= k0 + cells; ++k)
-      for (Index j = 0; j < ny; ++j)
-        for (Index i = 0; i < nx; ++i) lat.layer_id[id(i, j, k)] = blk.layer;
-    for (Index k = k0; k < k0 + cells; ++k)
-      for (Index j = 0; j + 1 < ny; ++j)
-        for (Index i = 0; i + 1 < nx; ++i) {
-          std::array<Index, 8> c;
-          for (int q = 0; q < 8; ++q) c[q] = id(i + (q & 1), j + ((q >> 1) & 1), k + ((q >> 2) & 1));
-          const double ef = scattered_failure_strain(mat, g.seed, std::uint64_t(element++));
-          pore_cell[std::size_t((k * (ny - 1) + j) * (nx - 1) + i)] =
-              add_hex_cell(lat, c, mid, ef, lm, (lat.grid_x[i + 1] - lat.grid_x[i]) * (lat.grid_y[j + 1] - lat.grid_y[j]) * (z[k + 1] - z[k]),
-                       &mat.poro, mat.water);
-        }
-  }
-  // Interfaces between consecutive blocks: the lattice's law per node pair, tributary areas of the
-  // graded grid.
-  auto& itf = std::get<InterfaceGroup>(lat.groups);
-  configure_interfaces(itf, mat);
-  bool any_interface = false;
-  for (std::size_t b = 1; b < stack.size(); ++b) {
-    if (stack[b].bonded_to_below) continue;
-    any_interface = true;
-    const Index below = first_plane[b] - 1, above = first_plane[b];
-    for (Index j = 0; j < ny; ++j)
-      for (Index i = 0; i < nx; ++i)
-        add_interface(itf, mat, id(i, j, below), id(i, j, above), h_int, lat.column_area(i, j), z[above + 1] - z[above]);
-  }
+  for (std::size_t b = 0; b < stack.size(); ++b)
+    add_block_hexahedra(lat, stack[b], first_plane[b], Index(heights[b].size()), z, g, mat, element, pore_cell);
+  const bool any_interface = add_stack_interfaces(lat, stack, first_plane, z, mat, h_int);
   std::vector<double> sx, sy;
   for (Index i = 0; i + 1 < nx; ++i) sx.push_back(lat.grid_x[i + 1] - lat.grid_x[i]);
   for (Index j = 0; j + 1 < ny; ++j) sy.push_back(lat.grid_y[j + 1] - lat.grid_y[j]);

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "fascia/elements/detail/simplex.hpp"
+
 namespace fascia {
 
 namespace {
@@ -38,9 +40,11 @@ std::size_t LatticeCells::size() const {
 }
 
 std::array<std::array<Index, 4>, 6> kuhn_tetrahedra(const std::array<Index, 8>& c) {
-  static constexpr int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
   std::array<std::array<Index, 4>, 6> tets{};
-  for (int p = 0; p < 6; ++p) tets[p] = {c[0], c[perms[p][0]], c[perms[p][0] + perms[p][1]], c[7]};
+  for (std::size_t t = 0; t < tets.size(); ++t) {
+    const auto& local = detail::kKuhnTetrahedra[t].corners;
+    tets[t] = {c[local[0]], c[local[1]], c[local[2]], c[local[3]]};
+  }
   return tets;
 }
 

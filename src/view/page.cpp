@@ -146,6 +146,8 @@ std::string html_escape(const std::string& s) {
 
 }  // namespace
 
+std::string partial_page_path(const std::string& out) { return out + ".partial"; }
+
 void check_shared_clock(const std::vector<RunRef>& refs, const std::vector<RunSpan>& spans) {
   for (std::size_t i = 1; i < spans.size(); ++i) {
     const double a = spans[0].last - spans[0].first, b = spans[i].last - spans[i].first;
@@ -172,7 +174,11 @@ PageSummary write_view_page(const std::vector<RunRef>& runs, const std::string& 
   if (fs::is_directory(out, ec)) throw InputError("-o", "'" + out + "' is a directory; give a file name such as page.html");
   const fs::path parent = fs::path(out).parent_path();
   if (!parent.empty()) fs::create_directories(parent, ec);
-  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  // The page is written beside `out` and renamed over it once complete: an existing page stays
+  // whole until then, whatever stops the reading (an error, or libhdf5 crashing on a damaged file,
+  // after which `fascia view` removes the partial page: partial_page_path).
+  const std::string partial = partial_page_path(out);
+  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
   if (!file)
     throw InputError("-o", "cannot write '" + out + "': " + (ec ? ec.message() : std::string(std::strerror(errno))));
 
@@ -190,7 +196,7 @@ PageSummary write_view_page(const std::vector<RunRef>& runs, const std::string& 
     }
   } catch (...) {
     file.close();
-    fs::remove(out, ec);
+    fs::remove(partial, ec);
     throw;
   }
   data += "]}";
@@ -209,8 +215,14 @@ PageSummary write_view_page(const std::vector<RunRef>& runs, const std::string& 
   file << page;
   file.close();
   if (!file) {
-    fs::remove(out, ec);
+    fs::remove(partial, ec);
     throw InputError("-o", "cannot write '" + out + "' (disk full?)");
+  }
+  fs::rename(partial, out, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(partial, ec);
+    throw InputError("-o", "cannot write '" + out + "': " + why);
   }
   summary.bytes = page.size();
   return summary;

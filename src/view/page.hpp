@@ -29,7 +29,10 @@ constexpr double kMaxClockRatio = 10.0;
 /// Checks that the runs can be played on one clock; throws fascia::InputError (key "runs").
 void check_shared_clock(const std::vector<RunRef>& refs, const std::vector<RunSpan>& spans);
 
-/// Writes the page. Bad input (files, runs, clocks, output path) throws fascia::InputError with
+/// Where write_view_page writes the page before renaming it to `out` (a sibling of `out`).
+std::string partial_page_path(const std::string& out);
+
+/// Writes the page (through partial_page_path, renamed to `out` when complete). Bad input (files, runs, clocks, output path) throws fascia::InputError with
 /// one line, before anything is written.
 PageSummary write_view_page(const std::vector<RunRef>& runs, const std::string& out, const ViewOptions& options);
 

@@ -98,6 +98,13 @@ TEST_F(Resume, AKilledOrStoppedRunResumesBitForBit) {
   for (const auto& r : fascia::io::read_summary(killed.string()).runs)
     resumable |= r.status == "incomplete" && r.checkpoint_time.has_value();
   ASSERT_TRUE(resumable) << "no run left to continue from a checkpoint";
+  // What --resume continues from, read without changing the file (its probe reads it in a child).
+  const Contents killed_before = file_contents(killed);
+  const auto checkpoints = fascia::io::read_checkpoints(killed.string());
+  ASSERT_EQ(checkpoints.count("shear"), 1u);
+  EXPECT_FALSE(checkpoints.at("shear").items.empty());
+  EXPECT_EQ(checkpoints.count("tap"), 0u);  // the finished tap keeps no checkpoint
+  EXPECT_TRUE(file_contents(killed) == killed_before) << "reading the checkpoints changed the file";
   const auto resumed = run_shell(command(scenario, killed, " --resume"));
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   for (const auto& r : fascia::io::read_summary(killed.string()).runs) {

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "fascia/lattice/builder.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace fascia {

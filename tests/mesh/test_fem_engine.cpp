@@ -12,6 +12,7 @@
 #include "fascia/core/error.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/scenario.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/solve/assembly.hpp"
 #include "io/hdf5_handle.hpp"
 

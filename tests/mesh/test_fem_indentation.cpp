@@ -11,6 +11,7 @@
 
 #include "fascia/lattice/builder.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/tissue/material.hpp"
 #include "mesh/punch_stiffness.hpp"
 

@@ -19,6 +19,7 @@
 #include "fascia/mesh/imported_mesh.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/scenario.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/solve/assembly.hpp"
 #include "mesh/punch_stiffness.hpp"
 

@@ -14,6 +14,7 @@
 #include "fascia/mesh/graded_axis.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/observe/cells.hpp"
+#include "fascia/scenario_materials.hpp"
 
 namespace {
 

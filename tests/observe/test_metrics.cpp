@@ -11,6 +11,7 @@
 #include "fascia/observe/health.hpp"
 #include "fascia/observe/metrics.hpp"
 #include "fascia/scenario.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace {

@@ -12,6 +12,7 @@
 #include "fascia/observe/metrics.hpp"
 #include "fascia/observe/protocol_record.hpp"
 #include "fascia/scenario.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace {

@@ -25,6 +25,7 @@
 #include "fascia/lattice/builder.hpp"
 #include "fascia/protocol/compressor.hpp"
 #include "fascia/scenario.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/solve/assembly.hpp"
 #include "fascia/solve/implicit.hpp"
 #include "fascia/tissue/material.hpp"

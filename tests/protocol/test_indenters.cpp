@@ -36,6 +36,7 @@
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/protocol/indenter.hpp"
 #include "fascia/protocol/phases.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/solve/assembly.hpp"
 #include "fascia/solve/implicit.hpp"
 #include "fascia/tissue/material.hpp"

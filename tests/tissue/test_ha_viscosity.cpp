@@ -13,6 +13,7 @@
 
 #include "fascia/elements/groups.hpp"
 #include "fascia/lattice/builder.hpp"
+#include "fascia/scenario_materials.hpp"
 #include "fascia/tissue/ha_viscosity.hpp"
 #include "fascia/tissue/material.hpp"
 

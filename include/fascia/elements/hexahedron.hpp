@@ -400,12 +400,13 @@ private:
     return fiber_broken[k] ? released : released - stored_fiber_energy(k, l);
   }
 
-  /// Energy of element e; with f (h) given, also its forces (Hessian in `mode`).
+  /// Energy of element e; with f (h) given, also its forces (Hessian in `mode`). Per Gauss point the
+  /// terms add to the energy density psi, the first Piola stress P and the tangent A = dP/dF in the
+  /// order matrix, Prony branches, fibres, volumetric; the point's share is then gathered through
+  /// its gradients (B), and with mean dilatation the element's volumetric energy comes last.
   double evaluate(Index e, ConstNodes x, HessianMode mode, bool stored, ElementForces<8>* f,
                   ElementHessian<8>* h) const {
-    using detail::fidx;
     const HexMaterial& m = materials[std::size_t(material[e])];
-    const auto& st = step[std::size_t(material[e])];
     const HexCoordinates xe = coordinates(e, x);
     const bool exact = mode == HessianMode::exact;
     double w_total = 0.0, vol = 0.0;
@@ -418,120 +419,25 @@ private:
       const std::size_t p = 8 * std::size_t(e) + g;
       const double w = point_volume[p];
       const HexGradients& gr = gradients[p];
-      const Mat3 F = xe * gr.transpose();
-      const double J = F.determinant();
-      if (!(J > 0.0)) return std::numeric_limits<double>::infinity();
-      const Mat3 H = F.inverse().transpose();
-      const double I1 = F.squaredNorm();
-      const double j23 = std::pow(J, -2.0 / 3.0);
-      // Isochoric neo-Hookean matrix.
-      double psi = 0.5 * m.shear_modulus * (j23 * I1 - 3.0);
-      Mat3 P = m.shear_modulus * j23 * (F - I1 / 3.0 * H);
-      detail::Mat9 A = detail::Mat9::Zero();
-      if (h) {
-        const double c = m.shear_modulus * j23;
-        for (int i = 0; i < 3; ++i)
-          for (int J_ = 0; J_ < 3; ++J_)
-            for (int k = 0; k < 3; ++k)
-              for (int L = 0; L < 3; ++L)
-                A(fidx(i, J_), fidx(k, L)) =
-                    c * ((i == k && J_ == L ? 1.0 : 0.0) - 2.0 / 3.0 * (F(i, J_) * H(k, L) + H(i, J_) * F(k, L)) +
-                         2.0 / 9.0 * I1 * H(i, J_) * H(k, L) + I1 / 3.0 * H(i, L) * H(k, J_));
-      }
-      // Prony branches.
-      if (!st.empty()) {
-        const Mat3 d = deviatoric_strain(F);
-        const Mat3 b = F * F.transpose();
-        for (std::size_t i = 0; i < st.size(); ++i) {
-          const std::size_t k = branch_slot(e, int(g), i);
-          if (stored) {
-            psi += m.prony_modulus[i] * branch_strain[k].squaredNorm();
-            continue;
-          }
-          const double c = m.prony_modulus[i] * (mode == HessianMode::stability ? 1.0 : st[i].g);
-          const Mat3 D = d - branch_target[k];
-          psi += c * D.squaredNorm();
-          const Mat3 S = 2.0 * c * D;
-          P += F * S;
-          if (h)
-            for (int i_ = 0; i_ < 3; ++i_)
-              for (int J_ = 0; J_ < 3; ++J_)
-                for (int k_ = 0; k_ < 3; ++k_)
-                  for (int L = 0; L < 3; ++L)
-                    A(fidx(i_, J_), fidx(k_, L)) +=
-                        (i_ == k_ ? S(J_, L) : 0.0) +
-                        c * ((J_ == L ? b(i_, k_) : 0.0) + F(i_, L) * F(k_, J_) - 2.0 / 3.0 * F(i_, J_) * F(k_, L));
-        }
-      }
-      if (h && !exact) detail::project_psd(A);
-      // Fibre directions (tension only; each tangent term is >= 0 in projected/stability modes).
-      if (m.fiber_modulus > 0.0)
-        for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
-          const std::size_t k = fiber_slot(e, int(g), q);
-          if (fiber_broken[k]) continue;
-          const Vec3 a = fiber_direction(e, q, m);
-          const Vec3 mv = F * a;
-          const double l = mv.norm(), lr = rest_stretch(k), strain = l / lr - 1.0;
-          const double scale = m.fiber_modulus * m.fibers.weights[q];
-          if (strain <= 0.0 && mode != HessianMode::stability) continue;
-          if (stored) {
-            psi += scale * stored_fiber_energy(k, l);
-            continue;
-          }
-          const FiberStep fs = fiber_law_of_step(k);
-          const double s = fs.stress(law, strain);
-          psi += scale * lr * fs.energy(law, strain);
-          P += scale * s / l * mv * a.transpose();
-          if (h) {
-            const double t = mode == HessianMode::stability ? 1.0 : fs.tangent(law, strain);
-            double c1 = t / (lr * l * l) - s / (l * l * l);
-            if (!exact) c1 = std::max(c1, 0.0);
-            Eigen::Matrix<double, 9, 1> ma;
-            for (int J_ = 0; J_ < 3; ++J_)
-              for (int i = 0; i < 3; ++i) ma(fidx(i, J_)) = mv(i) * a(J_);
-            A.noalias() += scale * c1 * ma * ma.transpose();
-            const Mat3 aa = scale * s / l * a * a.transpose();
-            for (int i = 0; i < 3; ++i)
-              for (int J_ = 0; J_ < 3; ++J_)
-                for (int L = 0; L < 3; ++L) A(fidx(i, J_), fidx(i, L)) += aa(J_, L);
-          }
-        }
+      PointState s;
+      s.F = xe * gr.transpose();
+      s.J = s.F.determinant();
+      if (!(s.J > 0.0)) return std::numeric_limits<double>::infinity();
+      s.H = s.F.inverse().transpose();
+      add_matrix_term(m, s, h != nullptr);
+      add_prony_terms(e, g, m, mode, stored, s, h != nullptr);
+      if (h && !exact) detail::project_psd(s.A);
+      if (m.fiber_modulus > 0.0) add_fiber_terms(e, g, m, mode, stored, s, h != nullptr);
       // Volumetric: at the element level (mean dilatation) or here (plain Q1).
-      vol += w * J;
+      vol += w * s.J;
       if (mean_dilatation) {
-        if (f || h) dvol += w * J * H * gr;
+        if (f || h) dvol += w * s.J * s.H * gr;
       } else {
-        const double lj = std::log(J), K = m.bulk_modulus;
-        psi += 0.5 * K * lj * lj;
-        P += K * lj * H;  // U'(J) J H with U' = K ln J / J
-        if (h) {
-          const double d2 = K * (1.0 - lj) + K * lj;  // U'' J^2 + U' J
-          for (int i = 0; i < 3; ++i)
-            for (int J_ = 0; J_ < 3; ++J_)
-              for (int k = 0; k < 3; ++k)
-                for (int L = 0; L < 3; ++L)
-                  A(fidx(i, J_), fidx(k, L)) += exact ? d2 * H(i, J_) * H(k, L) - K * lj * H(i, L) * H(k, J_)
-                                                      : std::max(0.0, K * (1.0 - lj)) * H(i, J_) * H(k, L);
-        }
+        add_point_volumetric(m, exact, s, h != nullptr);
       }
-      w_total += w * psi;
-      if (f) f->noalias() -= w * P * gr;
-      if (h) {
-        Eigen::Matrix<double, 9, 24> B = Eigen::Matrix<double, 9, 24>::Zero();
-        for (int a = 0; a < 8; ++a)
-          for (int i = 0; i < 3; ++i)
-            for (int J_ = 0; J_ < 3; ++J_) B(fidx(i, J_), 3 * a + i) = gr(J_, a);
-        h->noalias() += w * B.transpose() * (A * B);
-        if (mean_dilatation && exact) {
-          // U'(Jbar) d^2 v: d^2 J / dF_iJ dF_kL = J (H_iJ H_kL - H_iL H_kJ), per point.
-          detail::Mat9 av;
-          for (int i = 0; i < 3; ++i)
-            for (int J_ = 0; J_ < 3; ++J_)
-              for (int k = 0; k < 3; ++k)
-                for (int L = 0; L < 3; ++L) av(fidx(i, J_), fidx(k, L)) = J * (H(i, J_) * H(k, L) - H(i, L) * H(k, J_));
-          curvature.noalias() += w * B.transpose() * (av * B);  // times U'(Jbar) after the loop
-        }
-      }
+      w_total += w * s.psi;
+      if (f) f->noalias() -= w * s.P * gr;
+      if (h) gather_point_hessian(w, gr, s, mean_dilatation && exact, *h, curvature);
     }
     if (mean_dilatation) {
       const double V = rest_volume[e], jbar = vol / V, lj = std::log(jbar), K = m.bulk_modulus;
@@ -548,6 +454,137 @@ private:
       }
     }
     return w_total;
+  }
+
+  /// One Gauss point: F, J = det F, H = F^-T, and what the terms add to psi, P and A = dP/dF.
+  struct PointState {
+    Mat3 F, H, P;
+    double J = 0.0, psi = 0.0;
+    detail::Mat9 A = detail::Mat9::Zero();
+  };
+
+  /// Isochoric neo-Hookean matrix: psi = mu/2 (J^-2/3 I1 - 3).
+  static void add_matrix_term(const HexMaterial& m, PointState& s, bool hessian) {
+    using detail::fidx;
+    const Mat3& F = s.F;
+    const Mat3& H = s.H;
+    const double I1 = F.squaredNorm();
+    const double j23 = std::pow(s.J, -2.0 / 3.0);
+    s.psi = 0.5 * m.shear_modulus * (j23 * I1 - 3.0);
+    s.P = m.shear_modulus * j23 * (F - I1 / 3.0 * H);
+    if (!hessian) return;
+    const double c = m.shear_modulus * j23;
+    for (int i = 0; i < 3; ++i)
+      for (int J_ = 0; J_ < 3; ++J_)
+        for (int k = 0; k < 3; ++k)
+          for (int L = 0; L < 3; ++L)
+            s.A(fidx(i, J_), fidx(k, L)) =
+                c * ((i == k && J_ == L ? 1.0 : 0.0) - 2.0 / 3.0 * (F(i, J_) * H(k, L) + H(i, J_) * F(k, L)) +
+                     2.0 / 9.0 * I1 * H(i, J_) * H(k, L) + I1 / 3.0 * H(i, L) * H(k, J_));
+  }
+
+  /// Prony branches of point g: mu_i g_i |d - target|^2 over the step (stored: mu_i |q|^2).
+  void add_prony_terms(Index e, int g, const HexMaterial& m, HessianMode mode, bool stored, PointState& s,
+                       bool hessian) const {
+    using detail::fidx;
+    const auto& st = step[std::size_t(material[e])];
+    if (st.empty()) return;
+    const Mat3& F = s.F;
+    const Mat3 d = deviatoric_strain(F);
+    const Mat3 b = F * F.transpose();
+    for (std::size_t i = 0; i < st.size(); ++i) {
+      const std::size_t k = branch_slot(e, g, i);
+      if (stored) {
+        s.psi += m.prony_modulus[i] * branch_strain[k].squaredNorm();
+        continue;
+      }
+      const double c = m.prony_modulus[i] * (mode == HessianMode::stability ? 1.0 : st[i].g);
+      const Mat3 D = d - branch_target[k];
+      s.psi += c * D.squaredNorm();
+      const Mat3 S = 2.0 * c * D;
+      s.P += F * S;
+      if (hessian)
+        for (int i_ = 0; i_ < 3; ++i_)
+          for (int J_ = 0; J_ < 3; ++J_)
+            for (int k_ = 0; k_ < 3; ++k_)
+              for (int L = 0; L < 3; ++L)
+                s.A(fidx(i_, J_), fidx(k_, L)) +=
+                    (i_ == k_ ? S(J_, L) : 0.0) +
+                    c * ((J_ == L ? b(i_, k_) : 0.0) + F(i_, L) * F(k_, J_) - 2.0 / 3.0 * F(i_, J_) * F(k_, L));
+    }
+  }
+
+  /// Fibre directions of point g (tension only; each tangent term is >= 0 in projected/stability modes).
+  void add_fiber_terms(Index e, int g, const HexMaterial& m, HessianMode mode, bool stored, PointState& s,
+                       bool hessian) const {
+    using detail::fidx;
+    for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
+      const std::size_t k = fiber_slot(e, g, q);
+      if (fiber_broken[k]) continue;
+      const Vec3 a = fiber_direction(e, q, m);
+      const Vec3 mv = s.F * a;
+      const double l = mv.norm(), lr = rest_stretch(k), strain = l / lr - 1.0;
+      const double scale = m.fiber_modulus * m.fibers.weights[q];
+      if (strain <= 0.0 && mode != HessianMode::stability) continue;
+      if (stored) {
+        s.psi += scale * stored_fiber_energy(k, l);
+        continue;
+      }
+      const FiberStep fs = fiber_law_of_step(k);
+      const double sigma = fs.stress(law, strain);
+      s.psi += scale * lr * fs.energy(law, strain);
+      s.P += scale * sigma / l * mv * a.transpose();
+      if (!hessian) continue;
+      const double t = mode == HessianMode::stability ? 1.0 : fs.tangent(law, strain);
+      double c1 = t / (lr * l * l) - sigma / (l * l * l);
+      if (mode != HessianMode::exact) c1 = std::max(c1, 0.0);
+      Eigen::Matrix<double, 9, 1> ma;
+      for (int J_ = 0; J_ < 3; ++J_)
+        for (int i = 0; i < 3; ++i) ma(fidx(i, J_)) = mv(i) * a(J_);
+      s.A.noalias() += scale * c1 * ma * ma.transpose();
+      const Mat3 aa = scale * sigma / l * a * a.transpose();
+      for (int i = 0; i < 3; ++i)
+        for (int J_ = 0; J_ < 3; ++J_)
+          for (int L = 0; L < 3; ++L) s.A(fidx(i, J_), fidx(i, L)) += aa(J_, L);
+    }
+  }
+
+  /// Plain Q1 volumetric energy at the point: U(J) = K/2 (ln J)^2.
+  static void add_point_volumetric(const HexMaterial& m, bool exact, PointState& s, bool hessian) {
+    using detail::fidx;
+    const Mat3& H = s.H;
+    const double lj = std::log(s.J), K = m.bulk_modulus;
+    s.psi += 0.5 * K * lj * lj;
+    s.P += K * lj * H;  // U'(J) J H with U' = K ln J / J
+    if (!hessian) return;
+    const double d2 = K * (1.0 - lj) + K * lj;  // U'' J^2 + U' J
+    for (int i = 0; i < 3; ++i)
+      for (int J_ = 0; J_ < 3; ++J_)
+        for (int k = 0; k < 3; ++k)
+          for (int L = 0; L < 3; ++L)
+            s.A(fidx(i, J_), fidx(k, L)) += exact ? d2 * H(i, J_) * H(k, L) - K * lj * H(i, L) * H(k, J_)
+                                                  : std::max(0.0, K * (1.0 - lj)) * H(i, J_) * H(k, L);
+  }
+
+  /// The point's tangent into the element Hessian, B^T A B W_g; with mean dilatation (exact), its
+  /// d^2 J share into `curvature` (times U'(Jbar) after the loop).
+  static void gather_point_hessian(double w, const HexGradients& gr, const PointState& s, bool volume_curvature,
+                                   ElementHessian<8>& h, ElementHessian<8>& curvature) {
+    using detail::fidx;
+    Eigen::Matrix<double, 9, 24> B = Eigen::Matrix<double, 9, 24>::Zero();
+    for (int a = 0; a < 8; ++a)
+      for (int i = 0; i < 3; ++i)
+        for (int J_ = 0; J_ < 3; ++J_) B(fidx(i, J_), 3 * a + i) = gr(J_, a);
+    h.noalias() += w * B.transpose() * (s.A * B);
+    if (!volume_curvature) return;
+    // d^2 J / dF_iJ dF_kL = J (H_iJ H_kL - H_iL H_kJ), per point.
+    const Mat3& H = s.H;
+    detail::Mat9 av;
+    for (int i = 0; i < 3; ++i)
+      for (int J_ = 0; J_ < 3; ++J_)
+        for (int k = 0; k < 3; ++k)
+          for (int L = 0; L < 3; ++L) av(fidx(i, J_), fidx(k, L)) = s.J * (H(i, J_) * H(k, L) - H(i, L) * H(k, J_));
+    curvature.noalias() += w * B.transpose() * (av * B);
   }
 };
 

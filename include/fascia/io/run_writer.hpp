@@ -157,6 +157,12 @@ struct FileSummary {
 /// naming the path when it is missing, not HDF5, or not a fascia file.
 FileSummary read_summary(const std::string& path);
 
+/// The complete checkpoints of the runs in `path`, by run name (runs without one are absent): what
+/// `fascia run --resume` continues from, read without changing the file. `--resume` lets a child
+/// process read them first, so that a damaged checkpoint that crashes libhdf5 costs one line
+/// (src/cli/read_in_child.hpp). Throws fascia::InputError naming the path, as read_summary does.
+std::map<std::string, Checkpoint> read_checkpoints(const std::string& path);
+
 /// True while a fascia run writes `path` (it holds the writer's claim, src/io/output_guard.hpp): a
 /// read of the file can then meet the writer in the middle of a flush and is worth trying again
 /// (read_summary does; so does fascia.io).

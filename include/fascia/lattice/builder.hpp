@@ -11,6 +11,7 @@
 /// fibre springs along an in-plane stencil whose weights reproduce the fibre tensor. Adjacent
 /// dense layers are joined by loose-layer interface elements.
 #include "fascia/lattice/lattice.hpp"
+#include "fascia/scenario_spec.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace fascia {

@@ -20,6 +20,7 @@
 /// to top by their lowest point); the lattice is unstructured: nx = ny = nz = 0, and the top
 /// surface's tributary areas are in lat.top_area.
 #include "fascia/lattice/lattice.hpp"
+#include "fascia/scenario_spec.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace fascia {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "fascia/lattice/lattice.hpp"
+#include "fascia/scenario_spec.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace fascia {

@@ -88,28 +88,42 @@ SimplexMeasure<D> simplex_measure(ConstNodes x, const std::array<Index, D + 1>& 
   return m;
 }
 
+/// One of the six Kuhn tetrahedra of a cube whose corners are numbered b = x + 2y + 4z: local
+/// corners (0, p0, p0+p1, 7) for a permutation p of (1, 2, 4), and the parity of p, which is the
+/// sign of its volume in an undeformed box.
+struct KuhnTetrahedron {
+  std::array<int, 4> corners;
+  double sign;
+};
+
+/// The six Kuhn tetrahedra, which split a cube into tetrahedra sharing its main diagonal 0-7
+/// (Kuhn 1960): the one table behind the cells' volumes (hex_measure), the lattice's matrix
+/// simplices, the drawn tetrahedral cells and the strain metric (observe/cells.hpp).
+inline constexpr std::array<KuhnTetrahedron, 6> kKuhnTetrahedra = {{{{0, 1, 3, 7}, 1.0},
+                                                                    {{0, 1, 5, 7}, -1.0},
+                                                                    {{0, 2, 3, 7}, -1.0},
+                                                                    {{0, 2, 6, 7}, 1.0},
+                                                                    {{0, 4, 5, 7}, 1.0},
+                                                                    {{0, 4, 6, 7}, -1.0}}};
+
 /// Measure of a hexahedral cell with corners c[b] at bit positions b = x + 2y + 4z: the sum of its
-/// six Kuhn tetrahedra (0, p0, p0+p1, 7) over the permutations p of (1, 2, 4), each with the sign
-/// that makes it positive for an undeformed box (the parity of the permutation). One volume per
-/// cell, not six: the water's near-incompressibility then constrains one dilatation per cell
-/// (the Q1/P0 idea) instead of locking the lattice through six per cell.
+/// six Kuhn tetrahedra (kKuhnTetrahedra), each with the sign that makes it positive for an
+/// undeformed box. One volume per cell, not six: the water's near-incompressibility then constrains
+/// one dilatation per cell (the Q1/P0 idea) instead of locking the lattice through six per cell.
 inline Measure<8> hex_measure(ConstNodes x, const std::array<Index, 8>& c, bool with_hessian) {
-  static constexpr int perms[6][3] = {{1, 2, 4}, {1, 4, 2}, {2, 1, 4}, {2, 4, 1}, {4, 1, 2}, {4, 2, 1}};
-  static constexpr double sign[6] = {1, -1, -1, 1, 1, -1};
   Measure<8> m;
   m.det = 0.0;
   m.grad.setZero();
   m.hess.setZero();
-  for (int t = 0; t < 6; ++t) {
-    const std::array<int, 4> local = {0, perms[t][0], perms[t][0] + perms[t][1], 7};
+  for (const auto& [local, sign] : kKuhnTetrahedra) {
     const std::array<Index, 4> nodes = {c[local[0]], c[local[1]], c[local[2]], c[local[3]]};
     const auto tm = simplex_measure<3>(x, nodes, with_hessian);
-    m.det += sign[t] * tm.det;
+    m.det += sign * tm.det;
     for (int a = 0; a < 4; ++a) {
-      m.grad.template segment<3>(3 * local[a]) += sign[t] * tm.grad.template segment<3>(3 * a);
+      m.grad.template segment<3>(3 * local[a]) += sign * tm.grad.template segment<3>(3 * a);
       if (with_hessian)
         for (int b = 0; b < 4; ++b)
-          m.hess.template block<3, 3>(3 * local[a], 3 * local[b]) += sign[t] * tm.hess.template block<3, 3>(3 * a, 3 * b);
+          m.hess.template block<3, 3>(3 * local[a], 3 * local[b]) += sign * tm.hess.template block<3, 3>(3 * a, 3 * b);
     }
   }
   return m;
