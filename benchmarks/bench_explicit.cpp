@@ -29,6 +29,7 @@
 #include "fascia/lattice/builder.hpp"
 #include "fascia/scenario_materials.hpp"
 #include "fascia/solve/explicit.hpp"
+#include "fascia/solve/workspace.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace {
@@ -147,7 +148,7 @@ void BM_ExplicitSprings(benchmark::State& state) {
   omp_set_num_threads(saved);
   const double steps_per_s = double(state.iterations()) / seconds;
 
-  const SpringAdjacency& adj = sys.spring_adjacency;
+  const SpringAdjacency& adj = assembly_workspace(sys).spring_adjacency;
   const double compulsory = kNodeBytes * double(nodes) + double(adj.bytes());
   // Touched memory: node arrays x, v, m, fixed, external, previous external, old and new force,
   // the prescribed-DOF displacement scratch (allocated, untouched when nothing is prescribed).

@@ -2,6 +2,7 @@
 /// @file make_materials: the scenario's keys -> SI materials (fascia/scenario_materials.hpp).
 #include "fascia/scenario_materials.hpp"
 
+#include <array>
 #include <utility>
 
 namespace fascia {
@@ -72,6 +73,39 @@ struct Mixture {
   }
 };
 
+/// Each tissue's materials from the mixture (fractions f = water, collagen, ground) and the
+/// [material] keys, its Prony times scaled by a_t.
+void add_tissues(TissueMaterials& out, const Mixture& mix, const std::array<double, 3>& f, const MaterialSpec& m,
+                 double a_t) {
+  // Dense layers (docs/model.md §1): a soft hydrated ground matrix plus tension-only collagen
+  // fibres. The matrix shear modulus scales with phi_g and is sourced from shear-wave elastography
+  // (a z-polarised wave along in-plane fibres sees the matrix alone: C_xzxz = mu); the fibres carry
+  // the tensile stiffness, E_f = (phi_c/phi_c0) fiber_modulus_mpa (Otsuka 2018). The across-fibre
+  // tensile modulus is not an input: it follows from the matrix, the dispersion and the crossed
+  // layers (docs/model.md §2, validation.md).
+  out.dense.name = "dense";
+  mix.finish(out.dense, f[2] / kRefGround * m.dense_matrix_shear_kpa * 1e3, prony_series(m.dense_prony_g, m.dense_prony_tau_s, a_t));
+  out.dense.fiber_modulus = f[1] / kRefCollagen * m.fiber_modulus_mpa * 1e6;
+
+  // Loose HA-rich layers: ground substance only (Iatridis 2003), scaling with phi_g.
+  out.loose.name = "loose";
+  mix.finish(out.loose, f[2] / kRefGround * m.loose_modulus_kpa * 1e3 / (2.0 * (1.0 + m.matrix_poisson)),
+             prony_series(m.loose_prony_g, m.loose_prony_tau_s, a_t));
+
+  // Muscle substrate: not fascia, its modulus does not follow the fascial composition.
+  out.muscle.name = "muscle";
+  mix.finish(out.muscle, m.muscle_shear_modulus_kpa * 1e3, {});
+  out.muscle.density = 1060.0;  // skeletal muscle (ICRP 2009 / IT'IS database)
+
+  // Skin and hypodermis: not fascia either; elastic, moduli and densities of docs/model.md.
+  out.skin.name = "skin";
+  mix.finish(out.skin, kSkinShearModulus, {});
+  out.skin.density = kSkinDensity;
+  out.hypodermis.name = "hypodermis";
+  mix.finish(out.hypodermis, kHypodermisShearModulus, {});
+  out.hypodermis.density = kHypodermisDensity;
+}
+
 }  // namespace
 
 double slab_thickness(const GeometrySpec& g, const MaterialSpec& m) {
@@ -112,33 +146,7 @@ TissueMaterials make_materials(const TissueSpec& tissue, const MaterialSpec& m, 
   out.ha_viscosity = out.ha_law(temperature_k, out.fasciacyte.resting_concentration, 0.0);
   const double a_t = out.viscous_time_factor;
 
-  // Dense layers (docs/model.md §1): a soft hydrated ground matrix plus tension-only collagen
-  // fibres. The matrix shear modulus scales with phi_g and is sourced from shear-wave elastography
-  // (a z-polarised wave along in-plane fibres sees the matrix alone: C_xzxz = mu); the fibres carry
-  // the tensile stiffness, E_f = (phi_c/phi_c0) fiber_modulus_mpa (Otsuka 2018). The across-fibre
-  // tensile modulus is not an input: it follows from the matrix, the dispersion and the crossed
-  // layers (docs/model.md §2, validation.md).
-  out.dense.name = "dense";
-  mix.finish(out.dense, f[2] / kRefGround * m.dense_matrix_shear_kpa * 1e3, prony_series(m.dense_prony_g, m.dense_prony_tau_s, a_t));
-  out.dense.fiber_modulus = f[1] / kRefCollagen * m.fiber_modulus_mpa * 1e6;
-
-  // Loose HA-rich layers: ground substance only (Iatridis 2003), scaling with phi_g.
-  out.loose.name = "loose";
-  mix.finish(out.loose, f[2] / kRefGround * m.loose_modulus_kpa * 1e3 / (2.0 * (1.0 + m.matrix_poisson)),
-             prony_series(m.loose_prony_g, m.loose_prony_tau_s, a_t));
-
-  // Muscle substrate: not fascia, its modulus does not follow the fascial composition.
-  out.muscle.name = "muscle";
-  mix.finish(out.muscle, m.muscle_shear_modulus_kpa * 1e3, {});
-  out.muscle.density = 1060.0;  // skeletal muscle (ICRP 2009 / IT'IS database)
-
-  // Skin and hypodermis: not fascia either; elastic, moduli and densities of docs/model.md.
-  out.skin.name = "skin";
-  mix.finish(out.skin, kSkinShearModulus, {});
-  out.skin.density = kSkinDensity;
-  out.hypodermis.name = "hypodermis";
-  mix.finish(out.hypodermis, kHypodermisShearModulus, {});
-  out.hypodermis.density = kHypodermisDensity;
+  add_tissues(out, mix, f, m, a_t);
 
   out.fiber = fiber_law_of(m);
   // Quasi-linear viscoelastic fibres (docs/model.md §3.3 "Fibre relaxation"): the dense layers'

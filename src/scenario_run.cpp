@@ -44,25 +44,11 @@ io::ElementGroupData element_group_data(const G& g) {
   d.nodes_per_element = G::kNodes;
   for (std::size_t e = 0; e < g.size(); ++e)
     for (Index n : g.nodes(Index(e))) d.connectivity.push_back(n);
-  if constexpr (std::is_same_v<G, SpringGroup>) {
-    d.parameters["stiffness"] = g.stiffness;
-    d.parameters["rest_length"] = g.rest_length;
-    d.parameter_units = {{"stiffness", "N/m"}, {"rest_length", "m"}};
-  } else if constexpr (std::is_same_v<G, FiberGroup>) {
-    d.parameters["axial_rigidity"] = g.axial_rigidity;
-    d.parameters["rest_length"] = g.original_length;
-    d.parameters["failure_strain"] = g.failure_strain;
-    d.parameter_units = {{"axial_rigidity", "N"}, {"rest_length", "m"}, {"failure_strain", "1"}};
-  } else if constexpr (std::is_same_v<G, MaxwellSpringGroup>) {
-    d.parameters["stiffness"] = g.stiffness;
-    d.parameters["tau"] = g.tau;
-    d.parameter_units = {{"stiffness", "N/m"}, {"tau", "s"}};
-  } else if constexpr (std::is_same_v<G, Hex8Group>) {
-    d.parameters["tissue_id"].assign(g.material.begin(), g.material.end());  // = layer_id of its nodes
-    d.parameters["rest_volume"] = g.rest_volume;
-    d.parameters["failure_strain"] = g.failure_strain;
-    d.parameter_units = {{"tissue_id", "1"}, {"rest_volume", "m3"}, {"failure_strain", "1"}};
-  }
+  if constexpr (ReportsParameters<G>)
+    for (auto& p : g.parameters()) {
+      d.parameter_units[std::string(p.name)] = std::string(p.unit);
+      d.parameters[std::string(p.name)] = std::move(p.values);
+    }
   return d;
 }
 

@@ -72,6 +72,8 @@ bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\
 
 }  // namespace
 
+// One function (64 lines): a single scanner whose states (strings, comments, brackets) share the
+// cursor and the stack of open brackets; split, each piece would take and return all of them.
 void screen_toml_text(const std::string& text, const std::string& origin) {
   Cursor cur{text};
   enum class Open { header, value_array, inline_table };

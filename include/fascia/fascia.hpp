@@ -42,6 +42,7 @@
 #include "fascia/model/resume_state.hpp"
 #include "fascia/solve/assembly.hpp"
 #include "fascia/solve/spring_kernel.hpp"
+#include "fascia/solve/workspace.hpp"
 #include "fascia/solve/explicit.hpp"
 #include "fascia/solve/linear_solver.hpp"
 #include "fascia/solve/implicit.hpp"

@@ -281,6 +281,8 @@ int cmd_validate(const std::string& scenario) {
   return kExitOk;
 }
 
+// One function (62 lines): CLI11 binds each option to a local that must outlive app.parse, and the
+// subcommands' handlers follow from those locals.
 int real_main(int argc, char** argv) {
   CLI::App app{"fascia: simulate human fascia (docs/cli.md)", "fascia"};
   app.require_subcommand(0, 1);

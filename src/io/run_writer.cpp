@@ -47,6 +47,79 @@ void check_name(const std::string& name, const std::string& what) {
   }
 }
 
+/// /model/elements/NAME of one group: its connectivity (node indices below n) and per-element
+/// parameters with their units.
+void write_element_group(hid_t elements, const ElementGroupData& g, std::size_t n) {
+  check_name(g.name, "model.elements");
+  if (g.nodes_per_element < 1 || g.connectivity.size() % static_cast<std::size_t>(g.nodes_per_element) != 0) {
+    throw std::invalid_argument("RunWriter::write_model: group '" + g.name +
+                                "': connectivity size is not a multiple of nodes_per_element");
+  }
+  const std::size_t ne = g.connectivity.size() / static_cast<std::size_t>(g.nodes_per_element);
+  for (std::int32_t id : g.connectivity) {
+    if (id < 0 || static_cast<std::size_t>(id) >= n) {
+      throw std::invalid_argument("RunWriter::write_model: group '" + g.name + "': node index " +
+                                  std::to_string(id) + " out of range [0, " + std::to_string(n) + ")");
+    }
+  }
+  h5::Handle group = h5::create_group(elements, g.name, /*track_order=*/true);
+  h5::write_dataset<std::int32_t>(group, "connectivity",
+                                  {ne, static_cast<hsize_t>(g.nodes_per_element)},
+                                  g.connectivity.data(), "1");
+  for (const auto& [key, values] : g.parameters) {
+    check_name(key, "model.elements." + g.name);
+    if (key == "connectivity") {
+      throw std::invalid_argument("RunWriter::write_model: parameter name 'connectivity' is reserved");
+    }
+    if (values.size() != ne) {
+      throw std::invalid_argument("RunWriter::write_model: group '" + g.name + "' parameter '" + key +
+                                  "' has " + std::to_string(values.size()) + " values for " +
+                                  std::to_string(ne) + " elements");
+    }
+    const auto unit = g.parameter_units.find(key);
+    h5::write_dataset<double>(group, key, {ne}, values.data(),
+                              unit != g.parameter_units.end() ? unit->second : ucum_unit(key));
+  }
+}
+
+/// A frame's sizes: 3 n displacements and velocities, n values per node field and n_cells per cell
+/// field, no reserved or clashing names (`is_node_field`: a node field of earlier frames).
+template <class IsNodeField>
+void check_frame_sizes(std::size_t displacement, std::size_t velocity, std::size_t n,
+                       const std::map<std::string, std::vector<double>>& node_fields,
+                       const std::map<std::string, std::vector<double>>& cell_fields, std::size_t n_cells,
+                       IsNodeField is_node_field) {
+  if (displacement != 3 * n || velocity != 3 * n) {
+    throw std::invalid_argument("RunWriter::append_frame: displacement (" + std::to_string(displacement) +
+                                ") and velocity (" + std::to_string(velocity) + ") must hold 3 x " +
+                                std::to_string(n) + " values");
+  }
+  for (const auto& [key, values] : node_fields) {
+    check_name(key, "frames");
+    if (key == "displacement" || key == "velocity") {
+      throw std::invalid_argument("RunWriter::append_frame: node field name '" + key + "' is reserved");
+    }
+    if (values.size() != n) {
+      throw std::invalid_argument("RunWriter::append_frame: node field '" + key + "' has " +
+                                  std::to_string(values.size()) + " values for " +
+                                  std::to_string(n) + " nodes");
+    }
+  }
+  for (const auto& [key, values] : cell_fields) {
+    check_name(key, "cell_frames");
+    if (key == "displacement" || key == "velocity" || node_fields.count(key) || is_node_field(key)) {
+      throw std::invalid_argument("RunWriter::append_frame: cell field name '" + key +
+                                  "' is reserved or already a node field");
+    }
+    if (values.size() != n_cells) {
+      throw std::invalid_argument("RunWriter::append_frame: cell field '" + key + "' has " +
+                                  std::to_string(values.size()) + " values for " +
+                                  std::to_string(n_cells) + " cells");
+    }
+  }
+}
+
+
 constexpr const char* kCheckpoint = "checkpoint";
 constexpr const char* kCheckpointNext = "checkpoint_next";
 
@@ -260,38 +333,7 @@ void RunWriter::write_model(const ModelData& m) {
   h5::write_dataset<double>(model, "masses", {n}, m.masses.data(), "kg");
   h5::write_dataset<std::int32_t>(model, "layer_id", {n}, m.layer_id.data(), "1");
   h5::Handle elements = h5::create_group(model, "elements", /*track_order=*/true);
-  for (const auto& g : m.groups) {
-    check_name(g.name, "model.elements");
-    if (g.nodes_per_element < 1 || g.connectivity.size() % static_cast<std::size_t>(g.nodes_per_element) != 0) {
-      throw std::invalid_argument("RunWriter::write_model: group '" + g.name +
-                                  "': connectivity size is not a multiple of nodes_per_element");
-    }
-    const std::size_t ne = g.connectivity.size() / static_cast<std::size_t>(g.nodes_per_element);
-    for (std::int32_t id : g.connectivity) {
-      if (id < 0 || static_cast<std::size_t>(id) >= n) {
-        throw std::invalid_argument("RunWriter::write_model: group '" + g.name + "': node index " +
-                                    std::to_string(id) + " out of range [0, " + std::to_string(n) + ")");
-      }
-    }
-    h5::Handle group = h5::create_group(elements, g.name, /*track_order=*/true);
-    h5::write_dataset<std::int32_t>(group, "connectivity",
-                                    {ne, static_cast<hsize_t>(g.nodes_per_element)},
-                                    g.connectivity.data(), "1");
-    for (const auto& [key, values] : g.parameters) {
-      check_name(key, "model.elements." + g.name);
-      if (key == "connectivity") {
-        throw std::invalid_argument("RunWriter::write_model: parameter name 'connectivity' is reserved");
-      }
-      if (values.size() != ne) {
-        throw std::invalid_argument("RunWriter::write_model: group '" + g.name + "' parameter '" + key +
-                                    "' has " + std::to_string(values.size()) + " values for " +
-                                    std::to_string(ne) + " elements");
-      }
-      const auto unit = g.parameter_units.find(key);
-      h5::write_dataset<double>(group, key, {ne}, values.data(),
-                                unit != g.parameter_units.end() ? unit->second : ucum_unit(key));
-    }
-  }
+  for (const auto& g : m.groups) write_element_group(elements, g, n);
   impl_->n_cells = write_cells(model, m.cells, n);
   for (const auto& [key, text] : m.text_attributes) h5::write_attr(model, key, text);
   for (const auto& [key, value] : m.number_attributes) h5::write_attr(model, key, value);
@@ -342,35 +384,8 @@ void RunWriter::append_frame(double time, std::span<const double> displacement,
     impl_->n_nodes = displacement.size() / 3;
   }
   const std::size_t n = *impl_->n_nodes;
-  if (displacement.size() != 3 * n || velocity.size() != 3 * n) {
-    throw std::invalid_argument("RunWriter::append_frame: displacement (" +
-                                std::to_string(displacement.size()) + ") and velocity (" +
-                                std::to_string(velocity.size()) + ") must hold 3 x " +
-                                std::to_string(n) + " values");
-  }
-  for (const auto& [key, values] : node_fields) {
-    check_name(key, "frames");
-    if (key == "displacement" || key == "velocity") {
-      throw std::invalid_argument("RunWriter::append_frame: node field name '" + key + "' is reserved");
-    }
-    if (values.size() != n) {
-      throw std::invalid_argument("RunWriter::append_frame: node field '" + key + "' has " +
-                                  std::to_string(values.size()) + " values for " +
-                                  std::to_string(n) + " nodes");
-    }
-  }
-  for (const auto& [key, values] : cell_fields) {
-    check_name(key, "cell_frames");
-    if (key == "displacement" || key == "velocity" || node_fields.count(key) || r.fields.count(key)) {
-      throw std::invalid_argument("RunWriter::append_frame: cell field name '" + key +
-                                  "' is reserved or already a node field");
-    }
-    if (values.size() != impl_->n_cells) {
-      throw std::invalid_argument("RunWriter::append_frame: cell field '" + key + "' has " +
-                                  std::to_string(values.size()) + " values for " +
-                                  std::to_string(impl_->n_cells) + " cells");
-    }
-  }
+  check_frame_sizes(displacement.size(), velocity.size(), n, node_fields, cell_fields, impl_->n_cells,
+                    [&r](const std::string& key) { return r.fields.count(key) > 0; });
   // Room for this frame and three more, plus the closing attributes, or stop cleanly now: an HDF5
   // write that fails half-way leaves the file in a state no close can repair (output_guard.hpp).
   // Per frame: one group and one dataset per field (about 1 KiB of object headers each, uncompressed).

@@ -385,7 +385,8 @@ double layer_angle(const GeometrySpec& g, int l) { return g.fiber_angle_deg + (l
 
 /// A sheet (2-D): one block of dense tissue carrying every layer's fibre family.
 void build_sheet(Builder& b, const GeometrySpec& g, const TissueMaterials& mat) {
-  b.thickness2d = g.layers * g.layer_thickness_mm * 1e-3;
+  const double t_layer = g.layer_thickness_mm * 1e-3;
+  b.thickness2d = g.layers * t_layer;
   b.nz = 1;
   b.z = {0.0};
   b.allocate_nodes();

@@ -277,14 +277,16 @@ private:
                            "have a fibre direction in the mesh: ignored");
   }
 
-  /// Boundary faces (faces of one hexahedron only): facing up (n_z > 1/2) -> "top" with projected
-  /// tributary areas, facing down -> "bottom", the others -> "lateral".
-  void surfaces() {
-    struct Face {
-      std::array<Index, 4> key;
-      std::uint32_t cell;
-      std::uint8_t side;
-    };
+  /// A hexahedron's face: its sorted node indices (the key two cells sharing it have in common),
+  /// the cell and which of its sides.
+  struct Face {
+    std::array<Index, 4> key;
+    std::uint32_t cell;
+    std::uint8_t side;
+  };
+
+  /// The boundary faces: those of one hexahedron only.
+  std::vector<Face> boundary_faces() const {
     std::vector<Face> faces;
     faces.reserve(6 * cells_.size());
     for (std::size_t e = 0; e < cells_.size(); ++e)
@@ -297,58 +299,79 @@ private:
     std::sort(faces.begin(), faces.end(), [](const Face& a, const Face& b) {
       return a.key != b.key ? a.key < b.key : std::tie(a.cell, a.side) < std::tie(b.cell, b.side);
     });
-    const std::size_t n = lat_.masses.size();
-    std::vector<double> area(n, 0.0);
-    std::vector<char> top(n, 0), bottom(n, 0), lateral(n, 0);
-    double finest = std::numeric_limits<double>::infinity(), top_height = finest;
+    std::vector<Face> boundary;
     for (std::size_t i = 0; i < faces.size();) {
       std::size_t j = i + 1;
       while (j < faces.size() && faces[j].key == faces[i].key) ++j;
-      if (j - i == 1) {
-        const auto& c = cells_[faces[i].cell].first;
-        const int* side = kHexFaces[faces[i].side];
-        Vec3 x[4];
-        for (int a = 0; a < 4; ++a) x[a] = lat_.rest(c[std::size_t(side[a])]);
-        Vec3 normal = 0.5 * (x[2] - x[0]).cross(x[3] - x[1]);  // area vector of the quadrilateral
-        Vec3 centre = Vec3::Zero(), face_centre = 0.25 * (x[0] + x[1] + x[2] + x[3]);
-        for (Index node : c) centre += 0.125 * lat_.rest(node);
-        if (normal.dot(face_centre - centre) < 0.0) normal = -normal;
-        const double nz = normal.z() / normal.norm();
-        for (int a = 0; a < 4; ++a) {
-          const Index node = c[std::size_t(side[a])];
-          if (nz > 0.5) {
-            top[std::size_t(node)] = 1;
-            area[std::size_t(node)] += 0.25 * normal.z();
-            const Vec3 edge = x[(a + 1) % 4] - x[a];
-            finest = std::min(finest, std::hypot(edge.x(), edge.y()));
-          } else if (nz < -0.5) {
-            bottom[std::size_t(node)] = 1;
-          } else {
-            lateral[std::size_t(node)] = 1;
-          }
-        }
-        if (nz > 0.5) {
-          double z0 = std::numeric_limits<double>::infinity(), z1 = -z0;
-          for (Index node : c) z0 = std::min(z0, lat_.rest(node).z()), z1 = std::max(z1, lat_.rest(node).z());
-          top_height = std::min(top_height, z1 - z0);
-        }
-      }
+      if (j - i == 1) boundary.push_back(faces[i]);
       i = j;
     }
-    for (Index node = 0; node < Index(n); ++node) {
-      if (top[std::size_t(node)]) {
-        lat_.node_sets["top"].push_back(node);
-        lat_.top_area.push_back(area[std::size_t(node)]);
+    return boundary;
+  }
+
+  /// Which surface each node is on, the top nodes' projected tributary areas, the finest in-plane
+  /// edge and the thinnest cell under the top (surfaces()).
+  struct SurfaceNodes {
+    std::vector<double> area;
+    std::vector<char> top, bottom, lateral;
+    double finest = std::numeric_limits<double>::infinity(), top_height = finest;
+  };
+
+  /// Sorts boundary face f's nodes: outward normal up (n_z > 1/2) -> top, down -> bottom, else lateral.
+  void classify_face(const Face& f, SurfaceNodes& out) const {
+    const auto& c = cells_[f.cell].first;
+    const int* side = kHexFaces[f.side];
+    Vec3 x[4];
+    for (int a = 0; a < 4; ++a) x[a] = lat_.rest(c[std::size_t(side[a])]);
+    Vec3 normal = 0.5 * (x[2] - x[0]).cross(x[3] - x[1]);  // area vector of the quadrilateral
+    Vec3 centre = Vec3::Zero(), face_centre = 0.25 * (x[0] + x[1] + x[2] + x[3]);
+    for (Index node : c) centre += 0.125 * lat_.rest(node);
+    if (normal.dot(face_centre - centre) < 0.0) normal = -normal;
+    const double nz = normal.z() / normal.norm();
+    for (int a = 0; a < 4; ++a) {
+      const Index node = c[std::size_t(side[a])];
+      if (nz > 0.5) {
+        out.top[std::size_t(node)] = 1;
+        out.area[std::size_t(node)] += 0.25 * normal.z();
+        const Vec3 edge = x[(a + 1) % 4] - x[a];
+        out.finest = std::min(out.finest, std::hypot(edge.x(), edge.y()));
+      } else if (nz < -0.5) {
+        out.bottom[std::size_t(node)] = 1;
+      } else {
+        out.lateral[std::size_t(node)] = 1;
       }
-      if (bottom[std::size_t(node)]) lat_.node_sets["bottom"].push_back(node);
-      if (lateral[std::size_t(node)]) lat_.node_sets["lateral"].push_back(node);
+    }
+    if (nz > 0.5) {
+      double z0 = std::numeric_limits<double>::infinity(), z1 = -z0;
+      for (Index node : c) z0 = std::min(z0, lat_.rest(node).z()), z1 = std::max(z1, lat_.rest(node).z());
+      out.top_height = std::min(out.top_height, z1 - z0);
+    }
+  }
+
+  /// Boundary faces (faces of one hexahedron only): facing up (n_z > 1/2) -> "top" with projected
+  /// tributary areas, facing down -> "bottom", the others -> "lateral".
+  void surfaces() {
+    const std::size_t n = lat_.masses.size();
+    SurfaceNodes s;
+    s.area.assign(n, 0.0);
+    s.top.assign(n, 0);
+    s.bottom.assign(n, 0);
+    s.lateral.assign(n, 0);
+    for (const Face& f : boundary_faces()) classify_face(f, s);
+    for (Index node = 0; node < Index(n); ++node) {
+      if (s.top[std::size_t(node)]) {
+        lat_.node_sets["top"].push_back(node);
+        lat_.top_area.push_back(s.area[std::size_t(node)]);
+      }
+      if (s.bottom[std::size_t(node)]) lat_.node_sets["bottom"].push_back(node);
+      if (s.lateral[std::size_t(node)]) lat_.node_sets["lateral"].push_back(node);
     }
     if (lat_.node_sets["top"].empty() || lat_.node_sets["bottom"].empty())
       throw InputError(kKey, file_ + ": the mesh has no surface facing " + (lat_.node_sets["top"].empty() ? "up (+z)" : "down (-z)") +
                                  "; allowed: a body with a top surface (loaded) and a base (fixed), z up");
     lat_.node_sets["lateral"];  // present, possibly empty
-    lat_.top_cell_height = top_height;
-    lat_.dx = lat_.dy = finest;  // finest_spacing(): the smallest in-plane element edge on the loaded surface
+    lat_.top_cell_height = s.top_height;
+    lat_.dx = lat_.dy = s.finest;  // finest_spacing(): the smallest in-plane element edge on the loaded surface
   }
 
   const GeometrySpec& g_;

@@ -9,6 +9,7 @@
 
 #include "fascia/solve/pore_flow.hpp"
 #include "fascia/solve/spring_kernel.hpp"
+#include "fascia/solve/workspace.hpp"
 
 namespace fascia {
 namespace {
@@ -42,10 +43,37 @@ void gather(const Incidence& inc, const std::vector<double>& buf, std::vector<do
 
 }  // namespace
 
+AssemblyWorkspace::AssemblyWorkspace(const System& sys) {
+  const std::size_t n = sys.num_nodes();
+  for_each_group_indexed(sys.groups, [&]<std::size_t I>(const auto& g) {
+    using G = std::decay_t<decltype(g)>;
+    Incidence& inc = incidence[I];
+    inc.offsets.assign(n + 1, 0);
+    for (std::size_t e = 0; e < g.size(); ++e)
+      for (Index node : g.nodes(Index(e))) ++inc.offsets[node + 1];
+    for (std::size_t i = 0; i < n; ++i) inc.offsets[i + 1] += inc.offsets[i];
+    inc.slots.assign(inc.offsets[n], 0);
+    std::vector<std::int64_t> cursor(inc.offsets.begin(), inc.offsets.end() - 1);
+    for (std::size_t e = 0; e < g.size(); ++e) {
+      const auto nd = g.nodes(Index(e));
+      for (int a = 0; a < G::kNodes; ++a) inc.slots[cursor[nd[a]]++] = std::int64_t(e) * G::kNodes + a;
+    }
+    element_buffer[I].assign(3 * g.size() * G::kNodes, 0.0);
+  });
+  spring_adjacency.build(std::get<SpringGroup>(sys.groups), n);
+}
+
+AssemblyWorkspace& assembly_workspace(const System& sys) {
+  auto& held = sys.solver_cache.held;
+  if (!held) held = std::make_shared<AssemblyWorkspace>(sys);
+  return *static_cast<AssemblyWorkspace*>(held.get());
+}
+
 double internal_energy(System& sys, ConstNodes x) {
+  AssemblyWorkspace& ws = assembly_workspace(sys);
   double total = 0.0;
   for_each_group_indexed(sys.groups, [&]<std::size_t I>(const auto& g) {
-    auto& buf = sys.element_buffer[I];
+    auto& buf = ws.element_buffer[I];
     parallel_for(g.size(), [&](std::size_t e) { buf[e] = g.energy(Index(e), x); });
     for (std::size_t e = 0; e < g.size(); ++e) total += buf[e];
   });
@@ -53,6 +81,7 @@ double internal_energy(System& sys, ConstNodes x) {
 }
 
 void internal_forces(System& sys, ConstNodes x, std::vector<double>& f) {
+  AssemblyWorkspace& ws = assembly_workspace(sys);
   f.assign(sys.num_dofs(), 0.0);
   for_each_group_indexed(sys.groups, [&]<std::size_t I>(const auto& g) {
     using G = std::decay_t<decltype(g)>;
@@ -60,16 +89,16 @@ void internal_forces(System& sys, ConstNodes x, std::vector<double>& f) {
     if constexpr (std::is_same_v<G, SpringGroup>) {
       // Node-centric gather over the cached adjacency (solve/spring_kernel.hpp): same forces,
       // same per-node summation order, no per-element buffer.
-      if (!sys.spring_adjacency.matches(g, sys.num_nodes())) sys.spring_adjacency.build(g, sys.num_nodes());
-      add_spring_forces(sys.spring_adjacency, x.data, f.data(), g.size() >= kParallelThreshold);
+      if (!ws.spring_adjacency.matches(g, sys.num_nodes())) ws.spring_adjacency.build(g, sys.num_nodes());
+      add_spring_forces(ws.spring_adjacency, x.data, f.data(), g.size() >= kParallelThreshold);
       return;
     }
-    auto& buf = sys.element_buffer[I];
+    auto& buf = ws.element_buffer[I];
     parallel_for(g.size(), [&](std::size_t e) {
       const ElementForces<G::kNodes> fe = g.forces(Index(e), x);
       std::copy(fe.data(), fe.data() + 3 * G::kNodes, &buf[3 * G::kNodes * e]);
     });
-    gather(sys.incidence[I], buf, f);
+    gather(ws.incidence[I], buf, f);
   });
 }
 
@@ -113,7 +142,7 @@ void build_hessian_pattern(const System& sys, std::size_t entries, HessianPatter
 }  // namespace
 
 Eigen::SparseMatrix<double> internal_hessian(const System& sys, ConstNodes x, HessianMode mode) {
-  HessianPatternCache& cache = sys.hessian_cache;
+  HessianPatternCache& cache = assembly_workspace(sys).hessian_cache;
   std::size_t entries = 0;
   for_each_group(sys.groups, [&](const auto& g) {
     using G = std::decay_t<decltype(g)>;
@@ -147,11 +176,12 @@ Eigen::SparseMatrix<double> internal_hessian(const System& sys, ConstNodes x, He
 
 void hessian_product(System& sys, ConstNodes x, HessianMode mode, const std::vector<double>& dir,
                      std::vector<double>& y) {
+  AssemblyWorkspace& ws = assembly_workspace(sys);
   y.assign(sys.num_dofs(), 0.0);
   for_each_group_indexed(sys.groups, [&]<std::size_t I>(const auto& g) {
     using G = std::decay_t<decltype(g)>;
     if (g.size() == 0) return;
-    auto& buf = sys.element_buffer[I];
+    auto& buf = ws.element_buffer[I];
     parallel_for(g.size(), [&](std::size_t e) {
       const auto nd = g.nodes(Index(e));
       Eigen::Matrix<double, 3 * G::kNodes, 1> d;
@@ -159,7 +189,7 @@ void hessian_product(System& sys, ConstNodes x, HessianMode mode, const std::vec
       const Eigen::Matrix<double, 3 * G::kNodes, 1> he = g.hessian(Index(e), x, mode) * d;
       std::copy(he.data(), he.data() + 3 * G::kNodes, &buf[3 * G::kNodes * e]);
     });
-    gather(sys.incidence[I], buf, y);
+    gather(ws.incidence[I], buf, y);
   });
 }
 
@@ -168,23 +198,25 @@ void begin_step(System& sys, const StepContext& ctx) {
   // Biot water moves first, from the equilibrium state at the start of the step (fixed-stress
   // split, fascia/solve/pore_flow.hpp); the mechanics of the step then answers the moved water.
   auto& poro = std::get<PoroCellGroup>(sys.groups);
-  if (poro.size() > 0) poro.flow_dissipation = advance_pore_flow(poro, x, ctx.dt, ctx.equilibrium_step);
+  if (poro.size() > 0)
+    poro.flow_dissipation = advance_pore_flow(poro, x, ctx.dt, ctx.equilibrium_step, assembly_workspace(sys).pore_flow);
   for_each_group(sys.groups, [&](auto& g) {
     using G = std::decay_t<decltype(g)>;
     if constexpr (G::kHasState) {
-      if constexpr (requires { g.begin_group_step(ctx); }) g.begin_group_step(ctx);
+      if constexpr (HasGroupStep<G>) g.begin_group_step(ctx);
       parallel_for(g.size(), [&](std::size_t e) { g.begin_step(Index(e), x, ctx); });
     }
   });
 }
 
 double end_step(System& sys, const StepContext& ctx) {
+  AssemblyWorkspace& ws = assembly_workspace(sys);
   const ConstNodes x = view(sys.positions);
   double dissipated = 0.0;
   for_each_group_indexed(sys.groups, [&]<std::size_t I>(auto& g) {
     using G = std::decay_t<decltype(g)>;
     if constexpr (G::kHasState) {
-      auto& buf = sys.element_buffer[I];
+      auto& buf = ws.element_buffer[I];
       parallel_for(g.size(), [&](std::size_t e) { buf[e] = g.end_step(Index(e), x, ctx); });
       for (std::size_t e = 0; e < g.size(); ++e) dissipated += buf[e];
     }
@@ -195,14 +227,16 @@ double end_step(System& sys, const StepContext& ctx) {
 }
 
 double stored_energy(System& sys) {
+  AssemblyWorkspace& ws = assembly_workspace(sys);
   const ConstNodes x = view(sys.positions);
   double total = 0.0;
   for_each_group_indexed(sys.groups, [&]<std::size_t I>(const auto& g) {
-    auto& buf = sys.element_buffer[I];
+    auto& buf = ws.element_buffer[I];
+    using G = std::decay_t<decltype(g)>;
     parallel_for(g.size(), [&](std::size_t e) {
-      if constexpr (requires { g.stored_energy(Index(e)); })
+      if constexpr (StoresHistoryEnergy<G>)
         buf[e] = g.stored_energy(Index(e));
-      else if constexpr (requires { g.stored_energy(Index(e), x); })
+      else if constexpr (StoresEnergyAtPositions<G>)
         buf[e] = g.stored_energy(Index(e), x);
       else
         buf[e] = g.energy(Index(e), x);

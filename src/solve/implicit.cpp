@@ -270,6 +270,9 @@ Eigen::Index ImplicitIntegrator::reduced_slot(Eigen::Index row, Eigen::Index col
   return Eigen::Index(std::lower_bound(begin, end, SpMat::StorageIndex(row)) - inner);
 }
 
+// One function (70 lines, ten of them the modified-Newton comment): the loop's reuse state (before,
+// last_kept, reuse) and the shift mu live across its iterations and its inner retry; the pieces
+// (predict, residual, newton_direction, kept_factor_direction, line_search, accept) are their own.
 bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport& report) {
   Workspace& w = *ws_;
   const StepContext ctx{h, sys_.time, sys_.step, sys_.seed, true};

@@ -15,16 +15,16 @@ namespace {
 using Flow = PoreNetwork::Flow;
 
 /// Volume ratio and Kozeny–Carman permeability of every cell at positions x.
-void evaluate_cells(PoroCellGroup& g, ConstNodes x) {
+void evaluate_cells(const PoroCellGroup& g, ConstNodes x, PoreFlowScratch& s) {
   const std::size_t n = g.size();
-  g.scratch_ratio.resize(n);
-  g.scratch_permeability.resize(n);
+  s.ratio.resize(n);
+  s.permeability.resize(n);
   const PoreNetwork& net = g.network;
 #pragma omp parallel for schedule(static) if (n >= 4096)
   for (std::int64_t e = 0; e < std::int64_t(n); ++e) {
     const double j = g.volume_ratio(Index(e), x);
-    g.scratch_ratio[e] = j;
-    g.scratch_permeability[e] = kozeny_carman(net.permeability_ref, g.water_fraction(Index(e), j), net.water_fraction_ref);
+    s.ratio[e] = j;
+    s.permeability[e] = kozeny_carman(net.permeability_ref, g.water_fraction(Index(e), j), net.water_fraction_ref);
   }
 }
 
@@ -40,8 +40,7 @@ double conductance(const PoreLink& l, const std::vector<double>& k, bool boundar
 
 /// Moves the water between cells with link fluxes q = dt C (p_a - p_b) for pressures p; returns
 /// the energy Darcy flow dissipates, dt sum C (p_a - p_b)^2 (>= 0) [J].
-double move_water(PoroCellGroup& g, const std::vector<double>& p, double dt) {
-  const auto& k = g.scratch_permeability;
+double move_water(PoroCellGroup& g, const std::vector<double>& p, double dt, const std::vector<double>& k) {
   double dissipated = 0.0;
   for (const PoreLink& l : g.network.links) {
     const double dp = p[l.a] - p[l.b], q = dt * conductance(l, k, false) * dp;
@@ -65,13 +64,16 @@ double move_water(PoroCellGroup& g, const std::vector<double>& p, double dt) {
 /// forces cancel: Q1/P0 is not inf-sup stable). Assuming a compliance there that the skeleton does
 /// not have makes the split unstable (each step multiplies such a pattern by -M/H_A); with the
 /// average it sees only 1/M, as it must. Solved by conjugate gradients warm-started from p^n.
-void implicit_pressures(PoroCellGroup& g, double dt, bool fixed_stress, std::vector<double>& p) {
+/// One function (62 lines): the CG iteration applies the operator through the node-cell lists
+/// built at its start.
+void implicit_pressures(const PoroCellGroup& g, double dt, bool fixed_stress, PoreFlowScratch& s) {
   const std::size_t n = g.size();
-  const auto& k = g.scratch_permeability;
+  const auto& k = s.permeability;
+  auto& p = s.pressure;
   constexpr double alpha = PoroCellGroup::kBiotCoefficient;
   // Cells around every node (built once; the connectivity does not change).
-  auto& offsets = g.node_cell_offsets;
-  auto& list = g.node_cells;
+  auto& offsets = s.node_cell_offsets;
+  auto& list = s.node_cells;
   if (offsets.empty()) {
     Index max_node = 0;
     for (const auto& c : g.connectivity)
@@ -130,15 +132,15 @@ void implicit_pressures(PoroCellGroup& g, double dt, bool fixed_stress, std::vec
 
 /// Forward-Euler stability limit (Gershgorin: min_i V_i / (M_max sum_j C_ij)) of cells already
 /// evaluated by evaluate_cells.
-double evaluated_stable_dt(PoroCellGroup& g) {
-  auto& sum = g.scratch_conductance;
+double evaluated_stable_dt(const PoroCellGroup& g, PoreFlowScratch& s) {
+  auto& sum = s.conductance;
   sum.assign(g.size(), 0.0);
   for (const PoreLink& l : g.network.links) {
-    const double c = conductance(l, g.scratch_permeability, false);
+    const double c = conductance(l, s.permeability, false);
     sum[l.a] += c;
     sum[l.b] += c;
   }
-  for (const PoreLink& l : g.network.drained) sum[l.a] += conductance(l, g.scratch_permeability, true);
+  for (const PoreLink& l : g.network.drained) sum[l.a] += conductance(l, s.permeability, true);
   double m_max = 0.0;
   for (double m : g.biot_modulus) m_max = std::max(m_max, m);
   double dt = std::numeric_limits<double>::infinity();
@@ -149,19 +151,19 @@ double evaluated_stable_dt(PoroCellGroup& g) {
 
 }  // namespace
 
-double pore_flow_stable_dt(PoroCellGroup& g, ConstNodes x) {
+double pore_flow_stable_dt(const PoroCellGroup& g, ConstNodes x, PoreFlowScratch& scratch) {
   if (g.size() == 0 || g.network.flow != Flow::darcy) return std::numeric_limits<double>::infinity();
-  evaluate_cells(g, x);
-  return evaluated_stable_dt(g);
+  evaluate_cells(g, x, scratch);
+  return evaluated_stable_dt(g, scratch);
 }
 
-double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_stress) {
+double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_stress, PoreFlowScratch& s) {
   const std::size_t n = g.size();
   if (n == 0 || !(dt > 0.0)) return 0.0;
   // Volume ratios and permeabilities at the start of the step: the permeability follows the
   // current water fraction here, every step.
-  evaluate_cells(g, x);
-  auto& p = g.scratch_pressure;
+  evaluate_cells(g, x, s);
+  auto& p = s.pressure;
   if (p.size() != n) p.assign(n, 0.0);
   double dissipated = 0.0;
   switch (g.network.flow) {
@@ -171,17 +173,17 @@ double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_s
       // The pore pressure stays zero: the water follows the volume (M = 0, set by the builder,
       // so there is no stiffness to update either).
       for (std::size_t e = 0; e < n; ++e)
-        g.fluid_content[e] = PoroCellGroup::kBiotCoefficient * (g.scratch_ratio[e] - 1.0);
+        g.fluid_content[e] = PoroCellGroup::kBiotCoefficient * (s.ratio[e] - 1.0);
       return 0.0;
     case Flow::darcy:
-      for (std::size_t e = 0; e < n; ++e) p[e] = g.biot_modulus[e] * g.fluid_strain(Index(e), g.scratch_ratio[e]);
-      if (dt > kExplicitFlowFraction * evaluated_stable_dt(g)) implicit_pressures(g, dt, fixed_stress, p);
-      dissipated = move_water(g, p, dt);
+      for (std::size_t e = 0; e < n; ++e) p[e] = g.biot_modulus[e] * g.fluid_strain(Index(e), s.ratio[e]);
+      if (dt > kExplicitFlowFraction * evaluated_stable_dt(g, s)) implicit_pressures(g, dt, fixed_stress, s);
+      dissipated = move_water(g, p, dt, s.permeability);
       break;
   }
   // The new water fraction feeds back into the Biot modulus M = K_w / phi.
   for (std::size_t e = 0; e < n; ++e)
-    g.biot_modulus[e] = g.network.water_bulk_modulus / g.water_fraction(Index(e), g.scratch_ratio[e]);
+    g.biot_modulus[e] = g.network.water_bulk_modulus / g.water_fraction(Index(e), s.ratio[e]);
   return dissipated;
 }
 

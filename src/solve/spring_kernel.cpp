@@ -110,7 +110,8 @@ __attribute__((target("avx2"))) inline void load_contiguous(const double* p, __m
   Z = _mm256_blend_pd(b1, b2, 0b1010);
 }
 
-/// AVX2 path (4 doubles per register, two registers per chunk of 8 lanes); hardware gathers.
+/// AVX2 path (4 doubles per register, two registers per chunk of 8 lanes); hardware gathers. One
+/// function (61 lines), a SIMD kernel: its lanes follow the scalar path's operations in order.
 template <class P>
 __attribute__((target("avx2"))) void chunk_forces_avx2(const SpringAdjacency& a, const P* param, std::size_t chunk,
                                                         const double* x, double* f) {

@@ -148,6 +148,27 @@ std::string html_escape(const std::string& s) {
 
 std::string partial_page_path(const std::string& out) { return out + ".partial"; }
 
+namespace {
+
+/// The output path, checked before the (longer) reading: a directory, or a parent that cannot be
+/// made. The page is written beside `out` and renamed over it once complete: an existing page
+/// stays whole until then, whatever stops the reading (an error, or libhdf5 crashing on a damaged
+/// file, after which `fascia view` removes the partial page).
+std::ofstream open_partial_page(const std::string& out) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (out.empty()) throw InputError("-o", "an output page is required (-o PAGE.html)");
+  if (fs::is_directory(out, ec)) throw InputError("-o", "'" + out + "' is a directory; give a file name such as page.html");
+  const fs::path parent = fs::path(out).parent_path();
+  if (!parent.empty()) fs::create_directories(parent, ec);
+  std::ofstream file(partial_page_path(out), std::ios::binary | std::ios::trunc);
+  if (!file)
+    throw InputError("-o", "cannot write '" + out + "': " + (ec ? ec.message() : std::string(std::strerror(errno))));
+  return file;
+}
+
+}  // namespace
+
 void check_shared_clock(const std::vector<RunRef>& refs, const std::vector<RunSpan>& spans) {
   for (std::size_t i = 1; i < spans.size(); ++i) {
     const double a = spans[0].last - spans[0].first, b = spans[i].last - spans[i].first;
@@ -167,20 +188,10 @@ PageSummary write_view_page(const std::vector<RunRef>& runs, const std::string& 
   for (const auto& r : runs) spans.push_back(check_run(r));
   check_shared_clock(runs, spans);
 
-  // The output path, before the (longer) reading: a directory, or a parent that cannot be made.
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (out.empty()) throw InputError("-o", "an output page is required (-o PAGE.html)");
-  if (fs::is_directory(out, ec)) throw InputError("-o", "'" + out + "' is a directory; give a file name such as page.html");
-  const fs::path parent = fs::path(out).parent_path();
-  if (!parent.empty()) fs::create_directories(parent, ec);
-  // The page is written beside `out` and renamed over it once complete: an existing page stays
-  // whole until then, whatever stops the reading (an error, or libhdf5 crashing on a damaged file,
-  // after which `fascia view` removes the partial page: partial_page_path).
   const std::string partial = partial_page_path(out);
-  std::ofstream file(partial, std::ios::binary | std::ios::trunc);
-  if (!file)
-    throw InputError("-o", "cannot write '" + out + "': " + (ec ? ec.message() : std::string(std::strerror(errno))));
+  std::ofstream file = open_partial_page(out);
 
   PageSummary summary;
   summary.path = out;

@@ -86,7 +86,7 @@ Rig make_rig(Lattice lat, const IndenterShape& shape, double friction, bool quar
   }
   const Index c = rig.indenter.node;
   sys.fixed[3 * c] = sys.fixed[3 * c + 1] = sys.fixed[3 * c + 2] = 1;  // displacement control
-  sys.rebuild_incidence();
+  sys.elements_changed();
   return rig;
 }
 
@@ -165,7 +165,7 @@ ImplicitOptions quasi_static() {
 void press_with_force(Rig& rig, double load, double ramp, double hold, bool step_control, double until) {
   const Index c = rig.indenter.node;
   rig.sys.fixed[3 * c + 2] = 0;
-  rig.sys.rebuild_incidence();
+  rig.sys.elements_changed();
   ImplicitOptions opt;
   opt.tolerance = 1e-8;
   opt.dt_initial = opt.dt_max = ramp / 16.0;
@@ -297,7 +297,7 @@ TEST(Indenters, SlidingSphereDragsWithTheCoulombForce) {
   const double x0 = 4e-3;
   sys.positions[3 * c] = sys.prescribed[3 * c] = x0;
   const auto& g = std::get<CurvedContactGroup>(sys.groups);
-  sys.rebuild_incidence();
+  sys.elements_changed();
   ImplicitIntegrator integ(sys, quasi_static());
   press(rig, depth, 2, integ);
   const double drag = 2e-3;

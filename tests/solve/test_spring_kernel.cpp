@@ -23,6 +23,7 @@
 #include "fascia/lattice/builder.hpp"
 #include "fascia/solve/explicit.hpp"
 #include "fascia/solve/spring_kernel.hpp"
+#include "fascia/solve/workspace.hpp"
 
 namespace fascia {
 namespace {
@@ -61,7 +62,7 @@ std::vector<double> generic_forces(const System& sys) {
     const ElementForces<2> fe = g.forces(Index(e), x);
     std::copy(fe.data(), fe.data() + 6, &buf[6 * e]);
   }
-  const Incidence& inc = sys.incidence[0];
+  const Incidence& inc = assembly_workspace(sys).incidence[0];
   std::vector<double> f(sys.num_dofs(), 0.0);
   for (std::size_t node = 0; node < sys.num_nodes(); ++node) {
     double fx = 0, fy = 0, fz = 0;
@@ -98,7 +99,7 @@ std::vector<double> kernel_forces(System& sys, int threads) {
 TEST(SpringKernel, MatchesGenericPathOnDeformedLattice) {
   System sys(springs_block(17, 13, 11), 1);  // ~20 k springs: the parallel path
   ASSERT_GE(std::get<SpringGroup>(sys.groups).size(), kParallelThreshold);
-  ASSERT_FALSE(sys.spring_adjacency.param16.empty());  // few distinct (k, L): 16-bit rows
+  ASSERT_FALSE(assembly_workspace(sys).spring_adjacency.param16.empty());  // few distinct (k, L): 16-bit rows
   deform(sys, 0.2, 1);
   const auto f = kernel_forces(sys, 2);
   const double rel = relative_difference(f, generic_forces(sys));
@@ -111,7 +112,7 @@ TEST(SpringKernel, VectorAndPortablePathsAgreeBitwise) {
   System sys(springs_block(17, 13, 11), 1);
   deform(sys, 0.3, 6);
   const auto fast = kernel_forces(sys, 2);
-  sys.spring_adjacency.force_scalar = true;
+  assembly_workspace(sys).spring_adjacency.force_scalar = true;
   const auto portable = kernel_forces(sys, 2);
   EXPECT_EQ(0, std::memcmp(fast.data(), portable.data(), fast.size() * sizeof(double)));
 }
@@ -132,8 +133,8 @@ TEST(SpringKernel, WideParameterIndexWhenRestLengthsAreAllDistinct) {
   auto& g = std::get<SpringGroup>(lat.groups);
   for (std::size_t e = 0; e < g.size(); ++e) g.rest_length[e] *= 1.0 + 0.01 * random_uniform(3, Stream::lattice, e);
   System sys(std::move(lat), 1);
-  ASSERT_TRUE(sys.spring_adjacency.param16.empty());
-  ASSERT_FALSE(sys.spring_adjacency.param32.empty());
+  ASSERT_TRUE(assembly_workspace(sys).spring_adjacency.param16.empty());
+  ASSERT_FALSE(assembly_workspace(sys).spring_adjacency.param32.empty());
   deform(sys, 0.1, 2);
   const auto f1 = kernel_forces(sys, 1);
   const auto f2 = kernel_forces(sys, 2);
@@ -162,7 +163,7 @@ TEST(SpringKernel, CoincidentNodesAndIsolatedNodesLikeTheElement) {
   System sys(std::move(lat), 1);
   const auto ref = generic_forces(sys);
   for (bool portable : {false, true}) {
-    sys.spring_adjacency.force_scalar = portable;
+    assembly_workspace(sys).spring_adjacency.force_scalar = portable;
     const auto f = kernel_forces(sys, 1);
     for (std::size_t d = 0; d < f.size(); ++d) EXPECT_NEAR(f[d], ref[d], 1e-15) << d << " portable " << portable;
   }
@@ -176,7 +177,7 @@ TEST(SpringKernel, CacheRebuiltWhenGroupChanges) {
   deform(sys, 0.1, 4);
   const auto f = kernel_forces(sys, 1);
   std::vector<double> ref;
-  sys.rebuild_incidence();  // the generic reference needs the new incidence
+  sys.elements_changed();  // the generic reference needs the new incidence
   ref = generic_forces(sys);
   EXPECT_LT(relative_difference(f, ref), 1e-12);
 }

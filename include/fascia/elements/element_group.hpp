@@ -9,6 +9,7 @@
 #include <concepts>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include <Eigen/Dense>
 
@@ -57,6 +58,41 @@ concept ElementGroup = requires(const G& g, G& mg, ConstNodes x, Index e, const 
   { g.hessian(e, x, HessianMode::exact) } -> std::convertible_to<ElementHessian<G::kNodes>>;
   mg.begin_step(e, x, ctx);
   { mg.end_step(e, x, ctx) } -> std::convertible_to<double>;
+};
+
+/// One per-element parameter a group reports in /model/elements/NAME (docs/hdf5-schema.md "/model"),
+/// with its UCUM unit.
+struct GroupParameter {
+  std::string_view name;
+  std::string_view unit;
+  std::vector<double> values;  ///< one per element
+};
+
+// What a group may add to the concept; the assembly and the writers ask for these by name, never
+// for a type (a group's history() is the fourth: fascia/elements/history.hpp).
+
+/// `begin_group_step(ctx)`: factors the whole group shares in a step (a Prony step's decay), set
+/// once per step before any begin_step.
+template <class G>
+concept HasGroupStep = requires(G& g, const StepContext& ctx) { g.begin_group_step(ctx); };
+
+/// `stored_energy(e)` or `stored_energy(e, x)` [J]: the energy element e stores at the end of a
+/// step, where it differs from the step's potential energy(e, x) (viscous branches count with their
+/// elastic energy, not the step's incremental potential). A group without it stores energy(e, x).
+template <class G>
+concept StoresHistoryEnergy = requires(const G& g, Index e) {
+  { g.stored_energy(e) } -> std::convertible_to<double>;
+};
+template <class G>
+concept StoresEnergyAtPositions = requires(const G& g, Index e, ConstNodes x) {
+  { g.stored_energy(e, x) } -> std::convertible_to<double>;
+};
+
+/// `parameters()`: the per-element parameters that define the group's elements, for /model (a
+/// group without it reports its connectivity only).
+template <class G>
+concept ReportsParameters = requires(const G& g) {
+  { g.parameters() } -> std::convertible_to<std::vector<GroupParameter>>;
 };
 
 }  // namespace fascia

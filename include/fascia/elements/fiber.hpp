@@ -49,6 +49,9 @@ struct FiberGroup {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }
+  std::vector<GroupParameter> parameters() const {
+    return {{"axial_rigidity", "N", axial_rigidity}, {"rest_length", "m", original_length}, {"failure_strain", "1", failure_strain}};
+  }
   void add(Index i, Index j, double ea, double rest, double e_fail) {
     connectivity.push_back({i, j});
     axial_rigidity.push_back(ea);

@@ -145,6 +145,12 @@ struct Hex8Group {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 8> nodes(Index e) const { return connectivity[e]; }
+  /// tissue_id: the element's material index, which equals the layer_id of its nodes.
+  std::vector<GroupParameter> parameters() const {
+    return {{"tissue_id", "1", std::vector<double>(material.begin(), material.end())},
+            {"rest_volume", "m3", rest_volume},
+            {"failure_strain", "1", failure_strain}};
+  }
   /// Reference direction q of element e's fibre family (m: the element's material).
   Vec3 fiber_direction(Index e, std::size_t q, const HexMaterial& m) const {
     return fiber_rotation.empty() ? m.fibers.directions[q] : Vec3(fiber_rotation[std::size_t(e)] * m.fibers.directions[q]);

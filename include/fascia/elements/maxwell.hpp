@@ -36,6 +36,7 @@ struct MaxwellSpringGroup {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }
+  std::vector<GroupParameter> parameters() const { return {{"stiffness", "N/m", stiffness}, {"tau", "s", tau}}; }
   void add(Index i, Index j, double k, double time, double rest) {
     connectivity.push_back({i, j});
     stiffness.push_back(k);

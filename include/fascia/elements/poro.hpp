@@ -64,16 +64,12 @@ struct PoroCellGroup {
   std::vector<double> fluid_content;    ///< zeta [-]
   PoreNetwork network;
   double flow_dissipation = 0.0;  ///< energy dissipated by the flow of the current step [J]
-  /// Scratch of the flow step (solve/pore_flow.cpp), kept to avoid allocating every step.
-  std::vector<double> scratch_ratio, scratch_permeability, scratch_pressure, scratch_conductance;
-  std::vector<std::int64_t> node_cell_offsets;  ///< node -> its cells (CSR), built on first use
-  std::vector<Index> node_cells;
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 8> nodes(Index e) const { return connectivity[e]; }
   /// What the flow step writes (elements/history.hpp): the fluid content, the Biot modulus that
-  /// follows the water fraction, the flow's dissipation of the step. Not the scratch, which each
-  /// flow step fills before it reads it, nor the node-to-cell lists, built once.
+  /// follows the water fraction, the flow's dissipation of the step. The flow step's scratch is
+  /// solve/'s (PoreFlowScratch), not the group's.
   auto history() { return std::tie(fluid_content, biot_modulus, flow_dissipation); }
   void add(const std::array<Index, 8>& nd, double det0, double modulus, double phi0, double skeleton_modulus) {
     drained_modulus.push_back(skeleton_modulus);

@@ -19,6 +19,7 @@ struct SpringGroup {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }
+  std::vector<GroupParameter> parameters() const { return {{"stiffness", "N/m", stiffness}, {"rest_length", "m", rest_length}}; }
   void add(Index i, Index j, double k, double rest) {
     connectivity.push_back({i, j});
     stiffness.push_back(k);

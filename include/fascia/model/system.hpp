@@ -4,23 +4,16 @@
 /// conditions, external loads, the element groups with their history variables, and the energy
 /// ledger. Plain data: the loops that act on it live in fascia/solve/.
 #include <array>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "fascia/lattice/lattice.hpp"
-#include "fascia/solve/spring_kernel.hpp"
 
 namespace fascia {
 
 inline constexpr std::size_t kNumGroups = std::tuple_size_v<ElementGroups>;
-
-/// Node -> (element, local node) incidence in CSR form, so that forces are gathered per node
-/// in a fixed order: bitwise identical for any thread count, no atomics.
-struct Incidence {
-  std::vector<std::int64_t> offsets;  ///< n_nodes + 1
-  std::vector<std::int64_t> slots;    ///< e * nodes_per_element + local
-};
 
 /// Calls fn.template operator()<I>(group) for every group with its tuple index I.
 template <class Groups, class Fn>
@@ -30,13 +23,23 @@ void for_each_group_indexed(Groups& groups, Fn&& fn) {
   }(std::make_index_sequence<std::tuple_size_v<std::remove_const_t<Groups>>>{});
 }
 
-/// Sparsity pattern of the assembled Hessian and, for every element-matrix entry, its slot in the
-/// pattern's value array: lets Newton re-assemble values without re-sorting triplets.
-struct HessianPatternCache {
-  std::size_t entries = 0;                 ///< element-matrix entries the cache was built for
-  std::vector<std::int64_t> slot;          ///< entry -> index into the value array
-  std::vector<int> outer, inner;           ///< CSC pattern (n_dofs + 1, nnz)
-  std::vector<double> entry_values;        ///< scratch: element-matrix entries, in element order
+/// Caches a solver keeps for one System (the assembly's incidence lists, buffers and Hessian
+/// pattern: solve/workspace.hpp), held here as an opaque pointer so that model/ does not depend on
+/// solve/. Not state: a copy of the System starts without them, and elements_changed() drops them;
+/// they are rebuilt on next use.
+class SolverCache {
+public:
+  SolverCache() = default;
+  SolverCache(const SolverCache&) noexcept {}
+  SolverCache& operator=(const SolverCache&) noexcept {
+    held.reset();
+    return *this;
+  }
+  SolverCache(SolverCache&&) noexcept = default;
+  SolverCache& operator=(SolverCache&&) noexcept = default;
+  ~SolverCache() = default;
+
+  std::shared_ptr<void> held;  ///< the solver's object, or empty
 };
 
 struct System {
@@ -49,10 +52,7 @@ struct System {
   std::vector<double> prescribed;      ///< per DOF: target position of a fixed DOF [m]
   std::vector<double> external_forces; ///< per DOF [N]
   ElementGroups groups;
-  std::array<Incidence, kNumGroups> incidence;
-  std::array<std::vector<double>, kNumGroups> element_buffer;  ///< scratch, per group
-  mutable HessianPatternCache hessian_cache;  ///< filled by fascia/solve/assembly.hpp
-  SpringAdjacency spring_adjacency;    ///< node-centric cache of the SpringGroup (solve/spring_kernel.hpp)
+  mutable SolverCache solver_cache;    ///< the assembly's workspace (solve/workspace.hpp), built on use
   Lattice lattice_info;                ///< geometry, node sets and reports (groups moved out)
 
   double time = 0.0;           ///< [s]
@@ -70,10 +70,11 @@ struct System {
   /// Fixes (or frees) all three DOFs of the given nodes at their current positions.
   void fix_nodes(const std::vector<Index>& nodes, bool fix = true);
   /// Appends a node (e.g. a rigid tool) at rest position X with mass m; returns its index.
-  /// Call rebuild_incidence() after adding elements that use it.
+  /// Call elements_changed() after adding elements that use it.
   Index add_node(const Vec3& X, double mass);
-  /// Rebuilds the node -> element incidence lists and scratch buffers (after elements changed).
-  void rebuild_incidence();
+  /// To call after adding, removing or editing elements (or adding nodes): the solvers' caches
+  /// are rebuilt on next use.
+  void elements_changed() { solver_cache.held.reset(); }
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -93,7 +94,6 @@ inline System::System(Lattice lattice, std::uint64_t seed_value) {
   lattice_info = std::move(lattice);
   if (dim == 2)
     for (std::size_t i = 2; i < fixed.size(); i += 3) fixed[i] = 1;
-  rebuild_incidence();
 }
 
 inline void System::fix_nodes(const std::vector<Index>& nodes, bool fix) {
@@ -117,26 +117,6 @@ inline Index System::add_node(const Vec3& X, double mass) {
   }
   masses.push_back(mass);
   return id;
-}
-
-inline void System::rebuild_incidence() {
-  const std::size_t n = num_nodes();
-  for_each_group_indexed(groups, [&]<std::size_t I>(const auto& g) {
-    using G = std::decay_t<decltype(g)>;
-    Incidence& inc = incidence[I];
-    inc.offsets.assign(n + 1, 0);
-    for (std::size_t e = 0; e < g.size(); ++e)
-      for (Index node : g.nodes(Index(e))) ++inc.offsets[node + 1];
-    for (std::size_t i = 0; i < n; ++i) inc.offsets[i + 1] += inc.offsets[i];
-    inc.slots.assign(inc.offsets[n], 0);
-    std::vector<std::int64_t> cursor(inc.offsets.begin(), inc.offsets.end() - 1);
-    for (std::size_t e = 0; e < g.size(); ++e) {
-      const auto nd = g.nodes(Index(e));
-      for (int a = 0; a < G::kNodes; ++a) inc.slots[cursor[nd[a]]++] = std::int64_t(e) * G::kNodes + a;
-    }
-    element_buffer[I].assign(3 * g.size() * G::kNodes, 0.0);
-  });
-  spring_adjacency.build(std::get<SpringGroup>(groups), n);
 }
 
 }  // namespace fascia

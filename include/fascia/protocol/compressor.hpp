@@ -157,7 +157,7 @@ inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, con
   CompressorProtocol p = timeline(spec);
   p.attach_indenter(spec, mat, sys);
   p.hold_and_drive(spec, geometry, sys);
-  sys.rebuild_incidence();
+  sys.elements_changed();
   return p;
 }
 

@@ -24,6 +24,9 @@
 /// the pressures that moved the water (>= 0). The split itself is not exactly energy-consistent
 /// (the skeleton answers the moved water in the next mechanical step); what it adds or loses
 /// shows in the energy-balance residual with the integrator's own error, not in the dissipation.
+#include <cstdint>
+#include <vector>
+
 #include "fascia/elements/poro.hpp"
 
 namespace fascia {
@@ -33,9 +36,18 @@ namespace fascia {
 /// Euler stays accurate, not merely stable; longer steps pay for a linear solve instead.
 inline constexpr double kExplicitFlowFraction = 0.25;
 
+/// Scratch of the flow step, kept between steps so that a step allocates nothing (the assembly's
+/// workspace holds one: solve/workspace.hpp). Nothing in it carries over from one step to the
+/// next but the node -> cells lists, which depend on the connectivity only.
+struct PoreFlowScratch {
+  std::vector<double> ratio, permeability, pressure, conductance;  ///< per cell
+  std::vector<std::int64_t> node_cell_offsets;  ///< node -> its cells (CSR), built on first use
+  std::vector<Index> node_cells;
+};
+
 /// Stability limit of a forward-Euler flow step at the group's current state [s]
 /// (Gershgorin bound min_i V_i / (M_max sum_j C_ij)); +infinity without flow.
-double pore_flow_stable_dt(PoroCellGroup& g, ConstNodes x);
+double pore_flow_stable_dt(const PoroCellGroup& g, ConstNodes x, PoreFlowScratch& scratch);
 
 /// Moves water for a step of size dt from the state at positions x (the start of a step); returns
 /// the energy Darcy flow dissipated [J]. Updates permeability and Biot modulus from the new water
@@ -45,7 +57,7 @@ double pore_flow_stable_dt(PoroCellGroup& g, ConstNodes x);
 /// follow within one step: there the backward-Euler flow uses the water's own storage 1/M (the
 /// skeleton held), which is unconditionally stable and accurate for steps far shorter than the
 /// consolidation time.
-double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_stress = true);
+double advance_pore_flow(PoroCellGroup& g, ConstNodes x, double dt, bool fixed_stress, PoreFlowScratch& scratch);
 
 /// Net volume of water the tissue has lost since rest [m^3]: -sum_i V_i zeta_i (positive when
 /// water has been expelled).

@@ -14,9 +14,9 @@
 /// order of the generic CSR gather), so the result does not depend on the thread count and no
 /// atomics are needed. Chunks are independent: OpenMP splits them statically.
 ///
-/// The adjacency is a cache of the group: System::rebuild_incidence() builds it, and
+/// The adjacency is a cache of the group, in the assembly's workspace (solve/workspace.hpp), and
 /// `matches(group, n)` detects a group that was resized or reallocated since. Editing stiffness
-/// or rest length in place requires calling rebuild_incidence() (as for any group change).
+/// or rest length in place requires calling elements_changed() (as for any group change).
 #include <cstdint>
 #include <vector>
 
