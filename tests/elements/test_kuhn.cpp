@@ -3,7 +3,7 @@
 // simplices, the drawn cells and the strain metric share.
 #include <gtest/gtest.h>
 
-#include <algorithm>
+#include <array>
 #include <set>
 
 #include "fascia/elements/detail/simplex.hpp"
