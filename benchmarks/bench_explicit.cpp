@@ -27,6 +27,7 @@
 
 #include "fascia/core/random.hpp"
 #include "fascia/lattice/builder.hpp"
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/scenario_materials.hpp"
 #include "fascia/solve/explicit.hpp"
 #include "fascia/solve/workspace.hpp"
@@ -101,7 +102,7 @@ LayerMaterial spring_matrix() {
 
 System springs_system(Index L) {
   constexpr double h = 0.5e-3;
-  Lattice lat = build_block(L, L, L, h, h, h, spring_matrix(), FiberLaw{}, 0.0, 0.0, "springs");
+  Lattice lat = build_block(L, L, L, h, h, h, spring_matrix(), FiberLaw{}, 0.0, 0.0, MatrixModel::springs);
   SpringGroup springs = std::move(std::get<SpringGroup>(lat.groups));
   lat.groups = ElementGroups{};  // drop (empty or round-off) bulk simplices: springs only
   std::get<SpringGroup>(lat.groups) = std::move(springs);
@@ -179,7 +180,7 @@ void BM_ExplicitSlab(benchmark::State& state) {
   const MaterialSpec material;
   const TissueSpec tissue;
   const TissueMaterials mat = make_materials(tissue, material, slab_thickness(geometry, material));
-  System sys(build_lattice(geometry, mat), geometry.seed);
+  System sys(build_lattice(slab_geometry(geometry), mat), geometry.seed);
   for (std::size_t d = 0; d < sys.num_dofs(); ++d)
     if (!sys.fixed[d]) sys.velocities[d] = 1e-3 * (2.0 * random_uniform(12, Stream::lattice, d, 2) - 1.0);
   const int saved = omp_get_max_threads();

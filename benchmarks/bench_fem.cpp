@@ -61,7 +61,7 @@ void BM_HexForces(benchmark::State& state) {
 
 void BM_LatticeSpringForces(benchmark::State& state) {
   const Index n = Index(state.range(0));
-  System sys(build_block(n + 1, n + 1, n + 1, 1e-3 / n, 1e-3 / n, 1e-3 / n, tissue(false), FiberLaw{}, 0.0, 0.0, "springs"), 1);
+  System sys(build_block(n + 1, n + 1, n + 1, 1e-3 / n, 1e-3 / n, 1e-3 / n, tissue(false), FiberLaw{}, 0.0, 0.0, MatrixModel::springs), 1);
   stretch(sys);
   std::vector<double> f;
   for (auto _ : state) {

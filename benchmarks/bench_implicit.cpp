@@ -32,7 +32,7 @@ void BM_ImplicitStep(benchmark::State& state) {
   mat.shear_modulus = 10e3;
   mat.drained_bulk = bulk_from_poisson(mat.shear_modulus, 0.3);
   mat.undrained_bulk = mat.drained_bulk;
-  Lattice lat = build_block(n, n, n, 1e-3, 1e-3, 1e-3, mat, FiberLaw{}, 0.0, 0.0, "auto");
+  Lattice lat = build_block(n, n, n, 1e-3, 1e-3, 1e-3, mat, FiberLaw{}, 0.0, 0.0, MatrixModel::automatic);
   const auto bottom = lat.node_sets.at("bottom");
   const auto top = lat.node_sets.at("top");
   System sys(std::move(lat), 1);

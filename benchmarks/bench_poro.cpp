@@ -27,7 +27,7 @@ System make_system(bool biot, double permeability) {
   poro.enabled = biot;
   poro.permeability_ref = permeability;
   const double a = 0.25e-3;
-  Lattice lat = build_block(25, 25, 13, a, a, a, mat.dense, mat.fiber, 0.0, 5.0, "auto", 1, poro, mat.water);
+  Lattice lat = build_block(25, 25, 13, a, a, a, mat.dense, mat.fiber, 0.0, 5.0, MatrixModel::automatic, 1, poro, mat.water);
   System sys(std::move(lat), 1);
   sys.fix_nodes(sys.lattice_info.node_sets.at("bottom"));
   return sys;

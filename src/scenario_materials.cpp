@@ -161,7 +161,7 @@ TissueMaterials make_materials(const ScenarioSpec& spec) {
   TissueMaterials out = make_materials(spec.tissue, spec.material, slab_thickness(spec.geometry, spec.material), spec.ha);
   const WaterSpec& w = spec.water;
   out.poro.enabled = w.model == "biot";
-  out.poro.flow = w.flow;
+  out.poro.flow = schema::enum_named<WaterFlow>("water.flow", w.flow, kWaterFlowNames);
   out.poro.top_drained = w.top == "drained";
   out.poro.bottom_drained = w.bottom == "drained";
   out.poro.sides_drained = w.sides == "drained";

@@ -13,10 +13,6 @@
 #include "fascia/core/error.hpp"
 #include "fascia/io/run_writer.hpp"
 #include "io/output_guard.hpp"
-#include "fascia/lattice/builder.hpp"
-#include "fascia/mesh/imported_mesh.hpp"
-#include "fascia/mesh/sample_mesh.hpp"
-#include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/model/resume_state.hpp"
 #include "fascia/observe/cells.hpp"
 #include "fascia/observe/health.hpp"
@@ -25,7 +21,9 @@
 #include "fascia/observe/protocol_record.hpp"
 #include "fascia/protocol/protocol.hpp"
 #include "run/frame_recorder.hpp"
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/scenario_materials.hpp"
+#include "fascia/scenario_protocols.hpp"
 #include "fascia/solve/implicit.hpp"
 #include "fascia/scenario.hpp"
 #include "fascia/solve/pore_flow.hpp"
@@ -84,7 +82,7 @@ void water_attributes(const TissueMaterials& mat, io::ModelData& m) {
   m.number_attributes["permeability_m4_per_ns"] = mat.dense.permeability;
   m.text_attributes["water_model"] = mat.poro.enabled ? "biot" : "maxwell";
   if (!mat.poro.enabled) return;
-  m.text_attributes["water_flow"] = mat.poro.flow;
+  m.text_attributes["water_flow"] = std::string(kWaterFlowNames[std::size_t(mat.poro.flow)]);
   m.text_attributes["water_boundaries"] = std::string("top ") + (mat.poro.top_drained ? "drained" : "sealed") +
                                           ", bottom " + (mat.poro.bottom_drained ? "drained" : "sealed") +
                                           ", sides " + (mat.poro.sides_drained ? "drained" : "sealed");
@@ -112,7 +110,7 @@ void ha_attributes(const TissueMaterials& mat, io::ModelData& m) {
 void builder_report(const Lattice& lat, io::ModelData& m) {
   std::string blocks;
   for (const auto& b : lat.blocks)
-    blocks += b.name + ": " + b.matrix_model + " (spring fit residual " + detail::to_text(b.spring_fit_residual) +
+    blocks += b.name + ": " + std::string(kBlockMatrixNames[std::size_t(b.matrix_model)]) + " (spring fit residual " + detail::to_text(b.spring_fit_residual) +
               ", fibre fit residual " + detail::to_text(b.fiber_fit_residual) + ", fibre angle " +
               detail::to_text(b.fiber_angle_deg) + " deg); ";
   m.text_attributes["blocks"] = blocks;
@@ -127,7 +125,7 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
   m.rest_positions = lat.rest_positions;
   m.masses = lat.masses;
   m.layer_id = lat.layer_id;
-  for (const auto& b : cells.blocks) m.cells.push_back({b.cell_type, b.connectivity, b.layer_id});
+  for (const auto& b : cells.blocks) m.cells.push_back({std::string(kCellShapeNames[std::size_t(b.shape)]), b.connectivity, b.layer_id});
   for_each_group(lat.groups, [&](const auto& g) {
     if (g.size() > 0) m.groups.push_back(element_group_data(g));
   });
@@ -143,58 +141,6 @@ io::ModelData model_data(const Lattice& lat, const TissueMaterials& mat, const L
   ha_attributes(mat, m);
   builder_report(lat, m);
   return m;
-}
-
-SampleGeometry sample_geometry(const GeometrySpec& g) {
-  SampleGeometry s;
-  s.tissue = g.sample_tissue;
-  s.length_mm = g.size_mm[0];
-  s.width_mm = g.size_mm[1];
-  s.thickness_mm = g.sample_thickness_mm;
-  s.spacing_mm = g.spacing_mm;
-  s.fiber_angle_deg = g.fiber_angle_deg;
-  s.dispersion_kappa = g.dispersion_kappa;
-  s.plies = g.sample_plies;
-  s.crossing_angle_deg = g.crossing_angle_deg;
-  s.matrix_model = g.matrix_model;
-  s.seed = g.seed;
-  return s;
-}
-
-MaterialTestSettings material_test_settings(const ProtocolSpec& ps) {
-  return {ps.name, ps.kind, ps.max_strain, ps.strain_rate_per_s, ps.hold_s, ps.release_s};
-}
-
-/// Elastography on the scenario's lattice: the shear modulus at the push is that of the tissue
-/// whose nodes sit at that height (slab: muscle below the first dense layer, dense above; sample:
-/// its tissue); the slowest shear speed is over the tissues with mass (loose layers are interfaces).
-ElastographyProtocol make_elastography(const ProtocolSpec& ps, const ScenarioSpec& spec, const TissueMaterials& mat,
-                                       System& sys) {
-  const auto& info = sys.lattice_info;
-  const double spacing = std::min(info.dx, info.dy);
-  auto speed = [](const LayerMaterial& m) { return std::sqrt(m.shear_modulus / m.density); };
-  if (spec.geometry.kind == "sample") {
-    const LayerMaterial& m = sample_material(mat, spec.geometry.sample_tissue);
-    return ElastographyProtocol::make({ps.name, ps.push_depth_mm, ps.push_duration_s, ps.track_direction_deg}, sys,
-                                      spacing, [&](double) { return m.shear_modulus; }, speed(m));
-  }
-  auto mu_at = [&](double z) {
-    for (const auto& b : info.blocks)
-      if (z >= b.z_bottom - 1e-12 && z <= b.z_bottom + b.thickness + 1e-12)
-        return b.material == "dense" ? mat.dense.shear_modulus : mat.muscle.shear_modulus;
-    return mat.muscle.shear_modulus;
-  };
-  const double slowest = info.dim == 3 ? std::min(speed(mat.dense), speed(mat.muscle)) : speed(mat.dense);
-  return ElastographyProtocol::make({ps.name, ps.push_depth_mm, ps.push_duration_s, ps.track_direction_deg}, sys,
-                                    spacing, mu_at, slowest);
-}
-
-/// The protocol a [protocol.NAME] table describes, set up on `sys` (its boundary conditions).
-Protocol make_protocol(const ProtocolSpec& ps, const ScenarioSpec& spec, const TissueMaterials& mat, System& sys) {
-  if (ps.kind == "impulse") return ImpulseProtocol::make(ps, spec.geometry, sys);
-  if (is_material_test(ps.kind)) return MaterialTestProtocol::make(material_test_settings(ps), sys);
-  if (ps.kind == "elastography") return make_elastography(ps, spec, mat, sys);
-  return CompressorProtocol::make(ps, spec.geometry, mat, sys);
 }
 
 struct Prepared {
@@ -352,12 +298,12 @@ double frame_interval(const ProtocolSpec& ps, const OutputSpec& output) {
 class ProtocolRun {
 public:
   ProtocolRun(Prepared& p, const ScenarioSpec& spec, io::RunWriter& writer, const RunOptions& options,
-              std::size_t n_tissue_nodes, const LatticeCells& cells)
+              const LatticeCells& cells)
       : p_(p), sys_(*p.sys), spec_(spec), options_(options), writer_(writer), integration_(integration_of(spec.solver)),
         t_end_(end_time_of(p.protocol)), result_{p.spec->name, p.spec->kind, "complete", "", {}, {}, "", 0},
         record_(make_record(p.protocol, sys_,
-                            {n_tissue_nodes, p.spec->radius_mm * 1e-3, top_fiber_axis_rad(spec.geometry, sys_.lattice_info.dim)})),
-        frames_(writer, cells, n_tissue_nodes, frame_interval(*p.spec, spec.output), sys_,
+                            {p.spec->radius_mm * 1e-3, top_fiber_axis_rad(spec.geometry, sys_.lattice_info.dim)})),
+        frames_(writer, cells, frame_interval(*p.spec, spec.output), sys_,
                 [this](System& s, Series& row) { std::visit([&](auto& r) { r.series(s, row); }, record_); }) {}
   ProtocolRun(const ProtocolRun&) = delete;
   ProtocolRun& operator=(const ProtocolRun&) = delete;
@@ -535,20 +481,6 @@ struct PreparedScenario {
   std::vector<Prepared> runs;
 };
 
-/// The scenario's model: the lattice (or the finite-element mesh) with its adhesions.
-Lattice build_model(const ScenarioSpec& spec, const TissueMaterials& mat) {
-  const GeometrySpec& g = spec.geometry;
-  Lattice lattice;
-  if (g.kind == "sample")
-    lattice = g.engine == "fem" ? build_sample_mesh(sample_geometry(g), mat) : build_sample(sample_geometry(g), mat);
-  else
-    lattice = g.engine != "fem"        ? build_lattice(g, mat)
-              : g.mesh_file.empty() ? build_slab_mesh(g, mat, slab_mesh_options(spec))
-                                    : build_imported_mesh(g, mat);
-  if (g.kind == "slab") add_adhesions(lattice, spec.adhesion, g.seed);
-  return lattice;
-}
-
 /// The explicit step of a run with explicit phases: solver.dt_s where set (at most the stability
 /// limit of this lattice), else solver.safety times that limit. Refused when the explicit phases
 /// would need more than 5e7 steps.
@@ -665,7 +597,7 @@ bool write_runs(PreparedScenario& prepared, const ScenarioSpec& spec, const RunO
     if (!checkpoint)
       writer.begin_run({p.spec->name, p.spec->kind, spec.geometry.seed, threads > 0 ? threads : omp_get_max_threads(),
                         spec.source_text});
-    RunResult r = ProtocolRun(p, spec, writer, options, prepared.lattice.num_nodes(), cells)
+    RunResult r = ProtocolRun(p, spec, writer, options, cells)
                       .run(prepared.mat, checkpoint ? &*checkpoint : nullptr);
     output_failed = r.status == "incomplete";  // only the output stops a run this way
     const bool interrupted = r.status == "interrupted";

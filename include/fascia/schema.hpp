@@ -17,6 +17,8 @@
 #include <variant>
 #include <vector>
 
+#include "fascia/core/error.hpp"
+
 namespace fascia::schema {
 
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -107,6 +109,18 @@ const Key<S>* find(std::string_view name) {
   for (const auto& k : Schema<S>::keys())
     if (k.name == name) return &k;
   return nullptr;
+}
+
+/// The enumerator of E named `value`, `names` giving every enumerator's name in declaration order:
+/// how the scenario layer turns a (validated) choice into the enum the layers below take. Throws
+/// InputError naming `key`, the value and the allowed names for any other text.
+template <class E, std::size_t N>
+E enum_named(const std::string& key, std::string_view value, const std::array<std::string_view, N>& names) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == value) return E(i);
+  std::string allowed;
+  for (std::string_view n : names) allowed += (allowed.empty() ? "\"" : ", \"") + std::string(n) + "\"";
+  throw InputError(key, "value \"" + detail::shorten(std::string(value), 200) + "\" is not allowed; allowed " + allowed);
 }
 
 }  // namespace fascia::schema

@@ -13,6 +13,7 @@
 #include "bindings.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/lattice/lattice.hpp"
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/scenario_materials.hpp"
 #include "fascia/tissue/material.hpp"
 
@@ -61,7 +62,7 @@ py::list block_dicts(const Lattice& l) {
     d["z_bottom"] = b.z_bottom;
     d["thickness"] = b.thickness;
     d["cells"] = b.cells;
-    d["matrix_model"] = b.matrix_model;
+    d["matrix_model"] = std::string(kBlockMatrixNames[std::size_t(b.matrix_model)]);
     d["spring_fit_residual"] = b.spring_fit_residual;
     d["fiber_fit_residual"] = b.fiber_fit_residual;
     d["fiber_angle_deg"] = b.fiber_angle_deg;
@@ -81,7 +82,7 @@ LatticePtr build_scenario_lattice(const ScenarioSpec& spec) {
     py::gil_scoped_release release;
     spec.validate();
     const TissueMaterials mat = make_materials(spec);
-    out = std::make_shared<Lattice>(build_lattice(spec.geometry, mat));
+    out = std::make_shared<Lattice>(build_lattice(slab_geometry(spec.geometry), mat));
   }
   return out;
 }

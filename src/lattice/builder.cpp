@@ -151,7 +151,7 @@ struct Builder {
   };
 
   /// Matrix of one block: calibrated springs (+ Maxwell springs, bulk simplices) or neo-Hookean.
-  void add_matrix(Index k0, Index cells, const LayerMaterial& mat, const std::string& model, BlockReport& rep) {
+  void add_matrix(Index k0, Index cells, const LayerMaterial& mat, MatrixModel model, BlockReport& rep) {
     const double dz = dim == 2 ? 1.0 : z[k0 + 1] - z[k0];
     const double volume = cell_volume(dz);
     MatrixCells m;
@@ -162,14 +162,15 @@ struct Builder {
     if (dim == 2) unit = planar_part(unit);
     m.fit = fit_bonds(dirs, volume, unit);
     rep.spring_fit_residual = m.fit.relative_residual;
-    m.use_springs = model == "springs" || (model == "auto" && m.fit.relative_residual < kSpringFitTolerance);
-    if (model == "springs" && m.fit.relative_residual > 0.05)
+    m.use_springs = model == MatrixModel::springs ||
+                    (model == MatrixModel::automatic && m.fit.relative_residual < kSpringFitTolerance);
+    if (model == MatrixModel::springs && m.fit.relative_residual > 0.05)
       throw InputError("geometry.matrix_model",
                        "value \"springs\" cannot represent block '" + rep.name + "': cells of " +
                            detail::to_text(dx * 1e3) + " x " + detail::to_text(dz * 1e3) +
                            " mm give a spring-fit residual of " + detail::to_text(m.fit.relative_residual) +
                            "; allowed: \"auto\" or \"tets\", or a spacing_mm that makes cells near-cubic");
-    rep.matrix_model = m.use_springs ? "springs" : "tets";
+    rep.matrix_model = m.use_springs ? BlockMatrix::springs : BlockMatrix::tets;
 
     double g_sum = 0.0;
     for (const auto& p : mat.prony) g_sum += p.g;
@@ -230,7 +231,7 @@ struct Builder {
         auto& pores = std::get<PoroCellGroup>(lat.groups);
         cell_index[cell] = std::int64_t(pores.size());
         // Drained limit: the pore pressure is zero at all times, the water carries no load.
-        pores.add(c, det, poro.flow == "drained" ? 0.0 : m.bulk_water, water_fraction,
+        pores.add(c, det, poro.flow == WaterFlow::drained ? 0.0 : m.bulk_water, water_fraction,
                   mat.drained_bulk + 4.0 / 3.0 * mat.shear_modulus);
       } else {
         std::get<CellWaterGroup>(lat.groups).add(c, det, m.bulk_water * det / 6.0, mat.drainage_time);
@@ -380,22 +381,19 @@ Index nodes_along(double length, double spacing, const char* key) {
   return Index(cells) + 1;
 }
 
-/// Fibre angle of dense layer l (0-based) [deg]: alternate layers cross at crossing_angle (Stecco 2009).
-double layer_angle(const GeometrySpec& g, int l) { return g.fiber_angle_deg + (l % 2 == 1 ? g.crossing_angle_deg : 0.0); }
-
 /// A sheet (2-D): one block of dense tissue carrying every layer's fibre family.
-void build_sheet(Builder& b, const GeometrySpec& g, const TissueMaterials& mat) {
-  const double t_layer = g.layer_thickness_mm * 1e-3;
+void build_sheet(Builder& b, const SlabGeometry& g, const TissueMaterials& mat) {
+  const double t_layer = g.layer_thickness;
   b.thickness2d = g.layers * t_layer;
   b.nz = 1;
   b.z = {0.0};
   b.allocate_nodes();
-  BlockReport rep{"sheet", "dense", 0.0, b.thickness2d, 1, "", 0, 0, g.fiber_angle_deg};
+  BlockReport rep{"sheet", "dense", 0.0, b.thickness2d, 1, BlockMatrix::springs, 0, 0, g.fiber_angle_deg, 1};
   b.add_mass(0, 1, mat.dense.density);
   b.add_matrix(0, 1, mat.dense, g.matrix_model, rep);
   SymTensor4 target = SymTensor4::Zero();
   for (int l = 0; l < g.layers; ++l)
-    target += fiber_tensor(mat.dense.fiber_modulus, layer_angle(g, l) * kDeg, g.dispersion_kappa) / g.layers;
+    target += fiber_tensor(mat.dense.fiber_modulus, g.layer_angle_deg(l) * kDeg, g.dispersion_kappa) / g.layers;
   b.add_fibers(0, 1, target, rep);
   b.lat.blocks.push_back(rep);
   std::fill(b.lat.layer_id.begin(), b.lat.layer_id.end(), 1);
@@ -415,9 +413,9 @@ struct BlockPlan {
 /// consecutive blocks are joined by loose-layer interfaces. Above the deep fascia (docs/model.md
 /// "Skin and hypodermis"): the hypodermis slides on the top dense layer through a loose interface
 /// (the deep fascia's sliding plane), the skin is bonded to the hypodermis (one shared node plane).
-std::vector<BlockPlan> plan_blocks(const GeometrySpec& g, const TissueMaterials& mat) {
+std::vector<BlockPlan> plan_blocks(const SlabGeometry& g, const TissueMaterials& mat) {
   std::vector<BlockPlan> plan = {{"muscle", &mat.muscle, mat.muscle_thickness, 0}};
-  for (int l = 1; l <= g.layers; ++l) plan.push_back({"dense" + std::to_string(l), &mat.dense, g.layer_thickness_mm * 1e-3, l});
+  for (int l = 1; l <= g.layers; ++l) plan.push_back({"dense" + std::to_string(l), &mat.dense, g.layer_thickness, l});
   if (mat.hypodermis_thickness > 0.0)
     plan.push_back({"hypodermis", &mat.hypodermis, mat.hypodermis_thickness, kHypodermisLayer});
   if (mat.skin_thickness > 0.0)
@@ -462,17 +460,17 @@ void add_block_interfaces(Builder& b, const std::vector<BlockPlan>& plan, const 
 
 /// A layered slab (3-D): the blocks of plan_blocks with their mass, matrix, fibres and layer ids,
 /// the interfaces between them and the Biot water's pore network.
-void build_slab(Builder& b, const GeometrySpec& g, const TissueMaterials& mat) {
-  const double h_int = g.interface_thickness_mm * 1e-3;
+void build_slab(Builder& b, const SlabGeometry& g, const TissueMaterials& mat) {
+  const double h_int = g.interface_thickness;
   auto plan = plan_blocks(g, mat);
-  place_planes(b, plan, g.spacing_mm * 1e-3, h_int);
+  place_planes(b, plan, g.spacing, h_int);
   b.allocate_nodes();
   for (const BlockPlan& block : plan) {
-    BlockReport rep{block.name, block.mat->name, b.z[block.first_plane], block.thickness, int(block.cells), "", 0, 0, 0};
+    BlockReport rep{block.name, block.mat->name, b.z[block.first_plane], block.thickness, int(block.cells), BlockMatrix::springs, 0, 0, 0, block.layer};
     b.add_mass(block.first_plane, block.cells, block.mat->density);
     b.add_matrix(block.first_plane, block.cells, *block.mat, g.matrix_model, rep);
     if (block.layer > 0 && block.mat->fiber_modulus > 0) {
-      rep.fiber_angle_deg = layer_angle(g, block.layer - 1);
+      rep.fiber_angle_deg = g.layer_angle_deg(block.layer - 1);
       b.add_fibers(block.first_plane, block.cells,
                    fiber_tensor(block.mat->fiber_modulus, rep.fiber_angle_deg * kDeg, g.dispersion_kappa), rep);
     }
@@ -487,19 +485,19 @@ void build_slab(Builder& b, const GeometrySpec& g, const TissueMaterials& mat) {
 
 }  // namespace
 
-Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
+Lattice build_lattice(const SlabGeometry& g, const TissueMaterials& mat) {
   Builder b;
-  b.dim = g.kind == "sheet" ? 2 : 3;
+  b.dim = g.dim;
   b.seed = g.seed;
   b.law = mat.fiber;
   b.failure_spread = mat.failure_strain_spread;
   b.poro = mat.poro;
   b.water_fraction = mat.water;
-  const double a = g.spacing_mm * 1e-3;
-  b.nx = nodes_along(g.size_mm[0] * 1e-3, a, "geometry.size_mm");
-  b.ny = nodes_along(g.size_mm[1] * 1e-3, a, "geometry.size_mm");
-  b.dx = g.size_mm[0] * 1e-3 / (b.nx - 1);
-  b.dy = g.size_mm[1] * 1e-3 / (b.ny - 1);
+  const double a = g.spacing;
+  b.nx = nodes_along(g.size[0], a, "geometry.size_mm");
+  b.ny = nodes_along(g.size[1], a, "geometry.size_mm");
+  b.dx = g.size[0] / (b.nx - 1);
+  b.dy = g.size[1] / (b.ny - 1);
   if (b.dim == 2)
     build_sheet(b, g, mat);
   else
@@ -507,35 +505,27 @@ Lattice build_lattice(const GeometrySpec& g, const TissueMaterials& mat) {
   b.finish_springs();
   b.finish_fibers();
   for (const auto& rep : b.lat.blocks)
-    if (rep.matrix_model == "tets")
+    if (rep.matrix_model == BlockMatrix::tets)
       b.lat.notes.push_back("block " + rep.name + ": cells too far from cubic for an exact spring fit "
                             "(residual " + detail::to_text(rep.spring_fit_residual) +
                             "); neo-Hookean tetrahedra used, elastic (no Prony relaxation)");
   return std::move(b.lat);
 }
 
-void add_adhesions(Lattice& lat, const AdhesionSpec& spec, std::uint64_t seed) {
+void add_adhesions(Lattice& lat, double density, std::uint64_t seed) {
   const auto& itf = std::get<InterfaceGroup>(lat.groups);
   auto& adh = std::get<AdhesionGroup>(lat.groups);
-  adh = AdhesionGroup{};
-  adh.law = spec.rupture == "threshold" ? RuptureLaw::threshold : RuptureLaw::bell;
-  adh.bond_stiffness = spec.stiffness_n_per_m;
-  adh.bell_rate = spec.bell_rate_per_s;
-  adh.bell_force = spec.bell_force_n;
-  adh.threshold_force = spec.threshold_force_n;
-  adh.heal_rate = spec.heal_rate_per_s;
-  adh.rest_speed = spec.rest_speed_mm_s * 1e-3;
-  if (spec.density_per_mm2 <= 0.0 || spec.stiffness_n_per_m <= 0.0) return;
+  if (density <= 0.0 || adh.bond_stiffness <= 0.0) return;
   for (std::size_t e = 0; e < itf.size(); ++e) {
     // Unbiased stochastic rounding of density x area, keyed by the interface element.
-    const double expected = spec.density_per_mm2 * itf.area[e] * 1e6;
+    const double expected = density * itf.area[e];
     const int bonds = int(std::floor(expected + random_uniform(seed, Stream::adhesion_layout, e)));
     if (bonds > 0) adh.add(itf.connectivity[e][0], itf.connectivity[e][1], itf.rest_offset[e], std::min(bonds, 100000));
   }
 }
 
 Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double dz, const LayerMaterial& mat,
-                    const FiberLaw& law, double fiber_angle_deg, double kappa, const std::string& matrix_model,
+                    const FiberLaw& law, double fiber_angle_deg, double kappa, MatrixModel matrix_model,
                     std::uint64_t seed, const PoroSettings& poro, double water_fraction) {
   return build_laminate(nx, ny, nz, dx, dy, dz, mat, law, {fiber_angle_deg}, kappa, matrix_model, seed, poro,
                         water_fraction);
@@ -543,7 +533,7 @@ Lattice build_block(Index nx, Index ny, Index nz, double dx, double dy, double d
 
 Lattice build_laminate(Index nx, Index ny, Index nz, double dx, double dy, double dz, const LayerMaterial& mat,
                        const FiberLaw& law, const std::vector<double>& ply_angles_deg, double kappa,
-                       const std::string& matrix_model, std::uint64_t seed, const PoroSettings& poro,
+                       MatrixModel matrix_model, std::uint64_t seed, const PoroSettings& poro,
                        double water_fraction) {
   const double fiber_angle_deg = ply_angles_deg.empty() ? 0.0 : ply_angles_deg.front();
   Builder b;
@@ -561,7 +551,7 @@ Lattice build_laminate(Index nx, Index ny, Index nz, double dx, double dy, doubl
   b.thickness2d = b.dim == 2 ? dz : 0.0;
   for (Index k = 0; k < b.nz; ++k) b.z.push_back(b.dim == 2 ? 0.0 : k * dz);
   b.allocate_nodes();
-  BlockReport rep{"block", mat.name, 0.0, b.dim == 2 ? dz : (b.nz - 1) * dz, int(std::max<Index>(1, b.nz - 1)), "", 0, 0, fiber_angle_deg};
+  BlockReport rep{"block", mat.name, 0.0, b.dim == 2 ? dz : (b.nz - 1) * dz, int(std::max<Index>(1, b.nz - 1)), BlockMatrix::springs, 0, 0, fiber_angle_deg};
   b.add_mass(0, b.dim == 2 ? 1 : b.nz - 1, mat.density);
   b.add_matrix(0, b.dim == 2 ? 1 : b.nz - 1, mat, matrix_model, rep);
   const Index cells = b.dim == 2 ? 1 : b.nz - 1;

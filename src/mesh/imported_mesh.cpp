@@ -43,12 +43,12 @@ std::optional<int> numbered(const std::string& name, const std::string& prefix) 
   return l;
 }
 
-std::optional<Tissue> tissue_named(const std::string& name, const GeometrySpec& g, const TissueMaterials& mat) {
+std::optional<Tissue> tissue_named(const std::string& name, const SlabGeometry& g, const TissueMaterials& mat) {
   if (name == "muscle") return Tissue{name, &mat.muscle, 0, 0.0, false};
   if (name == "hypodermis") return Tissue{name, &mat.hypodermis, kHypodermisLayer, 0.0, false};
   if (name == "skin") return Tissue{name, &mat.skin, kSkinLayer, 0.0, true};
   if (auto l = numbered(name, "dense_"))  // alternate layers cross (Stecco 2009), as slab_stack
-    return Tissue{name, &mat.dense, *l, g.fiber_angle_deg + ((*l - 1) % 2 == 1 ? g.crossing_angle_deg : 0.0), true};
+    return Tissue{name, &mat.dense, *l, g.layer_angle_deg(*l - 1), true};
   if (auto l = numbered(name, "loose_")) return Tissue{name, &mat.loose, -*l, 0.0, false};
   return std::nullopt;
 }
@@ -65,14 +65,14 @@ constexpr int kHexFaces[6][4] = {{0, 2, 6, 4}, {1, 3, 7, 5}, {0, 1, 5, 4}, {2, 3
 
 class Importer {
 public:
-  Importer(const GeometrySpec& g, const TissueMaterials& mat) : g_(g), mat_(mat) {}
+  Importer(const std::string& path, const SlabGeometry& g, const TissueMaterials& mat) : path_(path), g_(g), mat_(mat) {}
 
   Lattice build() {
     if (mat_.poro.enabled)
       throw InputError("water.model", "value \"biot\" is not available with geometry.mesh_file (its Darcy links are built "
                                       "on the generated slab's cells); allowed \"maxwell\"");
-    mesh_ = read_gmsh_mesh(g_.mesh_file, kKey);
-    file_ = "file '" + detail::shorten(g_.mesh_file, 200) + "'";
+    mesh_ = read_gmsh_mesh(path_, kKey);
+    file_ = "file '" + detail::shorten(path_, 200) + "'";
     name_tissues();
     check_elements();
     lat_.dim = 3;
@@ -113,8 +113,8 @@ private:
       material_of_[name] = std::int32_t(tissues_.size());
       tissues_.push_back(t);
       const double thickness = extent[name].second - z0;
-      lat_.blocks.push_back({name, t.material->name, 1e-3 * z0, 1e-3 * thickness, 0, "hex8", 0, 0,
-                             t.material->fiber_modulus > 0 ? t.fiber_angle_deg : 0.0});
+      lat_.blocks.push_back({name, t.material->name, 1e-3 * z0, 1e-3 * thickness, 0, BlockMatrix::hex8, 0, 0,
+                             t.material->fiber_modulus > 0 ? t.fiber_angle_deg : 0.0, t.layer});
     }
   }
 
@@ -374,7 +374,8 @@ private:
     lat_.dx = lat_.dy = s.finest;  // finest_spacing(): the smallest in-plane element edge on the loaded surface
   }
 
-  const GeometrySpec& g_;
+  const std::string& path_;
+  const SlabGeometry& g_;
   const TissueMaterials& mat_;
   GmshMesh mesh_;
   std::string file_;
@@ -389,8 +390,8 @@ private:
 
 }  // namespace
 
-Lattice build_imported_mesh(const GeometrySpec& geometry, const TissueMaterials& mat) {
-  return Importer(geometry, mat).build();
+Lattice build_imported_mesh(const std::string& mesh_file, const SlabGeometry& geometry, const TissueMaterials& mat) {
+  return Importer(mesh_file, geometry, mat).build();
 }
 
 }  // namespace fascia

@@ -27,7 +27,7 @@ std::int64_t add_hex_cell(Lattice& lat, const std::array<Index, 8>& c, std::int3
   const double det = detail::hex_measure(X, c, false).det;
   if (poro && poro->enabled) {
     auto& pores = std::get<PoroCellGroup>(lat.groups);
-    pores.add(c, det, poro->flow == "drained" ? 0.0 : bulk_water, phi, layer.drained_bulk + 4.0 / 3.0 * layer.shear_modulus);
+    pores.add(c, det, poro->flow == WaterFlow::drained ? 0.0 : bulk_water, phi, layer.drained_bulk + 4.0 / 3.0 * layer.shear_modulus);
     return std::int64_t(pores.size()) - 1;
   }
   std::get<CellWaterGroup>(lat.groups).add(c, det, bulk_water * det / 6.0, layer.drainage_time);
@@ -82,27 +82,16 @@ Lattice build_hex_block(Index nx, Index ny, Index nz, double h, const LayerMater
         for (int q = 0; q < 8; ++q) c[q] = id(i + (q & 1), j + ((q >> 1) & 1), k + ((q >> 2) & 1));
         add_hex_cell(lat, c, 0, law.failure_strain, layer, h * h * h);
       }
-  lat.blocks.push_back({"block", layer.name, 0.0, nz * h, int(nz), "hex8", 0, 0, fiber_angle_deg});
+  lat.blocks.push_back({"block", layer.name, 0.0, nz * h, int(nz), BlockMatrix::hex8, 0, 0, fiber_angle_deg});
   return lat;
 }
 
-SlabMeshOptions slab_mesh_options(const ScenarioSpec& spec) {
-  SlabMeshOptions o;
-  const GeometrySpec& g = spec.geometry;
-  o.coarsest = (g.coarsest_mm > 0.0 ? g.coarsest_mm : g.spacing_mm) * 1e-3;
-  double radius = 0.0;
-  for (const auto& p : spec.protocols) radius = std::max(radius, p.radius_mm * 1e-3);
-  o.fine_half_width = 1.25 * radius;
-  return o;
-}
-
-std::vector<MeshBlock> slab_stack(const GeometrySpec& g, const TissueMaterials& mat) {
+std::vector<MeshBlock> slab_stack(const SlabGeometry& g, const TissueMaterials& mat) {
   std::vector<MeshBlock> stack;
   stack.push_back({"muscle", &mat.muscle, 0, mat.muscle_thickness, 0.0, MeshBlock::Sizing::graded_down, false});
   for (int l = 1; l <= g.layers; ++l)  // alternate layers cross at crossing_angle (Stecco 2009), as the lattice
-    stack.push_back({"dense" + std::to_string(l), &mat.dense, l, g.layer_thickness_mm * 1e-3,
-                     g.fiber_angle_deg + ((l - 1) % 2 == 1 ? g.crossing_angle_deg : 0.0), MeshBlock::Sizing::uniform,
-                     false});
+    stack.push_back({"dense" + std::to_string(l), &mat.dense, l, g.layer_thickness, g.layer_angle_deg(l - 1),
+                     MeshBlock::Sizing::uniform, false});
   // Above the deep fascia, as the lattice (docs/model.md "Skin and hypodermis"): the hypodermis on
   // an interface over the top dense layer (fine at its top, coarser with depth), the skin bonded to it.
   if (mat.hypodermis_thickness > 0.0)
@@ -114,9 +103,9 @@ std::vector<MeshBlock> slab_stack(const GeometrySpec& g, const TissueMaterials& 
   return stack;
 }
 
-Lattice build_slab_mesh(const GeometrySpec& g, const TissueMaterials& mat, const SlabMeshOptions& opt) {
-  if (g.kind != "slab")
-    throw InputError("geometry.kind", "value \"" + g.kind + "\" is not available with geometry.engine = \"fem\"; allowed: \"slab\"");
+Lattice build_slab_mesh(const SlabGeometry& g, const TissueMaterials& mat, const SlabMeshOptions& opt) {
+  if (g.dim != 3)
+    throw InputError("geometry.kind", "value \"sheet\" is not available with geometry.engine = \"fem\"; allowed: \"slab\"");
   return build_layered_mesh(slab_stack(g, mat), g, mat, opt);
 }
 
@@ -124,9 +113,9 @@ namespace {
 
 /// Element heights of each block, bottom to top: at least two through a layer (at most
 /// opt.max_aspect times wider than thick), or graded down from the coarsest size (the muscle).
-std::vector<std::vector<double>> block_heights(const std::vector<MeshBlock>& stack, const GeometrySpec& g,
+std::vector<std::vector<double>> block_heights(const std::vector<MeshBlock>& stack, const SlabGeometry& g,
                                                const SlabMeshOptions& opt) {
-  const double a = g.spacing_mm * 1e-3;
+  const double a = g.spacing;
   std::vector<std::vector<double>> heights;
   for (const MeshBlock& blk : stack) {
     if (blk.sizing == MeshBlock::Sizing::graded_down) {
@@ -139,7 +128,7 @@ std::vector<std::vector<double>> block_heights(const std::vector<MeshBlock>& sta
     if (a / (blk.thickness / cells) > opt.max_aspect)
       throw InputError(blk.layer > 0 ? "geometry.layer_thickness_mm" : "geometry.spacing_mm",
                        "value " + detail::to_text(blk.thickness * 1e3) + " mm (" + blk.name +
-                           ") is too thin for geometry.spacing_mm = " + detail::to_text(g.spacing_mm) +
+                           ") is too thin for geometry.spacing_mm = " + detail::to_text(g.spacing * 1e3) +
                            ": its elements (2 through the layer) would be " + detail::to_text(a / (blk.thickness / cells)) +
                            " times wider than thick; allowed up to " + detail::to_text(opt.max_aspect) +
                            " (lower spacing_mm or thicken the layer)");
@@ -188,7 +177,7 @@ void place_graded_nodes(Lattice& lat, const std::vector<double>& z) {
 /// Hexahedra of block `blk` (node planes k0 .. k0 + cells), their material, layer ids and water;
 /// records each cell's pore cell in `pore_cell` and counts elements for the failure-strain draws.
 void add_block_hexahedra(Lattice& lat, const MeshBlock& blk, Index k0, Index cells, const std::vector<double>& z,
-                         const GeometrySpec& g, const TissueMaterials& mat, Index& element,
+                         const SlabGeometry& g, const TissueMaterials& mat, Index& element,
                          std::vector<std::int64_t>& pore_cell) {
   const Index nx = lat.nx, ny = lat.ny;
   auto id = [&](Index i, Index j, Index k) { return (k * ny + j) * nx + i; };
@@ -197,7 +186,7 @@ void add_block_hexahedra(Lattice& lat, const MeshBlock& blk, Index k0, Index cel
   const double angle = blk.fiber_angle_deg;
   hex.materials.push_back(hex_material(lm, angle, g.dispersion_kappa));
   const std::int32_t mid = std::int32_t(hex.materials.size() - 1);
-  BlockReport rep{blk.name, lm.name, z[k0], z[k0 + cells] - z[k0], int(cells), "hex8", 0, 0, lm.fiber_modulus > 0 ? angle : 0.0};
+  BlockReport rep{blk.name, lm.name, z[k0], z[k0 + cells] - z[k0], int(cells), BlockMatrix::hex8, 0, 0, lm.fiber_modulus > 0 ? angle : 0.0, blk.layer};
   lat.blocks.push_back(rep);
   for (Index k = k0; k <= k0 + cells; ++k)
     for (Index j = 0; j < ny; ++j)
@@ -234,19 +223,19 @@ bool add_stack_interfaces(Lattice& lat, const std::vector<MeshBlock>& stack, con
 
 }  // namespace
 
-Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySpec& g, const TissueMaterials& mat,
+Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const SlabGeometry& g, const TissueMaterials& mat,
                            const SlabMeshOptions& opt) {
-  const double a = g.spacing_mm * 1e-3;
+  const double a = g.spacing;
   if (!(opt.coarsest >= a))
     throw InputError("geometry.coarsest_mm", "value " + detail::to_text(opt.coarsest * 1e3) +
-                                                 " is below geometry.spacing_mm = " + detail::to_text(g.spacing_mm) +
+                                                 " is below geometry.spacing_mm = " + detail::to_text(g.spacing * 1e3) +
                                                  "; allowed [spacing_mm, 1000] mm");
-  const double h_int = g.interface_thickness_mm * 1e-3;
+  const double h_int = g.interface_thickness;
   const auto heights = block_heights(stack, g, opt);
 
   Lattice lat;
   lat.dim = 3;
-  const double lx = g.size_mm[0] * 1e-3, ly = g.size_mm[1] * 1e-3;
+  const double lx = g.size[0], ly = g.size[1];
   const double fine_zone = std::max(opt.fine_half_width, 2.0 * a);
   const double cx = opt.centre_x >= 0.0 ? std::min(opt.centre_x, lx) : 0.5 * lx;
   const double cy = opt.centre_y >= 0.0 ? std::min(opt.centre_y, ly) : 0.5 * ly;
@@ -273,7 +262,7 @@ Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySp
   add_pore_links(std::get<PoroCellGroup>(lat.groups), mat.poro, sx, sy, z,
                  [&](Index i, Index j, Index k) { return pore_cell[std::size_t((k * (ny - 1) + j) * (nx - 1) + i)]; });
   lat.notes.push_back("finite-element slab: graded hexahedra (mean-dilatation Q1/P0), growth ratio <= " +
-                      detail::to_text(opt.growth) + ", finest " + detail::to_text(g.spacing_mm) + " mm, coarsest " +
+                      detail::to_text(opt.growth) + ", finest " + detail::to_text(g.spacing * 1e3) + " mm, coarsest " +
                       detail::to_text(opt.coarsest * 1e3) + " mm");
   if (any_interface)
     lat.notes.push_back("interface contact stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");

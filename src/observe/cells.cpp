@@ -23,7 +23,7 @@ const BlockReport* block_at(const Lattice& lat, double z0, double z1) {
 
 /// The interface elements as line cells, each with its upper node's layer.
 CellBlock interface_lines(const Lattice& lat, const InterfaceGroup& interfaces) {
-  CellBlock lines{"line", 2, {}, {}};
+  CellBlock lines{CellShape::line, 2, {}, {}};
   for (const auto& e : interfaces.connectivity) {
     lines.connectivity.insert(lines.connectivity.end(), {e[0], e[1]});
     lines.layer_id.push_back(lat.layer_id[e[1]]);
@@ -64,7 +64,7 @@ LatticeCells lattice_cells(const Lattice& lat, const InterfaceGroup& interfaces)
   LatticeCells out;
   const auto& hexahedra = std::get<Hex8Group>(lat.groups);
   if (hexahedra.size() > 0) {  // finite elements: the hexahedra themselves, in any stack of blocks
-    CellBlock bricks{"hexahedron", 8, {}, {}};
+    CellBlock bricks{CellShape::hexahedron, 8, {}, {}};
     for (const auto& c : hexahedra.connectivity) {  // binary corner order -> VTK hexahedron order
       bricks.connectivity.insert(bricks.connectivity.end(), {c[0], c[1], c[3], c[2], c[4], c[5], c[7], c[6]});
       bricks.layer_id.push_back(lat.layer_id[c[0]]);  // a bottom corner: a bonded block's shared plane has the upper id
@@ -77,8 +77,8 @@ LatticeCells lattice_cells(const Lattice& lat, const InterfaceGroup& interfaces)
   const Index nx = lat.nx, ny = lat.ny, nz = lat.nz, plane = nx * ny;
   auto id = [&](Index i, Index j, Index k) { return (k * ny + j) * nx + i; };
   const bool sheet = lat.dim == 2;
-  CellBlock bricks{sheet ? "quadrilateral" : "hexahedron", sheet ? 4 : 8, {}, {}};
-  CellBlock simplices{sheet ? "triangle" : "tetrahedron", sheet ? 3 : 4, {}, {}};
+  CellBlock bricks{sheet ? CellShape::quadrilateral : CellShape::hexahedron, sheet ? 4 : 8, {}, {}};
+  CellBlock simplices{sheet ? CellShape::triangle : CellShape::tetrahedron, sheet ? 3 : 4, {}, {}};
   const Index cell_planes = sheet ? 1 : nz - 1;
   for (Index k = 0; k < cell_planes; ++k) {
     const Index base = k * plane;
@@ -86,7 +86,7 @@ LatticeCells lattice_cells(const Lattice& lat, const InterfaceGroup& interfaces)
     const double z0 = lat.rest_positions[3 * base + 2];
     const double z1 = sheet ? z0 : lat.rest_positions[3 * (base + plane) + 2];
     const BlockReport* block = block_at(lat, z0, z1);
-    const bool tets = block && block->matrix_model == "tets";
+    const bool tets = block && block->matrix_model == BlockMatrix::tets;
     const std::int32_t layer = lat.layer_id[base];
     for (Index j = 0; j + 1 < ny; ++j)
       for (Index i = 0; i + 1 < nx; ++i) {
@@ -128,14 +128,14 @@ std::map<std::string, std::vector<double>> cell_fields(const LatticeCells& cells
     const auto& c = b.connectivity;
     for (std::size_t e = 0; e < b.size(); ++e) {
       const std::int32_t* n = c.data() + e * std::size_t(b.nodes_per_cell);
-      if (b.cell_type == "hexahedron") {  // back from VTK to binary corner order for the Kuhn split
+      if (b.shape == CellShape::hexahedron) {  // back from VTK to binary corner order for the Kuhn split
         const std::array<Index, 8> corner = {n[0], n[1], n[3], n[2], n[4], n[5], n[7], n[6]};
         double peak = 0.0;
         for (const auto& t : kuhn_tetrahedra(corner)) peak = std::max(peak, tet_principal_strain(X, x, t));
         strain.push_back(peak);
-      } else if (b.cell_type == "tetrahedron") {
+      } else if (b.shape == CellShape::tetrahedron) {
         strain.push_back(tet_principal_strain(X, x, {n[0], n[1], n[2], n[3]}));
-      } else if (b.cell_type == "quadrilateral" || b.cell_type == "triangle") {
+      } else if (b.shape == CellShape::quadrilateral || b.shape == CellShape::triangle) {
         // In-plane sheet: the 2-D Green strain of the cell's triangles (z is fixed).
         auto tri = [&](Index a, Index p, Index q) {
           Eigen::Matrix2d dm, ds;
@@ -147,7 +147,7 @@ std::map<std::string, std::vector<double>> cell_fields(const LatticeCells& cells
           const Eigen::Matrix2d green = 0.5 * (f.transpose() * f - Eigen::Matrix2d::Identity());
           return Eigen::SelfAdjointEigenSolver<Eigen::Matrix2d>(green, Eigen::EigenvaluesOnly).eigenvalues().cwiseAbs().maxCoeff();
         };
-        strain.push_back(b.cell_type == "triangle" ? tri(n[0], n[1], n[2]) : std::max(tri(n[0], n[1], n[2]), tri(n[0], n[2], n[3])));
+        strain.push_back(b.shape == CellShape::triangle ? tri(n[0], n[1], n[2]) : std::max(tri(n[0], n[1], n[2]), tri(n[0], n[2], n[3])));
       } else {
         strain.push_back(kNaN);
       }
@@ -156,7 +156,8 @@ std::map<std::string, std::vector<double>> cell_fields(const LatticeCells& cells
   return out;
 }
 
-void add_damage_field(const System& sys, std::size_t n_nodes, std::map<std::string, std::vector<double>>& node_fields) {
+void add_damage_field(const System& sys, std::map<std::string, std::vector<double>>& node_fields) {
+  const std::size_t n_nodes = sys.num_tissue_nodes();
   const auto& g = std::get<FiberGroup>(sys.groups);
   const auto& hex = std::get<Hex8Group>(sys.groups);
   if (g.size() == 0 && hex.size() == 0) return;
@@ -184,7 +185,8 @@ void add_damage_field(const System& sys, std::size_t n_nodes, std::map<std::stri
     damage[n] = total[n] > 0.0 ? broken[n] / total[n] : std::numeric_limits<double>::quiet_NaN();
 }
 
-std::map<std::string, std::vector<double>> node_fields(const System& sys, std::size_t n_nodes) {
+std::map<std::string, std::vector<double>> node_fields(const System& sys) {
+  const std::size_t n_nodes = sys.num_tissue_nodes();
   const auto& g = std::get<InterfaceGroup>(sys.groups);
   std::map<std::string, std::vector<double>> fields;
   const ConstNodes x = view(sys.positions);

@@ -38,7 +38,7 @@ double max_dense_strain(const System& sys) {
   if (info.nx == 0) {  // an imported mesh: its dense hexahedra (material m is the tissue of blocks[m])
     const auto& hex = std::get<Hex8Group>(sys.groups);
     for (std::size_t e = 0; e < hex.size(); ++e)
-      if (info.blocks[std::size_t(hex.material[e])].material == "dense")
+      if (is_dense_layer(info.blocks[std::size_t(hex.material[e])].layer))
         for (const auto& t : kuhn_tetrahedra(hex.connectivity[e])) peak = std::max(peak, tet_principal_strain(X, x, t));
     return peak;
   }

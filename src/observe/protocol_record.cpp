@@ -70,11 +70,11 @@ void RunRecord::metrics(System& sys, double fiber_modulus, double ha_water_bindi
 // impulse
 
 namespace {
-std::vector<Index> ripple_nodes(const System& sys, std::size_t n_tissue_nodes) {
+std::vector<Index> ripple_nodes(const System& sys) {
   const auto& info = sys.lattice_info;
   if (info.dim == 3) return info.node_sets.at("top");
-  std::vector<Index> all(n_tissue_nodes);
-  for (std::size_t n = 0; n < n_tissue_nodes; ++n) all[n] = Index(n);
+  std::vector<Index> all(sys.num_tissue_nodes());
+  for (std::size_t n = 0; n < all.size(); ++n) all[n] = Index(n);
   return all;
 }
 std::vector<Vec3> rest_of(const Lattice& info, const std::vector<Index>& nodes) {
@@ -85,10 +85,10 @@ std::vector<Vec3> rest_of(const Lattice& info, const std::vector<Index>& nodes) 
 }
 }  // namespace
 
-RippleRecord::RippleRecord(const ImpulseProtocol& protocol, const System& sys, std::size_t n_tissue_nodes,
-                           double exclude_radius, double fiber_axis_rad)
+RippleRecord::RippleRecord(const ImpulseProtocol& protocol, const System& sys, double exclude_radius,
+                           double fiber_axis_rad)
     : protocol_(&protocol),
-      observer_(ripple_nodes(sys, n_tissue_nodes), rest_of(sys.lattice_info, ripple_nodes(sys, n_tissue_nodes)),
+      observer_(ripple_nodes(sys), rest_of(sys.lattice_info, ripple_nodes(sys)),
                 protocol.centre, exclude_radius, sys.lattice_info.finest_spacing(), fiber_axis_rad) {}
 
 void RippleRecord::metrics(const System&, bool complete, Metrics& out) const {
@@ -211,7 +211,7 @@ ProtocolRecord make_record(Protocol& protocol, const System& sys, const RecordSe
     const System& sys;
     const RecordSettings& s;
     ProtocolRecord operator()(const ImpulseProtocol& p) const {
-      return RippleRecord(p, sys, s.n_tissue_nodes, s.ripple_exclude_radius, s.fiber_axis_rad);
+      return RippleRecord(p, sys, s.ripple_exclude_radius, s.fiber_axis_rad);
     }
     ProtocolRecord operator()(const CompressorProtocol& p) const { return CompressorRecord(p, sys.lattice_info); }
     ProtocolRecord operator()(const MaterialTestProtocol& p) const { return StressStrainRecord(p); }

@@ -15,10 +15,10 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 }  // namespace
 
-FrameRecorder::FrameRecorder(io::RunWriter& writer, const LatticeCells& cells, std::size_t n_tissue_nodes,
-                             double interval, const System& sys, SeriesColumns columns)
-    : writer_(writer), cells_(cells), n_nodes_(n_tissue_nodes), columns_(std::move(columns)), grid_(interval),
-      displacement_(3 * n_tissue_nodes), velocity_(3 * n_tissue_nodes), prev_positions_(sys.positions),
+FrameRecorder::FrameRecorder(io::RunWriter& writer, const LatticeCells& cells, double interval, const System& sys,
+                             SeriesColumns columns)
+    : writer_(writer), cells_(cells), columns_(std::move(columns)), grid_(interval),
+      displacement_(3 * sys.num_tissue_nodes()), velocity_(3 * sys.num_tissue_nodes()), prev_positions_(sys.positions),
       prev_velocities_(sys.velocities), prev_time_(sys.time), last_step_time_(sys.time) {}
 
 // One frame at time t of the state prev + alpha (current - prev); alpha = 1 is the current state.
@@ -35,8 +35,8 @@ void FrameRecorder::write_frame_now(System& sys, double t, double alpha) {
     displacement_[d] = sys.positions[d] - sys.rest_positions[d];
     velocity_[d] = exact ? sys.velocities[d] : prev_velocities_[d] + alpha * (sys.velocities[d] - prev_velocities_[d]);
   }
-  auto fields = node_fields(sys, n_nodes_);
-  add_damage_field(sys, n_nodes_, fields);
+  auto fields = node_fields(sys);
+  add_damage_field(sys, fields);
   writer_.append_frame(t, displacement_, velocity_, fields, cell_fields(cells_, sys));
   if (!exact) std::swap(sys.positions, interpolated_);
   last_frame_time_ = t;

@@ -22,8 +22,9 @@ public:
   /// Fills the protocol's columns of a series row (the energies are added here).
   using SeriesColumns = std::function<void(System&, Series&)>;
 
-  FrameRecorder(io::RunWriter& writer, const LatticeCells& cells, std::size_t n_tissue_nodes, double interval,
-                const System& sys, SeriesColumns columns);
+  /// Frames hold the tissue's nodes (System::num_tissue_nodes), never the apparatus.
+  FrameRecorder(io::RunWriter& writer, const LatticeCells& cells, double interval, const System& sys,
+                SeriesColumns columns);
 
   /// Writes every frame time the last step reached, then a series row if any; keeps this state
   /// when the next step may cross a frame time (`uniform_steps`: explicit steps, which are
@@ -46,7 +47,6 @@ public:
 private:
   io::RunWriter& writer_;
   const LatticeCells& cells_;
-  std::size_t n_nodes_;
   SeriesColumns columns_;
   FrameGrid grid_;
   std::vector<double> displacement_, velocity_, prev_positions_, prev_velocities_, interpolated_;

@@ -3,6 +3,8 @@
 // to_toml round-trips through the parser, and docs/scenario.md carries the current key tables.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -15,6 +17,8 @@
 #include "fascia/core/error.hpp"
 #include "fascia/scenario.hpp"
 #include "fascia/protocol/material_test.hpp"
+#include "fascia/scenario_geometry.hpp"
+#include "fascia/scenario_protocols.hpp"
 #include "fascia/scenario_spec.hpp"
 
 namespace {
@@ -53,6 +57,48 @@ TEST(ScenarioSchema, DeclarationsAreConsistent) {
     expect_consistent<S>(std::string(sec.name));
   });
   expect_consistent<ProtocolSpec>("protocol");
+}
+
+/// The schema's choices of key `name` in table S.
+template <class S>
+std::vector<std::string_view> choices_of(std::string_view name) {
+  const auto* k = schema::find<S>(name);
+  if (!k) return {};
+  const auto* c = std::get_if<schema::Choices>(&k->allowed);
+  return c ? *c : std::vector<std::string_view>{};
+}
+
+template <std::size_t N>
+std::vector<std::string_view> names(const std::array<std::string_view, N>& table) {
+  return {table.begin(), table.end()};
+}
+
+// The layers below the scenario take enums; the scenario layer turns each choice into one with the
+// enum's name table (schema::enum_named). A choice the schema allows and the table lacks would be
+// refused after validation, one the table has and the schema lacks never reached: the two must
+// hold the same names in the enum's order.
+TEST(ScenarioSchema, EnumNameTablesHoldTheSchemasChoices) {
+  EXPECT_EQ(names(kMatrixModelNames), choices_of<GeometrySpec>("matrix_model"));
+  EXPECT_EQ(names(kSampleTissueNames), choices_of<GeometrySpec>("sample_tissue"));
+  EXPECT_EQ(names(kWaterFlowNames), choices_of<WaterSpec>("flow"));
+  EXPECT_EQ(names(kRuptureLawNames), choices_of<AdhesionSpec>("rupture"));
+  EXPECT_EQ(names(kIndenterNames), choices_of<ProtocolSpec>("indenter"));
+  const auto kinds = choices_of<ProtocolSpec>("kind");
+  for (std::string_view test : kMaterialTestNames)
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), test), kinds.end()) << test;
+  // And each parses to its own enumerator: the position in the table is the enum's value.
+  GeometrySpec g;
+  g.matrix_model = "tets";
+  EXPECT_EQ(slab_geometry(g).matrix_model, MatrixModel::tets);
+  g.kind = "sample";
+  g.sample_tissue = "hypodermis";
+  EXPECT_EQ(sample_geometry(g).tissue, SampleTissue::hypodermis);
+  ProtocolSpec p;
+  p.name = "p";
+  p.kind = "confined_compression";
+  EXPECT_EQ(material_test_settings(p).mode, MaterialTestMode::confined_compression);
+  p.indenter = "ellipsoid";
+  EXPECT_EQ(indenter_shape(p).kind, IndenterShape::Kind::ellipsoid);
 }
 
 TEST(ScenarioSchema, DefaultsAreValidForEveryProtocolKind) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/scenario_materials.hpp"
 #include "fascia/tissue/material.hpp"
@@ -43,8 +44,8 @@ const BlockReport& block(const Lattice& lat, const std::string& name) {
 TEST(BodyLayers, SkinAndHypodermisSitOnTheFascia) {
   const GeometrySpec g = slab();
   const TissueMaterials mat = materials(1.0, 2.0);
-  const Lattice bare = build_lattice(g, materials(0.0, 0.0));
-  const Lattice lat = build_lattice(g, mat);
+  const Lattice bare = build_lattice(slab_geometry(g), materials(0.0, 0.0));
+  const Lattice lat = build_lattice(slab_geometry(g), mat);
 
   const BlockReport& hyp = block(lat, "hypodermis");
   const BlockReport& skin = block(lat, "skin");
@@ -101,8 +102,8 @@ TEST(BodyLayers, SkinAndHypodermisSitOnTheFascia) {
 TEST(BodyLayers, SkinWithoutHypodermisSlidesOnTheFascia) {
   // A skin block alone sits on the top dense layer across a loose interface.
   const GeometrySpec g = slab();
-  const Lattice lat = build_lattice(g, materials(1.0, 0.0));
-  const Lattice bare = build_lattice(g, materials(0.0, 0.0));
+  const Lattice lat = build_lattice(slab_geometry(g), materials(1.0, 0.0));
+  const Lattice bare = build_lattice(slab_geometry(g), materials(0.0, 0.0));
   const BlockReport& skin = block(lat, "skin");
   const BlockReport& top_dense = block(lat, "dense2");
   EXPECT_NEAR(skin.z_bottom, top_dense.z_bottom + top_dense.thickness + g.interface_thickness_mm * 1e-3, 1e-12);

@@ -110,7 +110,7 @@ TEST(CubicCell, BuiltLatticeHasInteriorSpringsOfMuTimesSpacing) {
   mat.drained_bulk = bulk_from_poisson(mat.shear_modulus, 0.25);
   mat.undrained_bulk = mat.drained_bulk;
   const double a = 2e-4;
-  const Lattice lat = build_block(5, 5, 5, a, a, a, mat, FiberLaw{}, 0.0, 0.0, "springs");
+  const Lattice lat = build_block(5, 5, 5, a, a, a, mat, FiberLaw{}, 0.0, 0.0, MatrixModel::springs);
   const auto& springs = std::get<SpringGroup>(lat.groups);
   ASSERT_GT(springs.size(), 0u);
   int interior = 0;
@@ -130,7 +130,7 @@ TEST(CubicCell, BuiltLatticeHasInteriorSpringsOfMuTimesSpacing) {
   // nu = 1/4: the bulk correction vanishes (to round-off of the 15-component fit).
   const auto& bulk = std::get<BulkGroup<3>>(lat.groups);
   for (double c : bulk.coefficient) EXPECT_LE(std::abs(c), 1e-9 * mat.shear_modulus * a * a * a);
-  EXPECT_EQ(lat.blocks.at(0).matrix_model, "springs");
+  EXPECT_EQ(lat.blocks.at(0).matrix_model, BlockMatrix::springs);
 }
 
 TEST(CubicCell, ResidualIsZeroForCubesAndReportsDistortedCells) {

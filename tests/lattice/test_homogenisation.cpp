@@ -126,8 +126,8 @@ System make_block(Index nx, Index ny, Index nz, double a, double angle_deg, doub
                   const FiberLaw& law = FiberLaw{}, double fiber_modulus = kEf) {
   LayerMaterial m = dense();
   m.fiber_modulus = fiber_modulus;
-  Lattice lat = build_block(nx, ny, nz, a, a, a, m, law, angle_deg, kappa, "springs");
-  EXPECT_EQ(lat.blocks.at(0).matrix_model, "springs");
+  Lattice lat = build_block(nx, ny, nz, a, a, a, m, law, angle_deg, kappa, MatrixModel::springs);
+  EXPECT_EQ(lat.blocks.at(0).matrix_model, BlockMatrix::springs);
   return System(std::move(lat), 1);
 }
 

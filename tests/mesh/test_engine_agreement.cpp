@@ -76,9 +76,9 @@ TEST(EngineAgreement, ModuliAlongAndAcrossTheFibres) {
   // is 5 % (the lattice's own homogenisation tolerance vs the targets is in test_homogenisation.cpp).
   const LayerMaterial m = dense();
   const FiberLaw law;
-  const double lat_along = uniaxial_modulus(build_block(7, 5, 5, kH, kH, kH, m, law, 0.0, 1000.0, "auto"), 0, 0.05, 0.06);
+  const double lat_along = uniaxial_modulus(build_block(7, 5, 5, kH, kH, kH, m, law, 0.0, 1000.0, MatrixModel::automatic), 0, 0.05, 0.06);
   const double fem_along = uniaxial_modulus(build_hex_block(6, 4, 4, kH, m, law, 0.0, 1000.0), 0, 0.05, 0.06);
-  const double lat_across = uniaxial_modulus(build_block(5, 7, 5, kH, kH, kH, m, law, 0.0, 1000.0, "auto"), 1, 0.0, 0.005);
+  const double lat_across = uniaxial_modulus(build_block(5, 7, 5, kH, kH, kH, m, law, 0.0, 1000.0, MatrixModel::automatic), 1, 0.0, 0.005);
   const double fem_across = uniaxial_modulus(build_hex_block(4, 6, 4, kH, m, law, 0.0, 1000.0), 1, 0.0, 0.005);
   RecordProperty("lattice_modulus_along_pa", std::to_string(lat_along));
   RecordProperty("fem_modulus_along_pa", std::to_string(fem_along));

@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/core/error.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/scenario.hpp"
@@ -81,7 +82,7 @@ TEST(FemEngine, BitwiseIdenticalAtOneAndTwoThreads) {
                            "spacing_mm = 0.25\ncoarsest_mm = 0.5\nlayers = 0\n" + std::string(kTap);
   {
     const ScenarioSpec spec = parse_scenario(toml);
-    const Lattice lat = build_slab_mesh(spec.geometry, make_materials(spec), slab_mesh_options(spec));
+    const Lattice lat = build_slab_mesh(slab_geometry(spec.geometry), make_materials(spec), slab_mesh_options(spec));
     ASSERT_GE(std::get<Hex8Group>(lat.groups).size(), kParallelThreshold);
   }
   const RunResult one = run(toml, 1, "t1").runs.at(0), two = run(toml, 2, "t2").runs.at(0);

@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/scenario_materials.hpp"
@@ -36,7 +37,7 @@ Lattice block(double half_width, double depth, double fine, double coarsest, dou
   SlabMeshOptions opt;
   opt.coarsest = coarsest;
   opt.fine_half_width = 1.5 * punch_radius;
-  return build_slab_mesh(spec.geometry, make_materials(spec), opt);
+  return build_slab_mesh(slab_geometry(spec.geometry), make_materials(spec), opt);
 }
 
 TEST(FemIndentation, FlatPunchOnANearlyIncompressibleBlockMatchesSneddonWhereQ1Locks) {

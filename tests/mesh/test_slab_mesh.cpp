@@ -9,6 +9,7 @@
 #include <map>
 #include <numeric>
 
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/core/error.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/mesh/graded_axis.hpp"
@@ -70,7 +71,7 @@ struct SlabCase {
 
 TEST(SlabMesh, ResolvesEveryDenseLayerAndGradesTheMuscle) {
   SlabCase c;
-  const Lattice lat = build_slab_mesh(c.geometry, c.materials, c.options);
+  const Lattice lat = build_slab_mesh(slab_geometry(c.geometry), c.materials, c.options);
   ASSERT_EQ(lat.blocks.size(), 4u);
   EXPECT_EQ(lat.blocks[0].name, "muscle");
   for (std::size_t b = 1; b < lat.blocks.size(); ++b) {
@@ -106,7 +107,7 @@ TEST(SlabMesh, AnyStackOfBlocksBondedOrOnInterfacesRefinedAroundTheLoadCentre) {
       {"muscle", &c.materials.muscle, 0, 3e-3, 0.0, MeshBlock::Sizing::graded_down, false},
       {"soft", &c.materials.loose, 7, 2e-3, 0.0, MeshBlock::Sizing::uniform, true},
       {"dense1", &c.materials.dense, 1, 0.28e-3, 30.0, MeshBlock::Sizing::uniform, false}};
-  const Lattice lat = build_layered_mesh(stack, c.geometry, c.materials, c.options);
+  const Lattice lat = build_layered_mesh(stack, slab_geometry(c.geometry), c.materials, c.options);
   ASSERT_EQ(lat.blocks.size(), 3u);
   const int cells = lat.blocks[0].cells + lat.blocks[1].cells + lat.blocks[2].cells;
   EXPECT_EQ(lat.blocks[1].cells, 4);  // 2 mm at 0.5 mm
@@ -118,7 +119,7 @@ TEST(SlabMesh, AnyStackOfBlocksBondedOrOnInterfacesRefinedAroundTheLoadCentre) {
   EXPECT_NEAR(lat.blocks[2].fiber_angle_deg, 30.0, 1e-12);
   // The shared plane carries the upper block's layer; the cells of each block keep their own.
   const LatticeCells drawn = lattice_cells(lat, std::get<InterfaceGroup>(lat.groups));
-  ASSERT_EQ(drawn.blocks.at(0).cell_type, "hexahedron");
+  ASSERT_EQ(drawn.blocks.at(0).shape, CellShape::hexahedron);
   std::map<std::int32_t, std::size_t> per_layer;
   for (auto l : drawn.blocks[0].layer_id) ++per_layer[l];
   const std::size_t columns = std::size_t(lat.nx - 1) * (lat.ny - 1);
@@ -137,7 +138,7 @@ TEST(SlabMesh, AnyStackOfBlocksBondedOrOnInterfacesRefinedAroundTheLoadCentre) {
 
 TEST(SlabMesh, ConservesMassVolumeAndInterfaceArea) {
   SlabCase c;
-  const Lattice lat = build_slab_mesh(c.geometry, c.materials, c.options);
+  const Lattice lat = build_slab_mesh(slab_geometry(c.geometry), c.materials, c.options);
   const double area = c.geometry.size_mm[0] * c.geometry.size_mm[1] * 1e-6;
   const double t = c.geometry.layer_thickness_mm * 1e-3;
   const double expected = area * (c.materials.muscle.density * c.materials.muscle_thickness + 3 * c.materials.dense.density * t);
@@ -156,7 +157,7 @@ TEST(SlabMesh, ConservesMassVolumeAndInterfaceArea) {
 
 TEST(SlabMesh, AdhesionsSpanTheMeshInterfacesAtTheirAreaDensity) {
   SlabCase c;
-  Lattice lat = build_slab_mesh(c.geometry, c.materials, c.options);
+  Lattice lat = build_slab_mesh(slab_geometry(c.geometry), c.materials, c.options);
   AdhesionSpec spec;
   spec.density_per_mm2 = 10.0;
   add_adhesions(lat, spec, 7);
@@ -176,7 +177,7 @@ TEST(SlabMesh, BiotWaterFlowsBetweenTheGradedCells) {
   // cross-sections (x links: (nx - 2) interior planes of area Ly x h each).
   SlabCase c;
   c.materials.poro.enabled = true;
-  const Lattice lat = build_slab_mesh(c.geometry, c.materials, c.options);
+  const Lattice lat = build_slab_mesh(slab_geometry(c.geometry), c.materials, c.options);
   const auto& pores = std::get<PoroCellGroup>(lat.groups);
   EXPECT_EQ(pores.size(), std::get<Hex8Group>(lat.groups).size());
   EXPECT_EQ(std::get<CellWaterGroup>(lat.groups).size(), 0u);
@@ -193,7 +194,7 @@ TEST(SlabMesh, BiotWaterFlowsBetweenTheGradedCells) {
 TEST(SlabMesh, HomogeneousBlockWithoutLayers) {
   SlabCase c;
   c.geometry.layers = 0;
-  const Lattice lat = build_slab_mesh(c.geometry, c.materials, c.options);
+  const Lattice lat = build_slab_mesh(slab_geometry(c.geometry), c.materials, c.options);
   EXPECT_EQ(lat.blocks.size(), 1u);
   EXPECT_EQ(std::get<InterfaceGroup>(lat.groups).size(), 0u);
   for (auto id : lat.layer_id) EXPECT_EQ(id, 0);
@@ -201,7 +202,7 @@ TEST(SlabMesh, HomogeneousBlockWithoutLayers) {
 
 std::string error_key(const SlabCase& c) {
   try {
-    build_slab_mesh(c.geometry, c.materials, c.options);
+    build_slab_mesh(slab_geometry(c.geometry), c.materials, c.options);
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "one line";
     return e.key();

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/observe/health.hpp"
 #include "fascia/observe/metrics.hpp"
@@ -23,7 +24,7 @@ System tiny_slab() {
   const ScenarioSpec spec = parse_scenario(
       "[geometry]\nsize_mm = [1.0, 1.0]\nlayers = 2\nlayer_thickness_mm = 0.25\nspacing_mm = 0.25\n"
       "[material]\nmuscle_thickness_mm = 0.5\n[protocol.p]\nkind = \"static_pressure\"\n");
-  return System(build_lattice(spec.geometry, make_materials(spec)), 1);
+  return System(build_lattice(slab_geometry(spec.geometry), make_materials(spec)), 1);
 }
 
 TEST(Metrics, ZeroAtRest) {

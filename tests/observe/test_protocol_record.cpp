@@ -7,6 +7,8 @@
 
 #include <cmath>
 
+#include "fascia/scenario_protocols.hpp"
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/observe/cells.hpp"
 #include "fascia/observe/metrics.hpp"
@@ -27,7 +29,7 @@ ScenarioSpec tiny_spec() {
       "[material]\nmuscle_thickness_mm = 0.5\n[protocol.p]\nkind = \"static_pressure\"\nradius_mm = 0.5\n");
 }
 
-System tiny_slab(const ScenarioSpec& spec) { return System(build_lattice(spec.geometry, make_materials(spec)), 1); }
+System tiny_slab(const ScenarioSpec& spec) { return System(build_lattice(slab_geometry(spec.geometry), make_materials(spec)), 1); }
 
 TEST(Records, LedgerErrorIsTheUnaccountedEnergyOverThePeakWork) {
   const ScenarioSpec spec = tiny_spec();
@@ -71,7 +73,7 @@ TEST(Records, WaterLostIsTheVolumeAUniformSqueezeDrivesOut) {
 struct PressedSlab {
   ScenarioSpec spec = tiny_spec();
   System sys = tiny_slab(spec);
-  CompressorProtocol protocol = CompressorProtocol::make(spec.protocols[0], spec.geometry, make_materials(spec), sys);
+  CompressorProtocol protocol = CompressorProtocol::make(compressor_settings(spec.protocols[0], spec.geometry), make_materials(spec), sys);
   CompressorRecord record{protocol, sys.lattice_info};
   /// Moves the indenter down by `depth` [m], the tissue staying at rest.
   void press(double depth) { sys.positions[3 * protocol.indenter.node + 2] = sys.rest_positions[3 * protocol.indenter.node + 2] - depth; }
@@ -131,7 +133,7 @@ TEST(Records, SlipFieldIsTheUpperLayersShiftOnEachInterfacesUpperNode) {
   const double d = 3e-6;
   for (std::size_t n = 0; n < layer.size(); ++n)
     if (layer[n] == top) sys.positions[3 * n] += d;
-  const auto fields = node_fields(sys, sys.num_nodes());
+  const auto fields = node_fields(sys);
   const auto& slip = fields.at("interface_slip_m");
   ASSERT_EQ(slip.size(), sys.num_nodes());
   EXPECT_FALSE(fields.count("pore_pressure_pa"));  // Maxwell water has no pore pressure
@@ -148,6 +150,25 @@ TEST(Records, SlipFieldIsTheUpperLayersShiftOnEachInterfacesUpperNode) {
     if (layer[n] == top) continue;
     EXPECT_LT(slip[n], 1e-15) << "node " << n;
   }
+}
+
+TEST(Records, ApparatusNodesStayOutOfTheTissuesFields) {
+  // A rigid tool's node follows the tissue's nodes: the System counts it apart, and the per-node
+  // fields (frames) keep the tissue's length whatever apparatus a protocol adds.
+  const ScenarioSpec spec = tiny_spec();
+  System sys = tiny_slab(spec);
+  const std::size_t tissue = sys.num_nodes();
+  ASSERT_EQ(sys.num_tissue_nodes(), tissue);
+  const Index tool = sys.add_apparatus_node(Vec3(0.0, 0.0, 1.0), 1.0);
+  EXPECT_EQ(std::size_t(tool), tissue);
+  EXPECT_EQ(sys.num_nodes(), tissue + 1);
+  EXPECT_EQ(sys.num_tissue_nodes(), tissue);
+  EXPECT_TRUE(sys.is_apparatus(tool));
+  EXPECT_FALSE(sys.is_apparatus(Index(tissue) - 1));
+  auto fields = node_fields(sys);
+  add_damage_field(sys, fields);
+  ASSERT_FALSE(fields.empty());  // the slab has interfaces and fibres
+  for (const auto& [name, values] : fields) EXPECT_EQ(values.size(), tissue) << name;
 }
 
 }  // namespace

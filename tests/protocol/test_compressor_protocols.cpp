@@ -21,6 +21,8 @@
 
 #include <unistd.h>
 
+#include "fascia/scenario_protocols.hpp"
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/core/error.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/protocol/compressor.hpp"
@@ -133,7 +135,7 @@ TEST(CompressorProtocols, BitwiseIdenticalAtOneAndTwoThreads) {
   {
     const ScenarioSpec spec = parse_scenario(toml);
     const TissueMaterials mat = make_materials(spec.tissue, spec.material, slab_thickness(spec.geometry, spec.material));
-    const Lattice lat = build_lattice(spec.geometry, mat);
+    const Lattice lat = build_lattice(slab_geometry(spec.geometry), mat);
     std::size_t largest = 0;
     for_each_group(lat.groups, [&](const auto& g) { largest = std::max(largest, g.size()); });
     ASSERT_GE(largest, kParallelThreshold) << "the lattice is too small to exercise the parallel assembly";
@@ -249,10 +251,10 @@ TEST(CompressorProtocols, SlidingCompressorTakesItsContactSetAlong) {
                            "recover_s = 0.2\n";
   const ScenarioSpec spec = parse_scenario(toml);
   const TissueMaterials mat = make_materials(spec);
-  Lattice lattice = build_lattice(spec.geometry, mat);
+  Lattice lattice = build_lattice(slab_geometry(spec.geometry), mat);
   add_adhesions(lattice, spec.adhesion, spec.geometry.seed);
   System sys(lattice, spec.geometry.seed);
-  const CompressorProtocol proto = CompressorProtocol::make(spec.protocols.at(0), spec.geometry, mat, sys);
+  const CompressorProtocol proto = CompressorProtocol::make(compressor_settings(spec.protocols.at(0), spec.geometry), mat, sys);
   const auto& contact = std::get<ContactGroup>(sys.groups);
   const auto& top = sys.lattice_info.node_sets.at("top");
   ASSERT_EQ(contact.size(), top.size());  // every top node is a candidate

@@ -49,11 +49,11 @@ Block isotropic_block(double mu, double nu, double length_mm, double width_mm, d
   b.mat.muscle.shear_modulus = mu;
   b.mat.muscle.drained_bulk = bulk_from_poisson(mu, nu);
   b.mat.muscle.undrained_bulk = b.mat.muscle.drained_bulk;
-  b.geometry.tissue = "muscle";
-  b.geometry.length_mm = length_mm;
-  b.geometry.width_mm = width_mm;
-  b.geometry.thickness_mm = thickness_mm;
-  b.geometry.spacing_mm = 0.5;
+  b.geometry.tissue = SampleTissue::muscle;
+  b.geometry.length = length_mm * 1e-3;
+  b.geometry.width = width_mm * 1e-3;
+  b.geometry.thickness = thickness_mm * 1e-3;
+  b.geometry.spacing = 0.5e-3;
   return b;
 }
 
@@ -68,7 +68,7 @@ TEST(Elastography, HomogeneousBlockReadsTheBulkShearSpeed) {
   const Block b = isotropic_block(mu, 0.45, 40.0, 8.0, 8.0);
   System sys(build_sample(b.geometry, b.mat), 1);
   ElastographySettings s;
-  s.push_depth_mm = 4.0;
+  s.push_depth = 4.0e-3;
   s.push_duration_s = 1e-3;
   auto p = ElastographyProtocol::make(s, sys, 0.5e-3, [&](double) { return mu; }, std::sqrt(mu / 1000.0));
   const auto c = run_swe(sys, p);
@@ -94,7 +94,7 @@ TEST(Elastography, BothEnginesReadTheBulkShearSpeedOnTheValidationBlock) {
   for (const bool fem : {false, true}) {
     System sys(fem ? build_sample_mesh(b.geometry, b.mat) : build_sample(b.geometry, b.mat), 1);
     ElastographySettings s;
-    s.push_depth_mm = 3.0;
+    s.push_depth = 3.0e-3;
     s.push_duration_s = 1e-3;
     auto p = ElastographyProtocol::make(s, sys, 0.5e-3, [&](double) { return mu; }, expected);
     const auto c = run_swe(sys, p);
@@ -109,11 +109,11 @@ TEST(Elastography, BadInputNamesTheKey) {
   mat.muscle.drained_bulk = bulk_from_poisson(10e3, 0.3);
   mat.muscle.undrained_bulk = mat.muscle.drained_bulk;
   SampleGeometry g;
-  g.tissue = "muscle";
-  g.length_mm = 10.0;
-  g.width_mm = 10.0;
-  g.thickness_mm = 2.0;
-  g.spacing_mm = 0.5;
+  g.tissue = SampleTissue::muscle;
+  g.length = 10e-3;
+  g.width = 10e-3;
+  g.thickness = 2e-3;
+  g.spacing = 0.5e-3;
   auto message = [&](const ElastographySettings& s) -> std::string {
     try {
       System sys(build_sample(g, mat), 1);
@@ -125,11 +125,11 @@ TEST(Elastography, BadInputNamesTheKey) {
   };
   ElastographySettings s;
   s.name = "swe";
-  s.push_depth_mm = 3.0;  // below the 2 mm sample
+  s.push_depth = 3.0e-3;  // below the 2 mm sample
   EXPECT_NE(message(s).find("protocol.swe.push_depth_mm"), std::string::npos);
-  s.push_depth_mm = 0.0;
+  s.push_depth = 0.0e-3;
   EXPECT_NE(message(s).find("protocol.swe.push_depth_mm"), std::string::npos);
-  s.push_depth_mm = 1.0;  // inside: accepted (push_duration_s is checked by the schema, see
+  s.push_depth = 1.0e-3;  // inside: accepted (push_duration_s is checked by the schema, see
   EXPECT_EQ(message(s), "");  // MaterialTests.ScenarioBadInputIsOneLineNamingTheKey)
 }
 

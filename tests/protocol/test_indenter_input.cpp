@@ -16,6 +16,7 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include "fascia/scenario_protocols.hpp"
 #include "fascia/core/error.hpp"
 #include "fascia/protocol/compressor.hpp"
 #include "fascia/scenario.hpp"
@@ -100,12 +101,12 @@ TEST(IndenterInput, DiscWithoutForceOrPressureTakesTheDocumentedFiftyKilopascals
   // are new, need exactly one (BadInputNamesTheKey).
   const ScenarioSpec spec = parse_scenario(kSlab + press("radius_mm = 3.0\n"));
   const ProtocolSpec& p = spec.protocols.front();
-  const IndenterShape shape = CompressorProtocol::indenter_shape(p);
+  const IndenterShape shape = indenter_shape(p);
   ASSERT_EQ(shape.kind, IndenterShape::Kind::disc);
-  EXPECT_DOUBLE_EQ(CompressorProtocol::pressing_force_n(p, shape), 50e3 * std::numbers::pi * 3e-3 * 3e-3);
+  EXPECT_DOUBLE_EQ(pressing_force_n(p, shape), 50e3 * std::numbers::pi * 3e-3 * 3e-3);
   // Either key alone replaces it.
   const ScenarioSpec given = parse_scenario(kSlab + press("radius_mm = 3.0\nforce_n = 0.2\n"));
-  EXPECT_DOUBLE_EQ(CompressorProtocol::pressing_force_n(given.protocols.front(), shape), 0.2);
+  EXPECT_DOUBLE_EQ(pressing_force_n(given.protocols.front(), shape), 0.2);
 }
 
 TEST(IndenterInput, KeysReachTheModelAndTheMetrics) {

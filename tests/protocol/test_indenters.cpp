@@ -32,6 +32,7 @@
 #include <cstdio>
 #include <numbers>
 
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/protocol/indenter.hpp"
@@ -93,7 +94,7 @@ Rig make_rig(Lattice lat, const IndenterShape& shape, double friction, bool quar
 /// A lattice block of nx x ny x nz nodes kH apart (build_block: calibrated springs and bulk
 /// simplices of the block material).
 Rig make_rig(Index nx, Index ny, Index nz, const IndenterShape& shape, double friction, bool quarter, bool plane_strain) {
-  return make_rig(build_block(nx, ny, nz, kH, kH, kH, block_material(), FiberLaw{}, 0.0, 0.0, "auto"), shape, friction,
+  return make_rig(build_block(nx, ny, nz, kH, kH, kH, block_material(), FiberLaw{}, 0.0, 0.0, MatrixModel::automatic), shape, friction,
                   quarter, plane_strain);
 }
 
@@ -118,7 +119,7 @@ Lattice fem_block(double side, double depth, double fine, double coarsest, doubl
   opt.coarsest = coarsest;
   opt.fine_half_width = fine_half_width;
   opt.centre_x = opt.centre_y = 0.0;
-  return build_slab_mesh(spec.geometry, mat, opt);
+  return build_slab_mesh(slab_geometry(spec.geometry), mat, opt);
 }
 
 struct Moments {

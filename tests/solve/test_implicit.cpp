@@ -42,7 +42,7 @@ LayerMaterial soft_matrix() {
 }
 
 /// A block with its bottom face fixed.
-System make_block(Index nx, Index ny, Index nz, const std::string& model = "auto") {
+System make_block(Index nx, Index ny, Index nz, MatrixModel model = MatrixModel::automatic) {
   Lattice lat = build_block(nx, ny, nz, 1e-3, 1e-3, 1e-3, soft_matrix(), FiberLaw{}, 0.0, 0.0, model);
   const auto bottom = lat.node_sets.at("bottom");
   System sys(std::move(lat), 7);
@@ -192,7 +192,7 @@ TEST(ImplicitIntegrator, FailedStepIsSubdividedAndConverges) {
   // Two layers of neo-Hookean tetrahedra; the top face is pushed down by 1.2 cell heights within
   // one step. At the full step the upper layer would invert around the unmoved middle nodes
   // (energy +inf), so the step must be halved; the halves converge.
-  System sys = make_block(2, 2, 3, "tets");
+  System sys = make_block(2, 2, 3, MatrixModel::tets);
   const auto top = sys.lattice_info.node_sets.at("top");
   sys.fix_nodes(top);
   const std::vector<double> start = sys.positions;

@@ -34,7 +34,7 @@ LayerMaterial skeleton() {
 }
 double constrained_modulus() { return skeleton().drained_bulk + 4.0 / 3.0 * skeleton().shear_modulus; }
 
-PoroSettings poro(double k, const std::string& flow = "darcy", bool top = true, bool sides = false) {
+PoroSettings poro(double k, WaterFlow flow = WaterFlow::darcy, bool top = true, bool sides = false) {
   PoroSettings p;
   p.enabled = true;
   p.flow = flow;
@@ -61,7 +61,7 @@ struct Column {
          double platen_mass_factor = 1.0)
       : height(h), sigma(s) {
     const double a = h / cells;
-    Lattice lat = build_block(2, 2, cells + 1, a, a, a, skeleton(), FiberLaw{}, 0.0, 0.0, "springs", 1, p, kPhi);
+    Lattice lat = build_block(2, 2, cells + 1, a, a, a, skeleton(), FiberLaw{}, 0.0, 0.0, MatrixModel::springs, 1, p, kPhi);
     top = lat.node_sets.at("top");
     const Vec3 above(a / 2, a / 2, h + 20.0 * a);
     const Index platen = Index(lat.num_nodes());
@@ -195,22 +195,22 @@ TEST(Poroelastic, ConfinedCreepFollowsBiphasicCurve) {
 // and the Newton tolerance; 0.5 % allows for the geometric non-linearity at this strain (1e-4).
 TEST(Poroelastic, UndrainedAndDrainedModuliFollowBiotGassmann) {
   const double h = 4e-3, sigma = 14.0, ha = constrained_modulus();
-  for (const std::string flow : {"undrained", "drained"}) {
+  for (const WaterFlow flow : {WaterFlow::undrained, WaterFlow::drained}) {
     Column col(8, h, sigma, poro(1e-12, flow));
     ImplicitIntegrator integrator(col.sys, quasi_static(1.0));
     integrator.reset(col.load);
     integrator.advance_to(0.1, col.load);
     const double modulus = sigma * h / col.settlement();
-    const double expected = flow == "undrained" ? ha + kModulusM : ha;
-    EXPECT_NEAR(modulus / expected, 1.0, 5e-3) << flow;
+    const double expected = flow == WaterFlow::undrained ? ha + kModulusM : ha;
+    EXPECT_NEAR(modulus / expected, 1.0, 5e-3) << kWaterFlowNames[std::size_t(flow)];
   }
 }
 
 /// A cube of 6^3 cells pressed unevenly on its top (a corner patch), every boundary sealed.
 System sealed_cube() {
   const double a = 0.5e-3;
-  Lattice lat = build_block(7, 7, 7, a, a, a, skeleton(), FiberLaw{}, 0.0, 0.0, "springs", 1,
-                            poro(1e-11, "darcy", false, false), kPhi);
+  Lattice lat = build_block(7, 7, 7, a, a, a, skeleton(), FiberLaw{}, 0.0, 0.0, MatrixModel::springs, 1,
+                            poro(1e-11, WaterFlow::darcy, false, false), kPhi);
   System sys(std::move(lat), 1);
   sys.fix_nodes(sys.lattice_info.node_sets.at("bottom"));
   return sys;
@@ -330,8 +330,8 @@ TEST(Poroelastic, ExplicitIntegratorFollowsTerzaghi) {
 std::vector<double> block_state(int threads) {
   set_threads(threads);
   const double a = 0.25e-3;
-  Lattice lat = build_block(18, 18, 18, a, a, a, skeleton(), FiberLaw{}, 0.0, 0.0, "springs", 1,
-                            poro(1e-8, "darcy", true, true), kPhi);
+  Lattice lat = build_block(18, 18, 18, a, a, a, skeleton(), FiberLaw{}, 0.0, 0.0, MatrixModel::springs, 1,
+                            poro(1e-8, WaterFlow::darcy, true, true), kPhi);
   System sys(std::move(lat), 1);
   sys.fix_nodes(sys.lattice_info.node_sets.at("bottom"));
   const LoadFunction load = corner_press(sys);

@@ -40,7 +40,7 @@ LayerMaterial spring_matrix() {
 
 /// Springs-only lattice of nx x ny x nz nodes (0.5 mm spacing), other groups dropped.
 Lattice springs_block(Index nx, Index ny, Index nz) {
-  Lattice lat = build_block(nx, ny, nz, 0.5e-3, 0.5e-3, 0.5e-3, spring_matrix(), FiberLaw{}, 0.0, 0.0, "springs");
+  Lattice lat = build_block(nx, ny, nz, 0.5e-3, 0.5e-3, 0.5e-3, spring_matrix(), FiberLaw{}, 0.0, 0.0, MatrixModel::springs);
   SpringGroup springs = std::move(std::get<SpringGroup>(lat.groups));
   lat.groups = ElementGroups{};
   std::get<SpringGroup>(lat.groups) = std::move(springs);

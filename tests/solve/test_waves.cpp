@@ -104,7 +104,7 @@ LayerMaterial matrix_material(double nu) {
 }
 
 System block(Index nx, Index ny, Index nz, double a, double nu) {
-  return System(build_block(nx, ny, nz, a, a, a, matrix_material(nu), FiberLaw{}, 0.0, 0.0, "springs"), 1);
+  return System(build_block(nx, ny, nz, a, a, a, matrix_material(nu), FiberLaw{}, 0.0, 0.0, MatrixModel::springs), 1);
 }
 
 TEST(Waves, ShearWaveSpeedIsSqrtMuOverRho) {

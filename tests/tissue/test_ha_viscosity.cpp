@@ -11,6 +11,7 @@
 
 #include <cmath>
 
+#include "fascia/scenario_geometry.hpp"
 #include "fascia/elements/groups.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/scenario_materials.hpp"
@@ -141,7 +142,7 @@ TEST(HAViscosity, TemperatureReachesMaterialsOnlyThroughTheArrheniusFactor) {
   g.layers = 2;
   g.layer_thickness_mm = 0.25;  // cubic cells: spring matrix with Maxwell (Prony) springs
   g.spacing_mm = 0.25;
-  const Lattice la = build_lattice(g, a), lb = build_lattice(g, b);
+  const Lattice la = build_lattice(slab_geometry(g), a), lb = build_lattice(slab_geometry(g), b);
   const auto& ia = std::get<InterfaceGroup>(la.groups);
   const auto& ib = std::get<InterfaceGroup>(lb.groups);
   ASSERT_GT(ia.size(), 0u);

@@ -14,8 +14,10 @@
 /// - threshold: breaks when F > F_crit (deterministic).
 /// Healing: a broken bond re-forms with probability 1 - exp(-k_heal dt) where the layers are in
 /// contact (opening <= 0) and at rest (slip speed below v_rest), at the current offset (no force).
-#include <tuple>
+#include <array>
 #include <cmath>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "fascia/core/random.hpp"
@@ -24,6 +26,8 @@
 namespace fascia {
 
 enum class RuptureLaw { bell, threshold };
+/// Their names as adhesion.rupture spells them, indexed by RuptureLaw (the scenario layer parses them).
+inline constexpr std::array<std::string_view, 2> kRuptureLawNames = {"bell", "threshold"};
 
 struct AdhesionGroup {
   static constexpr int kNodes = 2;

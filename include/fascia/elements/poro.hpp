@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "fascia/elements/volumetric.hpp"
+#include "fascia/tissue/water_flow.hpp"
 
 namespace fascia {
 
@@ -42,7 +43,8 @@ struct PoreNetwork {
   double permeability_ref = 0.0;   ///< k_0 at the reference water fraction [m^4/(N s)]
   double water_fraction_ref = 0.70;  ///< phi_w0 at which k_0 is quoted (Kozeny–Carman)
   double water_bulk_modulus = 0.0; ///< K_w [Pa]: M = K_w / phi in every cell
-  enum class Flow { darcy, undrained, drained } flow = Flow::darcy;
+  using Flow = WaterFlow;
+  Flow flow = Flow::darcy;
 };
 
 struct PoroCellGroup {

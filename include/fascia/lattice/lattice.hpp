@@ -3,8 +3,10 @@
 /// @file A built lattice: nodes, their masses and layers, the element groups, named node sets
 /// and the calibration report. Produced by fascia/lattice/builder.hpp; no state of motion here.
 #include <algorithm>
+#include <array>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fascia/core/types.hpp"
@@ -12,16 +14,23 @@
 
 namespace fascia {
 
+/// How a block's ground matrix is discretised: calibrated central springs or neo-Hookean
+/// tetrahedra (the lattice, docs/model.md §4), or mean-dilatation hexahedra (finite elements, §11).
+enum class BlockMatrix { springs, tets, hex8 };
+/// Their names in /model's `blocks` attribute and the Python block reports, indexed by BlockMatrix.
+inline constexpr std::array<std::string_view, 3> kBlockMatrixNames = {"springs", "tets", "hex8"};
+
 /// One block of cells (a tissue layer) and how its matrix was represented.
 struct BlockReport {
   std::string name;             ///< "muscle", "dense1", ...
   std::string material;         ///< "muscle", "dense", "loose"
   double z_bottom = 0, thickness = 0;  ///< [m]
   int cells = 0;                ///< cells through the thickness
-  std::string matrix_model;     ///< "springs" or "tets"
+  BlockMatrix matrix_model = BlockMatrix::springs;
   double spring_fit_residual = 0;   ///< relative residual of the matrix-spring fit
   double fiber_fit_residual = 0;    ///< relative residual of the fibre-stencil fit
   double fiber_angle_deg = 0;       ///< mean fibre direction (dense layers)
+  std::int32_t layer = 0;           ///< the layer_id of its nodes: 0 muscle, 1.. dense, < 0 loose, or kHypodermisLayer, kSkinLayer
 };
 
 /// layer_id of the superficial blocks (above the deep fascia): large fixed ids, so that dense

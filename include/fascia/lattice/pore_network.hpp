@@ -22,9 +22,7 @@ void add_pore_links(PoroCellGroup& pores, const PoroSettings& poro, const std::v
   net.permeability_ref = poro.permeability_ref;
   net.water_fraction_ref = kRefWater;
   net.water_bulk_modulus = poro.water_bulk_modulus;
-  net.flow = poro.flow == "undrained" ? PoreNetwork::Flow::undrained
-             : poro.flow == "drained" ? PoreNetwork::Flow::drained
-                                      : PoreNetwork::Flow::darcy;
+  net.flow = poro.flow;
   const Index cx = Index(sx.size()), cy = Index(sy.size()), cz = Index(z.size()) - 1;
   auto height = [&](Index k) { return z[k + 1] - z[k]; };
   for (Index k = 0; k < cz; ++k)

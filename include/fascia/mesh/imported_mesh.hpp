@@ -9,7 +9,7 @@
 /// names one tissue: "muscle", "dense_1" ... "dense_20", "loose_1" ... "loose_20", "hypodermis",
 /// "skin" (SCENARIO.md). The tissues are bonded where they share nodes (a conforming mesh); a loose
 /// layer is a volume of loose tissue, not a zero-thickness interface. Fibres follow the generated
-/// slab's rule: dense_l at geometry.fiber_angle_deg, plus crossing_angle_deg for even l, with
+/// slab's rule: dense_l at geometry.fiber_angle_deg, plus crossing_angle_deg for even l (SlabGeometry::layer_angle_deg), with
 /// concentration geometry.dispersion_kappa; an element the file's "fiber_direction" view names
 /// has its family turned to that mean direction (Hex8Group::fiber_rotation).
 ///
@@ -19,17 +19,20 @@
 /// tetrahedral meshes. Hex8Group material m is the tissue of lat.blocks[m] (blocks ordered bottom
 /// to top by their lowest point); the lattice is unstructured: nx = ny = nz = 0, and the top
 /// surface's tributary areas are in lat.top_area.
+#include <string>
+
 #include "fascia/lattice/lattice.hpp"
-#include "fascia/scenario_spec.hpp"
+#include "fascia/lattice/slab_geometry.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace fascia {
 
-/// Builds the model of geometry.mesh_file with materials `mat`. Throws InputError naming
+/// Builds the model of the gmsh file `mesh_file` (geometry.mesh_file) with materials `mat`, its dense
+/// layers' fibres from `geometry`'s angles, dispersion and seed. Throws InputError naming
 /// geometry.mesh_file (and the element and line of the file) for any problem read_gmsh_mesh
 /// reports, a physical volume that names no known tissue, an inverted or degenerate element, a
 /// dense layer or the skin with fewer than two elements through its thickness (an element taller
 /// than half the layer), and for [water] model = "biot" (its Darcy links need the generated slab).
-Lattice build_imported_mesh(const GeometrySpec& geometry, const TissueMaterials& mat);
+Lattice build_imported_mesh(const std::string& mesh_file, const SlabGeometry& geometry, const TissueMaterials& mat);
 
 }  // namespace fascia

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "fascia/lattice/lattice.hpp"
-#include "fascia/scenario_spec.hpp"
+#include "fascia/lattice/slab_geometry.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace fascia {
@@ -58,7 +58,7 @@ struct MeshBlock {
 /// fibre angle alternating by crossing_angle_deg (as the lattice), each on an interface; then the
 /// hypodermis (graded down, on an interface) and the skin (uniform, bonded to the hypodermis) when
 /// their thicknesses are set.
-std::vector<MeshBlock> slab_stack(const GeometrySpec& geometry, const TissueMaterials& mat);
+std::vector<MeshBlock> slab_stack(const SlabGeometry& geometry, const TissueMaterials& mat);
 
 /// The hexahedra's material for one tissue: long-term shear modulus mu0 (1 - sum g_i) with the
 /// relaxing fractions as Prony branches mu0 g_i (as the lattice's springs), drained bulk, and a
@@ -84,20 +84,15 @@ double scattered_failure_strain(const TissueMaterials& mat, std::uint64_t seed, 
 Lattice build_hex_block(Index nx, Index ny, Index nz, double h, const LayerMaterial& layer, const FiberLaw& law,
                         double fiber_angle_deg, double kappa);
 
-/// The mesh options of a scenario: coarsest = geometry.coarsest_mm (0: spacing_mm, a uniform mesh)
-/// and a fine zone of half-width 1.25 x the largest protocol radius (assumed: the stresses under a
-/// compressor edge decay within about a quarter radius outside it).
-SlabMeshOptions slab_mesh_options(const ScenarioSpec& spec);
-
 /// Builds the slab of `geometry` with materials `mat`: build_layered_mesh of slab_stack. Throws
 /// InputError naming the key for coarsest < spacing, a layer too thin for the fine spacing, or a
-/// kind other than "slab".
-Lattice build_slab_mesh(const GeometrySpec& geometry, const TissueMaterials& mat, const SlabMeshOptions& options);
+/// sheet (dim 2).
+Lattice build_slab_mesh(const SlabGeometry& geometry, const TissueMaterials& mat, const SlabMeshOptions& options);
 
-/// Meshes any stack of blocks (bottom to top) over the in-plane extent geometry.size_mm, graded in
-/// plane around the load centre from geometry.spacing_mm to options.coarsest. Uses geometry's
-/// size_mm, spacing_mm, interface_thickness_mm, dispersion_kappa and seed.
-Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const GeometrySpec& geometry, const TissueMaterials& mat,
+/// Meshes any stack of blocks (bottom to top) over the in-plane extent geometry.size, graded in
+/// plane around the load centre from geometry.spacing to options.coarsest. Uses geometry's size,
+/// spacing, interface_thickness, dispersion_kappa and seed.
+Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const SlabGeometry& geometry, const TissueMaterials& mat,
                            const SlabMeshOptions& options);
 
 }  // namespace fascia

@@ -67,11 +67,19 @@ struct System {
 
   std::size_t num_nodes() const { return masses.size(); }
   std::size_t num_dofs() const { return 3 * masses.size(); }
+  /// Nodes of the tissue: the lattice's or mesh's nodes, numbered [0, num_tissue_nodes()). The
+  /// apparatus nodes (add_apparatus_node) follow them; fields, frames and metrics of the tissue
+  /// read only this range, so no observer needs to know which protocol added what.
+  std::size_t num_tissue_nodes() const { return lattice_info.num_nodes(); }
+  /// True for a node of the apparatus (a rigid indenter's translation), false for tissue.
+  bool is_apparatus(Index node) const { return std::size_t(node) >= num_tissue_nodes(); }
   /// Fixes (or frees) all three DOFs of the given nodes at their current positions.
   void fix_nodes(const std::vector<Index>& nodes, bool fix = true);
-  /// Appends a node (e.g. a rigid tool) at rest position X with mass m; returns its index.
-  /// Call elements_changed() after adding elements that use it.
-  Index add_node(const Vec3& X, double mass);
+  /// Appends an apparatus node (a rigid tool's translation) at rest position X with mass m, after
+  /// the tissue's nodes; returns its index. The solvers treat it as any node (contact couples it
+  /// to the tissue in one system of equations); observers of the tissue skip it. Call
+  /// elements_changed() after adding elements that use it.
+  Index add_apparatus_node(const Vec3& X, double mass);
   /// To call after adding, removing or editing elements (or adding nodes): the solvers' caches
   /// are rebuilt on next use.
   void elements_changed() { solver_cache.held.reset(); }
@@ -105,7 +113,7 @@ inline void System::fix_nodes(const std::vector<Index>& nodes, bool fix) {
     }
 }
 
-inline Index System::add_node(const Vec3& X, double mass) {
+inline Index System::add_apparatus_node(const Vec3& X, double mass) {
   const Index id = Index(num_nodes());
   for (int c = 0; c < 3; ++c) {
     rest_positions.push_back(X[c]);

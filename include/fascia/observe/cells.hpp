@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fascia/core/types.hpp"
@@ -18,9 +19,15 @@
 
 namespace fascia {
 
+/// The shapes a drawn cell may have.
+enum class CellShape { hexahedron, tetrahedron, quadrilateral, triangle, line };
+/// Their names in /model/cells and the XDMF sidecar, indexed by CellShape (docs/hdf5-schema.md).
+inline constexpr std::array<std::string_view, 5> kCellShapeNames = {"hexahedron", "tetrahedron", "quadrilateral",
+                                                                    "triangle", "line"};
+
 /// One block of cells of one type, connectivity in VTK/XDMF node order.
 struct CellBlock {
-  std::string cell_type;              ///< "hexahedron", "tetrahedron", "quadrilateral", "triangle", "line"
+  CellShape shape = CellShape::hexahedron;
   int nodes_per_cell = 0;
   std::vector<std::int32_t> connectivity;  ///< n_cells x nodes_per_cell
   std::vector<std::int32_t> layer_id;      ///< per cell: the layer of its nodes (line: the upper node's)
@@ -49,7 +56,8 @@ double tet_principal_strain(ConstNodes X, ConstNodes x, const std::array<Index, 
 std::map<std::string, std::vector<double>> cell_fields(const LatticeCells& cells, const System& sys);
 /// Per-node fields written with every frame: interface slip magnitude on each interface's upper
 /// node; with Biot water, the pore pressure at each node (mean of its cells' pressures).
-std::map<std::string, std::vector<double>> node_fields(const System& sys, std::size_t n_nodes);
-void add_damage_field(const System& sys, std::size_t n_nodes, std::map<std::string, std::vector<double>>& node_fields);
+/// Both cover the tissue's nodes only (System::num_tissue_nodes), never the apparatus.
+std::map<std::string, std::vector<double>> node_fields(const System& sys);
+void add_damage_field(const System& sys, std::map<std::string, std::vector<double>>& node_fields);
 
 }  // namespace fascia

@@ -50,8 +50,7 @@ class RippleRecord {
 public:
   /// Observes the top surface (a slab) or every tissue node (a sheet); `fiber_axis_rad` is the
   /// in-plane direction called "along the fibres".
-  RippleRecord(const ImpulseProtocol& protocol, const System& sys, std::size_t n_tissue_nodes, double exclude_radius,
-               double fiber_axis_rad);
+  RippleRecord(const ImpulseProtocol& protocol, const System& sys, double exclude_radius, double fiber_axis_rad);
   void every_step(System& sys) { observer_.observe(sys.time, sys.positions, sys.rest_positions); }
   void sample(const System&) {}
   std::optional<std::string> problem(const System&) const { return std::nullopt; }
@@ -129,7 +128,6 @@ using ProtocolRecord = std::variant<RippleRecord, CompressorRecord, StressStrain
 
 /// Settings a record needs beyond its protocol.
 struct RecordSettings {
-  std::size_t n_tissue_nodes = 0;   ///< nodes of the tissue (the apparatus nodes follow them)
   double ripple_exclude_radius = 0.0;  ///< impulse: the tap patch's radius [m]
   double fiber_axis_rad = 0.0;      ///< impulse: "along the fibres" in the plane [rad]
 };

@@ -25,13 +25,31 @@
 #include "fascia/model/system.hpp"
 #include "fascia/protocol/indenter.hpp"
 #include "fascia/protocol/phases.hpp"
-#include "fascia/scenario_spec.hpp"
 #include "fascia/tissue/material.hpp"
 
 namespace fascia {
 
+/// What moves during a compressor's hold: nothing (static_pressure, or a sham of zero amplitude),
+/// the muscle base, the muscle by contraction, or the compressor itself.
+enum class CompressorMotion { none, base, contraction, compressor };
+
+/// What a compressor protocol asks for, in SI (the scenario layer converts [protocol.NAME] and the
+/// geometry's lateral boundary, fascia/scenario_protocols.hpp).
+struct CompressorSettings {
+  std::string name;            ///< the protocol's NAME (for error messages)
+  CompressorMotion motion;     ///< as the kind and drive say (a zero amplitude is turned into none by make)
+  IndenterShape shape;         ///< the rigid indenter
+  double force;                ///< F0 [N]
+  double ramp, hold, release, recover;  ///< phase durations [s]; a moving hold lasts cycles / frequency
+  double amplitude;            ///< sliding amplitude [m]
+  double frequency;            ///< sliding or contraction frequency [Hz]
+  double active_stress;        ///< peak active stress of a contraction [Pa]
+  double friction;             ///< Coulomb coefficient indenter / skin
+  bool lateral_fixed;          ///< the lateral faces are held
+};
+
 struct CompressorProtocol {
-  enum class Motion { none, base, contraction, compressor };
+  using Motion = CompressorMotion;
   std::vector<Phase> phases;
   Motion motion = Motion::none;
   Indenter indenter;
@@ -43,22 +61,17 @@ struct CompressorProtocol {
   std::vector<Index> traction_nodes; ///< muscle x = L face (drive = contraction)
   std::vector<double> traction_area; ///< tributary area of each [m^2]
 
-  /// The indenter a compressor protocol presses with (disc unless the protocol names another).
-  static IndenterShape indenter_shape(const ProtocolSpec& spec);
-  /// F0 [N]: force_n, or pressure_kpa times the indenter's projected area.
-  static double pressing_force_n(const ProtocolSpec& spec, const IndenterShape& shape);
-  /// Bad input (one line naming the key): an indenter whose footprint, pressed through the tissue
-  /// above the muscle, is larger than the patch, or a movement of `travel` along x that would take
-  /// the indenter's centre off it.
-  static void check_fit(const ProtocolSpec& spec, const IndenterShape& shape, const SurfacePatch& patch, double travel);
+  /// Bad input (one line naming the key of protocol `name`): an indenter whose footprint, pressed
+  /// through the tissue above the muscle, is larger than the patch, or a movement of `travel` along
+  /// x that would take the indenter's centre off it.
+  static void check_fit(const std::string& name, const IndenterShape& shape, const SurfacePatch& patch, double travel);
 
-  static CompressorProtocol make(const ProtocolSpec& spec, const GeometrySpec& geometry,
-                                 const TissueMaterials& mat, System& sys);
+  static CompressorProtocol make(const CompressorSettings& s, const TissueMaterials& mat, System& sys);
   /// make's steps, in order: the loading timeline and its phases; the indenter on the top surface;
   /// the held base and what the drive moves; the muscle's x = L face a contraction pulls.
-  static CompressorProtocol timeline(const ProtocolSpec& spec);
-  void attach_indenter(const ProtocolSpec& spec, const TissueMaterials& mat, System& sys);
-  void hold_and_drive(const ProtocolSpec& spec, const GeometrySpec& geometry, System& sys);
+  static CompressorProtocol timeline(const CompressorSettings& s);
+  void attach_indenter(const CompressorSettings& s, const TissueMaterials& mat, System& sys);
+  void hold_and_drive(const CompressorSettings& s, System& sys);
   void add_contraction_face(System& sys);
 
   /// Compressor force at t [N] (positive pushes down).
@@ -103,30 +116,13 @@ struct CompressorProtocol {
 
 // ---------------------------------------------------------------------------------------------
 
-inline IndenterShape CompressorProtocol::indenter_shape(const ProtocolSpec& spec) {
-  IndenterShape shape;
-  shape.kind = IndenterShape::parse(spec.indenter);
-  shape.radius = spec.radius_mm * 1e-3;
-  shape.length = spec.length_mm * 1e-3;
-  shape.semi_axes = Vec3(spec.semi_axes_mm[0], spec.semi_axes_mm[1], spec.semi_axes_mm[2]) * 1e-3;
-  return shape;
-}
-
-inline double CompressorProtocol::pressing_force_n(const ProtocolSpec& spec, const IndenterShape& shape) {
-  if (spec.force_n) return *spec.force_n;
-  const double pressure = spec.pressure_kpa.value_or(ProtocolSpec::kDefaultPressureKpa);
-  // A disc keeps today's order of operations, P pi r r, so that its results stay bit for bit.
-  if (shape.kind == IndenterShape::Kind::disc) return pressure * 1e3 * std::numbers::pi * shape.radius * shape.radius;
-  return pressure * 1e3 * shape.projected_area();
-}
-
-inline void CompressorProtocol::check_fit(const ProtocolSpec& spec, const IndenterShape& shape, const SurfacePatch& patch,
+inline void CompressorProtocol::check_fit(const std::string& name, const IndenterShape& shape, const SurfacePatch& patch,
                                           double travel) {
-  const std::string key = "protocol." + spec.name + ".";
+  const std::string key = "protocol." + name + ".";
   const double half = std::min(patch.half_x, patch.half_y);
   if (shape.kind == IndenterShape::Kind::disc) {
     if (shape.radius > half + 1e-12)
-      throw InputError(key + "radius_mm", "value " + detail::to_text(spec.radius_mm) + " is larger than the slab; allowed (0, " +
+      throw InputError(key + "radius_mm", "value " + detail::to_text(shape.radius * 1e3) + " is larger than the slab; allowed (0, " +
                                               detail::to_text(half * 1e3) + "] mm");
   } else {
     // A curved indenter pressed through everything above the muscle covers footprint(depth).
@@ -149,34 +145,30 @@ inline void CompressorProtocol::check_fit(const ProtocolSpec& spec, const Indent
                                                detail::to_text(patch.half_x * 1e3) + ") mm");
 }
 
-inline CompressorProtocol CompressorProtocol::make(const ProtocolSpec& spec, const GeometrySpec& geometry,
-                                                   const TissueMaterials& mat, System& sys) {
+inline CompressorProtocol CompressorProtocol::make(const CompressorSettings& s, const TissueMaterials& mat, System& sys) {
   if (sys.lattice_info.dim != 3)
-    throw InputError("protocol." + spec.name + ".kind",
-                     "\"" + spec.kind + "\" needs a 3-D slab; allowed with geometry.kind = \"slab\" only");
-  CompressorProtocol p = timeline(spec);
-  p.attach_indenter(spec, mat, sys);
-  p.hold_and_drive(spec, geometry, sys);
+    throw InputError("protocol." + s.name + ".kind",
+                     "a compressor protocol needs a 3-D slab; allowed with geometry.kind = \"slab\" only");
+  CompressorProtocol p = timeline(s);
+  p.attach_indenter(s, mat, sys);
+  p.hold_and_drive(s, sys);
   sys.elements_changed();
   return p;
 }
 
-inline CompressorProtocol CompressorProtocol::timeline(const ProtocolSpec& spec) {
+inline CompressorProtocol CompressorProtocol::timeline(const CompressorSettings& s) {
   CompressorProtocol p;
-  p.force = pressing_force_n(spec, indenter_shape(spec));
-  p.ramp = spec.ramp_s;
-  p.release = spec.release_s;
-  const bool shear = spec.kind != "static_pressure";
-  const double hold = shear ? spec.cycles / spec.frequency_hz : spec.hold_s;
-  p.t_hold = spec.ramp_s;
-  p.t_release = p.t_hold + hold;
-  p.t_recover = p.t_release + spec.release_s;
-  p.t_end = p.t_recover + spec.recover_s;
-  p.amplitude = spec.amplitude_mm * 1e-3;
-  p.frequency = spec.frequency_hz;
-  p.active_stress = spec.active_stress_kpa * 1e3;
-  if (spec.kind == "compression_active_shear") p.motion = spec.drive == "contraction" ? Motion::contraction : Motion::base;
-  if (spec.kind == "compression_passive_shear") p.motion = Motion::compressor;
+  p.force = s.force;
+  p.ramp = s.ramp;
+  p.release = s.release;
+  p.t_hold = s.ramp;
+  p.t_release = p.t_hold + s.hold;
+  p.t_recover = p.t_release + s.release;
+  p.t_end = p.t_recover + s.recover;
+  p.amplitude = s.amplitude;
+  p.frequency = s.frequency;
+  p.active_stress = s.active_stress;
+  p.motion = s.motion;
   // A sliding movement of zero amplitude is the sham control: nothing moves, so the run is the
   // static protocol with hold = cycles / frequency_hz, step for step (the stepping rule for driven
   // cycles applies only where something is driven).
@@ -196,11 +188,11 @@ inline CompressorProtocol CompressorProtocol::timeline(const ProtocolSpec& spec)
 
 // The compressor: a rigid indenter (protocol/indenter.hpp) with its lowest point on the patch
 // centre, touching the surface; held in x and y (a passive shear prescribes its x).
-inline void CompressorProtocol::attach_indenter(const ProtocolSpec& spec, const TissueMaterials& mat, System& sys) {
+inline void CompressorProtocol::attach_indenter(const CompressorSettings& s, const TissueMaterials& mat, System& sys) {
   const auto& info = sys.lattice_info;
   const SurfacePatch patch = top_surface(info);
-  const IndenterShape shape = indenter_shape(spec);
-  check_fit(spec, shape, patch, motion == Motion::base || motion == Motion::compressor ? amplitude : 0.0);
+  const IndenterShape& shape = s.shape;
+  check_fit(s.name, shape, patch, motion == Motion::base || motion == Motion::compressor ? amplitude : 0.0);
   // Penalty stiffness: ten times the top cell's *drained* aggregate modulus K_d + 4 mu / 3 over its
   // height, so that the penetration stays small against the tissue's own deformation (assumed,
   // standard: 50 kPa closes 3 % of a dense cell). Not the undrained modulus (~3 GPa with water): as
@@ -209,17 +201,17 @@ inline void CompressorProtocol::attach_indenter(const ProtocolSpec& spec, const 
   // cell is skin, hypodermis or a dense layer, whichever the slab has on top.
   const LayerMaterial& top_material = mat.skin_thickness > 0.0 ? mat.skin : mat.hypodermis_thickness > 0.0 ? mat.hypodermis : mat.dense;
   const double aggregate = top_material.drained_bulk + 4.0 / 3.0 * top_material.shear_modulus;
-  indenter = Indenter::attach(sys, patch, shape, spec.friction, 10.0 * aggregate, info.finest_spacing());
+  indenter = Indenter::attach(sys, patch, shape, s.friction, 10.0 * aggregate, info.finest_spacing());
   lift_off_height = patch.top_cell_height;
   if (shape.kind == IndenterShape::Kind::disc) {
-    const double r = spec.radius_mm * 1e-3;
+    const double r = shape.radius;
     std::size_t covered = 0;
     for (Index n : patch.nodes) {
       const Vec3 x = info.rest(n);
       if (std::hypot(x.x() - patch.centre.x(), x.y() - patch.centre.y()) <= r + 1e-12) ++covered;
     }
     if (covered == 0)
-      throw InputError("protocol." + spec.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
+      throw InputError("protocol." + s.name + ".radius_mm", "the compressor covers no surface node; allowed >= " +
                                                                     detail::to_text(0.5e3 * info.finest_spacing()) + " mm");
   }
   sys.fixed[3 * indenter.node] = sys.fixed[3 * indenter.node + 1] = 1;
@@ -227,23 +219,23 @@ inline void CompressorProtocol::attach_indenter(const ProtocolSpec& spec, const 
 
 // Base: fixed (on bone) for every kind, so that protocols differ only in what moves during the
 // hold. A contraction pulls the muscle's x = L face while its x = 0 face (origin) is held.
-inline void CompressorProtocol::hold_and_drive(const ProtocolSpec& spec, const GeometrySpec& geometry, System& sys) {
+inline void CompressorProtocol::hold_and_drive(const CompressorSettings& s, System& sys) {
   const auto& info = sys.lattice_info;
   const auto& bottom = info.node_sets.at("bottom");
   sys.fix_nodes(bottom);
   if (motion == Motion::base) base_nodes = bottom;
   if (motion == Motion::contraction && info.nx == 0)
-    throw InputError("protocol." + spec.name + ".drive", "value \"contraction\" pulls the x = L end of the generated slab's "
+    throw InputError("protocol." + s.name + ".drive", "value \"contraction\" pulls the x = L end of the generated slab's "
                                                          "muscle; not available with geometry.mesh_file, allowed \"base\"");
   if (motion == Motion::contraction) add_contraction_face(sys);
-  if (geometry.lateral_boundary == "fixed") sys.fix_nodes(info.node_sets.at("lateral"));
+  if (s.lateral_fixed) sys.fix_nodes(info.node_sets.at("lateral"));
 }
 
 // The muscle's nodes (layer 0) of the generated slab: x = 0 held, x = L pulled with the tributary
 // area of each node (half cells at the y edges and at the muscle's top and bottom).
 inline void CompressorProtocol::add_contraction_face(System& sys) {
   const auto& info = sys.lattice_info;
-  for (Index n = 0; n < Index(info.num_nodes()); ++n) {
+  for (Index n = 0; n < Index(sys.num_tissue_nodes()); ++n) {
     if (info.layer_id[n] != 0) continue;
     const Index i = n % info.nx, j = (n / info.nx) % info.ny;
     const double wy = (j == 0 || j == info.ny - 1) ? 0.5 : 1.0;

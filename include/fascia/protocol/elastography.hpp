@@ -38,7 +38,7 @@ namespace fascia {
 /// What an elastography run asks for (the [protocol.NAME] keys of docs/scenario.md).
 struct ElastographySettings {
   std::string name = "swe";
-  double push_depth_mm = 0.5;       ///< below the top surface, inside the tissue [mm]
+  double push_depth = 0.5e-3;       ///< below the top surface, inside the tissue [m]
   double push_duration_s = 2e-4;    ///< T [s]
   double track_direction_deg = 0.0; ///< tracking line direction from the x axis [deg]
 };
@@ -63,17 +63,17 @@ public:
       throw InputError(key + "kind", "\"elastography\" needs a 3-D slab or sample; allowed with geometry.kind = "
                                      "\"slab\" or \"sample\"");
     const ConstNodes X = view(sys.rest_positions);
-    const auto [lo, hi] = bounds(X, sys.num_nodes());
-    const double depth = s.push_depth_mm * 1e-3, height = hi.z() - lo.z();
+    const auto [lo, hi] = bounds(X, sys.num_tissue_nodes());
+    const double depth = s.push_depth, height = hi.z() - lo.z();
     if (!(depth > 0.0 && depth <= height))
-      throw InputError(key + "push_depth_mm", "value " + detail::to_text(s.push_depth_mm) +
+      throw InputError(key + "push_depth_mm", "value " + detail::to_text(s.push_depth * 1e3) +
                                                   " is outside the tissue; allowed (0, " + detail::to_text(height * 1e3) +
                                                   "] mm (the thickness below the top surface)");
     // push_duration_s and track_direction_deg are range-checked by the schema (scenario_spec.hpp);
     // the depth depends on the tissue, so it is checked here.
     ElastographyProtocol p;
     p.duration = s.push_duration_s;
-    p.centre = Vec3(0.5 * (lo.x() + hi.x()), 0.5 * (lo.y() + hi.y()), nearest_plane(X, sys.num_nodes(), hi.z() - depth));
+    p.centre = Vec3(0.5 * (lo.x() + hi.x()), 0.5 * (lo.y() + hi.y()), nearest_plane(X, sys.num_tissue_nodes(), hi.z() - depth));
     p.beam_radius = 1.5 * spacing;
     const double r_max = p.place_push_and_track(sys, s.track_direction_deg, spacing, lo, hi);
     constexpr double kTargetDisplacement = 1e-6;  // [m], an ARFI-sized push (assumed)
@@ -82,7 +82,7 @@ public:
     p.phases = {{"push", 0.0, p.duration, PhaseSpeed::fast}, {"track", p.duration, t_end, PhaseSpeed::fast}};
     // The base is held (on bone), as in every slab protocol.
     std::vector<Index> bottom;
-    for (std::size_t i = 0; i < sys.num_nodes(); ++i)
+    for (std::size_t i = 0; i < sys.num_tissue_nodes(); ++i)
       if (X[Index(i)].z() < lo.z() + 1e-12 * std::max(1.0, height)) bottom.push_back(Index(i));
     sys.fix_nodes(bottom);
     return p;
@@ -117,7 +117,7 @@ public:
     const double r_min = beam_radius + 2.0 * spacing, r_max = 0.6 * to_edge;
     double mass = 0.0;
     std::vector<std::pair<double, Index>> line;
-    for (std::size_t i = 0; i < sys.num_nodes(); ++i) {
+    for (std::size_t i = 0; i < sys.num_tissue_nodes(); ++i) {
       const Vec3 x = X[Index(i)];
       if (std::abs(x.z() - centre.z()) > 1e-12 * std::max(1.0, height)) continue;
       const Vec3 r(x.x() - centre.x(), x.y() - centre.y(), 0.0);

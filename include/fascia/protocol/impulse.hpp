@@ -11,9 +11,19 @@
 #include "fascia/model/system.hpp"
 #include "fascia/protocol/indenter.hpp"
 #include "fascia/protocol/phases.hpp"
-#include "fascia/scenario_spec.hpp"
 
 namespace fascia {
+
+/// What a tap asks for, in SI (the scenario layer converts [protocol.NAME], fascia/scenario_protocols.hpp).
+struct ImpulseSettings {
+  std::string name;          ///< the protocol's NAME (for error messages)
+  double force;              ///< peak force F0 [N]
+  double radius;             ///< loaded patch radius [m]
+  double duration;           ///< pulse width T [s]
+  double end;                ///< simulated time [s]
+  Vec3 direction;            ///< force direction; zero = the default (slab: -z, sheet: +x)
+  bool lateral_fixed;        ///< the lateral faces are held
+};
 
 struct ImpulseProtocol {
   std::vector<Phase> phases;
@@ -25,7 +35,7 @@ struct ImpulseProtocol {
 
   /// Selects the patch (top surface within radius of the centre for a slab, all nodes within
   /// radius for a sheet) and fixes the slab's base; lateral boundary as the geometry says.
-  static ImpulseProtocol make(const ProtocolSpec& spec, const GeometrySpec& geometry, System& sys);
+  static ImpulseProtocol make(const ImpulseSettings& s, System& sys);
 
   double pulse(double t) const {
     const double sigma = duration / 6.0;
@@ -41,37 +51,37 @@ struct ImpulseProtocol {
 
 // ---------------------------------------------------------------------------------------------
 
-inline ImpulseProtocol ImpulseProtocol::make(const ProtocolSpec& spec, const GeometrySpec& geometry, System& sys) {
+inline ImpulseProtocol ImpulseProtocol::make(const ImpulseSettings& s, System& sys) {
   ImpulseProtocol p;
-  p.force = spec.force_n.value_or(ProtocolSpec::kDefaultImpulseForceN);
-  p.duration = spec.duration_s;
-  p.phases = {{"pulse", 0.0, spec.duration_s, PhaseSpeed::fast}, {"ripple", spec.duration_s, spec.end_s, PhaseSpeed::fast}};
+  p.force = s.force;
+  p.duration = s.duration;
+  p.phases = {{"pulse", 0.0, s.duration, PhaseSpeed::fast}, {"ripple", s.duration, s.end, PhaseSpeed::fast}};
   const auto& info = sys.lattice_info;
   const bool sheet = info.dim == 2;
-  Vec3 d(spec.direction[0], spec.direction[1], spec.direction[2]);
+  Vec3 d = s.direction;
   if (d.norm() == 0.0) d = sheet ? Vec3::UnitX() : Vec3(0, 0, -1);
   if (sheet && d.z() != 0.0)
-    throw InputError("protocol." + spec.name + ".direction",
+    throw InputError("protocol." + s.name + ".direction",
                      "a sheet moves in its plane; the z component must be 0");
   p.direction = d.normalized();
   const std::vector<Index>& candidates = sheet ? std::vector<Index>{} : info.node_sets.at("top");
   p.centre = Vec3(0.5 * (info.nx - 1) * info.dx, 0.5 * (info.ny - 1) * info.dy,
                   sheet ? 0.0 : info.rest(info.node_sets.at("top").front()).z());
   if (info.nx == 0) p.centre = top_surface(info).centre;  // an imported mesh (mesh/imported_mesh.hpp)
-  const double r = spec.radius_mm * 1e-3;
+  const double r = s.radius;
   auto consider = [&](Index n) {
     const Vec3 x = info.rest(n);
     if (std::hypot(x.x() - p.centre.x(), x.y() - p.centre.y()) <= r + 1e-12) p.patch.push_back(n);
   };
   if (sheet)
-    for (Index n = 0; n < Index(sys.num_nodes()); ++n) consider(n);
+    for (Index n = 0; n < Index(sys.num_tissue_nodes()); ++n) consider(n);
   else
     for (Index n : candidates) consider(n);
   if (p.patch.empty()) {  // a radius below the spacing still taps the node nearest the centre
     Index best = 0;
     double best_d = 1e300;
     const auto& pool = sheet ? std::vector<Index>{} : candidates;
-    for (Index n = 0; n < Index(sys.num_nodes()); ++n) {
+    for (Index n = 0; n < Index(sys.num_tissue_nodes()); ++n) {
       if (!sheet && std::find(pool.begin(), pool.end(), n) == pool.end()) continue;
       const double dd = (info.rest(n) - p.centre).norm();
       if (dd < best_d) best_d = dd, best = n;
@@ -82,7 +92,7 @@ inline ImpulseProtocol ImpulseProtocol::make(const ProtocolSpec& spec, const Geo
   for (Index n : p.patch) total += sys.masses[n];
   for (Index n : p.patch) p.weights.push_back(sys.masses[n] / total);
   if (!sheet) sys.fix_nodes(info.node_sets.at("bottom"));
-  if (geometry.lateral_boundary == "fixed") sys.fix_nodes(info.node_sets.at("lateral"));
+  if (s.lateral_fixed) sys.fix_nodes(info.node_sets.at("lateral"));
   return p;
 }
 

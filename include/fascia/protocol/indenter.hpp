@@ -59,10 +59,13 @@ inline SurfacePatch top_surface(const Lattice& info) {
   }
   double muscle_top = 0.0;
   for (const auto& b : info.blocks)
-    if (b.material == "muscle") muscle_top = b.z_bottom + b.thickness;
+    if (b.layer == 0) muscle_top = b.z_bottom + b.thickness;
   s.depth_above_muscle = z_top - muscle_top;
   return s;
 }
+
+/// Names of IndenterShape::Kind's enumerators as protocol.NAME.indenter spells them.
+inline constexpr std::array<std::string_view, 4> kIndenterNames = {"disc", "sphere", "cylinder", "ellipsoid"};
 
 /// What the indenter is (SI units).
 struct IndenterShape {
@@ -72,20 +75,7 @@ struct IndenterShape {
   double length = 0.0;             ///< cylinder, along y [m]
   Vec3 semi_axes = Vec3::Zero();   ///< ellipsoid (x, y, z) [m]
 
-  static Kind parse(const std::string& name) {
-    if (name == "sphere") return Kind::sphere;
-    if (name == "cylinder") return Kind::cylinder;
-    if (name == "ellipsoid") return Kind::ellipsoid;
-    return Kind::disc;
-  }
-  static const char* name(Kind k) {
-    switch (k) {
-      case Kind::sphere: return "sphere";
-      case Kind::cylinder: return "cylinder";
-      case Kind::ellipsoid: return "ellipsoid";
-      default: return "disc";
-    }
-  }
+  static const char* name(Kind k) { return kIndenterNames[std::size_t(k)].data(); }  // literals: NUL-terminated
   /// Area of the indenter's outline seen from above [m^2]: pressure_kpa times it is the force.
   double projected_area() const {
     switch (kind) {
@@ -162,7 +152,7 @@ inline Indenter Indenter::attach(System& sys, const SurfacePatch& patch, const I
   Indenter ind;
   ind.shape = shape;
   ind.rest = patch.centre;
-  ind.node = sys.add_node(patch.centre, kMass);
+  ind.node = sys.add_apparatus_node(patch.centre, kMass);
   ind.area = patch.area;
   ind.max_step_travel = patch.top_cell_height;
   const ConstNodes X = view(sys.rest_positions);

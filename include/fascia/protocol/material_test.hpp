@@ -18,6 +18,7 @@
 /// Measured: nominal stress = the grips' reaction force along the load / the face's rest area
 /// (shear: the top face's x reaction / L W; compression: positive in compression, as is e).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <string>
@@ -31,10 +32,17 @@
 
 namespace fascia {
 
-/// What a material test asks for (the [protocol.NAME] keys of docs/scenario.md).
+/// The four lab tests (docs/model.md §6.5).
+enum class MaterialTestMode { uniaxial, biaxial, simple_shear, confined_compression };
+/// Their protocol kinds in a scenario, indexed by MaterialTestMode (the scenario layer parses them).
+inline constexpr std::array<std::string_view, 4> kMaterialTestNames = {"uniaxial", "biaxial", "simple_shear",
+                                                                       "confined_compression"};
+
+/// What a material test asks for, in SI (the scenario layer converts the [protocol.NAME] keys of
+/// docs/scenario.md). The defaults serve tests and notebooks.
 struct MaterialTestSettings {
   std::string name = "test";        ///< the protocol's NAME (for error messages)
-  std::string kind = "uniaxial";    ///< "uniaxial", "biaxial", "simple_shear", "confined_compression"
+  MaterialTestMode mode = MaterialTestMode::uniaxial;
   double max_strain = 0.08;         ///< engineering strain (shear strain) at the end of the ramp
   double strain_rate_per_s = 0.01;  ///< ramp rate [1/s]
   double hold_s = 240.0;            ///< hold at max_strain [s]
@@ -43,7 +51,7 @@ struct MaterialTestSettings {
 
 /// Whether `kind` is one of the material tests.
 inline bool is_material_test(std::string_view kind) {
-  return kind == "uniaxial" || kind == "biaxial" || kind == "simple_shear" || kind == "confined_compression";
+  return std::find(kMaterialTestNames.begin(), kMaterialTestNames.end(), kind) != kMaterialTestNames.end();
 }
 
 /// Largest max_strain each kind accepts, and why (docs/model.md §6.5).
@@ -51,12 +59,12 @@ inline double max_strain_allowed(std::string_view kind) {
   // Compression beyond 1/2 leaves cells of the lattice near inversion (one cell per spacing:
   // an inverted cell is a diverged run); tension and shear beyond 1 are outside what the linear
   // central springs of the matrix represent (docs/model.md §4), and past every fibre's failure.
-  return kind == "confined_compression" ? 0.5 : 1.0;
+  return kind == kMaterialTestNames[std::size_t(MaterialTestMode::confined_compression)] ? 0.5 : 1.0;
 }
 
 class MaterialTestProtocol {
 public:
-  enum class Mode { uniaxial, biaxial, simple_shear, confined_compression };
+  using Mode = MaterialTestMode;
 
   std::vector<Phase> phases;
   Mode mode = Mode::uniaxial;
@@ -68,17 +76,12 @@ public:
   static MaterialTestProtocol make(const MaterialTestSettings& s, System& sys) {
     const std::string key = "protocol." + s.name + ".";
     MaterialTestProtocol p;
-    if (s.kind == "uniaxial") p.mode = Mode::uniaxial;
-    else if (s.kind == "biaxial") p.mode = Mode::biaxial;
-    else if (s.kind == "simple_shear") p.mode = Mode::simple_shear;
-    else if (s.kind == "confined_compression") p.mode = Mode::confined_compression;
-    else
-      throw InputError(key + "kind", "value \"" + s.kind + "\" is not a material test; allowed \"uniaxial\", "
-                                     "\"biaxial\", \"simple_shear\", \"confined_compression\"");
+    p.mode = s.mode;
     // The ranges of max_strain (max_strain_allowed), strain_rate_per_s, hold_s and release_s are
     // checked by the scenario schema (ProtocolSpec::validate) before a protocol is made.
     if (sys.dim != 3)
-      throw InputError(key + "kind", "\"" + s.kind + "\" needs a 3-D sample; allowed with geometry.kind = \"sample\"");
+      throw InputError(key + "kind", "\"" + std::string(kMaterialTestNames[std::size_t(s.mode)]) +
+                                         "\" needs a 3-D sample; allowed with geometry.kind = \"sample\"");
     p.max_strain = s.max_strain;
     p.ramp = s.max_strain / s.strain_rate_per_s;
     p.hold = s.hold_s;
@@ -163,7 +166,7 @@ private:
 
   void select_faces(const System& sys) {
     const ConstNodes X = view(sys.rest_positions);
-    const std::size_t n = sys.num_nodes();
+    const std::size_t n = sys.num_tissue_nodes();
     Vec3 lo = X[0], hi = X[0];
     for (std::size_t i = 1; i < n; ++i) {
       lo = lo.cwiseMin(X[Index(i)]);
@@ -199,7 +202,7 @@ private:
     const ConstNodes X = view(sys.rest_positions);
     Index best = 0;
     double d = 1e300;
-    for (std::size_t i = 0; i < sys.num_nodes(); ++i)
+    for (std::size_t i = 0; i < sys.num_tissue_nodes(); ++i)
       if ((X[Index(i)] - p).squaredNorm() < d) d = (X[Index(i)] - p).squaredNorm(), best = Index(i);
     return best;
   }

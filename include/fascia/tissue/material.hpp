@@ -10,6 +10,7 @@
 #include "fascia/tissue/fasciacyte.hpp"
 #include "fascia/tissue/fiber_law.hpp"
 #include "fascia/tissue/ha_viscosity.hpp"
+#include "fascia/tissue/water_flow.hpp"
 
 namespace fascia {
 
@@ -40,7 +41,7 @@ struct LayerMaterial {
 /// The water phase as a discrete Biot model (docs/model.md "Water"); off for [water] model = "maxwell".
 struct PoroSettings {
   bool enabled = false;
-  std::string flow = "darcy";   ///< "darcy", "undrained" or "drained"
+  WaterFlow flow = WaterFlow::darcy;
   bool top_drained = true, bottom_drained = false, sides_drained = true;
   double permeability_ref = 1e-15;    ///< k_0 at phi_w0 = kRefWater [m^4/(N s)]
   double water_bulk_modulus = 2.2e9;  ///< K_w [Pa]
