@@ -6,7 +6,7 @@
 //   compares them as ratios within one run);
 // - BM_HexCompression: the static compression of an n^3 hex8 neo-Hookean block by 20 % (bottom
 //   fixed, top face moved down, sides free) in 10 load steps of the quasi-static implicit Newton,
-//   with CHOLMOD (solver:0) or hypre's AMG-CG (solver:1): unknowns, Newton iterations, time per
+//   with CHOLMOD (solver:0) or hypre's AMG-CG (solver:1): unknowns, Newton iterations, AMG setups, time per
 //   iteration, total time and peak memory. Run one case per process (--benchmark_filter) for its
 //   own peak memory (docs/performance.md "Implicit solves at scale").
 #include <benchmark/benchmark.h>
@@ -81,7 +81,7 @@ void BM_HexCompression(benchmark::State& state) {
     return;
   }
   const Lattice block = hex_block(n, false);
-  std::int64_t newton = 0, linear = 0;
+  std::int64_t newton = 0, linear = 0, setups = 0;
   double solve_seconds = 0.0;
   std::int64_t unknowns = 0;
   for (auto _ : state) {
@@ -103,6 +103,7 @@ void BM_HexCompression(benchmark::State& state) {
     for (int s = 0; s < 10; ++s) newton += integ.step(load, 0.1).newton_iterations;
     solve_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     linear += integ.linear_iterations();
+    setups += integ.preconditioner_setups();
     unknowns = 0;
     for (auto f : sys.fixed) unknowns += f ? 0 : 1;
   }
@@ -113,6 +114,7 @@ void BM_HexCompression(benchmark::State& state) {
   state.counters["s_per_newton_iteration"] = newton > 0 ? solve_seconds / double(newton) : 0.0;
   state.counters["solve_s"] = benchmark::Counter(solve_seconds, benchmark::Counter::kAvgIterations);
   state.counters["cg_iterations"] = benchmark::Counter(double(linear), benchmark::Counter::kAvgIterations);
+  state.counters["amg_setups"] = benchmark::Counter(double(setups), benchmark::Counter::kAvgIterations);
   state.SetLabel(std::string(linear_solver_name(solver)));
   state.counters["peak_rss_mb"] = double(usage.ru_maxrss) / 1024.0;
 }

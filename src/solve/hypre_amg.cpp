@@ -10,8 +10,10 @@
 #include <HYPRE_parcsr_ls.h>
 #include <HYPRE_utilities.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <vector>
 #endif
@@ -87,7 +89,8 @@ using IJVector = Owned<HYPRE_IJVector, HYPRE_IJVectorDestroy>;
 using Amg = Owned<HYPRE_Solver, HYPRE_BoomerAMGDestroy>;
 using Pcg = Owned<HYPRE_Solver, HYPRE_ParCSRPCGDestroy>;
 
-/// PCG with one BoomerAMG V-cycle as preconditioner, set up afresh for every Newton matrix.
+/// PCG with one BoomerAMG V-cycle as preconditioner, set up on the first Newton matrix of a time step
+/// and kept for the step's later Newton matrices while it converges fast enough (see pcg()).
 ///
 /// Systems AMG for elasticity (hypre's "nodal" approach; Baker, Kolev & Yang 2010, "Improving
 /// algebraic multigrid interpolation operators for linear elasticity problems", Numer. Linear
@@ -102,6 +105,12 @@ using Pcg = Owned<HYPRE_Solver, HYPRE_ParCSRPCGDestroy>;
 class HypreAmgSolver final : public NewtonLinearSolver {
 public:
   HypreAmgSolver() { start_hypre_once(); }
+  ~HypreAmgSolver() override {
+    const std::lock_guard<std::mutex> lock(hypre_mutex());
+    kept_.reset();
+  }
+  HypreAmgSolver(const HypreAmgSolver&) = delete;
+  HypreAmgSolver& operator=(const HypreAmgSolver&) = delete;
 
   void set_dof_layout(std::span<const Eigen::Index> free_dofs, std::span<const double> rest) override {
     padded_of_free_.resize(free_dofs.size());
@@ -121,6 +130,7 @@ public:
   }
 
   void analyze(const Matrix& a) override {
+    begin_step();  // a new pattern: no hierarchy of the old one
     if (padded_of_free_.size() != std::size_t(a.rows()))
       throw std::logic_error("HypreAmgSolver::analyze: set_dof_layout gave another number of unknowns");
     std::vector<HYPRE_Int> free_row(std::size_t(rows_), -1);
@@ -163,71 +173,127 @@ public:
     for (std::size_t k = 0; k < source_.size(); ++k) values_[k] = source_[k] >= 0 ? av[source_[k]] : diagonal;
     std::fill(rhs_.begin(), rhs_.end(), 0.0);
     for (std::size_t r = 0; r < padded_of_free_.size(); ++r) rhs_[std::size_t(padded_of_free_[r])] = rhs[Eigen::Index(r)];
-    std::fill(solution_.begin(), solution_.end(), 0.0);
 
     const std::lock_guard<std::mutex> lock(hypre_mutex());
-    IJMatrix matrix;
-    HYPRE_IJMatrixCreate(MPI_COMM_SELF, 0, rows_ - 1, 0, rows_ - 1, matrix.out());
-    HYPRE_IJMatrixSetObjectType(matrix.get(), HYPRE_PARCSR);
-    HYPRE_IJMatrixSetRowSizes(matrix.get(), row_sizes_.data());
-    HYPRE_IJMatrixInitialize(matrix.get());
-    HYPRE_IJMatrixSetValues(matrix.get(), rows_, row_sizes_.data(), row_ids_.data(), cols_.data(), values_.data());
-    HYPRE_IJMatrixAssemble(matrix.get());
-    HYPRE_ParCSRMatrix parcsr = nullptr;
-    HYPRE_IJMatrixGetObject(matrix.get(), reinterpret_cast<void**>(&parcsr));
-
+    auto matrix = std::make_unique<IJMatrix>();
+    const HYPRE_ParCSRMatrix parcsr = assemble(*matrix);
     IJVector b, u;
-    HYPRE_ParVector b_par = vector(b, rhs_), u_par = vector(u, solution_);
-    IJVector rotation[3];
-    HYPRE_ParVector rotation_par[3];
-    for (int axis = 0; axis < 3; ++axis) rotation_par[axis] = vector(rotation[axis], rigid_rotation(axis));
-
-    Amg amg;
-    HYPRE_BoomerAMGCreate(amg.out());
-    HYPRE_BoomerAMGSetPrintLevel(amg.get(), 0);
-    HYPRE_BoomerAMGSetMaxIter(amg.get(), 1);  // one V-cycle per PCG iteration
-    HYPRE_BoomerAMGSetTol(amg.get(), 0.0);
-    HYPRE_BoomerAMGSetNumFunctions(amg.get(), 3);
-    HYPRE_BoomerAMGSetNodal(amg.get(), 4);
-    HYPRE_BoomerAMGSetNodalDiag(amg.get(), 1);
-    HYPRE_BoomerAMGSetStrongThreshold(amg.get(), 0.5);  // hypre's advice for 3-D problems
-    HYPRE_BoomerAMGSetRelaxType(amg.get(), 6);          // symmetric hybrid Gauss-Seidel: keeps the V-cycle symmetric for CG
-    HYPRE_BoomerAMGSetInterpVecVariant(amg.get(), 2);
-    HYPRE_BoomerAMGSetInterpVecQMax(amg.get(), 4);
-    HYPRE_BoomerAMGSetInterpVectors(amg.get(), 3, rotation_par);
-
-    Pcg pcg;
-    HYPRE_ParCSRPCGCreate(MPI_COMM_SELF, pcg.out());
-    HYPRE_PCGSetTol(pcg.get(), tolerance);  // |r| <= tolerance |b| in the 2-norm, as Eigen's CG
-    HYPRE_PCGSetTwoNorm(pcg.get(), 1);
-    HYPRE_PCGSetMaxIter(pcg.get(), kMaxIterations);
-    HYPRE_PCGSetPrintLevel(pcg.get(), 0);
-    HYPRE_PCGSetLogging(pcg.get(), 1);
-    HYPRE_PCGSetPrecond(pcg.get(), reinterpret_cast<HYPRE_PtrToSolverFcn>(HYPRE_BoomerAMGSolve),
-                        reinterpret_cast<HYPRE_PtrToSolverFcn>(HYPRE_BoomerAMGSetup), amg.get());
-    HYPRE_ParCSRPCGSetup(pcg.get(), parcsr, b_par, u_par);
-    HYPRE_ParCSRPCGSolve(pcg.get(), parcsr, b_par, u_par);
-    HYPRE_Int its = 0;
-    HYPRE_Real relative = 0.0;
-    HYPRE_PCGGetNumIterations(pcg.get(), &its);
-    HYPRE_PCGGetFinalRelativeResidualNorm(pcg.get(), &relative);
-    // An indefinite A (CG breaks down) or no convergence in kMaxIterations: hypre flags an error;
-    // the caller then projects or shifts A, as after a failed factorisation.
-    const bool failed = HYPRE_GetError() != 0;
-    HYPRE_ClearAllErrors();
-    iterations_ += its;
-    pcg.reset();
-    amg.reset();
+    const HYPRE_ParVector b_par = vector(b, rhs_);
+    // The step's kept hierarchy first (its coarse levels from an earlier Newton matrix of this
+    // step); a fresh one when there is none, or when the kept one did not reach the tolerance
+    // within twice the iterations a fresh one needs (then the setup costs less than the extra
+    // iterations; docs/solvers.md "Linear solvers").
+    bool converged = false;
+    if (kept_) {
+      std::fill(solution_.begin(), solution_.end(), 0.0);
+      converged = pcg(parcsr, b_par, vector(u, solution_), tolerance, *kept_, false);
+      if (!converged) kept_.reset();
+    }
+    if (!converged) {
+      auto fresh = std::make_unique<Hierarchy>();
+      std::fill(solution_.begin(), solution_.end(), 0.0);
+      converged = pcg(parcsr, b_par, vector(u, solution_), tolerance, *fresh, true);
+      ++setups_;
+      // The hierarchy refers to the matrix it was built from: both are kept, or neither (an
+      // indefinite matrix's hierarchy is of no use to the shifted retry).
+      fresh->matrix = std::move(matrix);
+      if (converged) kept_ = std::move(fresh);
+    }
     HYPRE_IJVectorGetValues(u.get(), rows_, row_ids_.data(), solution_.data());
     x.resize(rhs.size());
     for (std::size_t r = 0; r < padded_of_free_.size(); ++r) x[Eigen::Index(r)] = solution_[std::size_t(padded_of_free_[r])];
-    return !failed && std::isfinite(relative) && relative <= tolerance && x.allFinite();
+    return converged && x.allFinite();
   }
+
+  void begin_step() override {
+    const std::lock_guard<std::mutex> lock(hypre_mutex());
+    kept_.reset();
+  }
+
+  std::int64_t preconditioner_setups() const override { return setups_; }
 
   std::int64_t iterations() const override { return iterations_; }
 
 private:
   static constexpr HYPRE_Int kMaxIterations = 500;
+
+  /// A BoomerAMG hierarchy, the matrix it was built from and the rotation vectors it interpolates
+  /// (hypre keeps pointers to all three), and the mean residual reduction per PCG iteration it gave
+  /// on that matrix.
+  struct Hierarchy {
+    std::unique_ptr<IJMatrix> matrix;
+    IJVector rotation[3];
+    HYPRE_ParVector rotation_par[3] = {};  ///< hypre keeps this array's address, not a copy
+    Amg amg;  ///< last: destroyed first, before what it points to (as hypre's examples do)
+    double reduction_per_iteration = 0.0;
+  };
+
+  /// A's values (values_) as a hypre ParCSR matrix held by `m`.
+  HYPRE_ParCSRMatrix assemble(IJMatrix& m) {
+    HYPRE_IJMatrixCreate(MPI_COMM_SELF, 0, rows_ - 1, 0, rows_ - 1, m.out());
+    HYPRE_IJMatrixSetObjectType(m.get(), HYPRE_PARCSR);
+    HYPRE_IJMatrixSetRowSizes(m.get(), row_sizes_.data());
+    HYPRE_IJMatrixInitialize(m.get());
+    HYPRE_IJMatrixSetValues(m.get(), rows_, row_sizes_.data(), row_ids_.data(), cols_.data(), values_.data());
+    HYPRE_IJMatrixAssemble(m.get());
+    HYPRE_ParCSRMatrix parcsr = nullptr;
+    HYPRE_IJMatrixGetObject(m.get(), reinterpret_cast<void**>(&parcsr));
+    return parcsr;
+  }
+
+  /// BoomerAMG for elasticity as the class comment says, on `h` (not yet set up).
+  void configure(Hierarchy& h) {
+    for (int axis = 0; axis < 3; ++axis) h.rotation_par[axis] = vector(h.rotation[axis], rigid_rotation(axis));
+    HYPRE_BoomerAMGCreate(h.amg.out());
+    HYPRE_BoomerAMGSetPrintLevel(h.amg.get(), 0);
+    HYPRE_BoomerAMGSetMaxIter(h.amg.get(), 1);  // one V-cycle per PCG iteration
+    HYPRE_BoomerAMGSetTol(h.amg.get(), 0.0);
+    HYPRE_BoomerAMGSetNumFunctions(h.amg.get(), 3);
+    HYPRE_BoomerAMGSetNodal(h.amg.get(), 4);
+    HYPRE_BoomerAMGSetNodalDiag(h.amg.get(), 1);
+    HYPRE_BoomerAMGSetStrongThreshold(h.amg.get(), 0.5);  // hypre's advice for 3-D problems
+    HYPRE_BoomerAMGSetRelaxType(h.amg.get(), 6);          // symmetric hybrid Gauss-Seidel: keeps the V-cycle symmetric for CG
+    HYPRE_BoomerAMGSetInterpVecVariant(h.amg.get(), 2);
+    HYPRE_BoomerAMGSetInterpVecQMax(h.amg.get(), 4);
+    HYPRE_BoomerAMGSetInterpVectors(h.amg.get(), 3, h.rotation_par);
+  }
+
+  /// PCG on A u = b to |r| <= tolerance |b| (2-norms, as Eigen's CG) preconditioned by one
+  /// V-cycle of `h`: set up on A first when `setup`, else as it is. A kept hierarchy may take at
+  /// most twice the iterations its fresh solve needed per decade of reduction (plus two). True when
+  /// the tolerance was reached; an indefinite A (CG breaks down) or too many iterations is false.
+  bool pcg(HYPRE_ParCSRMatrix a, HYPRE_ParVector b, HYPRE_ParVector u, double tolerance, Hierarchy& h, bool setup) {
+    if (setup) configure(h);
+    HYPRE_Int limit = kMaxIterations;
+    if (!setup && h.reduction_per_iteration > 0.0 && h.reduction_per_iteration < 1.0)
+      limit = std::min(kMaxIterations, HYPRE_Int(2.0 * std::log(tolerance) / std::log(h.reduction_per_iteration)) + 2);
+    Pcg pcg;
+    HYPRE_ParCSRPCGCreate(MPI_COMM_SELF, pcg.out());
+    HYPRE_PCGSetTol(pcg.get(), tolerance);
+    HYPRE_PCGSetTwoNorm(pcg.get(), 1);
+    HYPRE_PCGSetMaxIter(pcg.get(), limit);
+    HYPRE_PCGSetPrintLevel(pcg.get(), 0);
+    HYPRE_PCGSetLogging(pcg.get(), 1);
+    HYPRE_PCGSetPrecond(pcg.get(), reinterpret_cast<HYPRE_PtrToSolverFcn>(HYPRE_BoomerAMGSolve),
+                        setup ? reinterpret_cast<HYPRE_PtrToSolverFcn>(HYPRE_BoomerAMGSetup)
+                              : reinterpret_cast<HYPRE_PtrToSolverFcn>(keep_setup),
+                        h.amg.get());
+    HYPRE_ParCSRPCGSetup(pcg.get(), a, b, u);
+    HYPRE_ParCSRPCGSolve(pcg.get(), a, b, u);
+    HYPRE_Int its = 0;
+    HYPRE_Real relative = 0.0;
+    HYPRE_PCGGetNumIterations(pcg.get(), &its);
+    HYPRE_PCGGetFinalRelativeResidualNorm(pcg.get(), &relative);
+    const bool failed = HYPRE_GetError() != 0;
+    HYPRE_ClearAllErrors();
+    iterations_ += its;
+    const bool converged = !failed && std::isfinite(relative) && relative <= tolerance;
+    if (setup && converged && its > 0 && relative > 0.0) h.reduction_per_iteration = std::pow(relative, 1.0 / its);
+    return converged;
+  }
+
+  /// The preconditioner "setup" of a kept hierarchy: nothing to do.
+  static HYPRE_Int keep_setup(HYPRE_Solver, HYPRE_ParCSRMatrix, HYPRE_ParVector, HYPRE_ParVector) { return 0; }
 
   /// An IJ vector holding `values` (one per padded row); returns its ParVector.
   HYPRE_ParVector vector(IJVector& v, const std::vector<double>& values) {
@@ -267,7 +333,8 @@ private:
   std::vector<std::int64_t> source_;           ///< per matrix entry: index into A's values, -1 = identity
   std::vector<std::int64_t> diagonal_source_;  ///< A's diagonal entries
   std::vector<double> values_, rhs_, solution_;
-  std::int64_t iterations_ = 0;
+  std::int64_t iterations_ = 0, setups_ = 0;
+  std::unique_ptr<Hierarchy> kept_;  ///< this step's hierarchy, or none
 };
 
 }  // namespace

@@ -161,6 +161,10 @@ std::int64_t ImplicitIntegrator::linear_iterations() const {
   return linear_iterations_done_ + (linear_ ? linear_->iterations() : 0);
 }
 
+std::int64_t ImplicitIntegrator::preconditioner_setups() const {
+  return setups_done_ + (linear_ ? linear_->preconditioner_setups() : 0);
+}
+
 /// Copies everything a step may change between the live state and the saved copy: to the copy
 /// (save) or back (restore), one list for both directions.
 void ImplicitIntegrator::transfer_state(bool save) {
@@ -220,7 +224,10 @@ void ImplicitIntegrator::prepare_pattern() {
   // threshold); the Newton loop calls it through one interface.
   const LinearSolver chosen = resolve_linear_solver(opt_.linear_solver, std::int64_t(m), opt_.thresholds);
   if (!linear_ || chosen != solver_) {
-    if (linear_) linear_iterations_done_ += linear_->iterations();
+    if (linear_) {
+      linear_iterations_done_ += linear_->iterations();
+      setups_done_ += linear_->preconditioner_setups();
+    }
     linear_ = make_newton_linear_solver(chosen);
   }
   solver_ = chosen;
@@ -279,6 +286,7 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
   begin_step(sys_, ctx);
   load(sys_.time + h, sys_);
   if (!w.analysed || sys_.fixed != w.fixed_mask) prepare_pattern();
+  if (linear_) linear_->begin_step();
 
   const double inertia = opt_.quasi_static ? 0.0 : 1.0 / (h * h);
   const std::size_t m = w.free.size();

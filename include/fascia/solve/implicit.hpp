@@ -117,6 +117,8 @@ public:
   LinearSolver linear_solver() const { return solver_; }
   /// Iterations of the iterative linear solver (cg, amg) so far, over all Newton solves; 0 for the direct ones.
   std::int64_t linear_iterations() const;
+  /// AMG hierarchies built so far ("amg": one per time step while it keeps converging; 0 for the others).
+  std::int64_t preconditioner_setups() const;
   const ImplicitOptions& options() const { return opt_; }
 
   /// Why a step attempt failed (each halves the step; the last one is reported at dt_min).
@@ -173,6 +175,7 @@ private:
   LinearSolver solver_ = LinearSolver::automatic;  ///< resolved by prepare_pattern
   std::unique_ptr<NewtonLinearSolver> linear_;
   std::int64_t linear_iterations_done_ = 0;  ///< of solver objects replaced since (pattern changes)
+  std::int64_t setups_done_ = 0;             ///< likewise, their preconditioner setups
   std::unique_ptr<Workspace> ws_;
   AttemptFailure last_failure_ = AttemptFailure::none;
 };

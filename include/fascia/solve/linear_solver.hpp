@@ -57,6 +57,13 @@ public:
   }
   /// Iterations of an iterative solver summed over its solves (0 for the direct ones).
   virtual std::int64_t iterations() const { return 0; }
+  /// Preconditioner setups (AMG hierarchies built) summed over its solves (0 for the others).
+  virtual std::int64_t preconditioner_setups() const { return 0; }
+  /// A new time step (an implicit attempt) begins: a preconditioner kept from the last step's
+  /// Newton matrices is dropped, so that a step's result depends only on the state it starts from
+  /// (a run resumed from a checkpoint continues bit for bit). Within a step, "amg" keeps its
+  /// hierarchy across Newton iterations.
+  virtual void begin_step() {}
   /// Symbolic analysis of `a`'s pattern (once per pattern).
   virtual void analyze(const Matrix& a) = 0;
   /// Solves a x = rhs. False when `a` is not (numerically) positive definite or the solve failed;
