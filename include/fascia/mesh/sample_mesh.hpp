@@ -9,7 +9,7 @@
 
 namespace fascia {
 
-/// Builds the sample as hexahedra of edge at most spacing_mm in plane, and through each ply
+/// Builds the sample as hexahedra of edge at most geometry.spacing in plane, and through each ply
 /// max(2, ceil(ply thickness / spacing)) elements. Plies alternate their fibre angle by
 /// crossing_angle_deg as the lattice's plies do. Throws InputError naming the key for a tissue this
 /// engine does not have (geometry.sample_tissue) or a ply too thin for its spacing.
