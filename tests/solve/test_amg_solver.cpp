@@ -130,8 +130,13 @@ TEST(AmgSolver, KeepsItsHierarchyForTheNewtonMatricesOfOneStep) {
   ASSERT_TRUE(amg->solve(second.a, second.b, x, tolerance));
   EXPECT_EQ(amg->preconditioner_setups(), 2) << "a new step builds a fresh hierarchy";
   EXPECT_LE((second.a * x - second.b).norm(), 1.01 * tolerance * second.b.norm());
-  // Both solutions are within cond(A) tol of the exact one: of each other well within 1e-4.
-  EXPECT_LE((x - x_kept).norm(), 1e-4 * x.norm());
+  // Each meets |A x - b| <= tol |b|, hence |x - x*| <= cond(A) tol |x*| (as the test above): the two
+  // are within twice that of each other (1 % for rounding), cond(A) from A's extreme eigenvalues.
+  const Eigen::VectorXd lambda =
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(Eigen::MatrixXd(second.a), Eigen::EigenvaluesOnly).eigenvalues();
+  ASSERT_GT(lambda.minCoeff(), 0.0);
+  const double condition = lambda.maxCoeff() / lambda.minCoeff();
+  EXPECT_LE((x - x_kept).norm(), 2.02 * condition * tolerance * x.norm()) << "cond(A) = " << condition;
 }
 
 TEST(AmgSolver, AutomaticPicksTheDirectSolverBelowTheThresholdAndAmgAbove) {

@@ -16,7 +16,7 @@ enum class SampleTissue { dense, loose, muscle, skin, hypodermis };
 inline constexpr std::array<std::string_view, 5> kSampleTissueNames = {"dense", "loose", "muscle", "skin", "hypodermis"};
 
 /// What a sample is made of and how big it is, in SI (the scenario layer converts the [geometry]
-/// keys of a sample, fascia/scenario_geometry.hpp). The defaults serve tests and notebooks.
+/// keys of a sample, fascia/scenario_geometry.hpp). The defaults serve tests and C++ callers.
 struct SampleGeometry {
   SampleTissue tissue = SampleTissue::dense;
   double length = 20e-3, width = 5e-3;  ///< extent along x and y [m] (geometry.size_mm)

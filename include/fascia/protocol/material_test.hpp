@@ -39,7 +39,7 @@ inline constexpr std::array<std::string_view, 4> kMaterialTestNames = {"uniaxial
                                                                        "confined_compression"};
 
 /// What a material test asks for, in SI (the scenario layer converts the [protocol.NAME] keys of
-/// docs/scenario.md). The defaults serve tests and notebooks.
+/// docs/scenario.md). The defaults serve tests and C++ callers.
 struct MaterialTestSettings {
   std::string name = "test";        ///< the protocol's NAME (for error messages)
   MaterialTestMode mode = MaterialTestMode::uniaxial;
