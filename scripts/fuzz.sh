@@ -16,16 +16,8 @@ cp examples/scenarios/*.toml fuzz/regressions/scenario/* "$work/scenario/"
 cp fuzz/regressions/output_file/* "$work/output_file/" 2>/dev/null || true
 "$build/fascia" --quiet run fuzz/seed_output.toml -o "$work/seed/seed.h5" >/dev/null
 cp "$work/seed/seed.h5" "$work/output_file/"
-# True when LOG reports a crash (AddressSanitizer's summary names libhdf5), an AddressSanitizer
-# report from one of its interceptors (memcpy, memmove, ...) called from libhdf5, or a libFuzzer
-# timeout or out-of-memory whose innermost frame below the sanitizer's and libFuzzer's own frames is
-# in libhdf5.
-inside_libhdf5() {
-  grep -qE "^SUMMARY: AddressSanitizer: .*libhdf5" "$1" && return 0
-  awk '/ERROR: libFuzzer: (timeout|out-of-memory)|ERROR: AddressSanitizer: / {t = 1; next}
-       t && /^ +#[0-9]+ / && !/__sanitizer|__asan|__interceptor_|fuzzer::|in malloc |in calloc |in realloc |libc\.so/ {found = /libhdf5/; exit}
-       END {exit !(t && found)}' "$1"
-}
+# inside_libhdf5 LOG: is a finding third-party (scripts/fuzz_classify.sh; tested by tests/scripts/).
+source scripts/fuzz_classify.sh
 status=0
 for target in scenario output_file; do
   echo "fuzz_$target: $seconds s"
