@@ -65,7 +65,7 @@ double max_dense_compression(const System& sys) {
   for (Index c = 0; c < plane; ++c) {
     Index low = -1, high = -1;
     for (Index k = 0; k < info.nz; ++k)
-      if (info.layer_id[k * plane + c] >= 1) {
+      if (is_dense_layer(info.layer_id[k * plane + c])) {  // not skin or hypodermis (ids >= 100) above it
         if (low < 0) low = k * plane + c;
         high = k * plane + c;
       }

@@ -86,6 +86,28 @@ TEST(Metrics, DenseCompressionIsThroughThicknessAndBlindToBending) {
   EXPECT_LT(std::abs(max_dense_compression(sys)), 1e-12);
 }
 
+TEST(Metrics, DenseCompressionLeavesSkinAndHypodermisOut) {
+  // The dense stack under skin and fat: squeezing only what lies above it (the skin and the
+  // hypodermis, layer ids 101 and 100, which are >= 1 too) must not read as compressed fascia;
+  // squeezing the whole slab uniformly still gives the closed form c.
+  const ScenarioSpec spec = parse_scenario(
+      "[geometry]\nsize_mm = [1.0, 1.0]\nlayers = 2\nlayer_thickness_mm = 0.25\nspacing_mm = 0.25\n"
+      "skin_thickness_mm = 0.5\nhypodermis_thickness_mm = 0.5\n"
+      "[material]\nmuscle_thickness_mm = 0.5\n[protocol.p]\nkind = \"static_pressure\"\n");
+  System sys(build_lattice(slab_geometry(spec.geometry), make_materials(spec)), 1);
+  const auto& info = sys.lattice_info;
+  double dense_top = -1.0;
+  for (std::size_t n = 0; n < sys.num_tissue_nodes(); ++n)
+    if (is_dense_layer(info.layer_id[n])) dense_top = std::max(dense_top, sys.rest_positions[3 * n + 2]);
+  ASSERT_GT(dense_top, 0.0);
+  const double c = 0.3;
+  for (std::size_t i = 2; i < sys.positions.size(); i += 3)
+    if (sys.rest_positions[i] > dense_top) sys.positions[i] = dense_top + (1.0 - c) * (sys.rest_positions[i] - dense_top);
+  EXPECT_LT(std::abs(max_dense_compression(sys)), 1e-12);
+  for (std::size_t i = 2; i < sys.positions.size(); i += 3) sys.positions[i] = (1.0 - 0.05) * sys.rest_positions[i];
+  EXPECT_NEAR(max_dense_compression(sys), 0.05, 1e-12);
+}
+
 TEST(Health, NamesEachUnhealthyState) {
   {
     System sys = tiny_slab();
