@@ -111,6 +111,14 @@ Lattice build_slab_mesh(const SlabGeometry& g, const TissueMaterials& mat, const
 
 namespace {
 
+/// The key that sets a block's thickness, for a message that a block is too thin for the spacing.
+const char* thickness_key(std::int32_t layer) {
+  if (layer == kSkinLayer) return "geometry.skin_thickness_mm";
+  if (layer == kHypodermisLayer) return "geometry.hypodermis_thickness_mm";
+  if (layer == 0) return "material.muscle_thickness_mm";
+  return is_dense_layer(layer) ? "geometry.layer_thickness_mm" : "geometry.spacing_mm";
+}
+
 /// Element heights of each block, bottom to top: at least two through a layer (at most
 /// opt.max_aspect times wider than thick), or graded down from the coarsest size (the muscle).
 std::vector<std::vector<double>> block_heights(const std::vector<MeshBlock>& stack, const SlabGeometry& g,
@@ -118,21 +126,24 @@ std::vector<std::vector<double>> block_heights(const std::vector<MeshBlock>& sta
   const double a = g.spacing;
   std::vector<std::vector<double>> heights;
   for (const MeshBlock& blk : stack) {
+    std::vector<double> sizes;
     if (blk.sizing == MeshBlock::Sizing::graded_down) {
-      std::vector<double> down = graded_sizes(blk.thickness, a, opt.coarsest, opt.growth, 0.0);
-      std::reverse(down.begin(), down.end());
-      heights.push_back(down);
-      continue;
+      sizes = graded_sizes(blk.thickness, a, opt.coarsest, opt.growth, 0.0);
+      std::reverse(sizes.begin(), sizes.end());
+    } else {
+      const int cells = std::max(2, int(std::ceil(blk.thickness / a - 1e-9)));
+      sizes.assign(std::size_t(cells), blk.thickness / cells);
     }
-    const int cells = std::max(2, int(std::ceil(blk.thickness / a - 1e-9)));
-    if (a / (blk.thickness / cells) > opt.max_aspect)
-      throw InputError(blk.layer > 0 ? "geometry.layer_thickness_mm" : "geometry.spacing_mm",
+    // A graded block thinner than the spacing is one element as thin as the block.
+    const double thinnest = *std::min_element(sizes.begin(), sizes.end());
+    if (a / thinnest > opt.max_aspect)
+      throw InputError(thickness_key(blk.layer),
                        "value " + detail::to_text(blk.thickness * 1e3) + " mm (" + blk.name +
                            ") is too thin for geometry.spacing_mm = " + detail::to_text(g.spacing * 1e3) +
-                           ": its elements (2 through the layer) would be " + detail::to_text(a / (blk.thickness / cells)) +
-                           " times wider than thick; allowed up to " + detail::to_text(opt.max_aspect) +
-                           " (lower spacing_mm or thicken the layer)");
-    heights.push_back(std::vector<double>(std::size_t(cells), blk.thickness / cells));
+                           ": its elements (" + std::to_string(sizes.size()) + " through the layer) would be " +
+                           detail::to_text(a / thinnest) + " times wider than thick; allowed up to " +
+                           detail::to_text(opt.max_aspect) + " (lower spacing_mm or thicken the layer)");
+    heights.push_back(std::move(sizes));
   }
   return heights;
 }

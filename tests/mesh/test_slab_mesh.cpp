@@ -217,6 +217,17 @@ TEST(SlabMesh, ImpossibleMeshesAreOneLineErrorsNamingTheKey) {
   SlabCase thin;
   thin.geometry.layer_thickness_mm = 0.01;  // 2 elements of 5 um under a 0.5 mm spacing
   EXPECT_EQ(error_key(thin), "geometry.layer_thickness_mm");
+  // Skin, hypodermis and muscle too thin for the spacing name their own keys (the graded blocks,
+  // hypodermis and muscle, become one element as thin as the block).
+  SlabCase skin;
+  skin.materials.skin_thickness = 5e-6;
+  EXPECT_EQ(error_key(skin), "geometry.skin_thickness_mm");
+  SlabCase fat;
+  fat.materials.hypodermis_thickness = 5e-6;
+  EXPECT_EQ(error_key(fat), "geometry.hypodermis_thickness_mm");
+  SlabCase muscle;
+  muscle.materials.muscle_thickness = 5e-6;
+  EXPECT_EQ(error_key(muscle), "material.muscle_thickness_mm");
   SlabCase sheet;
   sheet.geometry.kind = "sheet";
   EXPECT_EQ(error_key(sheet), "geometry.kind");
