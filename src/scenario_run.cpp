@@ -245,13 +245,23 @@ struct LinearSolveUse {
   std::int64_t iterations = 0;
 };
 
+/// What a run may be told while a phase advances: `after_step` after every step (false stops the
+/// phase); `stop_now`, polled inside a long implicit step (ImplicitOptions::abandon_step), and
+/// `abandoned`, called (with the integrator still alive, so that a checkpoint can save it) when
+/// that step was given up and the state put back to the step's start.
+struct PhaseHooks {
+  std::function<bool()> after_step;
+  std::function<bool()> stop_now;
+  std::function<void()> abandoned;
+};
+
 /// Advances `p` from `at` (a phase begun at at.start_time, at.step steps taken) to the end of
-/// `phase` with the integrator the phase's speed asks for, calling `after_step` after every step
-/// (false stops the phase); `used` says which linear solver it took. Throws SimulationError when a
-/// solve fails.
+/// `phase` with the integrator the phase's speed asks for, with `hooks`; `used` says which linear
+/// solver it took. Throws SimulationError when a solve fails.
 void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bool explicit_phase,
-                   const PhasePosition& at, const std::function<bool()>& after_step, RunRecord& shared,
+                   const PhasePosition& at, const PhaseHooks& hooks, RunRecord& shared,
                    IntegratorSlot& slot, LinearSolveUse& used) {
+  const std::function<bool()>& after_step = hooks.after_step;
   System& sys = *p.sys;
   const LoadFunction load = [&](double t, System& s) { apply_protocol(p.protocol, t, s); };
   if (explicit_phase) {
@@ -272,6 +282,7 @@ void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bo
     opt.accept_step = [&ind = compressor->indenter](const System& start, const std::vector<double>& end) {
       return ind.step_resolved(start, end);
     };
+  opt.abandon_step = hooks.stop_now;
   ImplicitIntegrator integrator(sys, opt);
   {
     const auto running = slot.start(integrator, load);
@@ -281,6 +292,7 @@ void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bo
       ~Record() { used = {std::string(linear_solver_name(integrator.linear_solver())), integrator.linear_iterations()}; }
     } record{used, integrator};
     integrator.advance_to(phase.end, load, after_step);
+    if (integrator.last_step_abandoned()) hooks.abandoned();
   }
   shared.add_numerical_dissipation(integrator.numerical_dissipation());
 }
@@ -348,6 +360,7 @@ private:
   PhasePosition position_;
   IntegratorSlot integrator_;
   Clock::time_point last_checkpoint_ = Clock::now();
+  std::string stop_reason_;  ///< what the caller's stop request said (empty: none yet)
 
   /// Everything of this run that a step changes, besides what the integrator keeps (saved through
   /// integrator_): one list for saving and restoring a checkpoint.
@@ -379,6 +392,20 @@ private:
     return true;
   }
 
+  /// Polls the caller's stop request (a signal); keeps its reason for interrupt().
+  bool stop_requested() {
+    if (options_.stop_requested) stop_reason_ = options_.stop_requested();
+    return !stop_reason_.empty();
+  }
+  /// At a consistent point (after a step, or at the start of an abandoned one): a checkpoint,
+  /// then status "interrupted". False, so that a step callback can return it.
+  bool interrupt(const Phase& phase) {
+    if (!save_checkpoint()) return false;
+    return stop("interrupted", "interrupted by " + stop_reason_ + " at t = " + detail::to_text(sys_.time) +
+                                   " s in phase " + phase.name + "; the file holds every frame up to that time and a "
+                                   "checkpoint (fascia run --resume continues it)");
+  }
+
   bool running() const { return result_.status == "complete"; }
   /// Ends the run with `status`; false, so that a step callback can return it.
   bool stop(std::string status, std::string message) {
@@ -405,8 +432,9 @@ private:
     if (!integrator_.restore_from) position_ = {index, 0, sys_.time};
     LinearSolveUse used;
     try {
-      advance_phase(p_, phase, spec_.solver, explicit_phase, position_,
-                    [&]() { return after_step(phase, explicit_phase, ++position_.step); }, shared_, integrator_, used);
+      const PhaseHooks hooks{[&]() { return after_step(phase, explicit_phase, ++position_.step); },
+                             [&]() { return stop_requested(); }, [&]() { interrupt(phase); }};
+      advance_phase(p_, phase, spec_.solver, explicit_phase, position_, hooks, shared_, integrator_, used);
     } catch (const SimulationError& e) {
       stop("diverged", std::string("solver failed in phase ") + phase.name + ": " + e.what());
     }
@@ -444,13 +472,7 @@ private:
     if (!frames_.after_step(sys_, explicit_phase)) return output_refused();
     if (options_.progress && (!explicit_phase || step_in_phase % 256 == 0))
       options_.progress(p_.spec->name, phase.name, t_end_ > 0 ? sys_.time / t_end_ : 1.0);
-    if (options_.stop_requested)
-      if (const std::string why = options_.stop_requested(); !why.empty()) {
-        if (!save_checkpoint()) return false;
-        return stop("interrupted", "interrupted by " + why + " at t = " + detail::to_text(sys_.time) + " s in phase " +
-                                       phase.name + "; the file holds every frame up to that time and a checkpoint "
-                                       "(fascia run --resume continues it)");
-      }
+    if (stop_requested()) return interrupt(phase);
     const double interval = spec_.output.checkpoint_interval_s;
     if (interval > 0 && seconds_since(last_checkpoint_) >= interval) return save_checkpoint();
     return true;

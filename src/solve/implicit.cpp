@@ -93,7 +93,8 @@ struct ImplicitIntegrator::Workspace {
     decltype(detail::history_values(step_state(std::declval<System&>()))) system;
     std::tuple<std::vector<double>, std::vector<double>, double, double> ledger;
     SavedHistories<ElementGroups>::type histories;  ///< history only (fascia/elements/history.hpp)
-  } saved;
+  } saved, step_start;  ///< before the current attempt; before the current step (abandon_step)
+  double step_start_dissipation = 0.0;  ///< numerical_dissipation_ before the current step
 };
 
 ImplicitIntegrator::ImplicitIntegrator(System& sys, ImplicitOptions options)
@@ -167,8 +168,8 @@ std::int64_t ImplicitIntegrator::preconditioner_setups() const {
 
 /// Copies everything a step may change between the live state and the saved copy: to the copy
 /// (save) or back (restore), one list for both directions.
-void ImplicitIntegrator::transfer_state(bool save) {
-  Workspace::Saved& s = ws_->saved;
+void ImplicitIntegrator::transfer_state(bool save, bool step_start) {
+  Workspace::Saved& s = step_start ? ws_->step_start : ws_->saved;
   auto sync = [save](auto& live, auto& copy) {
     if (save) copy = live;
     else live = copy;
@@ -554,9 +555,23 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
   StepReport report;
   const double t_end = sys_.time + dt;
   double size = std::min(dt, opt_.dt_max);  // current substep size
-  while (true) {
+  abandoned_ = false;
+  if (opt_.abandon_step) {
+    transfer_state(true, true);
+    ws_->step_start_dissipation = numerical_dissipation_;
+  }
+  for (int tries = 0;; ++tries) {
     const double remaining = t_end - sys_.time;
     if (!(remaining > 1e-12 * dt)) break;
+    if (tries > 0 && opt_.abandon_step && opt_.abandon_step()) {
+      transfer_state(false, true);
+      numerical_dissipation_ = ws_->step_start_dissipation;
+      abandoned_ = true;
+      StepReport none;
+      none.abandoned = true;
+      none.next_dt = dt_;
+      return none;
+    }
     // The rest of dt when it is shorter than the substep, or only a sliver longer.
     const bool last = size >= remaining * (1.0 - 1e-9) || remaining - size < 1e-6 * size;
     const double h = last ? remaining : size;
@@ -598,6 +613,7 @@ void ImplicitIntegrator::advance_to(double t_end, const LoadFunction& load,
     const double h = remaining <= dt_ ? remaining : remaining < 2.0 * dt_ ? 0.5 * remaining : dt_;
     const double suggested = dt_;
     const StepReport r = step(load, h);
+    if (r.abandoned) return;
     if (r.halvings == 0) dt_ = std::max(dt_, suggested);  // a shortened step is no reason to shrink
     if (on_step && !on_step()) return;
   }

@@ -89,6 +89,32 @@ push_duration_s = 2e-4
 [output]
 frame_interval_s = 2e-4
 )", 40},
+    // Newton limited to two iterations, so that steps fail and are halved: the stop request,
+    // polled before every attempt, comes inside a step, which is abandoned and its start
+    // checkpointed (ImplicitOptions::abandon_step). Stopping at poll 20 was checked to abandon a
+    // step at t = 1.25 ms (2026-12-06, a temporary trace); a change of the step sequence may move
+    // that poll between two steps, which the other families cover.
+    {"step_abandoned", R"(
+[geometry]
+kind = "slab"
+size_mm = [2.0, 2.0]
+layers = 2
+spacing_mm = 0.5
+[material]
+muscle_thickness_mm = 1.0
+[solver]
+max_newton_iterations = 2
+[protocol.press]
+kind = "static_pressure"
+radius_mm = 0.6
+pressure_kpa = 50.0
+ramp_s = 0.02
+hold_s = 0.02
+release_s = 0.02
+recover_s = 0.0
+[output]
+frame_interval_s = 0.01
+)", 20},
     {"sphere", R"(
 [geometry]
 kind = "slab"

@@ -237,6 +237,53 @@ TEST(ImplicitIntegrator, FailedStepIsSubdividedAndConverges) {
   EXPECT_LE(std::sqrt(free_sq), opt.tolerance * std::sqrt(all_sq));
 }
 
+TEST(ImplicitIntegrator, AnAbandonedStepPutsBackItsStartAndIsRedoneBitForBit) {
+  // The step of the test above needs three attempts (the full step fails, two halves pass);
+  // abandon_step is polled before the second and the third attempt and says yes before the third,
+  // after the first half was accepted: the state must be the step's start again, bit for bit, and
+  // the step taken again from there by another integrator (as a resumed run does) must end where
+  // an uninterrupted step ends.
+  System sys = make_block(2, 2, 3, MatrixModel::tets);
+  const auto top = sys.lattice_info.node_sets.at("top");
+  sys.fix_nodes(top);
+  const double push = 1.2e-3, dt = 1.0;
+  const LoadFunction load = [&](double t, System& s) {
+    for (Index n : top) s.prescribed[3 * n + 2] = s.rest_positions[3 * n + 2] - push * std::min(t / dt, 1.0);
+  };
+  ImplicitOptions opt;
+  opt.quasi_static = true;
+  opt.dt_initial = dt;
+  opt.dt_min = 1e-6;
+  System reference = sys;
+  ImplicitIntegrator uninterrupted(reference, opt);
+  const StepReport whole = uninterrupted.step(load, dt);
+  ASSERT_EQ(whole.substeps + whole.halvings, 3) << "the step must take three attempts for this test";
+
+  int polls = 0;
+  ImplicitOptions stopping = opt;
+  stopping.abandon_step = [&polls]() { return ++polls >= 2; };
+  const System start = sys;
+  ImplicitIntegrator integ(sys, stopping);
+  const StepReport r = integ.step(load, dt);
+  EXPECT_TRUE(r.abandoned);
+  EXPECT_TRUE(integ.last_step_abandoned());
+  EXPECT_EQ(polls, 2);
+  EXPECT_EQ(sys.positions, start.positions);
+  EXPECT_EQ(sys.velocities, start.velocities);
+  EXPECT_EQ(sys.prescribed, start.prescribed);
+  EXPECT_EQ(sys.time, start.time);
+  EXPECT_EQ(sys.step, start.step);
+  EXPECT_EQ(sys.work_input, start.work_input);
+  EXPECT_EQ(integ.numerical_dissipation(), 0.0);
+
+  ImplicitIntegrator again(sys, opt);
+  const StepReport redone = again.step(load, dt);
+  EXPECT_FALSE(redone.abandoned);
+  EXPECT_EQ(sys.positions, reference.positions);
+  EXPECT_EQ(sys.time, reference.time);
+  EXPECT_EQ(again.numerical_dissipation(), uninterrupted.numerical_dissipation());
+}
+
 struct RunResult {
   std::vector<double> positions, velocities;
   double work = 0, dissipated = 0;

@@ -61,6 +61,14 @@ struct ImplicitOptions {
   /// converged step is accepted. The compressor protocols use it so that a force-controlled
   /// indenter never moves further into the tissue in one step than its contact resolves.
   std::function<bool(const System& start, const std::vector<double>& end)> accept_step;
+  /// Polled inside step() before every attempt but the first: one step may substep and halve for
+  /// minutes where the load is hard to follow. True puts back the state the step started from
+  /// (step_state, element histories, the ledger and the numerical dissipation) and ends the step
+  /// with StepReport::abandoned, nothing advanced; advance_to then returns at once. The runner
+  /// polls its stop request (a signal) here, so a stop does not wait for a long step, and the
+  /// checkpoint it then writes is the state at the step's start: a resumed run takes that step
+  /// again, bit for bit as an uninterrupted run. Empty: never (and no copy of the start is kept).
+  std::function<bool()> abandon_step;
 
   /// Throws InputError naming the field (key prefix `solver.implicit.`).
   void validate() const;
@@ -76,6 +84,7 @@ struct StepReport {
   double residual = 0.0;          ///< relative residual of the last accepted substep
   double numerical_dissipation = 0.0;  ///< energy lost to backward Euler's damping [J]
   double next_dt = 0.0;           ///< step size suggested for the next call [s]
+  bool abandoned = false;         ///< ImplicitOptions::abandon_step said so: the state is the step's start
 };
 
 class ImplicitIntegrator {
@@ -94,8 +103,11 @@ public:
 
   /// Steps from sys.time to t_end with the adaptive step size: x growth after a quick
   /// convergence, halving on failure, never beyond dt_max or past t_end. `on_step`, when given,
-  /// is called after every accepted step; returning false stops early.
+  /// is called after every accepted step; returning false stops early. Returns at once when a
+  /// step is abandoned (ImplicitOptions::abandon_step; last_step_abandoned() says so).
   void advance_to(double t_end, const LoadFunction& load, const std::function<bool()>& on_step = {});
+  /// The last call of step() was abandoned (ImplicitOptions::abandon_step).
+  bool last_step_abandoned() const { return abandoned_; }
 
   /// Re-evaluates the start-of-step forces after the caller changed the state (e.g. between
   /// phases or after another integrator ran); called automatically on the first step.
@@ -161,8 +173,9 @@ private:
   double phi_change(const std::vector<double>& xt, double e_t, double e_x, double inertia) const;
   /// Velocities, energy ledger and numerical dissipation, history update (end_step).
   void accept(double h, const StepContext& ctx, double relative, StepReport& report);
-  /// save = true: live state -> saved copy; false: saved copy -> live state.
-  void transfer_state(bool save);
+  /// save = true: live state -> saved copy; false: saved copy -> live state. The copy is the one
+  /// an attempt retries from, or (step_start) the one abandon_step returns to.
+  void transfer_state(bool save, bool step_start = false);
   void prepare_pattern();
   double build_reduced_pattern(const Eigen::SparseMatrix<double>& h, const std::vector<Eigen::Index>& reduced);
   /// Index into A's value array of entry (row, col), which must be in A's pattern.
@@ -178,6 +191,7 @@ private:
   std::int64_t setups_done_ = 0;             ///< likewise, their preconditioner setups
   std::unique_ptr<Workspace> ws_;
   AttemptFailure last_failure_ = AttemptFailure::none;
+  bool abandoned_ = false;
 };
 
 }  // namespace fascia
