@@ -188,22 +188,34 @@ TEST(ImplicitIntegrator, MaxwellRelaxationIsExactWithLargeSteps) {
   EXPECT_NEAR(sys.dissipated, 0.5 * k * q0 * q0 * (1.0 - std::exp(-8.0)), 1e-6 * sys.work_input);
 }
 
-TEST(ImplicitIntegrator, FailedStepIsSubdividedAndConverges) {
-  // Two layers of neo-Hookean tetrahedra; the top face is pushed down by 1.2 cell heights within
-  // one step. At the full step the upper layer would invert around the unmoved middle nodes
-  // (energy +inf), so the step must be halved; the halves converge.
+/// Two layers of neo-Hookean tetrahedra whose top face is pushed down by 1.2 cell heights within
+/// one quasi-static step of `dt`: at the full step the upper layer would invert around the unmoved
+/// middle nodes (energy +inf), so the step must be halved.
+struct HalvingPush {
+  static constexpr double push = 1.2e-3, dt = 1.0;
   System sys = make_block(2, 2, 3, MatrixModel::tets);
-  const auto top = sys.lattice_info.node_sets.at("top");
-  sys.fix_nodes(top);
-  const std::vector<double> start = sys.positions;
-  const double push = 1.2e-3, dt = 1.0;
-  const LoadFunction load = [&](double t, System& s) {
+  std::vector<Index> top = sys.lattice_info.node_sets.at("top");
+  LoadFunction load = [top = top](double t, System& s) {
     for (Index n : top) s.prescribed[3 * n + 2] = s.rest_positions[3 * n + 2] - push * std::min(t / dt, 1.0);
   };
   ImplicitOptions opt;
-  opt.quasi_static = true;
-  opt.dt_initial = dt;
-  opt.dt_min = 1e-6;
+  HalvingPush() {
+    sys.fix_nodes(top);
+    opt.quasi_static = true;
+    opt.dt_initial = dt;
+    opt.dt_min = 1e-6;
+  }
+};
+
+TEST(ImplicitIntegrator, FailedStepIsSubdividedAndConverges) {
+  // The push must be halved (HalvingPush); the halves converge.
+  HalvingPush c;
+  System& sys = c.sys;
+  const auto& top = c.top;
+  const auto& load = c.load;
+  const ImplicitOptions& opt = c.opt;
+  const double push = c.push, dt = c.dt;
+  const std::vector<double> start = sys.positions;
   {
     System copy = sys;
     ImplicitOptions strict = opt;
@@ -238,22 +250,16 @@ TEST(ImplicitIntegrator, FailedStepIsSubdividedAndConverges) {
 }
 
 TEST(ImplicitIntegrator, AnAbandonedStepPutsBackItsStartAndIsRedoneBitForBit) {
-  // The step of the test above needs three attempts (the full step fails, two halves pass);
+  // HalvingPush's step needs three attempts (the full step fails, two halves pass);
   // abandon_step is polled before the second and the third attempt and says yes before the third,
   // after the first half was accepted: the state must be the step's start again, bit for bit, and
   // the step taken again from there by another integrator (as a resumed run does) must end where
   // an uninterrupted step ends.
-  System sys = make_block(2, 2, 3, MatrixModel::tets);
-  const auto top = sys.lattice_info.node_sets.at("top");
-  sys.fix_nodes(top);
-  const double push = 1.2e-3, dt = 1.0;
-  const LoadFunction load = [&](double t, System& s) {
-    for (Index n : top) s.prescribed[3 * n + 2] = s.rest_positions[3 * n + 2] - push * std::min(t / dt, 1.0);
-  };
-  ImplicitOptions opt;
-  opt.quasi_static = true;
-  opt.dt_initial = dt;
-  opt.dt_min = 1e-6;
+  HalvingPush c;
+  System& sys = c.sys;
+  const auto& load = c.load;
+  const ImplicitOptions& opt = c.opt;
+  const double dt = c.dt;
   System reference = sys;
   ImplicitIntegrator uninterrupted(reference, opt);
   const StepReport whole = uninterrupted.step(load, dt);
