@@ -38,9 +38,9 @@ for target in scenario output_file; do
     if inside_libhdf5 "$work/$target.$runs.log"; then
       # Third-party, not fixed here: libhdf5 1.10.8 (Debian 12) loops for ever, reads out of
       # bounds (SIGSEGV in H5HG_read, or a memcpy of overlapping ranges there) or asks for
-      # gigabytes (H5T__conv_vlen) on some damaged
-      # global heap collections and variable-length lengths, reached reading a variable-length string. libhdf5 is not instrumented, so what ASan reports inside it is a
-      # crash or a hang of its own; every other report fails. Users get one line instead of a hang
+      # gigabytes (H5T__conv_vlen) on some damaged global heap collections and variable-length
+      # lengths, reached reading a variable-length string. libhdf5 is not instrumented, so what
+      # ASan reports inside it is a crash or a hang of its own; every other report fails. Users get one line instead of a hang
       # or a crash where fascia guards the read (docs/testing.md, "Findings").
       echo "fuzz_$target: a crash or hang inside libhdf5 (known, third-party; input kept in $build/fuzz-crashes/); going on"
     else

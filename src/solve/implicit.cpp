@@ -2,6 +2,7 @@
 #include "fascia/solve/implicit.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -94,7 +95,6 @@ struct ImplicitIntegrator::Workspace {
     std::tuple<std::vector<double>, std::vector<double>, double, double> ledger;
     SavedHistories<ElementGroups>::type histories;  ///< history only (fascia/elements/history.hpp)
   } saved, step_start;  ///< before the current attempt; before the current step (abandon_step)
-  double step_start_dissipation = 0.0;  ///< numerical_dissipation_ before the current step
 };
 
 ImplicitIntegrator::ImplicitIntegrator(System& sys, ImplicitOptions options)
@@ -556,16 +556,15 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
   const double t_end = sys_.time + dt;
   double size = std::min(dt, opt_.dt_max);  // current substep size
   abandoned_ = false;
-  if (opt_.abandon_step) {
-    transfer_state(true, true);
-    ws_->step_start_dissipation = numerical_dissipation_;
-  }
+  const double start_dissipation = numerical_dissipation_;
   for (int tries = 0;; ++tries) {
     const double remaining = t_end - sys_.time;
     if (!(remaining > 1e-12 * dt)) break;
     if (tries > 0 && opt_.abandon_step && opt_.abandon_step()) {
-      transfer_state(false, true);
-      numerical_dissipation_ = ws_->step_start_dissipation;
+      // Before any substep was accepted the live state is the start (failed attempts restore it);
+      // after one, the start was kept in step_start when the first substep was accepted.
+      if (report.substeps > 0) transfer_state(false, true);
+      numerical_dissipation_ = start_dissipation;
       abandoned_ = true;
       StepReport none;
       none.abandoned = true;
@@ -579,6 +578,10 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
     const int iterations_before = report.newton_iterations, factorisations_before = report.factorisations;
     if (attempt(load, h, report)) {
       if (last) sys_.time = t_end;
+      // The first accepted substep of a step that goes on: `saved` holds the step's start (no
+      // substep was accepted before); abandon_step may need it, and the next attempt overwrites
+      // `saved`, so it moves to step_start (a swap of vectors: no copy).
+      if (report.substeps == 0 && !last && opt_.abandon_step) std::swap(ws_->saved, ws_->step_start);
       ++report.substeps;
       // Quick: few Newton iterations; with modified Newton, few factorisations (what costs).
       const int work = opt_.reuse_factorisation && linear_->keeps_factor()

@@ -282,6 +282,18 @@ TEST(ImplicitIntegrator, AnAbandonedStepPutsBackItsStartAndIsRedoneBitForBit) {
   EXPECT_EQ(sys.work_input, start.work_input);
   EXPECT_EQ(integ.numerical_dissipation(), 0.0);
 
+  // Given up at the first poll, after the failed full step only: the start again, too.
+  {
+    System copy = start;
+    ImplicitOptions at_once = opt;
+    at_once.abandon_step = []() { return true; };
+    ImplicitIntegrator early(copy, at_once);
+    EXPECT_TRUE(early.step(load, dt).abandoned);
+    EXPECT_EQ(copy.positions, start.positions);
+    EXPECT_EQ(copy.prescribed, start.prescribed);
+    EXPECT_EQ(copy.time, start.time);
+  }
+
   ImplicitIntegrator again(sys, opt);
   const StepReport redone = again.step(load, dt);
   EXPECT_FALSE(redone.abandoned);
