@@ -104,6 +104,7 @@ void add_tissues(TissueMaterials& out, const Mixture& mix, const std::array<doub
   out.hypodermis.name = "hypodermis";
   mix.finish(out.hypodermis, kHypodermisShearModulus, {});
   out.hypodermis.density = kHypodermisDensity;
+  out.hypodermis.stiffening.exponent = m.hypodermis_stiffening_exponent;
 }
 
 }  // namespace

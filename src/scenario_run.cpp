@@ -74,6 +74,7 @@ void tissue_attributes(const Lattice& lat, const TissueMaterials& mat, io::Model
       m.number_attributes[t->name + "_shear_modulus_pa"] = t->shear_modulus;
       m.number_attributes[t->name + "_drained_bulk_pa"] = t->drained_bulk;
       m.number_attributes[t->name + "_density_kg_m3"] = t->density;
+      if (t->stiffening.active()) m.number_attributes[t->name + "_stiffening_exponent"] = t->stiffening.exponent;
     }
 }
 

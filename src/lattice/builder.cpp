@@ -237,6 +237,12 @@ struct Builder {
         std::get<CellWaterGroup>(lat.groups).add(c, det, m.bulk_water * det / 6.0, mat.drainage_time);
       }
     }
+    // The fat's stiffening under compression, on top of the cell's matrix (elements/fat_stiffening.hpp).
+    if (mat.stiffening.active()) {
+      auto& fat = std::get<FatStiffeningGroup>(lat.groups);
+      fat.law = mat.stiffening;
+      fat.add(c, X, m.mu0);
+    }
     for (const auto& kuhn : detail::kKuhnTetrahedra) {
       std::array<Index, 4> t = {c[kuhn.corners[0]], c[kuhn.corners[1]], c[kuhn.corners[2]], c[kuhn.corners[3]]};
       double det = detail::rest_det<3>(X, t);

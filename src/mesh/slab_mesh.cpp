@@ -50,6 +50,7 @@ HexMaterial hex_material(const LayerMaterial& layer, double angle_deg, double ka
   }
   m.shear_modulus = layer.shear_modulus * (1.0 - g_sum);
   m.bulk_modulus = layer.drained_bulk;
+  m.stiffening = layer.stiffening;
   m.fiber_modulus = layer.fiber_modulus;
   if (m.fiber_modulus > 0.0) m.fibers = von_mises_family(angle_deg * kDeg, kappa);
   return m;

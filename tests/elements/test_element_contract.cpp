@@ -416,6 +416,7 @@ Case<Hex8Group> make_case(bool history) {
   m.fibers = von_mises_family(0.5, 2.0, 8);
   m.prony_modulus = {0.4e6, 0.2e6};
   m.prony_tau = {0.3, 3.0};
+  m.stiffening.exponent = 1.18;  // the fat's stiffening on top (both branches: the map stretches or compresses z)
   c.group.materials = {m};
   c.group.law.relaxation = {{0.3, 0.5}, {0.2, 5.0}};  // relaxing fibres: their history as well
   for (int e = 0; e < 2; ++e) {
@@ -434,6 +435,32 @@ Case<Hex8Group> make_case(bool history) {
     with_midpoint_history(c);
     for (std::size_t k = c.group.fiber_max_strain.size() / 2; k < c.group.fiber_max_strain.size(); ++k)
       c.group.fiber_max_strain[k] = 0.1;  // past e_yield = 0.08: rest stretch 1.01
+  }
+  return c;
+}
+
+template <>
+Case<FatStiffeningGroup> make_case(bool) {
+  // Two fat cells sharing a face; the through-thickness stretch s(x) = 0.55 + 0.45 x / L makes the
+  // first cell compressed along z (I_n ~ 0.6: the power law) and the second stretched (I_n ~ 1.3:
+  // the continuation), plus a shear, a random perturbation of each node and a random shift.
+  Case<FatStiffeningGroup> c;
+  for (int k = 0; k < 2; ++k)
+    for (int j = 0; j < 2; ++j)
+      for (int i = 0; i < 3; ++i) c.rest.insert(c.rest.end(), {i * kLength, j * 0.8 * kLength, k * 0.6 * kLength});
+  auto id = [](int i, int j, int k) { return Index((k * 2 + j) * 3 + i); };
+  c.group.law.exponent = 1.18;
+  for (int e = 0; e < 2; ++e) {
+    std::array<Index, 8> cell;
+    for (int b = 0; b < 8; ++b) cell[b] = id(e + (b & 1), (b >> 1) & 1, (b >> 2) & 1);
+    c.group.add(cell, view(c.rest), 750.0);
+  }
+  const Vec3 shift = random_vec(kLength);
+  c.deformed = c.rest;
+  for (std::size_t i = 0; i < c.rest.size() / 3; ++i) {
+    const Vec3 p(c.rest[3 * i], c.rest[3 * i + 1], c.rest[3 * i + 2]);
+    const double s = 0.55 + 0.45 * p.x() / kLength;
+    set(c.deformed, Index(i), Vec3(p.x() + 0.2 * p.z(), p.y(), s * p.z()) + shift + random_vec(0.03 * kLength));
   }
   return c;
 }

@@ -8,6 +8,7 @@
 #include "fascia/elements/adhesion.hpp"
 #include "fascia/elements/contact.hpp"
 #include "fascia/elements/curved_contact.hpp"
+#include "fascia/elements/fat_stiffening.hpp"
 #include "fascia/elements/fiber.hpp"
 #include "fascia/elements/hexahedron.hpp"
 #include "fascia/elements/interface.hpp"
@@ -20,7 +21,8 @@ namespace fascia {
 
 using ElementGroups = std::tuple<SpringGroup, MaxwellSpringGroup, FiberGroup, InterfaceGroup, AdhesionGroup, ContactGroup,
                                  BulkGroup<3>, BulkGroup<2>, CellWaterGroup, PoroCellGroup, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
-                                 NeoHookeanGroup<3>, NeoHookeanGroup<2>, CurvedContactGroup, Hex8Group>;
+                                 NeoHookeanGroup<3>, NeoHookeanGroup<2>, CurvedContactGroup, Hex8Group,
+                                 FatStiffeningGroup>;
 
 /// Calls fn(group) for every group, in tuple order.
 template <class Fn>

@@ -37,8 +37,7 @@
 #include <utility>
 #include <vector>
 
-#include <Eigen/Eigenvalues>
-
+#include "fascia/elements/detail/continuum_point.hpp"
 #include "fascia/elements/maxwell.hpp"
 #include "fascia/tissue/fiber_family.hpp"
 #include "fascia/tissue/material.hpp"
@@ -53,9 +52,9 @@ struct HexMaterial {
   FiberFamily fibers;           ///< directions and weights (empty without fibres)
   std::vector<double> prony_modulus;  ///< mu_i [Pa]
   std::vector<double> prony_tau;      ///< tau_i [s]
+  CompressionStiffening stiffening;   ///< the matrix's stiffening under compression (fat); off by default
 };
 
-using HexGradients = Eigen::Matrix<double, 3, 8>;  ///< dN_a/dX, column a
 using HexCoordinates = Eigen::Matrix<double, 3, 8>;  ///< node positions, column a
 
 namespace detail {
@@ -90,18 +89,6 @@ inline HexReference hex_reference(const HexCoordinates& X) {
     r.gradients[g] = det > 0.0 ? HexGradients((dn * j0.inverse()).transpose()) : HexGradients::Zero();
   }
   return r;
-}
-
-using Mat9 = Eigen::Matrix<double, 9, 9>;
-/// Index of F_iJ in the column-major 9-vector of a 3x3 matrix.
-constexpr int fidx(int i, int j) { return i + 3 * j; }
-
-/// Clamps negative eigenvalues of a symmetric tangent to zero (projected Newton; Teran et al.
-/// 2005, SCA "Robust quasistatic finite elements and flesh simulation").
-inline void project_psd(Mat9& a) {
-  const Eigen::SelfAdjointEigenSolver<Mat9> es(a);
-  if (es.eigenvalues().minCoeff() >= 0.0) return;
-  a = es.eigenvectors() * es.eigenvalues().cwiseMax(0.0).asDiagonal() * es.eigenvectors().transpose();
 }
 }  // namespace detail
 
@@ -425,12 +412,11 @@ private:
       const std::size_t p = 8 * std::size_t(e) + g;
       const double w = point_volume[p];
       const HexGradients& gr = gradients[p];
-      PointState s;
-      s.F = xe * gr.transpose();
-      s.J = s.F.determinant();
-      if (!(s.J > 0.0)) return std::numeric_limits<double>::infinity();
-      s.H = s.F.inverse().transpose();
-      add_matrix_term(m, s, h != nullptr);
+      const Mat3 F = xe * gr.transpose();
+      if (!(F.determinant() > 0.0)) return std::numeric_limits<double>::infinity();
+      PointState s = PointState::at(F);
+      detail::add_isochoric_neo_hookean(m.shear_modulus, s, h != nullptr);
+      if (m.stiffening.active()) detail::add_compression_stiffening(m.stiffening, m.shear_modulus, s, h != nullptr);
       add_prony_terms(e, g, m, mode, stored, s, h != nullptr);
       if (h && !exact) detail::project_psd(s.A);
       if (m.fiber_modulus > 0.0) add_fiber_terms(e, g, m, mode, stored, s, h != nullptr);
@@ -462,32 +448,7 @@ private:
     return w_total;
   }
 
-  /// One Gauss point: F, J = det F, H = F^-T, and what the terms add to psi, P and A = dP/dF.
-  struct PointState {
-    Mat3 F, H, P;
-    double J = 0.0, psi = 0.0;
-    detail::Mat9 A = detail::Mat9::Zero();
-  };
-
-  /// Isochoric neo-Hookean matrix: psi = mu/2 (J^-2/3 I1 - 3).
-  static void add_matrix_term(const HexMaterial& m, PointState& s, bool hessian) {
-    using detail::fidx;
-    const Mat3& F = s.F;
-    const Mat3& H = s.H;
-    const double I1 = F.squaredNorm();
-    const double j23 = std::pow(s.J, -2.0 / 3.0);
-    s.psi = 0.5 * m.shear_modulus * (j23 * I1 - 3.0);
-    s.P = m.shear_modulus * j23 * (F - I1 / 3.0 * H);
-    if (!hessian) return;
-    const double c = m.shear_modulus * j23;
-    for (int i = 0; i < 3; ++i)
-      for (int J_ = 0; J_ < 3; ++J_)
-        for (int k = 0; k < 3; ++k)
-          for (int L = 0; L < 3; ++L)
-            s.A(fidx(i, J_), fidx(k, L)) =
-                c * ((i == k && J_ == L ? 1.0 : 0.0) - 2.0 / 3.0 * (F(i, J_) * H(k, L) + H(i, J_) * F(k, L)) +
-                     2.0 / 9.0 * I1 * H(i, J_) * H(k, L) + I1 / 3.0 * H(i, L) * H(k, J_));
-  }
+  using PointState = detail::PointState;
 
   /// Prony branches of point g: mu_i g_i |d - target|^2 over the step (stored: mu_i |q|^2).
   void add_prony_terms(Index e, int g, const HexMaterial& m, HessianMode mode, bool stored, PointState& s,
@@ -577,7 +538,7 @@ private:
   static void gather_point_hessian(double w, const HexGradients& gr, const PointState& s, bool volume_curvature,
                                    ElementHessian<8>& h, ElementHessian<8>& curvature) {
     using detail::fidx;
-    add_gradient_product(w, gr, s.A, h);
+    detail::add_gradient_product(w, gr, s.A, h);
     if (!volume_curvature) return;
     // d^2 J / dF_iJ dF_kL = J (H_iJ H_kL - H_iL H_kJ), per point.
     const Mat3& H = s.H;
@@ -586,24 +547,7 @@ private:
       for (int J_ = 0; J_ < 3; ++J_)
         for (int k = 0; k < 3; ++k)
           for (int L = 0; L < 3; ++L) av(fidx(i, J_), fidx(k, L)) = s.J * (H(i, J_) * H(k, L) - H(i, L) * H(k, J_));
-    add_gradient_product(w, gr, av, curvature);
-  }
-
-  /// out += w B^T M B, B the point's gradient operator, B(fidx(i, J), 3a + i) = gr(J, a), without
-  /// forming B: it has three nonzeros per column, so the product takes ~2 400 multiply-adds where
-  /// the dense 9 x 24 one took ~7 100 (and 18 % of a 16^3 compression's CPU time,
-  /// docs/performance.md "Implicit solves at scale").
-  static void add_gradient_product(double w, const HexGradients& gr, const detail::Mat9& M, ElementHessian<8>& out) {
-    using detail::fidx;
-    Eigen::Matrix<double, 9, 24> mb;  // (M B)(r, 3b + k) = sum_L M(r, fidx(k, L)) gr(L, b)
-    for (int b = 0; b < 8; ++b)
-      for (int k = 0; k < 3; ++k)
-        mb.col(3 * b + k) = M.col(fidx(k, 0)) * gr(0, b) + M.col(fidx(k, 1)) * gr(1, b) + M.col(fidx(k, 2)) * gr(2, b);
-    for (int c = 0; c < 24; ++c)  // (B^T M B)(3a + i, c) = sum_J gr(J, a) (M B)(fidx(i, J), c)
-      for (int a = 0; a < 8; ++a)
-        for (int i = 0; i < 3; ++i)
-          out(3 * a + i, c) +=
-              w * (gr(0, a) * mb(fidx(i, 0), c) + gr(1, a) * mb(fidx(i, 1), c) + gr(2, a) * mb(fidx(i, 2), c));
+    detail::add_gradient_product(w, gr, av, curvature);
   }
 };
 

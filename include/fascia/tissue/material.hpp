@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fascia/core/error.hpp"
+#include "fascia/tissue/compression_stiffening.hpp"
 #include "fascia/tissue/fasciacyte.hpp"
 #include "fascia/tissue/fiber_law.hpp"
 #include "fascia/tissue/ha_viscosity.hpp"
@@ -29,6 +30,7 @@ struct LayerMaterial {
   double fiber_modulus = 0;  ///< fibre-direction tensile modulus E_f added to the matrix [Pa]
   double permeability = 0;   ///< k(phi_w) [m^4/(N s)]
   std::vector<PronyTerm> prony;  ///< deviatoric relaxation of the matrix
+  CompressionStiffening stiffening;  ///< the matrix stiffening under compression (the hypodermis's fat)
 
   double young_modulus() const {
     return 9.0 * drained_bulk * shear_modulus / (3.0 * drained_bulk + shear_modulus);
