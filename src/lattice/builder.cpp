@@ -237,12 +237,6 @@ struct Builder {
         std::get<CellWaterGroup>(lat.groups).add(c, det, m.bulk_water * det / 6.0, mat.drainage_time);
       }
     }
-    // The fat's stiffening under compression, on top of the cell's matrix (elements/fat_stiffening.hpp).
-    if (mat.stiffening.active()) {
-      auto& fat = std::get<FatStiffeningGroup>(lat.groups);
-      fat.law = mat.stiffening;
-      fat.add(c, X, m.mu0);
-    }
     for (const auto& kuhn : detail::kKuhnTetrahedra) {
       std::array<Index, 4> t = {c[kuhn.corners[0]], c[kuhn.corners[1]], c[kuhn.corners[2]], c[kuhn.corners[3]]};
       double det = detail::rest_det<3>(X, t);
@@ -255,6 +249,12 @@ struct Builder {
         if (m.delta_bulk != 0.0) std::get<BulkGroup<3>>(lat.groups).add(t, det, m.delta_bulk * v);
       } else {
         std::get<NeoHookeanGroup<3>>(lat.groups).add(t, X, v, m.mu0, mat.drained_bulk - 2.0 / 3.0 * m.mu0);
+      }
+      // The fat's stiffening under compression, on top of the matrix (elements/fat_stiffening.hpp).
+      if (mat.stiffening.active()) {
+        auto& fat = std::get<FatStiffeningGroup>(lat.groups);
+        fat.law = mat.stiffening;
+        fat.add(t, X, m.mu0);
       }
     }
   }

@@ -2,8 +2,8 @@
 // The fat's stiffening under compression (tissue/compression_stiffening.hpp) against closed forms:
 // the factor g(I_n) = I_n^-beta of Hatt et al. 2023 and its continuation under tension; the shear
 // modulus the matrix and the term show together in a compressed state (g mu), in the lattice's fat
-// cells (elements/fat_stiffening.hpp) and in the finite-element hexahedra (elements/hexahedron.hpp);
-// the builder putting the cells on the hypodermis alone. The generic force/Hessian checks of both
+// tetrahedra (elements/fat_stiffening.hpp) and in the finite-element hexahedra (elements/hexahedron.hpp);
+// the builder putting them on the hypodermis alone. The generic force/Hessian checks of both
 // groups are in test_element_contract.cpp.
 #include <gtest/gtest.h>
 
@@ -11,6 +11,7 @@
 #include <cmath>
 #include <vector>
 
+#include "fascia/elements/detail/simplex.hpp"
 #include "fascia/elements/fat_stiffening.hpp"
 #include "fascia/elements/hexahedron.hpp"
 #include "fascia/lattice/builder.hpp"
@@ -68,22 +69,39 @@ Mat3 compressed_and_sheared(double lambda, double gamma) {
   return f;
 }
 
+/// The six Kuhn tetrahedra of the cell with corners `rest`, with Hatt's law, as the builder adds them.
+FatStiffeningGroup one_cell(const std::vector<double>& rest) {
+  FatStiffeningGroup fat;
+  fat.law.exponent = kBeta;
+  for (const auto& kuhn : detail::kKuhnTetrahedra) {
+    std::array<Index, 4> t = {kuhn.corners[0], kuhn.corners[1], kuhn.corners[2], kuhn.corners[3]};
+    if (detail::rest_det<3>(view(rest), t) < 0) std::swap(t[1], t[2]);
+    fat.add(t, view(rest), kMu);
+  }
+  return fat;
+}
+
+/// Energy of every element of the group at x.
+double energy(const FatStiffeningGroup& fat, const std::vector<double>& x) {
+  double w = 0.0;
+  for (std::size_t e = 0; e < fat.size(); ++e) w += fat.energy(Index(e), view(x));
+  return w;
+}
+
 TEST(FatStiffening, EnergyIsTheClosedFormAndTheShearModulusBecomesGMu) {
   // psi = mu/2 (g - 1)(I1 - 3) with I1 = a^2 (2 + gamma^2) + lambda^2 (J = 1), so the in-plane
   // shear stiffness d2psi/dgamma2 = mu (g - 1) a^2; with the neo-Hookean matrix's mu a^2 the cell
   // shows g mu a^2: the shear modulus Hatt et al. measured, scaled by the compressed geometry.
   const Vec3 d(2e-3, 1.5e-3, 1e-3);
   const std::vector<double> rest = cell_positions(d, Mat3::Identity());
-  FatStiffeningGroup fat;
-  fat.law.exponent = kBeta;
-  fat.add({0, 1, 2, 3, 4, 5, 6, 7}, view(rest), kMu);
+  const FatStiffeningGroup fat = one_cell(rest);
   const double v = d.prod();
   for (double lambda : {0.4, 0.8, 1.3}) {
     const double a2 = 1.0 / lambda, g = fat.law.factor(lambda * lambda).g;
-    auto psi = [&](double gamma) { return fat.energy(0, view(cell_positions(d, compressed_and_sheared(lambda, gamma)))); };
+    auto psi = [&](double gamma) { return energy(fat, cell_positions(d, compressed_and_sheared(lambda, gamma))); };
     const double gamma = 0.3;
     const double closed = v * kMu / 2 * (g - 1) * (a2 * (2 + gamma * gamma) + lambda * lambda - 3);
-    // Round-off of F from 8 corner positions: ~1e-15 relative.
+    // Round-off of F from the corner positions: ~1e-15 relative.
     EXPECT_NEAR(psi(gamma), closed, 1e-12 * std::abs(closed)) << lambda;
     // d2psi/dgamma2 by central differences (psi is quadratic in gamma here: exact up to round-off
     // ~1e-16 |psi| / h^2 = 1e-10 relative with h = 1e-3).
@@ -93,7 +111,7 @@ TEST(FatStiffening, EnergyIsTheClosedFormAndTheShearModulusBecomesGMu) {
   }
   // At rest the term is zero: it adds nothing to small-strain moduli (elastography at rest, the
   // calibrations of docs/validation.md).
-  EXPECT_EQ(fat.energy(0, view(rest)), 0.0);
+  EXPECT_EQ(energy(fat, rest), 0.0);
 }
 
 TEST(FatStiffening, LatticeCellAndFiniteElementCarryTheSameLaw) {
@@ -101,9 +119,7 @@ TEST(FatStiffening, LatticeCellAndFiniteElementCarryTheSameLaw) {
   // one without equals the lattice cell's energy (relative round-off ~1e-13 of the matrix energy).
   const Vec3 d(1e-3, 1e-3, 0.5e-3);
   const std::vector<double> rest = cell_positions(d, Mat3::Identity());
-  FatStiffeningGroup fat;
-  fat.law.exponent = kBeta;
-  fat.add({0, 1, 2, 3, 4, 5, 6, 7}, view(rest), kMu);
+  const FatStiffeningGroup fat = one_cell(rest);
   auto hex = [&](double beta) {
     Hex8Group g;
     HexMaterial m;
@@ -118,7 +134,7 @@ TEST(FatStiffening, LatticeCellAndFiniteElementCarryTheSameLaw) {
   Mat3 f = compressed_and_sheared(0.6, 0.2);
   f(2, 0) = 0.1;  // and a shear through the thickness
   const auto x = cell_positions(d, f);
-  const double term = fat.energy(0, view(x));
+  const double term = energy(fat, x);
   EXPECT_GT(term, 0.0);
   EXPECT_NEAR(stiff.energy(0, view(x)) - plain.energy(0, view(x)), term, 1e-12 * plain.energy(0, view(x)));
 }
@@ -139,12 +155,13 @@ TEST(FatStiffening, TheBuilderPutsItOnTheHypodermisCellsOnly) {
   };
   const Lattice lat = build(kBeta);
   const auto& fat = std::get<FatStiffeningGroup>(lat.groups);
-  // 8 x 6 cells in plane, 2 mm / 0.5 mm = 4 through the hypodermis; skin, fascia, muscle: none.
-  EXPECT_EQ(fat.size(), 8u * 6u * 4u);
+  // Six tetrahedra in each of 8 x 6 cells in plane and 2 mm / 0.5 mm = 4 through the hypodermis;
+  // skin, fascia, muscle: none.
+  EXPECT_EQ(fat.size(), 6u * 8u * 6u * 4u);
   EXPECT_EQ(fat.law.exponent, kBeta);
   for (std::size_t e = 0; e < fat.size(); ++e) {
     EXPECT_EQ(fat.shear_modulus[e], kMu);
-    EXPECT_NEAR(fat.rest_volume[e], 0.5e-3 * 0.5e-3 * 0.5e-3, 1e-20);
+    EXPECT_NEAR(fat.rest_volume[e], 0.5e-3 * 0.5e-3 * 0.5e-3 / 6.0, 1e-21);
   }
   EXPECT_EQ(std::get<FatStiffeningGroup>(build(0.0).groups).size(), 0u);
 }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file The lattice's fat cells: the compression stiffening of subcutaneous fat
-/// (tissue/compression_stiffening.hpp) on each hexahedral cell of a block whose material has it.
+/// @file The lattice's fat tetrahedra: the compression stiffening of subcutaneous fat
+/// (tissue/compression_stiffening.hpp) on the six Kuhn tetrahedra of each cell of a block whose
+/// material has it.
 ///
 /// The cell's matrix (springs or neo-Hookean tetrahedra) carries the shear modulus mu; this group
 /// adds the rest, psi = mu/2 (g(I_n) - 1) (J^-2/3 I1 - 3) per unit reference volume
-/// (detail::add_compression_stiffening), with F the cell's mean deformation gradient, taken at its
-/// centre. One point suffices: the term is zero at rest and every deformation it misses (the
-/// cell's hourglass modes) is held by the matrix beneath it.
+/// (detail::add_compression_stiffening), with F each tetrahedron's own (constant) deformation
+/// gradient. Tetrahedra, not one point per cell: a crushed cell deforms far from affinely (a node
+/// folding below its neighbour), which a cell's mean F does not see and a tetrahedron's F does;
+/// and J^-2/3 I1 grows without bound as a tetrahedron flattens, so the term resists inversion.
 #include <array>
 #include <limits>
 #include <string_view>
@@ -18,43 +20,45 @@
 namespace fascia {
 
 struct FatStiffeningGroup {
-  static constexpr int kNodes = 8;
-  static constexpr std::string_view kName = "fat_stiffening_cells";
+  static constexpr int kNodes = 4;
+  static constexpr std::string_view kName = "fat_stiffening_tets";
   static constexpr bool kHasState = false;
+  using Gradients = Eigen::Matrix<double, 3, 4>;  ///< dN_a/dX, column a
 
-  CompressionStiffening law;  ///< shared by the group (set before adding cells)
-  std::vector<std::array<Index, 8>> connectivity;  ///< corners in the bit order x + 2y + 4z
-  std::vector<HexGradients> gradients;             ///< dN_a/dX at the cell's centre
-  std::vector<double> shear_modulus;               ///< mu of the cell's matrix [Pa]
-  std::vector<double> rest_volume;                 ///< [m^3]
+  CompressionStiffening law;  ///< shared by the group (set before adding elements)
+  std::vector<std::array<Index, 4>> connectivity;
+  std::vector<Gradients> gradients;
+  std::vector<double> shear_modulus;  ///< mu of the matrix [Pa]
+  std::vector<double> rest_volume;    ///< [m^3]
 
   std::size_t size() const { return connectivity.size(); }
-  std::array<Index, 8> nodes(Index e) const { return connectivity[e]; }
+  std::array<Index, 4> nodes(Index e) const { return connectivity[e]; }
   std::vector<GroupParameter> parameters() const {
     return {{"shear_modulus", "Pa", shear_modulus}, {"rest_volume", "m3", rest_volume}};
   }
 
-  /// Appends the cell of corners `nd` (rest positions in X: an axis-aligned box, as the lattice's).
-  void add(const std::array<Index, 8>& nd, ConstNodes X, double mu) {
-    const Vec3 size = X[nd[7]] - X[nd[0]];
-    HexGradients gr;
-    // N_a = prod (1 + c_a xi) / 8 with xi = 2 (X - X_centre) / size: dN_a/dX = c_a / (4 size) at the centre.
-    for (int a = 0; a < 8; ++a)
-      for (int d = 0; d < 3; ++d) gr(d, a) = (((a >> d) & 1) ? 1.0 : -1.0) / (4.0 * size(d));
+  /// Appends the tetrahedron `nd` (positively oriented in the rest positions X).
+  void add(const std::array<Index, 4>& nd, ConstNodes X, double mu) {
+    Mat3 dm;
+    for (int a = 0; a < 3; ++a) dm.col(a) = X[nd[a + 1]] - X[nd[0]];
+    const Mat3 inv = dm.inverse();
+    Gradients g;
+    g.rightCols<3>() = inv.transpose();
+    g.col(0) = -inv.transpose().rowwise().sum();
     connectivity.push_back(nd);
-    gradients.push_back(gr);
+    gradients.push_back(g);
     shear_modulus.push_back(mu);
-    rest_volume.push_back(size.prod());
+    rest_volume.push_back(dm.determinant() / 6.0);
   }
 
   double energy(Index e, ConstNodes x) const { return evaluate(e, x, nullptr, nullptr, HessianMode::exact); }
-  ElementForces<8> forces(Index e, ConstNodes x) const {
-    ElementForces<8> f;
+  ElementForces<4> forces(Index e, ConstNodes x) const {
+    ElementForces<4> f;
     evaluate(e, x, &f, nullptr, HessianMode::exact);
     return f;
   }
-  ElementHessian<8> hessian(Index e, ConstNodes x, HessianMode mode) const {
-    ElementHessian<8> h = ElementHessian<8>::Zero();
+  ElementHessian<4> hessian(Index e, ConstNodes x, HessianMode mode) const {
+    ElementHessian<4> h = ElementHessian<4>::Zero();
     evaluate(e, x, nullptr, &h, mode);
     return h;
   }
@@ -62,11 +66,11 @@ struct FatStiffeningGroup {
   double end_step(Index, ConstNodes, const StepContext&) { return 0.0; }
 
 private:
-  double evaluate(Index e, ConstNodes x, ElementForces<8>* f, ElementHessian<8>* h, HessianMode mode) const {
-    const HexGradients& gr = gradients[e];
-    if (f) f->setZero();  // an inverted cell: infinite energy, which the line search rejects
+  double evaluate(Index e, ConstNodes x, ElementForces<4>* f, ElementHessian<4>* h, HessianMode mode) const {
+    const Gradients& gr = gradients[e];
+    if (f) f->setZero();  // an inverted tetrahedron: infinite energy, which the line search rejects
     Mat3 F = Mat3::Zero();
-    for (int a = 0; a < 8; ++a) F += x[connectivity[e][a]] * gr.col(a).transpose();
+    for (int a = 0; a < 4; ++a) F += x[connectivity[e][a]] * gr.col(a).transpose();
     if (!(F.determinant() > 0.0)) return std::numeric_limits<double>::infinity();
     detail::PointState s = detail::PointState::at(F);
     detail::add_compression_stiffening(law, shear_modulus[e], s, h != nullptr);

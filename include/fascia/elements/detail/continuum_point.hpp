@@ -3,7 +3,7 @@
 /// @file One integration point of a continuum element: the deformation gradient F, what each law
 /// adds to the energy density psi, the first Piola stress P = dpsi/dF and the tangent A = dP/dF,
 /// and the gather of A into an element Hessian. Shared by the hexahedra of the finite-element
-/// engine (elements/hexahedron.hpp) and the lattice's fat cells (elements/fat_stiffening.hpp).
+/// engine (elements/hexahedron.hpp) and the lattice's fat tetrahedra (elements/fat_stiffening.hpp).
 #include <Eigen/Eigenvalues>
 
 #include "fascia/elements/element_group.hpp"
@@ -91,16 +91,17 @@ inline void add_compression_stiffening(const CompressionStiffening& law, double 
 }
 
 /// out += w B^T M B, B the point's gradient operator, B(fidx(i, J), 3a + i) = gr(J, a), without
-/// forming B: it has three nonzeros per column, so the product takes ~2 400 multiply-adds where
-/// the dense 9 x 24 one took ~7 100 (and 18 % of a 16^3 compression's CPU time,
+/// forming B: it has three nonzeros per column, so for a hexahedron the product takes ~2 400
+/// multiply-adds where the dense 9 x 24 one took ~7 100 (and 18 % of a 16^3 compression's CPU time,
 /// docs/performance.md "Implicit solves at scale").
-inline void add_gradient_product(double w, const HexGradients& gr, const Mat9& M, ElementHessian<8>& out) {
-  Eigen::Matrix<double, 9, 24> mb;  // (M B)(r, 3b + k) = sum_L M(r, fidx(k, L)) gr(L, b)
-  for (int b = 0; b < 8; ++b)
+template <int N>
+void add_gradient_product(double w, const Eigen::Matrix<double, 3, N>& gr, const Mat9& M, ElementHessian<N>& out) {
+  Eigen::Matrix<double, 9, 3 * N> mb;  // (M B)(r, 3b + k) = sum_L M(r, fidx(k, L)) gr(L, b)
+  for (int b = 0; b < N; ++b)
     for (int k = 0; k < 3; ++k)
       mb.col(3 * b + k) = M.col(fidx(k, 0)) * gr(0, b) + M.col(fidx(k, 1)) * gr(1, b) + M.col(fidx(k, 2)) * gr(2, b);
-  for (int c = 0; c < 24; ++c)  // (B^T M B)(3a + i, c) = sum_J gr(J, a) (M B)(fidx(i, J), c)
-    for (int a = 0; a < 8; ++a)
+  for (int c = 0; c < 3 * N; ++c)  // (B^T M B)(3a + i, c) = sum_J gr(J, a) (M B)(fidx(i, J), c)
+    for (int a = 0; a < N; ++a)
       for (int i = 0; i < 3; ++i)
         out(3 * a + i, c) +=
             w * (gr(0, a) * mb(fidx(i, 0), c) + gr(1, a) * mb(fidx(i, 1), c) + gr(2, a) * mb(fidx(i, 2), c));
