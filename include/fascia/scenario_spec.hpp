@@ -66,9 +66,10 @@ struct MaterialSpec {
   double loose_modulus_kpa = 4.77;          ///< loose (HA-rich) layer instantaneous Young's modulus [kPa], > 0
   double muscle_shear_modulus_kpa = 10.0;   ///< muscle substrate shear modulus [kPa], > 0
   double muscle_thickness_mm = 2.0;         ///< muscle substrate thickness in a slab [mm], > 0
-  /// beta in G = mu_fat C_nn^-beta, the hypodermis's stiffening under compression (Hatt et al. 2023:
-  /// G* = 748.5 C_yy^-1.18 Pa in vivo), [0, 5]; 0 = a plain neo-Hookean fat.
-  double hypodermis_stiffening_exponent = 1.18;
+  /// beta in G = mu_fat C_nn^-beta, the hypodermis's stiffening under compression, [0, 5]; Hatt et
+  /// al. 2023 measured 1.18 in vivo. Default 0 (plain neo-Hookean fat): with 1.18 the lattice's
+  /// lacrosse-ball run diverged in its ramp (docs/model.md "Skin and hypodermis").
+  double hypodermis_stiffening_exponent = 0.0;
   double permeability = 1e-15;              ///< k0 at phi_w0 = 0.70 [m^4/(N s)], > 0
   double water_bulk_modulus_mpa = 2200.0;   ///< bulk modulus of water [MPa], >= 0 (0 = drained only)
   double ha_viscosity_pa_s = 1.0;           ///< viscosity of the loose layers' HA [Pa s], >= 0 (assumed)
@@ -101,7 +102,7 @@ struct schema::Schema<MaterialSpec> {
         {"loose_modulus_kpa", &S::loose_modulus_kpa, "kPa", open_closed(0, 1e6), "instantaneous Young's modulus of the loose (HA-rich) layers; relaxes to 2.75 kPa with the default Prony series (Iatridis et al. 2003)"},
         {"muscle_shear_modulus_kpa", &S::muscle_shear_modulus_kpa, "kPa", open_closed(0, 1e6), "shear modulus of the muscle substrate"},
         {"muscle_thickness_mm", &S::muscle_thickness_mm, "mm", open_closed(0, 1000), "muscle substrate thickness (slab)"},
-        {"hypodermis_stiffening_exponent", &S::hypodermis_stiffening_exponent, "", closed(0, 5), "`beta` of the fat's stiffening under compression: the hypodermis's shear modulus is `752 Pa C_nn^-beta`, `C_nn` the squared stretch through its thickness (Hatt et al. 2023 measured `G* = 748.5 C_yy^-1.18` Pa in vivo); 0 = plain neo-Hookean fat (docs/model.md \"Skin and hypodermis\")"},
+        {"hypodermis_stiffening_exponent", &S::hypodermis_stiffening_exponent, "", closed(0, 5), "`beta` of the fat's stiffening under compression: the hypodermis's shear modulus is `752 Pa C_nn^-beta`, `C_nn` the squared stretch through its thickness. Hatt et al. 2023 measured `G* = 748.5 C_yy^-1.18` Pa in vivo: 1.18 is the measured law. 0 (default) = plain neo-Hookean fat, because on the coarse lattice under a 100 N ball the law made the solver fail (docs/model.md \"Skin and hypodermis\")"},
         {"permeability", &S::permeability, "m^4/(N s)", open_closed(0, 1e-6), "Darcy permeability `k0` at `phi_w = 0.70` (Kozeny-Carman in `phi_w`)"},
         {"water_bulk_modulus_mpa", &S::water_bulk_modulus_mpa, "MPa", closed(0, 1e5), "bulk modulus of water; 0 = drained behaviour only"},
         {"ha_viscosity_pa_s", &S::ha_viscosity_pa_s, "Pa s", closed(0, 1e6), "zero-shear viscosity of the loose layers' HA at `ha.reference_concentration_mg_ml` and 37 degC (*assumed*); the interface dashpot follows the `[ha]` laws"},
