@@ -27,6 +27,7 @@ TEST(CompressionStiffening, FactorIsHattsPowerLawUnderCompression) {
   const CompressionStiffening law{kBeta};
   // Hatt et al.: G*(C_yy) / G*(1) = C_yy^-1.18; at C = 0.5 fat is 2.27 times as stiff, at 0.25 5.13 times (4^1.18).
   EXPECT_NEAR(law.factor(0.5).g, std::pow(0.5, -kBeta), 1e-14);
+  // The quoted values are rounded to four digits: 1e-3 is their rounding.
   EXPECT_NEAR(law.factor(0.5).g, 2.266, 1e-3);
   EXPECT_NEAR(law.factor(0.25).g, 5.134, 1e-3);
   EXPECT_DOUBLE_EQ(law.factor(1.0).g, 1.0);
@@ -161,6 +162,8 @@ TEST(FatStiffening, TheBuilderPutsItOnTheHypodermisCellsOnly) {
   EXPECT_EQ(fat.law.exponent, kBeta);
   for (std::size_t e = 0; e < fat.size(); ++e) {
     EXPECT_EQ(fat.shear_modulus[e], kMu);
+    // 2.1e-11 m^3 from edges of 0.5 mm: round-off ~1e-15 relative; 1e-21 m^3 (5e-11 relative) is
+    // far above it and far below any wrong factor.
     EXPECT_NEAR(fat.rest_volume[e], 0.5e-3 * 0.5e-3 * 0.5e-3 / 6.0, 1e-21);
   }
   EXPECT_EQ(std::get<FatStiffeningGroup>(build(0.0).groups).size(), 0u);
