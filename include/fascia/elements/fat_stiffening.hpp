@@ -5,7 +5,7 @@
 /// material has it.
 ///
 /// The cell's matrix (springs or neo-Hookean tetrahedra) carries the shear modulus mu; this group
-/// adds the rest, psi = mu/2 (g(I_n) - 1) (J^-2/3 I1 - 3) per unit reference volume
+/// adds the rest, psi = mu/2 (g(I_t) - 1) (J^-2/3 I1 - 3) per unit reference volume
 /// (detail::add_compression_stiffening), with F each tetrahedron's own (constant) deformation
 /// gradient. Tetrahedra, not one point per cell: a crushed cell deforms far from affinely (a node
 /// folding below its neighbour), which a cell's mean F does not see and a tetrahedron's F does;

@@ -61,33 +61,63 @@ inline void add_isochoric_neo_hookean(double mu, PointState& s, bool hessian) {
                    2.0 / 9.0 * I1 * H(i, J_) * H(k, L) + I1 / 3.0 * H(i, L) * H(k, J_));
 }
 
+/// The law's measure of compression (tissue/compression_stiffening.hpp): I_t = 1 / (n.C^-1.n),
+/// the squared stretch of the spacing between the material planes normal to n (the layer's
+/// thickness), with its first and second derivatives by F. With a = F^-T n (so n.C^-1.n = |a|^2)
+/// and c = F^-1 a:
+///   dI_t/dF_kL = 2 a_k c_L / |a|^4,
+///   d2I_t = 2 / |a|^6 S (x) S - 1 / |a|^4 d2s,   S_kL = -2 a_k c_L,
+///   d2s_kL,mP = 2 (a_m H_kP c_L + a_k H_mL c_P + a_k a_m Cinv_LP),   H = F^-T, Cinv = H^T H.
+/// A shear parallel to the planes (F = I + gamma t (x) n, t.n = 0) leaves I_t at 1, where the
+/// stretch of the fibre along n, n.C.n = 1 + gamma^2, does not.
+struct ThicknessStretch {
+  double value = 1.0;       ///< I_t
+  Mat3 d = Mat3::Zero();    ///< dI_t/dF
+  Mat9 d2 = Mat9::Zero();   ///< d2I_t/dF2 (filled when asked for)
+};
+
+inline ThicknessStretch thickness_stretch_squared(const PointState& s, const Vec3& n, bool hessian) {
+  const Mat3& H = s.H;
+  const Vec3 a = H * n, c = H.transpose() * a;
+  const double sq = a.squaredNorm();
+  ThicknessStretch t;
+  t.value = 1.0 / sq;
+  t.d = 2.0 / (sq * sq) * a * c.transpose();
+  if (!hessian) return t;
+  const Mat3 cinv = H.transpose() * H;
+  const Mat3 ac = -2.0 * a * c.transpose();
+  const Eigen::Map<const Eigen::Matrix<double, 9, 1>> vs(ac.data());
+  t.d2 = 2.0 / (sq * sq * sq) * vs * vs.transpose();
+  for (int k = 0; k < 3; ++k)
+    for (int L = 0; L < 3; ++L)
+      for (int m = 0; m < 3; ++m)
+        for (int P = 0; P < 3; ++P)
+          t.d2(fidx(k, L), fidx(m, P)) -=
+              2.0 / (sq * sq) * (a(m) * H(k, P) * c(L) + a(k) * H(m, L) * c(P) + a(k) * a(m) * cinv(L, P));
+  return t;
+}
+
 /// The stiffening the law adds to an isochoric neo-Hookean matrix of shear modulus mu
-/// (tissue/compression_stiffening.hpp): psi = mu/2 (g(I_n) - 1) Q, with Q = J^-2/3 I1 - 3 and
-/// I_n = |F n|^2, so that matrix and term together have the shear modulus g mu. With m = F n and
-/// phi = g - 1 (psi_nh, P_nh, A_nh: the neo-Hookean's):
-///   P = phi P_nh + mu g' Q m n^T
-///   A = phi A_nh + 2 g' (P_nh (x) m n^T + m n^T (x) P_nh) + 2 mu g'' Q (m n^T) (x) (m n^T)
-///       + mu g' Q delta_ik n_J n_L.
+/// (tissue/compression_stiffening.hpp): psi = (g(I_t) - 1) psi_nh, with psi_nh = mu/2 (J^-2/3 I1 - 3)
+/// and I_t the thickness measure above, so that matrix and term together have the shear modulus
+/// g mu. With phi = g - 1 and D = dI_t/dF (P_nh, A_nh: the neo-Hookean's):
+///   P = phi P_nh + g' psi_nh D
+///   A = phi A_nh + g' (P_nh (x) D + D (x) P_nh) + psi_nh (g'' D (x) D + g' d2I_t).
 inline void add_compression_stiffening(const CompressionStiffening& law, double mu, PointState& s, bool hessian) {
-  const Vec3& n = law.normal;
-  const Vec3 m = s.F * n;
-  const StiffeningFactor k = law.factor(m.squaredNorm());
+  const ThicknessStretch t = thickness_stretch_squared(s, law.normal, hessian);
+  const StiffeningFactor k = law.factor(t.value);
   PointState nh = s;
   nh.psi = 0.0;
   nh.P.setZero();
   if (hessian) nh.A.setZero();
   add_isochoric_neo_hookean(mu, nh, hessian);
-  const double phi = k.g - 1.0, q = 2.0 * nh.psi / mu;
-  const Mat3 mn = m * n.transpose();
+  const double phi = k.g - 1.0;
   s.psi += phi * nh.psi;
-  s.P += phi * nh.P + mu * k.dg * q * mn;
+  s.P += phi * nh.P + k.dg * nh.psi * t.d;
   if (!hessian) return;
-  const Eigen::Map<const Eigen::Matrix<double, 9, 1>> vp(nh.P.data()), vm(mn.data());
-  s.A += phi * nh.A + 2.0 * k.dg * (vp * vm.transpose() + vm * vp.transpose()) + 2.0 * mu * k.d2g * q * vm * vm.transpose();
-  const Mat3 nn = mu * k.dg * q * n * n.transpose();
-  for (int i = 0; i < 3; ++i)
-    for (int J_ = 0; J_ < 3; ++J_)
-      for (int L = 0; L < 3; ++L) s.A(fidx(i, J_), fidx(i, L)) += nn(J_, L);
+  const Eigen::Map<const Eigen::Matrix<double, 9, 1>> vp(nh.P.data()), vd(t.d.data());
+  s.A += phi * nh.A + k.dg * (vp * vd.transpose() + vd * vp.transpose()) +
+         nh.psi * (k.d2g * vd * vd.transpose() + k.dg * t.d2);
 }
 
 /// out += w B^T M B, B the point's gradient operator, B(fidx(i, J), 3a + i) = gr(J, a), without
