@@ -240,10 +240,12 @@ struct IntegratorSlot {
   }
 };
 
-/// The Newton solver an implicit phase used and its iterative iterations (RunResult::linear_solver).
+/// The Newton solver an implicit phase used, its iterative iterations (RunResult::linear_solver)
+/// and what its steps cost (RunResult::newton).
 struct LinearSolveUse {
   std::string solver;  ///< empty for an explicit phase
   std::int64_t iterations = 0;
+  NewtonStatistics newton;
 };
 
 /// What a run may be told while a phase advances: `after_step` after every step (false stops the
@@ -290,7 +292,10 @@ void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bo
     const struct Record {  // also when a step throws: the solves done so far count
       LinearSolveUse& used;
       const ImplicitIntegrator& integrator;
-      ~Record() { used = {std::string(linear_solver_name(integrator.linear_solver())), integrator.linear_iterations()}; }
+      ~Record() {
+        used = {std::string(linear_solver_name(integrator.linear_solver())), integrator.linear_iterations(),
+                integrator.statistics()};
+      }
     } record{used, integrator};
     integrator.advance_to(phase.end, load, after_step);
     if (integrator.last_step_abandoned()) hooks.abandoned();
@@ -457,6 +462,7 @@ private:
       result_.linear_solver += (result_.linear_solver.empty() ? "" : ", ") + used.solver;
     }
     result_.linear_iterations += used.iterations;
+    result_.newton += used.newton;
   }
 
   /// After step number `step_in_phase` (from 1) of `phase`: the records, every implicit and every
@@ -627,7 +633,12 @@ bool write_runs(PreparedScenario& prepared, const ScenarioSpec& spec, const RunO
     try {
       writer.write_metrics(r.metrics);
       if (!r.linear_solver.empty())
-        writer.write_run_attributes({{"linear_solver", r.linear_solver}}, {{"linear_iterations", double(r.linear_iterations)}});
+        writer.write_run_attributes({{"linear_solver", r.linear_solver}},
+                                    {{"linear_iterations", double(r.linear_iterations)},
+                                     {"implicit_steps", double(r.newton.steps)},
+                                     {"step_halvings", double(r.newton.halvings)},
+                                     {"newton_iterations", double(r.newton.newton_iterations)},
+                                     {"factorisations", double(r.newton.factorisations)}});
       writer.end_run(r.status, r.message);
     } catch (const std::runtime_error& e) {
       if (!output_failed) throw;

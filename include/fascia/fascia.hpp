@@ -49,6 +49,7 @@
 #include "fascia/solve/workspace.hpp"
 #include "fascia/solve/explicit.hpp"
 #include "fascia/solve/linear_solver.hpp"
+#include "fascia/solve/newton_statistics.hpp"
 #include "fascia/solve/implicit.hpp"
 #include "fascia/solve/pore_flow.hpp"
 #include "fascia/protocol/phases.hpp"

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fascia/scenario_spec.hpp"
+#include "fascia/solve/newton_statistics.hpp"
 
 namespace fascia {
 
@@ -45,6 +46,10 @@ struct RunResult {
   /// direct ones): the run's attributes linear_solver and linear_iterations (docs/hdf5-schema.md).
   std::string linear_solver;
   std::int64_t linear_iterations = 0;
+  /// The implicit phases' steps, halvings, Newton iterations and factorisations summed over the
+  /// run (since its resume, for a resumed run): the run's attributes implicit_steps,
+  /// step_halvings, newton_iterations and factorisations (docs/hdf5-schema.md).
+  NewtonStatistics newton;
 };
 
 struct ScenarioResult {

@@ -557,6 +557,12 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
   double size = std::min(dt, opt_.dt_max);  // current substep size
   abandoned_ = false;
   const double start_dissipation = numerical_dissipation_;
+  // Every return below counts the work done, an abandoned step's too.
+  const struct Tally {
+    NewtonStatistics& total;
+    const StepReport& r;
+    ~Tally() { total += {r.substeps, r.halvings, r.newton_iterations, r.factorisations}; }
+  } tally{statistics_, report};
   for (int tries = 0;; ++tries) {
     const double remaining = t_end - sys_.time;
     if (!(remaining > 1e-12 * dt)) break;

@@ -32,6 +32,15 @@ fascia::ScenarioResult run_complete(const std::string& name, const std::string& 
     EXPECT_EQ(run.status, "complete") << name << " " << run.name << ": " << run.message;
     for (const auto& [metric, value] : run.metrics)
       EXPECT_FALSE(std::isinf(value)) << name << " " << run.name << ": " << metric;
+    // What its implicit phases cost (the attributes implicit_steps, newton_iterations, ...): with
+    // full Newton (the default) each iteration solves at least once; without implicit phases
+    // (no linear solver named) there is no implicit step.
+    if (run.linear_solver.empty()) {
+      EXPECT_EQ(run.newton.steps, 0) << name << " " << run.name;
+    } else {
+      EXPECT_GT(run.newton.steps, 0) << name << " " << run.name;
+      EXPECT_GE(run.newton.factorisations, run.newton.newton_iterations) << name << " " << run.name;
+    }
   }
   fs::remove(out);
   fs::remove(fs::path(out).replace_extension(".xdmf"));

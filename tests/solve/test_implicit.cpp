@@ -374,11 +374,21 @@ TEST(ImplicitIntegrator, ModifiedNewtonReachesFullNewtonsSolutionWithFewerFactor
     opt.reuse_factorisation = reuse;
     ImplicitIntegrator integ(sys, opt);
     factorisations = iterations = 0;
+    int substeps = 0, halvings = 0;
     for (int k = 0; k < 12; ++k) {
       const StepReport r = integ.step(load, 5e-3);
       factorisations += r.factorisations;
       iterations += r.newton_iterations;
+      substeps += r.substeps;
+      halvings += r.halvings;
     }
+    // The integrator's running totals (a run's attributes newton_iterations, ...) are the reports' sums.
+    const NewtonStatistics& total = integ.statistics();
+    EXPECT_EQ(total.steps, substeps);
+    EXPECT_GE(total.steps, 12);
+    EXPECT_EQ(total.halvings, halvings);
+    EXPECT_EQ(total.newton_iterations, iterations);
+    EXPECT_EQ(total.factorisations, factorisations);
     return sys.positions;
   };
   int f_full = 0, it_full = 0, f_mod = 0, it_mod = 0;

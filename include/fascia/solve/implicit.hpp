@@ -20,6 +20,7 @@
 
 #include "fascia/solve/explicit.hpp"
 #include "fascia/solve/linear_solver.hpp"
+#include "fascia/solve/newton_statistics.hpp"
 
 namespace fascia {
 
@@ -119,6 +120,9 @@ public:
   /// restored integrator refactorises at its first iteration.
   void resume_state(CheckpointIO& io);
 
+  /// Steps, halvings, Newton iterations and factorisations of every step() so far (not saved in a
+  /// checkpoint: a restored integrator counts from its restore).
+  const NewtonStatistics& statistics() const { return statistics_; }
   /// Step size advance_to tries next [s].
   double suggested_dt() const { return dt_; }
   /// Total energy removed by backward Euler's numerical damping so far [J]: the ledger residual
@@ -191,6 +195,7 @@ private:
   std::int64_t setups_done_ = 0;             ///< likewise, their preconditioner setups
   std::unique_ptr<Workspace> ws_;
   AttemptFailure last_failure_ = AttemptFailure::none;
+  NewtonStatistics statistics_;
   bool abandoned_ = false;
 };
 
