@@ -373,6 +373,7 @@ private:
   void resume_state(CheckpointIO& io) {
     fascia::resume_state(sys_, io);
     position_.resume_state(io);
+    io("run.newton_statistics", result_.newton);  // of the phases finished (the integrator keeps its own)
     shared_.resume_state(io);
     std::visit([&](auto& r) { r.resume_state(io); }, record_);
     frames_.resume_state(io);

@@ -47,7 +47,7 @@ struct RunResult {
   std::string linear_solver;
   std::int64_t linear_iterations = 0;
   /// The implicit phases' steps, halvings, Newton iterations and factorisations summed over the
-  /// run (since its resume, for a resumed run): the run's attributes implicit_steps,
+  /// run (a resumed run: as if uninterrupted): the run's attributes implicit_steps,
   /// step_halvings, newton_iterations and factorisations (docs/hdf5-schema.md).
   NewtonStatistics newton;
 };

@@ -121,6 +121,7 @@ void ImplicitIntegrator::resume_state(CheckpointIO& io) {
   io("implicit.ledger", w.ledger_state());
   io("implicit.dt", dt_);
   io("implicit.numerical_dissipation", numerical_dissipation_);
+  io("implicit.statistics", statistics_);
   w.initialised = true;
   // The free-DOF reduction and the scales of the convergence test (k_max, m_max, length_scale)
   // are those of the state prepare_pattern last ran in, not of the current one: restored as saved,
@@ -548,6 +549,17 @@ void ImplicitIntegrator::accept(double h, const StepContext& ctx, double relativ
   report.residual = relative;
 }
 
+namespace {
+/// Adds a step's report to the integrator's running totals when the step ends, by whichever return.
+struct StatisticsTally {
+  NewtonStatistics& total;
+  const StepReport& report;
+  ~StatisticsTally() {
+    total += {report.substeps, report.halvings, report.newton_iterations, report.factorisations};
+  }
+};
+}  // namespace
+
 StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
   require_positive("dt", dt, "s");
   if (!ws_->initialised) reset(load);
@@ -557,12 +569,7 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
   double size = std::min(dt, opt_.dt_max);  // current substep size
   abandoned_ = false;
   const double start_dissipation = numerical_dissipation_;
-  // Every return below counts the work done, an abandoned step's too.
-  const struct Tally {
-    NewtonStatistics& total;
-    const StepReport& r;
-    ~Tally() { total += {r.substeps, r.halvings, r.newton_iterations, r.factorisations}; }
-  } tally{statistics_, report};
+  const StatisticsTally tally{statistics_, report};  // counts the work of whichever return
   for (int tries = 0;; ++tries) {
     const double remaining = t_end - sys_.time;
     if (!(remaining > 1e-12 * dt)) break;
@@ -571,6 +578,7 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
       // after one, the start was kept in step_start when the first substep was accepted.
       if (report.substeps > 0) transfer_state(false, true);
       numerical_dissipation_ = start_dissipation;
+      report = StepReport{};  // an abandoned step is retaken from its start: its work is not counted
       abandoned_ = true;
       StepReport none;
       none.abandoned = true;

@@ -114,14 +114,14 @@ public:
   /// phases or after another integrator ran); called automatically on the first step.
   void reset(const LoadFunction& load);
   /// Saves or restores what one step carries to the next (ledger state of the last accepted step,
-  /// the suggested step size, the numerical dissipation so far, the free-DOF reduction with the
-  /// scales of the convergence test) for a checkpoint; after a restore, instead of reset(),
+  /// the suggested step size, the numerical dissipation and the statistics so far, the free-DOF
+  /// reduction with the scales of the convergence test) for a checkpoint; after a restore, instead of reset(),
   /// advance_to continues bit for bit. A factorisation kept for modified Newton is not saved: a
   /// restored integrator refactorises at its first iteration.
   void resume_state(CheckpointIO& io);
 
-  /// Steps, halvings, Newton iterations and factorisations of every step() so far (not saved in a
-  /// checkpoint: a restored integrator counts from its restore).
+  /// Steps, halvings, Newton iterations and factorisations of every step() so far, an abandoned
+  /// step's excepted (it is retaken from its start); saved in a checkpoint with the rest.
   const NewtonStatistics& statistics() const { return statistics_; }
   /// Step size advance_to tries next [s].
   double suggested_dt() const { return dt_; }

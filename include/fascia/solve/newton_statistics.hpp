@@ -6,10 +6,10 @@
 
 namespace fascia {
 
-/// What an integrator's steps cost so far, summed over every call of step() (abandoned ones
-/// included): where a run's time goes, without a profiler (docs/solvers.md).
+/// What an integrator's steps cost so far, summed over its calls of step() (an abandoned step
+/// excepted): where a run's time goes, without a profiler (docs/solvers.md).
 struct NewtonStatistics {
-  std::int64_t steps = 0;               ///< accepted backward-Euler (sub)steps (an abandoned step's too)
+  std::int64_t steps = 0;               ///< accepted backward-Euler (sub)steps
   std::int64_t halvings = 0;            ///< failed attempts, each retried with half the step
   std::int64_t newton_iterations = 0;   ///< over all attempts
   std::int64_t factorisations = 0;      ///< numeric factorisations (or iterative solves), failed ones included
