@@ -318,7 +318,7 @@ public:
   ProtocolRun(Prepared& p, const ScenarioSpec& spec, io::RunWriter& writer, const RunOptions& options,
               const LatticeCells& cells)
       : p_(p), sys_(*p.sys), spec_(spec), options_(options), writer_(writer), integration_(integration_of(spec.solver)),
-        t_end_(end_time_of(p.protocol)), result_{p.spec->name, p.spec->kind, "complete", "", {}, {}, "", 0},
+        t_end_(end_time_of(p.protocol)), result_{p.spec->name, p.spec->kind, "complete", "", {}, {}, "", 0, {}},
         record_(make_record(p.protocol, sys_,
                             {p.spec->radius_mm * 1e-3, top_fiber_axis_rad(spec.geometry, sys_.lattice_info.dim)})),
         frames_(writer, cells, frame_interval(*p.spec, spec.output), sys_,
@@ -618,7 +618,7 @@ bool write_runs(PreparedScenario& prepared, const ScenarioSpec& spec, const RunO
       const io::StoredRun& s = it->second;
       if (s.status == "complete" || s.status == "diverged") {  // ended: kept as it is
         for (const auto& [k, v] : s.metrics) metric_names.insert(k);
-        out.runs.push_back({p.spec->name, p.spec->kind, s.status, s.message, s.metrics, {}, "", 0});
+        out.runs.push_back({p.spec->name, p.spec->kind, s.status, s.message, s.metrics, {}, "", 0, {}});
         continue;
       }
       if (s.has_checkpoint) checkpoint = writer.continue_run(p.spec->name);

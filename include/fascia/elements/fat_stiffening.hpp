@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fascia/elements/detail/continuum_point.hpp"
+#include "fascia/elements/detail/simplex.hpp"
 
 namespace fascia {
 
@@ -39,16 +40,11 @@ struct FatStiffeningGroup {
 
   /// Appends the tetrahedron `nd` (positively oriented in the rest positions X).
   void add(const std::array<Index, 4>& nd, ConstNodes X, double mu) {
-    Mat3 dm;
-    for (int a = 0; a < 3; ++a) dm.col(a) = X[nd[a + 1]] - X[nd[0]];
-    const Mat3 inv = dm.inverse();
-    Gradients g;
-    g.rightCols<3>() = inv.transpose();
-    g.col(0) = -inv.transpose().rowwise().sum();
+    const auto [g, det] = detail::simplex_shape_gradients<3>(X, nd);
     connectivity.push_back(nd);
     gradients.push_back(g);
     shear_modulus.push_back(mu);
-    rest_volume.push_back(dm.determinant() / 6.0);
+    rest_volume.push_back(det / 6.0);
   }
 
   double energy(Index e, ConstNodes x) const { return evaluate(e, x, nullptr, nullptr, HessianMode::exact); }

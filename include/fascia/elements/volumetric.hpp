@@ -183,15 +183,9 @@ struct NeoHookeanGroup : detail::SimplexBase<D> {
   std::vector<Eigen::Matrix<double, D, D + 1>> shape_gradients;  ///< dN_a/dX, columns a
 
   void add(const std::array<Index, D + 1>& nd, ConstNodes X, double volume, double mu, double lambda) {
-    Eigen::Matrix<double, D, D> dm;
-    for (int a = 0; a < D; ++a)
-      for (int c = 0; c < D; ++c) dm(c, a) = X[nd[a + 1]](c) - X[nd[0]](c);
-    const Eigen::Matrix<double, D, D> inv = dm.inverse();
-    Eigen::Matrix<double, D, D + 1> g;
-    g.template rightCols<D>() = inv.transpose();
-    g.col(0) = -inv.transpose().rowwise().sum();
+    const auto [g, det] = detail::simplex_shape_gradients<D>(X, nd);
     this->connectivity.push_back(nd);
-    this->rest_measure.push_back(dm.determinant());
+    this->rest_measure.push_back(det);
     mu_volume.push_back(mu * volume);
     lambda_volume.push_back(lambda * volume);
     shape_gradients.push_back(g);

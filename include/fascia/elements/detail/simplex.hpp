@@ -7,6 +7,9 @@
 /// det = a . (b x c) (3-D) or a_x b_y - a_y b_x (2-D); dJ = d(det)/det_0 etc. Derivatives in
 /// closed form: d det/da = b x c, d det/db = c x a, d det/dc = a x b, and
 /// d²det/da db = -[c]x, d²det/da dc = [b]x, d²det/db dc = -[a]x.
+#include <array>
+#include <utility>
+
 #include "fascia/elements/element_group.hpp"
 
 namespace fascia::detail {
@@ -25,6 +28,20 @@ inline Mat3 cross_matrix(const Vec3& v) {
   Mat3 m;
   m << 0, -v.z(), v.y(), v.z(), 0, -v.x(), -v.y(), v.x(), 0;
   return m;
+}
+
+/// Shape-function gradients dN_a/dX (column a) of the linear simplex `nd` at rest positions X, and
+/// the determinant of its edge matrix (D! times its signed rest measure).
+template <int D>
+std::pair<Eigen::Matrix<double, D, D + 1>, double> simplex_shape_gradients(ConstNodes X, const std::array<Index, D + 1>& nd) {
+  Eigen::Matrix<double, D, D> dm;
+  for (int a = 0; a < D; ++a)
+    for (int c = 0; c < D; ++c) dm(c, a) = X[nd[a + 1]](c) - X[nd[0]](c);
+  const Eigen::Matrix<double, D, D> inv = dm.inverse();
+  Eigen::Matrix<double, D, D + 1> g;
+  g.template rightCols<D>() = inv.transpose();
+  g.col(0) = -inv.transpose().rowwise().sum();
+  return {g, dm.determinant()};
 }
 
 template <int D>
