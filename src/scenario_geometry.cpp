@@ -8,6 +8,7 @@
 #include "fascia/lattice/builder.hpp"
 #include "fascia/mesh/imported_mesh.hpp"
 #include "fascia/mesh/sample_mesh.hpp"
+#include "fascia/scenario_protocols.hpp"
 
 namespace fascia {
 
@@ -52,9 +53,12 @@ SlabMeshOptions slab_mesh_options(const ScenarioSpec& spec) {
   SlabMeshOptions o;
   const GeometrySpec& g = spec.geometry;
   o.coarsest = (g.coarsest_mm > 0.0 ? g.coarsest_mm : g.spacing_mm) * 1e-3;
-  double radius = 0.0;
-  for (const auto& p : spec.protocols) radius = std::max(radius, p.radius_mm * 1e-3);
-  o.fine_half_width = 1.25 * radius;
+  // The finest elements cover what any protocol loads, a quarter wider for the stress gradient at
+  // its edge (assumed: the rule the slab had for a disc, 1.25 x its radius).
+  for (const auto& p : spec.protocols) {
+    const auto loaded = loaded_half_extents(p);
+    for (std::size_t i = 0; i < 2; ++i) o.fine_half_width[i] = std::max(o.fine_half_width[i], 1.25 * loaded[i]);
+  }
   return o;
 }
 

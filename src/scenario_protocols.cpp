@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "fascia/lattice/sample.hpp"
@@ -27,6 +28,20 @@ double pressing_force_n(const ProtocolSpec& ps, const IndenterShape& shape) {
   // A disc keeps the original order of operations, P pi r r, so that its results stay bit for bit.
   if (shape.kind == IndenterShape::Kind::disc) return pressure * 1e3 * std::numbers::pi * shape.radius * shape.radius;
   return pressure * 1e3 * shape.projected_area();
+}
+
+std::array<double, 2> loaded_half_extents(const ProtocolSpec& ps) {
+  const double radius = ps.radius_mm * 1e-3;
+  if (ps.kind == "impulse" || is_material_test(ps.kind) || ps.kind == "elastography") return {radius, radius};
+  const IndenterShape shape = indenter_shape(ps);
+  // The outline: the footprint pressed in as deep as the indenter reaches.
+  auto half = shape.footprint(std::numeric_limits<double>::infinity());
+  if (shape.kind == IndenterShape::Kind::cylinder) half[1] = 0.5 * shape.length;
+  // A sliding hold moves the compressor (passive) or the tissue under it (active, drive = "base")
+  // along x; a contraction moves the muscle by what its stress gives, not by amplitude_mm.
+  const bool slides = ps.kind == "compression_passive_shear" || (ps.kind == "compression_active_shear" && ps.drive == "base");
+  if (slides) half[0] += ps.amplitude_mm * 1e-3;
+  return half;
 }
 
 CompressorSettings compressor_settings(const ProtocolSpec& ps, const GeometrySpec& geometry) {

@@ -39,6 +39,7 @@
 #include "fascia/mesh/gmsh_file.hpp"
 #include "fascia/mesh/graded_axis.hpp"
 #include "fascia/mesh/imported_mesh.hpp"
+#include "fascia/mesh/interface_split.hpp"
 #include "fascia/mesh/sample_mesh.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 #include "fascia/lattice/sample.hpp"

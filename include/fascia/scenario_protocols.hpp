@@ -17,6 +17,12 @@ IndenterShape indenter_shape(const ProtocolSpec& ps);
 /// from above.
 double pressing_force_n(const ProtocolSpec& ps, const IndenterShape& shape);
 
+/// Half extents (x, y) of the region of the top surface a protocol loads, around the load centre
+/// [m]: a compressor's indenter outline seen from above (a roller: its radius across, half its
+/// length along its axis), widened along x by the sliding amplitude of a moving hold; any other
+/// protocol's `radius_mm`. The generated finite-element slab is finest there (slab_mesh_options).
+std::array<double, 2> loaded_half_extents(const ProtocolSpec& ps);
+
 CompressorSettings compressor_settings(const ProtocolSpec& ps, const GeometrySpec& geometry);
 ImpulseSettings impulse_settings(const ProtocolSpec& ps, const GeometrySpec& geometry);
 MaterialTestSettings material_test_settings(const ProtocolSpec& ps);

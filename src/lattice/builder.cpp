@@ -458,7 +458,7 @@ void add_block_interfaces(Builder& b, const std::vector<BlockPlan>& plan, const 
       for (Index i = 0; i < b.nx; ++i) {
         const double area = b.dx * b.dy * ((i == 0 || i == b.nx - 1) ? 0.5 : 1.0) *
                             ((j == 0 || j == b.ny - 1) ? 0.5 : 1.0);
-        add_interface(itf, mat, b.id(i, j, below), b.id(i, j, above), h_int, area, dz_cell);
+        add_interface(itf, mat, b.id(i, j, below), b.id(i, j, above), h_int, area, dz_cell, h_int);
       }
   }
   b.lat.notes.push_back("interface contact stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");

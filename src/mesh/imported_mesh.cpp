@@ -13,7 +13,9 @@
 #include <Eigen/Geometry>
 
 #include "fascia/core/error.hpp"
+#include "fascia/lattice/interface_layer.hpp"
 #include "fascia/mesh/gmsh_file.hpp"
+#include "fascia/mesh/interface_split.hpp"
 #include "fascia/mesh/slab_mesh.hpp"
 
 namespace fascia {
@@ -53,15 +55,20 @@ std::optional<Tissue> tissue_named(const std::string& name, const SlabGeometry& 
   return std::nullopt;
 }
 
+/// Whether `upper` lies on an interface over `lower` where they share a face: the generated slab's
+/// rule (slab_stack), every tissue on an interface over the one below except the skin, bonded to the
+/// hypodermis; a meshed loose_k volume is the loose layer itself, so it is bonded to both sides.
+bool on_interface(const Tissue& lower, const Tissue& upper) {
+  if (lower.layer < 0 || upper.layer < 0) return false;
+  return !(upper.layer == kSkinLayer && lower.layer == kHypodermisLayer);
+}
+
 /// gmsh's hexahedron (bottom face counter-clockwise, then the top face) -> the bit order x + 2y + 4z.
 constexpr int kGmshToBit[8] = {0, 1, 3, 2, 4, 5, 7, 6};
 
 /// Corner orders (a; b, c, d) of a positively oriented tetrahedron 0123 that are positive too (the
 /// even permutations starting at each corner).
 constexpr int kCornerFrame[4][4] = {{0, 1, 2, 3}, {1, 0, 3, 2}, {2, 3, 0, 1}, {3, 2, 1, 0}};
-
-/// The six faces of a bit-ordered hexahedron, each in cyclic order.
-constexpr int kHexFaces[6][4] = {{0, 2, 6, 4}, {1, 3, 7, 5}, {0, 1, 5, 4}, {2, 3, 7, 6}, {0, 1, 3, 2}, {4, 5, 7, 6}};
 
 class Importer {
 public:
@@ -79,8 +86,12 @@ public:
     for (const Vec3& p : mesh_.coordinates)
       lat_.rest_positions.insert(lat_.rest_positions.end(), {1e-3 * p.x(), 1e-3 * p.y(), 1e-3 * p.z()});  // mm -> m
     hexahedra();
+    split_ = split_interfaces(lat_.rest_positions, cells_, [&](std::int32_t lower, std::int32_t upper) {
+      return on_interface(tissues_[std::size_t(lower)], tissues_[std::size_t(upper)]);
+    });
     lat_.masses.assign(lat_.rest_positions.size() / 3, 0.0);
     add_cells();
+    add_interfaces();
     surfaces();
     return std::move(lat_);
   }
@@ -242,7 +253,23 @@ private:
                          (split_tets_ > 0 ? ", " + std::to_string(4 * split_tets_) + " of them from " + std::to_string(split_tets_) +
                                                 " tetrahedra split into four"
                                           : std::string()) +
-                         "; tissues bonded where they share nodes, no interface elements");
+                         "; tissues bonded where they share nodes but on an interface as in the generated slab");
+  }
+
+  /// The interface elements of the split nodes: the loose layer's law with the thickness
+  /// geometry.interface_thickness_mm, at zero rest gap (the mesh has no loose volume there).
+  void add_interfaces() {
+    if (split_.nodes.empty()) return;
+    auto& itf = std::get<InterfaceGroup>(lat_.groups);
+    configure_interfaces(itf, mat_);
+    double area = 0.0;
+    for (const SplitNode& s : split_.nodes) {
+      add_interface(itf, mat_, s.below, s.above, g_.interface_thickness, s.area, s.height_above, 0.0);
+      area += s.area;
+    }
+    lat_.notes.push_back(std::to_string(split_.nodes.size()) + " interface elements (" + detail::to_text(area * 1e6) +
+                         " mm^2) where a tissue lies on another without a loose volume between them; interface contact "
+                         "stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");
   }
 
   /// The file's per-element fibre directions ("fiber_direction" view): each hexahedron made from
@@ -285,7 +312,7 @@ private:
     std::uint8_t side;
   };
 
-  /// The boundary faces: those of one hexahedron only.
+  /// The boundary faces: those of one hexahedron only, but for the two sides of a split interface.
   std::vector<Face> boundary_faces() const {
     std::vector<Face> faces;
     faces.reserve(6 * cells_.size());
@@ -303,7 +330,7 @@ private:
     for (std::size_t i = 0; i < faces.size();) {
       std::size_t j = i + 1;
       while (j < faces.size() && faces[j].key == faces[i].key) ++j;
-      if (j - i == 1) boundary.push_back(faces[i]);
+      if (j - i == 1 && !std::binary_search(split_.faces.begin(), split_.faces.end(), faces[i].key)) boundary.push_back(faces[i]);
       i = j;
     }
     return boundary;
@@ -382,9 +409,10 @@ private:
   std::vector<Tissue> tissues_;
   std::map<std::string, std::int32_t> material_of_;
   Lattice lat_;
-  std::vector<std::pair<std::array<Index, 8>, std::int32_t>> cells_;  ///< hexahedron (bit order), material
+  std::vector<TissueHex> cells_;  ///< hexahedron (bit order), material
   std::vector<std::size_t> cell_source_;  ///< per hexahedron: the element of mesh_.volumes it was made from
   std::size_t split_tets_ = 0;
+  InterfaceSplit split_;  ///< the nodes split at interfaces (their faces are not boundary faces)
   std::tuple<std::map<std::array<Index, 2>, Index>, std::map<std::array<Index, 3>, Index>> made_;
 };
 

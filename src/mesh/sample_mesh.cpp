@@ -25,7 +25,7 @@ Lattice build_sample_mesh(const SampleGeometry& s, const TissueMaterials& mat) {
   // Uniform in plane: the coarsest size is the finest, and the fine zone covers the whole sample.
   SlabMeshOptions opt;
   opt.coarsest = s.spacing;
-  opt.fine_half_width = std::max(s.length, s.width);
+  opt.fine_half_width.fill(std::max(s.length, s.width));
   return build_layered_mesh(stack, g, mat, opt);
 }
 

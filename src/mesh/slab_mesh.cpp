@@ -228,7 +228,7 @@ bool add_stack_interfaces(Lattice& lat, const std::vector<MeshBlock>& stack, con
     for (Index j = 0; j < lat.ny; ++j)
       for (Index i = 0; i < lat.nx; ++i)
         add_interface(itf, mat, (below * lat.ny + j) * lat.nx + i, (above * lat.ny + j) * lat.nx + i, h_int,
-                      lat.column_area(i, j), z[above + 1] - z[above]);
+                      lat.column_area(i, j), z[above + 1] - z[above], h_int);
   }
   return any_interface;
 }
@@ -248,11 +248,10 @@ Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const SlabGeomet
   Lattice lat;
   lat.dim = 3;
   const double lx = g.size[0], ly = g.size[1];
-  const double fine_zone = std::max(opt.fine_half_width, 2.0 * a);
   const double cx = opt.centre_x >= 0.0 ? std::min(opt.centre_x, lx) : 0.5 * lx;
   const double cy = opt.centre_y >= 0.0 ? std::min(opt.centre_y, ly) : 0.5 * ly;
-  lat.grid_x = graded_coordinates(lx, cx, a, opt.coarsest, opt.growth, fine_zone);
-  lat.grid_y = graded_coordinates(ly, cy, a, opt.coarsest, opt.growth, fine_zone);
+  lat.grid_x = graded_coordinates(lx, cx, a, opt.coarsest, opt.growth, std::max(opt.fine_half_width[0], 2.0 * a));
+  lat.grid_y = graded_coordinates(ly, cy, a, opt.coarsest, opt.growth, std::max(opt.fine_half_width[1], 2.0 * a));
   lat.nx = Index(lat.grid_x.size());
   lat.ny = Index(lat.grid_y.size());
   lat.dx = lx / (lat.nx - 1);

@@ -35,7 +35,7 @@ std::optional<std::string> health_problem(System& sys) {
            "refine geometry.spacing_mm";
   const auto& itf = std::get<InterfaceGroup>(sys.groups);
   for (std::size_t e = 0; e < itf.size(); ++e)
-    if (itf.opening(Index(e), xs).z() < -itf.rest_offset[e].z())
+    if (itf.opening(Index(e), xs).z() < -itf.thickness(Index(e)))  // the loose layer crushed through
       return "two layers passed through each other at an interface at t = " + detail::to_text(sys.time) +
              " s: the load is beyond what this lattice can represent; reduce the pressure";
   const double energy = kinetic_energy(sys) + stored_energy(sys);

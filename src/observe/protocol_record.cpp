@@ -188,7 +188,9 @@ void CompressorRecord::metrics(const System& sys, bool complete, Metrics& out) c
     out["residual_strain"] = max_dense_strain(sys);
   }
   out["peak_dense_strain"] = peak_strain_;
-  if (sys.lattice_info.dim == 3) out["peak_dense_compression"] = peak_compression_;
+  // Node columns exist on the structured slabs only (an imported mesh has nx = 0): absent there,
+  // not a zero that would read as "not squeezed".
+  if (sys.lattice_info.dim == 3 && sys.lattice_info.nx > 0) out["peak_dense_compression"] = peak_compression_;
   out["peak_indentation_m"] = peak_indentation_;
   out["peak_contact_force_n"] = peak_contact_force_;
   out["contact_radius_m"] = contact_radius_at_peak_;

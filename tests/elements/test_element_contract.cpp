@@ -176,8 +176,8 @@ Case<InterfaceGroup> make_case(bool history) {
   // Two node pairs a distance h apart along z; one opened (tension), one closed (contact).
   const double h = 0.2 * kLength;
   c.rest = {0, 0, 0, 0, 0, h, kLength, 0, 0, kLength, 0, h};
-  c.group.add(0, 1, Vec3(0, 0, h), 50.0, 4000.0, 5.0);
-  c.group.add(2, 3, Vec3(0, 0, h), 80.0, 6000.0, 8.0);
+  c.group.add(0, 1, Vec3(0, 0, h), h, 50.0, 4000.0, 5.0);
+  c.group.add(2, 3, Vec3(0, 0, h), h, 80.0, 6000.0, 8.0);
   c.deformed = c.rest;
   const Vec3 shift = random_vec(kLength);
   for (Index i = 0; i < 4; ++i) set(c.deformed, i, Vec3(c.rest[3 * i], c.rest[3 * i + 1], c.rest[3 * i + 2]) + shift);

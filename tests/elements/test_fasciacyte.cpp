@@ -46,7 +46,7 @@ InterfaceGroup one_element(FasciacyteMode mode, double k_shear = 0.0) {
   g.fasciacyte = test_rule(mode);
   g.temperature_k = kBodyTemperatureK;
   // Compression stiffness A K / h chosen so that an opening of -1 um gives sigma_n = -25 kPa.
-  g.add(0, 1, Vec3(0, 0, kH), k_shear, 25e3 * kArea / 1e-6, 10.0, kArea, 0.0);
+  g.add(0, 1, Vec3(0, 0, kH), kH, k_shear, 25e3 * kArea / 1e-6, 10.0, kArea, 0.0);
   return g;
 }
 

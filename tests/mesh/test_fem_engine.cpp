@@ -90,6 +90,52 @@ TEST(FemEngine, BitwiseIdenticalAtOneAndTwoThreads) {
   for (const auto& [k, v] : one.metrics) EXPECT_EQ(v, two.metrics.at(k)) << k;
 }
 
+TEST(FemEngine, FineZoneCoversTheIndenterAndItsStroke) {
+  // The finest elements reach 1.25 x the loaded half extents along x and y separately
+  // (scenario_geometry.cpp): the outline of each indenter, widened along x by a sliding amplitude.
+  const auto fine = [](const std::string& protocols) {
+    const std::string toml = "[material]\nmuscle_thickness_mm = 2.0\n[geometry]\nengine = \"fem\"\n"
+                             "size_mm = [300.0, 400.0]\nspacing_mm = 2.0\ncoarsest_mm = 8.0\nlayers = 0\n" + protocols;
+    return slab_mesh_options(parse_scenario(toml)).fine_half_width;
+  };
+  const auto close = [](std::array<double, 2> got, double x_mm, double y_mm) {
+    EXPECT_NEAR(got[0], 1.25e-3 * x_mm, 1e-15);  // closed form; only the mm -> m rounding
+    EXPECT_NEAR(got[1], 1.25e-3 * y_mm, 1e-15);
+  };
+  const std::string press = "[protocol.p]\nkind = \"static_pressure\"\nforce_n = 100.0\n";
+  close(fine(press + "indenter = \"ellipsoid\"\nsemi_axes_mm = [45.0, 120.0, 40.0]\n"), 45.0, 120.0);
+  close(fine(press + "indenter = \"cylinder\"\nradius_mm = 37.5\nlength_mm = 100.0\n"), 37.5, 50.0);
+  close(fine(press + "indenter = \"sphere\"\nradius_mm = 32.0\n"), 32.0, 32.0);
+  const std::string ball = "force_n = 100.0\nindenter = \"sphere\"\nradius_mm = 32.0\namplitude_mm = 10.0\n";
+  close(fine("[protocol.a]\nkind = \"compression_passive_shear\"\n" + ball), 42.0, 32.0);
+  close(fine("[protocol.a]\nkind = \"compression_active_shear\"\n" + ball), 42.0, 32.0);
+  // A contraction moves the muscle by what its stress gives: no stroke is added.
+  close(fine("[protocol.a]\nkind = \"compression_active_shear\"\ndrive = \"contraction\"\n" + ball), 32.0, 32.0);
+  // Several protocols: the largest extent along each axis; an impulse loads its radius.
+  close(fine(press + "indenter = \"ellipsoid\"\nsemi_axes_mm = [20.0, 60.0, 40.0]\n" + std::string(kTap) +
+             "[protocol.q]\nkind = \"static_pressure\"\nradius_mm = 30.0\n"),
+        30.0, 60.0);
+
+  // The built mesh: at most spacing_mm under the whole outline along each axis, coarser beyond the
+  // zone. (graded_sizes scales every element down to fit the length, the fine zone with them: here
+  // by 0.93 along y, so the zone's margin, not all of its 1.25 x, is fine.)
+  const std::string toml = "[material]\nmuscle_thickness_mm = 2.0\n[geometry]\nengine = \"fem\"\n"
+                           "size_mm = [60.0, 80.0]\nspacing_mm = 1.0\ncoarsest_mm = 4.0\nlayers = 0\n" + press +
+                           "indenter = \"ellipsoid\"\nsemi_axes_mm = [8.0, 20.0, 10.0]\n";
+  const ScenarioSpec spec = parse_scenario(toml);
+  const Lattice lat = build_slab_mesh(slab_geometry(spec.geometry), make_materials(spec), slab_mesh_options(spec));
+  const auto widest_within = [](const std::vector<double>& grid, double centre, double half) {
+    double widest = 0.0;
+    for (std::size_t i = 0; i + 1 < grid.size(); ++i)
+      if (std::abs(grid[i] - centre) <= half && std::abs(grid[i + 1] - centre) <= half)
+        widest = std::max(widest, grid[i + 1] - grid[i]);
+    return widest;
+  };
+  EXPECT_LE(widest_within(lat.grid_x, 30e-3, 8e-3), 1e-3 * (1.0 + 1e-12));
+  EXPECT_LE(widest_within(lat.grid_y, 40e-3, 20e-3), 1e-3 * (1.0 + 1e-12));
+  EXPECT_GT(widest_within(lat.grid_x, 30e-3, 25e-3), 1.5e-3);  // graded beyond 10 mm along x
+}
+
 std::string error_key(const std::string& toml) {
   try {
     run(toml + kPress, 1, "bad");

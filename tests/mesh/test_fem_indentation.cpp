@@ -36,7 +36,7 @@ Lattice block(double half_width, double depth, double fine, double coarsest, dou
   spec.geometry.coarsest_mm = coarsest * 1e3;
   SlabMeshOptions opt;
   opt.coarsest = coarsest;
-  opt.fine_half_width = 1.5 * punch_radius;
+  opt.fine_half_width.fill(1.5 * punch_radius);
   return build_slab_mesh(slab_geometry(spec.geometry), make_materials(spec), opt);
 }
 

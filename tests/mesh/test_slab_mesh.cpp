@@ -64,7 +64,7 @@ struct SlabCase {
     geometry.spacing_mm = 0.5;
     geometry.layers = 3;
     options.coarsest = 3e-3;
-    options.fine_half_width = 3e-3;
+    options.fine_half_width.fill(3e-3);
     materials = make_materials(TissueSpec{}, MaterialSpec{}, 3e-3);
   }
 };
@@ -102,7 +102,7 @@ TEST(SlabMesh, AnyStackOfBlocksBondedOrOnInterfacesRefinedAroundTheLoadCentre) {
   // interface; the refinement follows a load centre off the slab centre.
   SlabCase c;
   c.options.centre_x = 5e-3;
-  c.options.fine_half_width = 1e-3;
+  c.options.fine_half_width.fill(1e-3);
   const std::vector<MeshBlock> stack = {
       {"muscle", &c.materials.muscle, 0, 3e-3, 0.0, MeshBlock::Sizing::graded_down, false},
       {"soft", &c.materials.loose, 7, 2e-3, 0.0, MeshBlock::Sizing::uniform, true},

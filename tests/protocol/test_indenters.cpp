@@ -117,7 +117,7 @@ Lattice fem_block(double side, double depth, double fine, double coarsest, doubl
   EXPECT_NEAR(mat.muscle.drained_bulk / block_material().drained_bulk, 1.0, 1e-12);
   SlabMeshOptions opt;
   opt.coarsest = coarsest;
-  opt.fine_half_width = fine_half_width;
+  opt.fine_half_width.fill(fine_half_width);
   opt.centre_x = opt.centre_y = 0.0;
   return build_slab_mesh(slab_geometry(spec.geometry), mat, opt);
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// @file Loose-layer interface between two node planes (docs/model.md §3.5 "Interfaces"): a node i below and its
-/// partner j above, initially a distance h apart along the reference normal n (= e_z).
+/// partner j above, for a loose layer of thickness h along the reference normal n (= e_z). The
+/// generated meshes place j a distance h above i (X_j - X_i = h n); an imported mesh split at an
+/// interface (mesh/interface_split.hpp) places them together (X_j = X_i) with the same law.
 ///
 /// With the relative displacement s = (x_j - x_i) - (X_j - X_i), normal opening s_n = s.n and
 /// slip s_t = s - s_n n, the energy per element of tributary area A is
@@ -46,6 +48,7 @@ struct InterfaceGroup {
 
   std::vector<std::array<Index, 2>> connectivity;  ///< (below, above)
   std::vector<Vec3> rest_offset;                    ///< X_j - X_i [m]
+  std::vector<double> loose_thickness;              ///< h: the loose layer the law stands for [m]
   std::vector<double> shear_stiffness;  ///< A G0 / h [N/m] (instantaneous)
   std::vector<double> compression_stiffness, tension_stiffness;  ///< A K / h [N/m]
   std::vector<double> area;         ///< tributary area A [m^2]
@@ -74,8 +77,9 @@ struct InterfaceGroup {
 
   std::size_t size() const { return connectivity.size(); }
   std::array<Index, 2> nodes(Index e) const { return connectivity[e]; }
-  void add(Index below, Index above, const Vec3& offset, double k_shear, double k_comp, double k_tens,
+  void add(Index below, Index above, const Vec3& offset, double h, double k_shear, double k_comp, double k_tens,
            double tributary_area = 0.0, double c_viscous = 0.0) {
+    loose_thickness.push_back(h);
     area.push_back(tributary_area);
     viscosity.push_back(c_viscous);
     ha_concentration.push_back(fasciacyte.resting_concentration);
@@ -98,8 +102,8 @@ struct InterfaceGroup {
     return g;
   }
 
-  /// Loose-layer thickness h [m] (the rest offset along the normal).
-  double thickness(Index e) const { return rest_offset[e].z(); }
+  /// Loose-layer thickness h [m].
+  double thickness(Index e) const { return loose_thickness[e]; }
   /// Normal stress sigma_n = K(s_n) s_n / A [Pa], negative in compression.
   double normal_stress(Index e, ConstNodes x) const {
     const double sn = opening(e, x).z();

@@ -24,18 +24,20 @@ inline void configure_interfaces(InterfaceGroup& itf, const TissueMaterials& mat
     throw InputError("material.loose_prony_g", "at most 3 Prony terms are supported for the loose layer");
 }
 
-/// One interface element between `below` and `above` (h_int apart along z) of tributary area
-/// `area`: shear G_loose / h, contact stiffness of the dense layer's undrained aggregate modulus over the
-/// height `dz_above` of the first cell above (assumed penalty), weak drained tension, HA dashpot.
+/// One interface element between `below` and `above`, `gap` apart along z at rest (the
+/// generated meshes: the loose layer's thickness h_int; an imported mesh split at an interface: 0,
+/// mesh/interface_split.hpp), of tributary area `area`: shear G_loose / h_int, contact stiffness of
+/// the dense layer's undrained aggregate modulus over the height `dz_above` of the first cell above
+/// (assumed penalty), weak drained tension, HA dashpot.
 inline void add_interface(InterfaceGroup& itf, const TissueMaterials& mat, Index below, Index above, double h_int,
-                          double area, double dz_above) {
+                          double area, double dz_above, double gap) {
   const double h_a_loose = mat.loose.drained_bulk + 4.0 / 3.0 * mat.loose.shear_modulus;
   // Contact penalty: the dense layer's *undrained* aggregate modulus over one cell (assumed): the
   // soft drained matrix alone (H_A ~ 0.16 MPa) would let 50 kPa crush the 43 um loose layer, while
   // the water it holds makes it as stiff in fast compression as the cells next to it; without water
   // (water_bulk_modulus_mpa = 0) it is the drained value.
   const double h_a_dense = mat.dense.undrained_bulk + 4.0 / 3.0 * mat.dense.shear_modulus;
-  itf.add(below, above, Vec3(0, 0, h_int), area * mat.loose.shear_modulus / h_int, area * h_a_dense / dz_above,
+  itf.add(below, above, Vec3(0, 0, gap), h_int, area * mat.loose.shear_modulus / h_int, area * h_a_dense / dz_above,
           area * h_a_loose / h_int, area, mat.ha_viscosity * area / h_int);
 }
 

@@ -7,8 +7,10 @@
 /// Coordinates are millimetres, z up: the compressor acts on the surface facing up (+z), the
 /// surface facing down (-z) is the base, the rest is the lateral boundary. Each physical volume
 /// names one tissue: "muscle", "dense_1" ... "dense_20", "loose_1" ... "loose_20", "hypodermis",
-/// "skin" (SCENARIO.md). The tissues are bonded where they share nodes (a conforming mesh); a loose
-/// layer is a volume of loose tissue, not a zero-thickness interface. Fibres follow the generated
+/// "skin" (SCENARIO.md). Where two tissues share a face they are joined as in the generated slab:
+/// on a zero-thickness interface (the shared nodes split, mesh/interface_split.hpp), except the skin
+/// bonded to the hypodermis and any tissue bonded to a meshed loose_k volume (which is the loose
+/// layer itself). Fibres follow the generated
 /// slab's rule: dense_l at geometry.fiber_angle_deg, plus crossing_angle_deg for even l (SlabGeometry::layer_angle_deg), with
 /// concentration geometry.dispersion_kappa; an element the file's "fiber_direction" view names
 /// has its family turned to that mean direction (Hex8Group::fiber_rotation).

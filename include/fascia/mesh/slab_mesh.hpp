@@ -26,7 +26,9 @@ namespace fascia {
 
 struct SlabMeshOptions {
   double coarsest = 4e-3;       ///< largest in-plane element size [m], >= spacing
-  double fine_half_width = 0.0; ///< half-width of the zone of finest elements around the load centre [m]
+  /// Half-widths along x and y of the zone of finest elements around the load centre [m] (at
+  /// least two finest elements either way).
+  std::array<double, 2> fine_half_width = {0.0, 0.0};
   /// Load centre in the x-y plane [m] (the refinement's centre); negative: the slab centre.
   double centre_x = -1.0, centre_y = -1.0;
   double growth = 1.25;         ///< largest size ratio of neighbouring elements (assumed: a common
