@@ -461,7 +461,7 @@ void add_block_interfaces(Builder& b, const std::vector<BlockPlan>& plan, const 
         add_interface(itf, mat, b.id(i, j, below), b.id(i, j, above), h_int, area, dz_cell, h_int);
       }
   }
-  b.lat.notes.push_back("interface contact stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");
+  b.lat.notes.push_back(kInterfacePenaltyNote);
 }
 
 /// A layered slab (3-D): the blocks of plan_blocks with their mass, matrix, fibres and layer ids,

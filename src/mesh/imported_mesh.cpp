@@ -253,7 +253,7 @@ private:
                          (split_tets_ > 0 ? ", " + std::to_string(4 * split_tets_) + " of them from " + std::to_string(split_tets_) +
                                                 " tetrahedra split into four"
                                           : std::string()) +
-                         "; tissues bonded where they share nodes but on an interface as in the generated slab");
+                         "; where two tissues meet, an interface as in the generated slab or bonded");
   }
 
   /// The interface elements of the split nodes: the loose layer's law with the thickness
@@ -268,8 +268,8 @@ private:
       area += s.area;
     }
     lat_.notes.push_back(std::to_string(split_.nodes.size()) + " interface elements (" + detail::to_text(area * 1e6) +
-                         " mm^2) where a tissue lies on another without a loose volume between them; interface contact "
-                         "stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");
+                         " mm^2) where a tissue lies on another without a loose volume between them");
+    lat_.notes.push_back(kInterfacePenaltyNote);
   }
 
   /// The file's per-element fibre directions ("fiber_direction" view): each hexahedron made from

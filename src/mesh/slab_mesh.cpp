@@ -276,7 +276,7 @@ Lattice build_layered_mesh(const std::vector<MeshBlock>& stack, const SlabGeomet
                       detail::to_text(opt.growth) + ", finest " + detail::to_text(g.spacing * 1e3) + " mm, coarsest " +
                       detail::to_text(opt.coarsest * 1e3) + " mm");
   if (any_interface)
-    lat.notes.push_back("interface contact stiffness = dense undrained aggregate modulus / cell height (assumed penalty)");
+    lat.notes.push_back(kInterfacePenaltyNote);
   return lat;
 }
 

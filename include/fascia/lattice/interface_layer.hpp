@@ -24,6 +24,10 @@ inline void configure_interfaces(InterfaceGroup& itf, const TissueMaterials& mat
     throw InputError("material.loose_prony_g", "at most 3 Prony terms are supported for the loose layer");
 }
 
+/// The run's note on the interfaces' contact penalty (every builder that adds them).
+inline constexpr const char* kInterfacePenaltyNote =
+    "interface contact stiffness = dense undrained aggregate modulus / cell height (assumed penalty)";
+
 /// One interface element between `below` and `above`, `gap` apart along z at rest (the
 /// generated meshes: the loose layer's thickness h_int; an imported mesh split at an interface: 0,
 /// mesh/interface_split.hpp), of tributary area `area`: shear G_loose / h_int, contact stiffness of
