@@ -18,18 +18,6 @@ cp fuzz/regressions/output_file/* "$work/output_file/" 2>/dev/null || true
 cp "$work/seed/seed.h5" "$work/output_file/"
 # inside_libhdf5 LOG: is a finding third-party (scripts/fuzz_classify.sh; tested by tests/scripts/).
 source scripts/fuzz_classify.sh
-# True when LOG is a libFuzzer timeout whose input (the unit it wrote) runs through TARGET again
-# within recheck_s seconds, twice.
-recheck_s=5
-timeout_did_not_recur() {
-  grep -q "ERROR: libFuzzer: timeout" "$2" || return 1
-  local unit
-  unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$2" | tail -1)
-  [ -n "$unit" ] && [ -f "$unit" ] || return 1
-  for _ in 1 2; do
-    ASAN_OPTIONS=detect_leaks=0 timeout "$recheck_s" "$build/fuzz/fuzz_$1" "$unit" >/dev/null 2>&1 || return 1
-  done
-}
 status=0
 failed=()  # "target log" of each finding that fails the script, repeated at the end (below)
 for target in scenario output_file; do
@@ -56,10 +44,10 @@ for target in scenario output_file; do
       # ASan reports inside it is a crash or a hang of its own; every other report fails. Users get one line instead of a hang
       # or a crash where fascia guards the read (docs/testing.md, "Findings").
       echo "fuzz_$target: a crash or hang inside libhdf5 (known, third-party; input kept in $build/fuzz-crashes/); going on"
-    elif timeout_did_not_recur "$target" "$work/$target.$runs.log"; then
+    elif ASAN_OPTIONS=detect_leaks=0 timeout_did_not_recur "$build/fuzz/fuzz_$target" "$work/$target.$runs.log"; then
       # A scenario parses in milliseconds: a 10 s timeout that the same input does not repeat was
       # the machine stalling (a shared CI host), not a hang of the code.
-      echo "fuzz_$target: a timeout that its input did not repeat (run again in $recheck_s s: a stall of the machine); going on"
+      echo "fuzz_$target: a timeout that its input did not repeat (run twice more, $recheck_s s each: a stall of the machine); going on"
     else
       tail -40 "$work/$target.$runs.log"
       failed+=("$target $work/$target.$runs.log")
