@@ -580,10 +580,7 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
       numerical_dissipation_ = start_dissipation;
       report = StepReport{};  // an abandoned step is retaken from its start: its work is not counted
       abandoned_ = true;
-      StepReport none;
-      none.abandoned = true;
-      none.next_dt = dt_;
-      return none;
+      return StepReport{.next_dt = dt_, .abandoned = true};
     }
     // The rest of dt when it is shorter than the substep, or only a sliver longer.
     const bool last = size >= remaining * (1.0 - 1e-9) || remaining - size < 1e-6 * size;

@@ -132,4 +132,23 @@ TEST(Health, NamesEachUnhealthyState) {
   }
 }
 
+TEST(Health, InterfacesPassThroughEachOtherOnlyBeyondTheirLooseThickness) {
+  // Two node pairs at zero rest gap (an imported mesh split at an interface) standing for a loose
+  // layer h = 43 um: squeezed by h/2 the loose layer is thinner, not crossed; by 3h/2 it is.
+  const double h = 43e-6;
+  const auto squeezed = [&](double by) {
+    Lattice lat;
+    lat.dim = 3;
+    lat.rest_positions = {0, 0, 0, 0, 0, 0};
+    lat.masses = {1e-6, 1e-6};
+    lat.layer_id = {1, 2};
+    std::get<InterfaceGroup>(lat.groups).add(0, 1, Vec3::Zero(), h, 1.0, 1e3, 1.0, 1e-6);
+    System sys(std::move(lat), 1);
+    sys.positions[5] = -by;  // the upper node moves down by `by`
+    return health_problem(sys).value_or("");
+  };
+  EXPECT_EQ(squeezed(0.5 * h).find("passed through each other"), std::string::npos) << squeezed(0.5 * h);
+  EXPECT_NE(squeezed(1.5 * h).find("passed through each other"), std::string::npos) << squeezed(1.5 * h);
+}
+
 }  // namespace
