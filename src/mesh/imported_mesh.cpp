@@ -304,29 +304,10 @@ private:
                            "have a fibre direction in the mesh: ignored");
   }
 
-  /// A hexahedron's face: its sorted node indices (the key two cells sharing it have in common),
-  /// the cell and which of its sides.
-  struct Face {
-    std::array<Index, 4> key;
-    std::uint32_t cell;
-    std::uint8_t side;
-  };
-
   /// The boundary faces: those of one hexahedron only, but for the two sides of a split interface.
-  std::vector<Face> boundary_faces() const {
-    std::vector<Face> faces;
-    faces.reserve(6 * cells_.size());
-    for (std::size_t e = 0; e < cells_.size(); ++e)
-      for (std::uint8_t s = 0; s < 6; ++s) {
-        Face f{{}, std::uint32_t(e), s};
-        for (int a = 0; a < 4; ++a) f.key[std::size_t(a)] = cells_[e].first[std::size_t(kHexFaces[s][a])];
-        std::sort(f.key.begin(), f.key.end());
-        faces.push_back(f);
-      }
-    std::sort(faces.begin(), faces.end(), [](const Face& a, const Face& b) {
-      return a.key != b.key ? a.key < b.key : std::tie(a.cell, a.side) < std::tie(b.cell, b.side);
-    });
-    std::vector<Face> boundary;
+  std::vector<HexFace> boundary_faces() const {
+    const std::vector<HexFace> faces = sorted_hex_faces(cells_);
+    std::vector<HexFace> boundary;
     for (std::size_t i = 0; i < faces.size();) {
       std::size_t j = i + 1;
       while (j < faces.size() && faces[j].key == faces[i].key) ++j;
@@ -345,7 +326,7 @@ private:
   };
 
   /// Sorts boundary face f's nodes: outward normal up (n_z > 1/2) -> top, down -> bottom, else lateral.
-  void classify_face(const Face& f, SurfaceNodes& out) const {
+  void classify_face(const HexFace& f, SurfaceNodes& out) const {
     const auto& c = cells_[f.cell].first;
     const int* side = kHexFaces[f.side];
     Vec3 x[4];
@@ -384,7 +365,7 @@ private:
     s.top.assign(n, 0);
     s.bottom.assign(n, 0);
     s.lateral.assign(n, 0);
-    for (const Face& f : boundary_faces()) classify_face(f, s);
+    for (const HexFace& f : boundary_faces()) classify_face(f, s);
     for (Index node = 0; node < Index(n); ++node) {
       if (s.top[std::size_t(node)]) {
         lat_.node_sets["top"].push_back(node);

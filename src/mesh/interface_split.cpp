@@ -10,12 +10,6 @@
 namespace fascia {
 namespace {
 
-struct CellFace {
-  std::array<Index, 4> key;  ///< the face's corners, sorted
-  std::uint32_t cell;
-  std::uint8_t side;
-};
-
 Vec3 position(const std::vector<double>& x, Index n) {
   const std::size_t i = 3 * std::size_t(n);
   return {x[i], x[i + 1], x[i + 2]};
@@ -43,17 +37,11 @@ double mean_z(const std::vector<double>& x, const std::array<Index, 8>& c) {
 std::vector<std::tuple<std::uint32_t, std::uint8_t, std::uint32_t>> faces_to_split(
     const std::vector<double>& x, const std::vector<TissueHex>& cells,
     const std::function<bool(std::int32_t, std::int32_t)>& unbonded) {
-  std::vector<CellFace> faces;
-  faces.reserve(6 * cells.size());
-  for (std::size_t e = 0; e < cells.size(); ++e)
-    for (std::uint8_t s = 0; s < 6; ++s) faces.push_back({sorted(face_corners(cells[e].first, s)), std::uint32_t(e), s});
-  std::sort(faces.begin(), faces.end(), [](const CellFace& a, const CellFace& b) {
-    return std::tie(a.key, a.cell, a.side) < std::tie(b.key, b.cell, b.side);
-  });
+  const std::vector<HexFace> faces = sorted_hex_faces(cells);
   std::vector<std::tuple<std::uint32_t, std::uint8_t, std::uint32_t>> split;
   for (std::size_t i = 0; i + 1 < faces.size(); ++i) {
     if (faces[i].key != faces[i + 1].key) continue;  // a boundary face
-    CellFace low = faces[i], high = faces[i + 1];
+    HexFace low = faces[i], high = faces[i + 1];
     ++i;
     if (cells[low.cell].second == cells[high.cell].second) continue;
     if (mean_z(x, cells[low.cell].first) > mean_z(x, cells[high.cell].first)) std::swap(low, high);
@@ -63,6 +51,17 @@ std::vector<std::tuple<std::uint32_t, std::uint8_t, std::uint32_t>> faces_to_spl
 }
 
 }  // namespace
+
+std::vector<HexFace> sorted_hex_faces(const std::vector<TissueHex>& cells) {
+  std::vector<HexFace> faces;
+  faces.reserve(6 * cells.size());
+  for (std::size_t e = 0; e < cells.size(); ++e)
+    for (std::uint8_t s = 0; s < 6; ++s) faces.push_back({sorted(face_corners(cells[e].first, s)), std::uint32_t(e), s});
+  std::sort(faces.begin(), faces.end(), [](const HexFace& a, const HexFace& b) {
+    return std::tie(a.key, a.cell, a.side) < std::tie(b.key, b.cell, b.side);
+  });
+  return faces;
+}
 
 InterfaceSplit split_interfaces(std::vector<double>& rest_positions, std::vector<TissueHex>& cells,
                                 const std::function<bool(std::int32_t lower, std::int32_t upper)>& unbonded) {

@@ -20,6 +20,18 @@ inline constexpr int kHexFaces[6][4] = {{0, 2, 6, 4}, {1, 3, 7, 5}, {0, 1, 5, 4}
 /// A hexahedron's corners (bit order x + 2y + 4z) and its tissue.
 using TissueHex = std::pair<std::array<Index, 8>, std::int32_t>;
 
+/// A face of hexahedron `cell` (its `side` in kHexFaces) with its corners sorted: the key two
+/// hexahedra sharing the face have in common.
+struct HexFace {
+  std::array<Index, 4> key;
+  std::uint32_t cell;
+  std::uint8_t side;
+};
+
+/// Every face of `cells`, sorted by key, then cell and side: a face shared by two hexahedra
+/// appears twice in a row, a boundary face once.
+std::vector<HexFace> sorted_hex_faces(const std::vector<TissueHex>& cells);
+
 /// A node split at an interface: `below` stays with the tissue underneath, `above` is its copy in
 /// the tissue on top, at the same rest position.
 struct SplitNode {
