@@ -4,6 +4,9 @@
 //   n^3 block, matrix only and with a dispersed fibre family; BM_LatticeSpringForces: the lattice's
 //   spring updates per second on a block with the same nodes, in the same run (docs/performance.md
 //   compares them as ratios within one run);
+// - BM_HexExplicitStep: element steps per second of an explicit step's element work (begin_step,
+//   forces, end_step) with fibres that relax (fiber_relaxation = "tissue", the default), the
+//   work of a finite-element elastography or ripple run;
 // - BM_HexCompression: the static compression of an n^3 hex8 neo-Hookean block by 20 % (bottom
 //   fixed, top face moved down, sides free) in 10 load steps of the quasi-static implicit Newton,
 //   with CHOLMOD (solver:0) or hypre's AMG-CG (solver:1): unknowns, Newton iterations, AMG setups, time per
@@ -38,7 +41,9 @@ LayerMaterial tissue(bool fibres) {
   return m;
 }
 
-Lattice hex_block(Index n, bool fibres) { return build_hex_block(n, n, n, 1e-3 / n, tissue(fibres), FiberLaw{}, 17.0, 5.0); }
+Lattice hex_block(Index n, bool fibres, const FiberLaw& law = FiberLaw{}) {
+  return build_hex_block(n, n, n, 1e-3 / n, tissue(fibres), law, 17.0, 5.0);
+}
 
 /// A deformed state (1 % random-free affine stretch) so that every term is evaluated.
 void stretch(System& sys) {
@@ -57,6 +62,24 @@ void BM_HexForces(benchmark::State& state) {
   const double elements = double(std::get<Hex8Group>(sys.groups).size());
   state.counters["element_updates_per_s"] = benchmark::Counter(elements, benchmark::Counter::kIsIterationInvariantRate);
   state.SetLabel(state.range(1) ? "neo-Hookean + fibres" : "neo-Hookean");
+}
+
+void BM_HexExplicitStep(benchmark::State& state) {
+  const Index n = Index(state.range(0));
+  FiberLaw law;
+  law.relaxation = {{0.4, 60.0}};  // the dense layers' Prony term (docs/model.md §3.3)
+  System sys(hex_block(n, true, law), 1);
+  stretch(sys);
+  std::vector<double> f;
+  StepContext ctx{1e-7, 0.0, 0, 1, false};
+  for (auto _ : state) {
+    begin_step(sys, ctx);
+    internal_forces(sys, view(sys.positions), f);
+    benchmark::DoNotOptimize(end_step(sys, ctx));
+    ++ctx.step;
+  }
+  const double elements = double(std::get<Hex8Group>(sys.groups).size());
+  state.counters["element_steps_per_s"] = benchmark::Counter(elements, benchmark::Counter::kIsIterationInvariantRate);
 }
 
 void BM_LatticeSpringForces(benchmark::State& state) {
@@ -120,6 +143,7 @@ void BM_HexCompression(benchmark::State& state) {
 }
 
 BENCHMARK(BM_HexForces)->ArgsProduct({{16, 32}, {0, 1}})->ArgNames({"n", "fibres"})->UseRealTime();
+BENCHMARK(BM_HexExplicitStep)->Arg(16)->ArgName("n")->UseRealTime();
 BENCHMARK(BM_LatticeSpringForces)->Arg(16)->Arg(32)->ArgName("n")->UseRealTime();
 BENCHMARK(BM_HexCompression)
     ->ArgsProduct({{8, 16, 24, 32, 40, 48}, {0, 1}})

@@ -39,9 +39,7 @@ FasciacyteRule fasciacyte_rule_of(const HASpec& ha) {
 
 /// The fibre law of the [material] keys (docs/model.md §3.3).
 FiberLaw fiber_law_of(const MaterialSpec& m) {
-  FiberLaw law;
-  law.toe_strain = m.toe_strain;
-  law.toe_exponent = m.toe_exponent;
+  FiberLaw law(m.toe_strain, m.toe_exponent);
   law.failure_strain = m.failure_strain;
   law.yield_strain = m.yield_strain;
   law.plastic_fraction = m.plastic_fraction;

@@ -340,7 +340,7 @@ struct Builder {
     fibers.for_each([&](Index i, Index j, double k) {
       const double l = (lat.rest(j) - lat.rest(i)).norm();
       double ef = law.failure_strain * (1.0 + failure_spread * random_normal(seed, Stream::fiber_failure, n++));
-      ef = std::clamp(ef, std::max(0.5 * law.failure_strain, 1.01 * law.toe_strain), 1.5 * law.failure_strain);
+      ef = std::clamp(ef, std::max(0.5 * law.failure_strain, 1.01 * law.toe_strain()), 1.5 * law.failure_strain);
       g.add(i, j, k * l, l, ef);
     });
   }

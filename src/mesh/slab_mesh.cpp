@@ -37,7 +37,7 @@ std::int64_t add_hex_cell(Lattice& lat, const std::array<Index, 8>& c, std::int3
 double scattered_failure_strain(const TissueMaterials& mat, std::uint64_t seed, std::uint64_t element) {
   const double ef = mat.fiber.failure_strain *
                     (1.0 + mat.failure_strain_spread * random_normal(seed, Stream::fiber_failure, element));
-  return std::clamp(ef, std::max(0.5 * mat.fiber.failure_strain, 1.01 * mat.fiber.toe_strain), 1.5 * mat.fiber.failure_strain);
+  return std::clamp(ef, std::max(0.5 * mat.fiber.failure_strain, 1.01 * mat.fiber.toe_strain()), 1.5 * mat.fiber.failure_strain);
 }
 
 HexMaterial hex_material(const LayerMaterial& layer, double angle_deg, double kappa) {

@@ -292,8 +292,7 @@ TEST(Homogenisation, HalvingTheSpacingLeavesModuliUnchanged) {
 /// the largest internal force on a node two or more cells from every lateral face, relative to
 /// the largest force on any node.
 std::pair<double, double> affine_block(Index nx_cells, Index ny_cells, const Mat3& eps) {
-  FiberLaw linear;
-  linear.toe_strain = 1e-9;
+  const FiberLaw linear(1e-9, FiberLaw().toe_exponent());
   System s = make_block(nx_cells + 1, ny_cells + 1, 3, kSpacing, 30.0, 5.0, linear);
   const Vec3 len = extent(s);
   for (std::size_t i = 0; i < s.num_nodes(); ++i) {

@@ -84,7 +84,7 @@ TEST(FiberRelaxation, HeldStrainRelaxesAsTheClosedForm) {
   // so all of it is linear.
   const FiberLaw law = relaxing_law();
   Driven d(law);
-  const double e_start = law.toe_strain, e0 = 0.06, t_r = 1.0;
+  const double e_start = law.toe_strain(), e0 = 0.06, t_r = 1.0;
   d.strain = e_start;
   const double s_start = law.stress(e_start);
   const int ramp_steps = 10;
@@ -141,7 +141,9 @@ TEST(FiberRelaxation, WorkEqualsStoredPlusDissipatedAndDissipationIsNeverNegativ
     d.step(path[k].first, path[k].second);
     const double scale = d.ea * d.l0 * 1e-12;
     EXPECT_NEAR(d.work, d.stored() + d.dissipated, scale) << k;
-    if (hold || first_loading) EXPECT_GE(d.dissipated - before, -scale) << k;
+    if (hold || first_loading) {
+      EXPECT_GE(d.dissipated - before, -scale) << k;
+    }
     negative += std::min(0.0, d.dissipated - before);
   }
   EXPECT_GT(d.dissipated, 0.0);

@@ -132,14 +132,16 @@ struct FiberGroup {
   double end_step(Index e, ConstNodes x, const StepContext&) {
     if (broken[e]) return 0.0;
     if (viscous()) return end_viscous_step(e, x);
-    const double before = energy(e, x);
     const double l = detail::segment(x, connectivity[e][0], connectivity[e][1]).l;
     const double total = l / original_length[e] - 1.0;
+    // The energy only where the fibre ruptures or sets (at its rest length before the step).
     if (total > failure_strain[e]) {
+      const double before = energy(e, x);
       broken[e] = 1;
       return before;
     }
     if (total > max_strain[e]) {
+      const double before = energy(e, x);
       max_strain[e] = total;
       return before - energy(e, x);
     }

@@ -283,11 +283,13 @@ struct Hex8Group {
           dissipated += scale * end_viscous_fiber_step(k, l, failure_strain[e]);
           continue;
         }
-        const double before = scale * fiber_energy(k, l);
+        // The energy only where the fibre ruptures or sets (an explicit run ends a step for every
+        // fibre direction of every point: most of them do neither).
         if (l - 1.0 > failure_strain[e]) {
+          dissipated += scale * fiber_energy(k, l);
           fiber_broken[k] = 1;
-          dissipated += before;
         } else if (l - 1.0 > fiber_max_strain[k]) {
+          const double before = scale * fiber_energy(k, l);
           fiber_max_strain[k] = l - 1.0;
           dissipated += before - scale * fiber_energy(k, l);
         }
@@ -419,7 +421,7 @@ private:
       if (m.stiffening.active()) detail::add_compression_stiffening(m.stiffening, m.shear_modulus, s, h != nullptr);
       add_prony_terms(e, g, m, mode, stored, s, h != nullptr);
       if (h && !exact) detail::project_psd(s.A);
-      if (m.fiber_modulus > 0.0) add_fiber_terms(e, g, m, mode, stored, s, h != nullptr);
+      if (m.fiber_modulus > 0.0) add_fiber_terms(e, g, m, mode, stored, !f && !h, s, h != nullptr);
       // Volumetric: at the element level (mean dilatation) or here (plain Q1).
       vol += w * s.J;
       if (mean_dilatation) {
@@ -482,8 +484,10 @@ private:
   }
 
   /// Fibre directions of point g (tension only; each tangent term is >= 0 in projected/stability modes).
-  void add_fiber_terms(Index e, int g, const HexMaterial& m, HessianMode mode, bool stored, PointState& s,
-                       bool hessian) const {
+  /// `energy` false leaves the fibres out of psi: forces and Hessians do not need it, and it costs
+  /// an exponential per direction.
+  void add_fiber_terms(Index e, int g, const HexMaterial& m, HessianMode mode, bool stored, bool energy,
+                       PointState& s, bool hessian) const {
     using detail::fidx;
     for (std::size_t q = 0; q < m.fibers.directions.size(); ++q) {
       const std::size_t k = fiber_slot(e, g, q);
@@ -499,7 +503,7 @@ private:
       }
       const FiberStep fs = fiber_law_of_step(k);
       const double sigma = fs.stress(law, strain);
-      s.psi += scale * lr * fs.energy(law, strain);
+      if (energy) s.psi += scale * lr * fs.energy(law, strain);
       s.P += scale * sigma / l * mv * a.transpose();
       if (!hessian) continue;
       const double t = mode == HessianMode::stability ? 1.0 : fs.tangent(law, strain);

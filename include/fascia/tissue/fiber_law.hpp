@@ -28,9 +28,22 @@
 namespace fascia {
 
 /// Tension-only crimped collagen fibre law (docs/model.md §3.3 "Collagen fibres"), in terms of engineering strain e.
-struct FiberLaw {
-  double toe_strain = 0.02;      ///< e_toe
-  double toe_exponent = 60.0;    ///< B
+/// The toe's shape (e_toe, B) is set at construction: every stress and energy needs exp(B e_toe),
+/// computed once here instead of at each of the millions of fibre evaluations of an explicit run.
+class FiberLaw {
+public:
+  FiberLaw() : FiberLaw(0.02, 60.0) {}
+  /// e_toe >= 0 and B > 0 (the scenario's bounds on material.toe_strain and material.toe_exponent).
+  FiberLaw(double toe_strain, double toe_exponent)
+      : toe_strain_(toe_strain),
+        toe_exponent_(toe_exponent),
+        scale_(1.0 / (toe_exponent * std::exp(toe_exponent * toe_strain))),
+        stress_at_toe_(std::expm1(toe_exponent * toe_strain) * scale_),
+        energy_at_toe_((std::expm1(toe_exponent * toe_strain) / toe_exponent - toe_strain) * scale_) {}
+
+  double toe_strain() const { return toe_strain_; }      ///< e_toe
+  double toe_exponent() const { return toe_exponent_; }  ///< B
+
   double failure_strain = 0.14;  ///< e_fail (mean; per-fibre values are scattered by the builder)
   double yield_strain = 0.08;    ///< e_yield: beyond it the rest length grows (permanent set)
   double plastic_fraction = 0.5; ///< d(plastic strain)/d(strain) beyond yield
@@ -42,17 +55,14 @@ struct FiberLaw {
   /// s_toe + (e - e_toe) beyond, continuous in value and slope at e_toe.
   double stress(double e) const {
     if (e <= 0.0) return 0.0;
-    const double scale = 1.0 / (toe_exponent * std::exp(toe_exponent * toe_strain));
-    if (e <= toe_strain) return std::expm1(toe_exponent * e) * scale;
-    return std::expm1(toe_exponent * toe_strain) * scale + (e - toe_strain);
+    if (e <= toe_strain_) return std::expm1(toe_exponent_ * e) * scale_;
+    return stress_at_toe_ + (e - toe_strain_);
   }
   /// The strain at which s(e) = s, for s >= 0 (the inverse of stress(); 0 for s <= 0).
   double strain_at(double s) const {
     if (s <= 0.0) return 0.0;
-    const double scale = 1.0 / (toe_exponent * std::exp(toe_exponent * toe_strain));
-    const double s_toe = std::expm1(toe_exponent * toe_strain) * scale;
-    if (s <= s_toe) return std::log1p(s / scale) / toe_exponent;
-    return toe_strain + (s - s_toe);
+    if (s <= stress_at_toe_) return std::log1p(s / scale_) / toe_exponent_;
+    return toe_strain_ + (s - stress_at_toe_);
   }
   /// The fraction of the stress that never relaxes, g_inf = 1 - sum g_i.
   double long_term_fraction() const {
@@ -63,20 +73,23 @@ struct FiberLaw {
   /// ds/de.
   double tangent(double e) const {
     if (e <= 0.0) return 0.0;
-    if (e <= toe_strain) return std::exp(toe_exponent * (e - toe_strain));
+    if (e <= toe_strain_) return std::exp(toe_exponent_ * (e - toe_strain_));
     return 1.0;
   }
   /// Normalised energy density w(e) = integral of s from 0 to e.
   double energy(double e) const {
     if (e <= 0.0) return 0.0;
-    const double B = toe_exponent;
-    const double scale = 1.0 / (B * std::exp(B * toe_strain));
-    const double et = std::min(e, toe_strain);
-    const double w_toe = (std::expm1(B * et) / B - et) * scale;
-    if (e <= toe_strain) return w_toe;
-    const double d = e - toe_strain;
-    return w_toe + std::expm1(B * toe_strain) * scale * d + 0.5 * d * d;
+    if (e <= toe_strain_) return (std::expm1(toe_exponent_ * e) / toe_exponent_ - e) * scale_;
+    const double d = e - toe_strain_;
+    return energy_at_toe_ + stress_at_toe_ * d + 0.5 * d * d;
   }
+
+private:
+  double toe_strain_;      ///< e_toe
+  double toe_exponent_;    ///< B
+  double scale_;           ///< 1 / (B exp(B e_toe))
+  double stress_at_toe_;   ///< s(e_toe)
+  double energy_at_toe_;   ///< w(e_toe)
 };
 
 
