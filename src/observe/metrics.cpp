@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 
 #include "fascia/solve/pore_flow.hpp"
 
@@ -56,25 +57,47 @@ double max_dense_strain(const System& sys) {
   return peak;
 }
 
-double max_dense_compression(const System& sys) {
-  const auto& info = sys.lattice_info;
-  if (info.dim != 3) return 0.0;
-  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
-  const Index plane = info.nx * info.ny;
-  double peak = 0.0;
-  for (Index c = 0; c < plane; ++c) {
-    Index low = -1, high = -1;
-    for (Index k = 0; k < info.nz; ++k)
-      if (is_dense_layer(info.layer_id[k * plane + c])) {  // not skin or hypodermis (ids >= 100) above it
-        if (low < 0) low = k * plane + c;
-        high = k * plane + c;
-      }
-    if (low < 0 || high == low) continue;
-    const double rest = (X[high] - X[low]).norm();
-    peak = std::max(peak, 1.0 - (x[high] - x[low]).norm() / rest);
+std::vector<std::array<Index, 2>> dense_stack_columns(const Lattice& info) {
+  std::vector<std::array<Index, 2>> columns;
+  if (info.dim != 3) return columns;
+  const ConstNodes X = view(info.rest_positions);
+  if (info.nx > 0) {  // the structured slab: node n = k * plane + c
+    const Index plane = info.nx * info.ny;
+    for (Index c = 0; c < plane; ++c) {
+      Index low = -1, high = -1;
+      for (Index k = 0; k < info.nz; ++k)
+        if (is_dense_layer(info.layer_id[std::size_t(k * plane + c)])) {  // not skin or hypodermis (ids >= 100) above it
+          if (low < 0) low = k * plane + c;
+          high = k * plane + c;
+        }
+      if (low >= 0 && high != low) columns.push_back({low, high});
+    }
+    return columns;
   }
+  // An imported mesh: its dense nodes ordered by rest (x, y, z), so that each column is a run of
+  // equal (x, y) from its lowest node to its highest.
+  std::vector<Index> dense;
+  for (std::size_t n = 0; n < info.layer_id.size(); ++n)
+    if (is_dense_layer(info.layer_id[n])) dense.push_back(Index(n));
+  const auto key = [&X](Index n) { return std::tuple(X[n].x(), X[n].y(), X[n].z(), n); };
+  std::sort(dense.begin(), dense.end(), [&key](Index a, Index b) { return key(a) < key(b); });
+  for (std::size_t begin = 0, end = 0; begin < dense.size(); begin = end) {
+    const Vec3 first = X[dense[begin]];
+    for (end = begin + 1; end < dense.size() && X[dense[end]].x() == first.x() && X[dense[end]].y() == first.y(); ++end) {}
+    const Index low = dense[begin], high = dense[end - 1];
+    if (X[high].z() > X[low].z()) columns.push_back({low, high});
+  }
+  return columns;
+}
+
+double max_dense_compression(const System& sys, const std::vector<std::array<Index, 2>>& columns) {
+  const ConstNodes X = view(sys.rest_positions), x = view(sys.positions);
+  double peak = 0.0;
+  for (const auto& [low, high] : columns) peak = std::max(peak, 1.0 - (x[high] - x[low]).norm() / (X[high] - X[low]).norm());
   return peak;
 }
+
+double max_dense_compression(const System& sys) { return max_dense_compression(sys, dense_stack_columns(sys.lattice_info)); }
 
 double peak_interface_shear(const System& sys) {
   const auto& g = std::get<InterfaceGroup>(sys.groups);

@@ -100,7 +100,8 @@ void RippleRecord::metrics(const System&, bool complete, Metrics& out) const {
 // ---------------------------------------------------------------------------------------------
 // compressor protocols
 
-CompressorRecord::CompressorRecord(const CompressorProtocol& protocol, const Lattice& info) : protocol_(&protocol) {
+CompressorRecord::CompressorRecord(const CompressorProtocol& protocol, const Lattice& info)
+    : protocol_(&protocol), dense_columns_(dense_stack_columns(info)) {
   const SurfacePatch top = top_surface(info);
   penetration_limit_ = 0.5 * top.top_cell_height;
   tissue_depth_ = top.centre.z() - info.rest(info.node_sets.at("bottom").front()).z();
@@ -113,7 +114,7 @@ double CompressorRecord::indentation(const System& sys) const {
 
 void CompressorRecord::sample(const System& sys) {
   peak_strain_ = std::max(peak_strain_, max_dense_strain(sys));
-  peak_compression_ = std::max(peak_compression_, max_dense_compression(sys));
+  peak_compression_ = std::max(peak_compression_, max_dense_compression(sys, dense_columns_));
   const double depth = indentation(sys);
   const MuscleLoad load = muscle_load(sys, protocol_->indenter.node);  // H3: sampled with the indentation
   if (load.any) {
@@ -188,9 +189,9 @@ void CompressorRecord::metrics(const System& sys, bool complete, Metrics& out) c
     out["residual_strain"] = max_dense_strain(sys);
   }
   out["peak_dense_strain"] = peak_strain_;
-  // Node columns exist on the structured slabs only (an imported mesh has nx = 0): absent there,
-  // not a zero that would read as "not squeezed".
-  if (sys.lattice_info.dim == 3 && sys.lattice_info.nx > 0) out["peak_dense_compression"] = peak_compression_;
+  // Absent where the dense stack has no node columns (a sheet, an unstructured imported mesh), not
+  // a zero that would read as "not squeezed".
+  if (!dense_columns_.empty()) out["peak_dense_compression"] = peak_compression_;
   out["peak_indentation_m"] = peak_indentation_;
   out["peak_contact_force_n"] = peak_contact_force_;
   out["contact_radius_m"] = contact_radius_at_peak_;

@@ -238,9 +238,16 @@ TEST(ImportedMesh, TissuesOnEachOtherSlideOnInterfacesAsInTheGeneratedSlab) {
   std::printf("indentation [um]: generated %.6f, imported with interfaces %.6f\n", 1e6 * d_gen, 1e6 * d_imp);  // docs/fem.md
   EXPECT_GT(d_gen, 1e-7);
   EXPECT_NEAR(d_imp / d_gen, 1.0, 0.01);
-  // Node columns exist on the generated slab only: no peak_dense_compression on the gmsh mesh.
-  EXPECT_EQ(gen.count("peak_dense_compression"), 1u);
-  EXPECT_EQ(imp.count("peak_dense_compression"), 0u);
+  // The extruded gmsh mesh has node columns as the generated slab has: the dense stack's
+  // compression is measured on both.
+  ASSERT_EQ(gen.count("peak_dense_compression"), 1u);
+  ASSERT_EQ(imp.count("peak_dense_compression"), 1u);
+  const double c_gen = gen.at("peak_dense_compression"), c_imp = imp.at("peak_dense_compression");
+  std::printf("peak_dense_compression: generated %.6g, imported with interfaces %.6g\n", c_gen, c_imp);  // docs/fem.md
+  // The generated column also spans the 0.043 mm loose gap between dense_1 and dense_2 (7 % of its
+  // 0.603 mm), the imported one only the two dense layers (0.56 mm): measured 2.6 % apart; 5 %.
+  EXPECT_GT(c_gen, 1e-3);
+  EXPECT_NEAR(c_imp / c_gen, 1.0, 0.05);
 }
 
 // ---- bad input -------------------------------------------------------------------------------

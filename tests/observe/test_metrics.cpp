@@ -86,6 +86,34 @@ TEST(Metrics, DenseCompressionIsThroughThicknessAndBlindToBending) {
   EXPECT_LT(std::abs(max_dense_compression(sys)), 1e-12);
 }
 
+TEST(Metrics, ImportedMeshColumnsAreDenseNodesSharingTheirRestXY) {
+  // An unstructured node list (nx = 0) as an imported mesh gives it, out of order: the dense nodes
+  // at (0, 0) and at (1, 0) form columns from their lowest to their highest node; a lone dense node,
+  // a dense node 1e-12 m off the line and a loose node (id -1) or a skin node on a line do not join.
+  Lattice info;
+  const std::vector<std::pair<Vec3, std::int32_t>> nodes = {
+      {{0, 0, 2e-3}, 2},  {{1e-3, 0, 1e-3}, 1}, {{0, 0, 0}, 1},        {{2e-3, 0, 0}, 1},
+      {{0, 0, 1e-3}, -1}, {{1e-3, 0, 3e-3}, 2}, {{0, 0, 5e-3}, kSkinLayer}, {{1e-12, 0, 4e-3}, 2},
+      {{0, 0, 1e-3}, 2}};
+  for (const auto& [x, id] : nodes) {
+    info.rest_positions.insert(info.rest_positions.end(), {x.x(), x.y(), x.z()});
+    info.layer_id.push_back(id);
+  }
+  const auto columns = dense_stack_columns(info);
+  ASSERT_EQ(columns.size(), 2u);
+  EXPECT_EQ(columns[0], (std::array<Index, 2>{2, 0}));  // (0, 0): z = 0 to z = 2 mm
+  EXPECT_EQ(columns[1], (std::array<Index, 2>{1, 5}));  // (1 mm, 0): z = 1 to 3 mm
+  // Their compression: the (0, 0) column squeezed to 1.5 mm of its 2 mm, the other untouched.
+  System sys(std::move(info), 1);
+  sys.positions[3 * 0 + 2] = 1.5e-3;
+  EXPECT_NEAR(max_dense_compression(sys, columns), 0.25, 1e-12);
+  // No two dense nodes on one vertical line: no column (the metric is then absent).
+  Lattice scattered;
+  scattered.rest_positions = {0, 0, 0, 1e-3, 0, 1e-3, 0, 1e-3, 2e-3};
+  scattered.layer_id = {1, 1, 2};
+  EXPECT_TRUE(dense_stack_columns(scattered).empty());
+}
+
 TEST(Metrics, DenseCompressionLeavesSkinAndHypodermisOut) {
   // The dense stack under skin and fat: squeezing only what lies above it (the skin and the
   // hypodermis, layer ids 101 and 100, which are >= 1 too) must not read as compressed fascia;

@@ -3,7 +3,9 @@
 /// @file Metrics of a run: functions of the current state (`const System&`) that the runner samples
 /// during a run (peaks) and at its end. None writes anything; the tests check them on tiny lattices
 /// without HDF5 (tests/observe/test_metrics.cpp). Definitions: docs/model.md and docs/hdf5-schema.md.
+#include <array>
 #include <optional>
+#include <vector>
 
 #include "fascia/core/types.hpp"
 #include "fascia/model/system.hpp"
@@ -20,12 +22,21 @@ double fiber_damage_fraction(const System& sys);
 /// every dense cell of the structured slab lattice (0 for a sheet).
 double max_dense_strain(const System& sys);
 
+/// The dense stack's node columns, each as its (lowest, highest) node of a dense layer (by
+/// layer_id) where they differ: on the structured slab its (i, j) node lines; on an imported mesh
+/// the nodes that share their rest (x, y) exactly, as a mesh extruded through the thickness has
+/// (gmsh `Extrude`, tests/data/slab_interfaces.geo). Empty for a sheet, a lattice without dense
+/// layers, or an unstructured mesh with no such lines.
+std::vector<std::array<Index, 2>> dense_stack_columns(const Lattice& info);
+
 /// Largest through-thickness compression of the dense stack (H2, H5; docs/model.md "Metrics"):
-/// for every in-plane node column (i, j) of the structured slab, the distance between its lowest
-/// and its highest dense-layer node, d, against the rest distance D; the metric is max(1 - d/D)
-/// over the columns (positive = thinner; 0 when no column is compressed). A distance is blind to
+/// for every column (dense_stack_columns) the distance between its lowest and its highest
+/// dense-layer node, d, against the rest distance D; the metric is max(1 - d/D) over the columns
+/// (positive = thinner; 0 when no column is compressed or there is none). A distance is blind to
 /// rigid rotation, so bending of the stack (which dominates max_dense_strain at a compressor's rim)
-/// does not enter. 0 for a sheet or a lattice without dense layers.
+/// does not enter.
+double max_dense_compression(const System& sys, const std::vector<std::array<Index, 2>>& columns);
+/// The same over dense_stack_columns(sys.lattice_info), found at every call.
 double max_dense_compression(const System& sys);
 
 /// Largest shear traction over the interface elements [Pa].

@@ -79,6 +79,7 @@ public:
 
 private:
   const CompressorProtocol* protocol_;
+  std::vector<std::array<Index, 2>> dense_columns_;  ///< dense_stack_columns: none, no peak_dense_compression
   double penetration_limit_ = 0.0, tissue_depth_ = 0.0;
   double peak_strain_ = 0.0, peak_compression_ = 0.0, peak_indentation_ = 0.0;
   double peak_contact_force_ = 0.0, contact_radius_at_peak_ = 0.0, max_penetration_ = 0.0;
