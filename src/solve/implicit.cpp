@@ -75,6 +75,9 @@ struct ImplicitIntegrator::Workspace {
   /// The linear solver holds the factorisation of a positive definite Newton matrix of this
   /// pattern (from an earlier iteration or step), usable for modified Newton directions.
   bool factor_kept = false;
+  /// Within the current attempt: the exact Hessian was not positive definite at some iterate;
+  /// the last line search took the full step (newton_direction's choice of Hessian).
+  bool exact_refused = false, full_step = false;
 
   // Per-step vectors (full DOF length unless noted).
   std::vector<double> x, x_pred, trial, f_int, trial_f;
@@ -296,6 +299,7 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
   const double force_floor = std::max(1e-6 * std::max(w.k_max, inertia * w.m_max) * w.length_scale *
                                           std::sqrt(double(std::max<std::size_t>(m, 1))),
                                       std::numeric_limits<double>::min());
+  w.exact_refused = w.full_step = false;
   double e_x = predict(h);
   if (!std::isfinite(e_x)) return fail(AttemptFailure::no_valid_start);
 
@@ -420,11 +424,14 @@ bool ImplicitIntegrator::newton_direction(double inertia, double relative, doubl
   Workspace& w = *ws_;
   // Newton matrix A = M/h^2 + H (free block); A d = -g. The exact Hessian first (quadratic
   // convergence); where it is not positive definite, the projected one, then diagonal shifts.
-  // The exact Hessian is retried at every iteration: a compressed or ruptured region can make it
-  // indefinite far from the solution while it is positive definite near it, and staying with the
-  // projected Hessian for the rest of the attempt (linear convergence) then exhausts
-  // max_newton_iterations and halves the step for nothing.
-  HessianMode mode = opt_.exact_hessian ? HessianMode::exact : HessianMode::projected;
+  // Once the exact Hessian has been refused in an attempt, it is tried again only after a full
+  // step was accepted: a compressed or ruptured region can make it indefinite far from the solution
+  // while it is positive definite near it, where the full steps come, and staying with the
+  // projected Hessian for the rest of the attempt (linear convergence) would then exhaust
+  // max_newton_iterations and halve the step for nothing; far from it, each refused exact
+  // factorisation is one more factorisation per iteration (docs/solvers.md "Where Newton is slow").
+  const bool try_exact = !w.exact_refused || w.full_step;
+  HessianMode mode = opt_.exact_hessian && try_exact ? HessianMode::exact : HessianMode::projected;
   double diag_max = assemble_newton_matrix(mode, inertia);
   if (opt_.quasi_static) mu = std::max(mu, 1e-10 * diag_max);  // rigid modes: tiny regularisation
   // An iterative solve accurate enough to reach the tolerance in this iteration when the problem
@@ -441,7 +448,8 @@ bool ImplicitIntegrator::newton_direction(double inertia, double relative, doubl
     const bool descent = ok && w.d.allFinite() && w.g.dot(w.d) < 0.0;
     w.factor_kept = descent && opt_.reuse_factorisation && linear_->keeps_factor();
     if (descent) return true;
-    if (mode == HessianMode::exact) {  // for the rest of this attempt
+    if (mode == HessianMode::exact) {  // until a full step is accepted
+      w.exact_refused = true;
       mode = HessianMode::projected;
       diag_max = assemble_newton_matrix(mode, inertia);
       applied = 0.0;
@@ -493,6 +501,7 @@ bool ImplicitIntegrator::line_search(double inertia, double g_sq, double& e_x) {
     if (accepted) {
       e_x = e_t;
       w.x.swap(w.trial);
+      w.full_step = ls == 0;
       return true;
     }
   }
