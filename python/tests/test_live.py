@@ -2,6 +2,8 @@
 """Watching a run live (docs/hdf5-schema.md "Watching a run live"): while a run writes its file,
 fascia.io, fascia.read_summary (what `fascia info` prints) and h5py with locking=False open it and
 see the frames flushed so far; the run's status reads "incomplete" until it ends."""
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -20,6 +22,28 @@ LIVE = (TINY.replace("size_mm = [6.0, 6.0]", "size_mm = [10.0, 10.0]")
 assert LIVE.count("1.2e-4") == 1 and LIVE.count("0.25") == 1
 
 
+def _read_all(out, seen, summaries, plain):
+    """One look at the file with each reader."""
+    try:
+        with fio.open(out) as f:
+            if f.runs:
+                r = f.run("tap")
+                seen.append((r.status, r.num_frames))
+        s = fascia.read_summary(str(out))
+        if s.runs:
+            summaries.append((s.runs[0].status, s.runs[0].frames))
+    except (FileNotFoundError, OSError, ValueError, KeyError):
+        pass  # not created yet, or caught in the first instants of writing the model
+    try:
+        with h5py.File(out, "r", locking=False) as f:
+            if "runs/tap/time" in f:
+                plain.append(len(f["runs/tap/time"]))
+    except (FileNotFoundError, OSError, RuntimeError, KeyError):
+        # Plain h5py does not try again: met in the middle of a flush, it raises (CI saw
+        # RuntimeError "addr overflow"); docs/hdf5-schema.md "Watching a run live" says so.
+        pass
+
+
 def test_a_run_can_be_read_while_it_writes(tmp_path):
     out = tmp_path / "live.h5"
     code = f"import fascia; fascia.run({LIVE!r}, output={str(out)!r}, threads=1)"
@@ -28,24 +52,16 @@ def test_a_run_can_be_read_while_it_writes(tmp_path):
     deadline = time.time() + 300
     try:
         while writer.poll() is None and time.time() < deadline:
+            # The writer is paused while the three readers look, so that they all see the same moment
+            # of the run: CI once saw fascia.io catch the run live and read_summary, a moment later,
+            # only the finished file. A pause that lands inside a flush leaves a file that is part old,
+            # part new; the readers then fail (read_summary after its retries) and the next look,
+            # after the flush, succeeds.
+            os.kill(writer.pid, signal.SIGSTOP)
             try:
-                with fio.open(out) as f:
-                    if f.runs:
-                        r = f.run("tap")
-                        seen.append((r.status, r.num_frames))
-                s = fascia.read_summary(str(out))
-                if s.runs:
-                    summaries.append((s.runs[0].status, s.runs[0].frames))
-            except (FileNotFoundError, OSError, ValueError, KeyError):
-                pass  # not created yet, or caught in the first instants of writing the model
-            try:
-                with h5py.File(out, "r", locking=False) as f:
-                    if "runs/tap/time" in f:
-                        plain.append(len(f["runs/tap/time"]))
-            except (FileNotFoundError, OSError, RuntimeError, KeyError):
-                # Plain h5py does not try again: met in the middle of a flush, it raises (CI saw
-                # RuntimeError "addr overflow"); docs/hdf5-schema.md "Watching a run live" says so.
-                pass
+                _read_all(out, seen, summaries, plain)
+            finally:
+                os.kill(writer.pid, signal.SIGCONT)
             time.sleep(0.02)
     finally:
         writer.wait(timeout=300)
