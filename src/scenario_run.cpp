@@ -168,6 +168,12 @@ bool use_explicit(Integration integration, const Phase& phase) {
   return phase.speed == PhaseSpeed::fast;
 }
 
+/// Explicit steps over `span` [s] with steps of at most `dt`: equal steps that end on the phase's
+/// end (advance_phase), at least one.
+std::int64_t explicit_steps(double span, double dt) {
+  return std::max<std::int64_t>(1, std::int64_t(std::ceil(span / dt - 1e-9)));
+}
+
 /// "Along the fibres" for the ripple metrics: the top dense layer's fibre direction (the first
 /// layer's for a sheet; layers alternate between fiber_angle_deg and fiber_angle_deg +
 /// crossing_angle_deg) [rad].
@@ -269,10 +275,10 @@ void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bo
   const LoadFunction load = [&](double t, System& s) { apply_protocol(p.protocol, t, s); };
   if (explicit_phase) {
     const double span = phase.end - at.start_time;
-    const std::size_t steps = std::max<std::size_t>(1, std::size_t(std::ceil(span / p.explicit_dt - 1e-9)));
+    const std::int64_t steps = explicit_steps(span, p.explicit_dt);
     ExplicitIntegrator integrator(sys, span / double(steps), solver.mass_damping_per_s);
     const auto running = slot.start(integrator, load);
-    for (std::size_t s = std::size_t(at.step); s < steps; ++s) {
+    for (std::uint64_t s = at.step; s < std::uint64_t(steps); ++s) {
       integrator.step(load);
       if (!after_step()) break;
     }
@@ -514,6 +520,15 @@ struct PreparedScenario {
 /// The explicit step of a run with explicit phases: solver.dt_s where set (at most the stability
 /// limit of this lattice), else solver.safety times that limit. Refused when the explicit phases
 /// would need more than 5e7 steps.
+/// Simulated time a run spends in explicit (true) or implicit (false) phases [s].
+double phase_time(const Prepared& p, Integration integration, bool explicit_phases) {
+  double t = 0.0;
+  for (const auto& ph : p.phases())
+    if (use_explicit(integration, ph) == explicit_phases) t += ph.duration();
+  return t;
+}
+
+
 double explicit_step(const Prepared& p, const SolverSpec& solver, Integration integration) {
   const double critical = critical_time_step(*p.sys);
   if (solver.dt_s > critical)
@@ -521,10 +536,7 @@ double explicit_step(const Prepared& p, const SolverSpec& solver, Integration in
                                         " s exceeds the explicit stability limit of this lattice; allowed (0, " +
                                         detail::to_text(critical) + "] s");
   const double dt = solver.dt_s > 0.0 ? solver.dt_s : solver.safety * critical;
-  double explicit_time = 0.0;
-  for (const auto& ph : p.phases())
-    if (use_explicit(integration, ph)) explicit_time += ph.duration();
-  const double steps = explicit_time / dt;
+  const double steps = phase_time(p, integration, true) / dt;
   if (steps > 5e7)
     throw InputError("solver.integrator", "\"explicit\" would need " + detail::to_text(steps) + " steps of " +
                                               detail::to_text(dt) + " s for protocol " + p.spec->name +
@@ -655,11 +667,24 @@ bool write_runs(PreparedScenario& prepared, const ScenarioSpec& spec, const RunO
 
 }  // namespace
 
-void check_scenario(const ScenarioSpec& spec, const RunOptions& options) {
+ScenarioPlan check_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   // Serial unless asked: the verdict does not depend on the thread count (results are bitwise
   // identical for any), and a short check gains nothing from threads on a busy machine.
   set_threads(options.threads >= 0 ? options.threads : 1);
-  (void)prepare_scenario(spec, options);
+  const PreparedScenario prepared = prepare_scenario(spec, options);
+  const Integration integration = integration_of(spec.solver);
+  ScenarioPlan plan;
+  plan.nodes = prepared.lattice.num_nodes();
+  for (const Prepared& p : prepared.runs) {
+    ScenarioPlan::Run r{p.spec->name, p.spec->kind, 0.0, p.explicit_dt, 0, phase_time(p, integration, false)};
+    for (const auto& ph : p.phases()) {
+      if (!use_explicit(integration, ph)) continue;
+      r.explicit_s += ph.duration();
+      r.explicit_steps += explicit_steps(ph.duration(), p.explicit_dt);
+    }
+    plan.runs.push_back(r);
+  }
+  return plan;
 }
 
 ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {

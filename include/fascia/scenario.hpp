@@ -59,10 +59,26 @@ struct ScenarioResult {
   std::vector<std::string> metric_names;  ///< columns of the comparison table, sorted
 };
 
+/// What a checked scenario would run (`fascia validate` prints it): the model's size and, per
+/// protocol, the simulated time its phases spend in each integrator and the explicit step, so that
+/// the cost of a run is known before it starts (an explicit phase costs explicit_s / explicit_dt
+/// steps, each a force evaluation over the whole model).
+struct ScenarioPlan {
+  std::size_t nodes = 0;
+  struct Run {
+    std::string name, protocol;
+    double explicit_s = 0.0;   ///< simulated time in explicit phases [s]
+    double explicit_dt = 0.0;  ///< their largest step [s]; 0 without explicit phases
+    std::int64_t explicit_steps = 0;  ///< steps over all explicit phases (each ends on its end)
+    double implicit_s = 0.0;   ///< simulated time in implicit phases [s]
+  };
+  std::vector<Run> runs;
+};
+
 /// Every check `run_scenario` makes before it writes anything: the key ranges, then the lattice
 /// and each protocol built on it (radius against the slab, explicit stability limit and step
 /// budget, implicit solver settings). Throws InputError naming a scenario key; writes nothing.
-void check_scenario(const ScenarioSpec& spec, const RunOptions& options = {});
+ScenarioPlan check_scenario(const ScenarioSpec& spec, const RunOptions& options = {});
 
 /// Runs the scenario's protocols and writes the output file. Bad input throws InputError before
 /// anything is written; a run that diverges is reported in its RunResult (status "diverged").

@@ -257,9 +257,25 @@ int cmd_info(const std::string& file) {
   return kExitOk;
 }
 
+/// validate's lines after the summary: the model's size and what each protocol will integrate how,
+/// so that a run's cost is known before it starts (docs/cli.md).
+std::string plan_lines(const fascia::ScenarioPlan& plan) {
+  std::ostringstream os;
+  os << "  model: " << plan.nodes << " nodes\n";
+  for (const auto& r : plan.runs) {
+    os << "  " << r.name << ": ";
+    if (r.explicit_s > 0.0)
+      os << "explicit " << format_number(r.explicit_s) << " s in "
+         << r.explicit_steps << " steps of at most " << format_number(r.explicit_dt) << " s" << (r.implicit_s > 0.0 ? "; " : "");
+    if (r.implicit_s > 0.0) os << "implicit " << format_number(r.implicit_s) << " s (adaptive steps)";
+    os << "\n";
+  }
+  return os.str();
+}
+
 int cmd_validate(const std::string& scenario) {
   const auto spec = fascia::load_scenario_file(scenario);
-  fascia::check_scenario(spec);  // everything `run` checks before writing
+  const auto plan = fascia::check_scenario(spec);  // everything `run` checks before writing
   const auto f = spec.tissue.fractions();
   const auto& geo = spec.geometry;
   std::ostringstream os;
@@ -276,8 +292,8 @@ int cmd_validate(const std::string& scenario) {
      << spec.protocols.size() << " protocol" << (spec.protocols.size() == 1 ? "" : "s") << ": ";
   for (std::size_t i = 0; i < spec.protocols.size(); ++i)
     os << (i ? ", " : "") << spec.protocols[i].name << " (" << spec.protocols[i].kind << ")";
-  os << "; output " << spec.output.file;
-  std::cout << os.str() << "\n";
+  os << "; output " << spec.output.file << "\n" << plan_lines(plan);
+  std::cout << os.str();
   return kExitOk;
 }
 

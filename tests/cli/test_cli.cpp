@@ -29,11 +29,35 @@ TEST_F(Cli, ValidateEachExample) {
     const auto r = run("validate " + quote(entry.path().string()));
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.out.rfind("ok", 0), 0u) << r.out;
-    EXPECT_EQ(lines(r.out), 1);
+    // The summary, the model's size, then one line per protocol (ValidateSaysWhatEachRunWillIntegrate).
+    EXPECT_GE(lines(r.out), 3) << r.out;
+    EXPECT_CONTAINS(r.out, "\n  model: ");
     EXPECT_TRUE(r.err.empty()) << r.err;
     ++count;
   }
   EXPECT_GE(count, 3);
+}
+
+TEST_F(Cli, ValidateSaysWhatEachRunWillIntegrate) {
+  // A 2 x 1 x 0.5 mm sample at 0.25 mm: a 9 x 5 x 3 grid of nodes. Its uniaxial test: a ramp of
+  // 0.01 / (1000 /s) = 1e-5 s, a 2e-5 s hold and a 1e-5 s release.
+  const std::string sample =
+      "[geometry]\nkind = \"sample\"\nsample_tissue = \"muscle\"\nsize_mm = [2.0, 1.0]\n"
+      "sample_thickness_mm = 0.5\nspacing_mm = 0.25\n"
+      "[protocol.pull]\nkind = \"uniaxial\"\nmax_strain = 0.01\nstrain_rate_per_s = 1000.0\nhold_s = 2e-5\n"
+      "release_s = 1e-5\n";
+  // Explicit with a fixed step: each phase in equal steps of at most dt_s that end on its end,
+  // 100 + 200 + 100 of 1e-7 s.
+  const auto r = run("validate " + quote(write("explicit.toml", sample + "[solver]\nintegrator = \"explicit\"\n"
+                                                                           "dt_s = 1e-7\n").string()));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_CONTAINS(r.out, "\n  model: 135 nodes\n");
+  EXPECT_CONTAINS(r.out, "\n  pull: explicit 4e-05 s in 400 steps of at most 1e-07 s\n");
+  // A material test's phases are slow: "auto" integrates them implicitly, in adaptive steps.
+  const auto a = run("validate " + quote(write("auto.toml", sample).string()));
+  EXPECT_EQ(a.code, 0) << a.err;
+  EXPECT_CONTAINS(a.out, "\n  pull: implicit 4e-05 s (adaptive steps)\n");
+  EXPECT_EQ(lines(a.out), 3) << a.out;
 }
 
 TEST_F(Cli, BadScenarioIsExitTwoWithOneLineNamingTheKey) {
