@@ -31,9 +31,11 @@ from ._core import (
     Lattice,
     MaterialSpec,
     OutputSpec,
+    PlannedRun,
     ProtocolSpec,
     RunResult,
     RunSummary,
+    ScenarioPlan,
     ScenarioResult,
     ScenarioSpec,
     SolverSpec,
@@ -60,9 +62,11 @@ __all__ = [
     "Lattice",
     "MaterialSpec",
     "OutputSpec",
+    "PlannedRun",
     "ProtocolSpec",
     "RunResult",
     "RunSummary",
+    "ScenarioPlan",
     "ScenarioResult",
     "ScenarioSpec",
     "SolverSpec",
@@ -75,6 +79,7 @@ __all__ = [
     "held_by_a_writer",
     "load_scenario",
     "parse_scenario",
+    "plan",
     "read_summary",
     "run",
     "set_key",
@@ -95,6 +100,16 @@ def _spec_of(spec) -> ScenarioSpec:
             return load_scenario(text)
         return parse_scenario(text)
     raise TypeError(f"expected a ScenarioSpec, a .toml path or TOML text, got {type(spec).__name__}")
+
+
+def plan(spec):
+    """What running ``spec`` will cost, before it runs: every check :func:`run` makes first, then
+    a :class:`ScenarioPlan` with the model's ``nodes`` and, per protocol (``runs``), the simulated
+    time in explicit phases (``explicit_s``, in ``explicit_steps`` steps of at most ``explicit_dt``)
+    and in implicit ones (``implicit_s``, adaptive steps), as ``fascia validate`` prints them.
+    ``spec`` is a :class:`ScenarioSpec`, a ``.toml`` path or TOML text.
+    """
+    return _core.plan(_spec_of(spec))
 
 
 def run(spec, output: str = "", threads: int = -1, only=(), progress=None, resume: bool = False) -> ScenarioResult:

@@ -151,8 +151,32 @@ void bind_summaries(py::module_& m) {
 
 }  // namespace
 
+/// check_scenario's plan: what the runs will cost, before they start (fascia.plan).
+void bind_plan(py::module_& m) {
+  py::class_<ScenarioPlan::Run>(m, "PlannedRun", "How one protocol's phases will be integrated.")
+      .def_readonly("name", &ScenarioPlan::Run::name, "protocol name ([protocol.NAME])")
+      .def_readonly("protocol", &ScenarioPlan::Run::protocol, "protocol kind")
+      .def_readonly("explicit_s", &ScenarioPlan::Run::explicit_s, "simulated time in explicit phases [s]")
+      .def_readonly("explicit_dt", &ScenarioPlan::Run::explicit_dt, "their largest step [s]; 0 without explicit phases")
+      .def_readonly("explicit_steps", &ScenarioPlan::Run::explicit_steps, "explicit steps over all explicit phases")
+      .def_readonly("implicit_s", &ScenarioPlan::Run::implicit_s, "simulated time in implicit phases [s]")
+      .def("__repr__", [](const ScenarioPlan::Run& r) {
+        return "PlannedRun(name=" + quoted(r.name) + ", explicit_steps=" + std::to_string(r.explicit_steps) +
+               ", implicit_s=" + std::to_string(r.implicit_s) + ")";
+      });
+  py::class_<ScenarioPlan>(m, "ScenarioPlan", "What a scenario's runs will cost (fascia validate).")
+      .def_readonly("nodes", &ScenarioPlan::nodes, "nodes of the tissue model")
+      .def_readonly("runs", &ScenarioPlan::runs, "one PlannedRun per protocol, in the scenario's order");
+  m.def(
+      "plan", [](const ScenarioSpec& spec) { return check_scenario(spec); }, py::arg("spec"),
+      R"doc(Every check run() makes before it writes anything, and what the runs will cost: the
+model's nodes and, per protocol, the simulated time in explicit phases (with their step count and
+size) and in implicit ones (`fascia validate`, docs/cli.md). Bad input raises fascia.InputError.)doc");
+}
+
 void bind_run(py::module_& m) {
   bind_results(m);
+  bind_plan(m);
   m.def(
       "run", &run_with_gil_released,
       py::arg("spec"), py::kw_only(), py::arg("output") = "", py::arg("threads") = -1,

@@ -191,3 +191,34 @@ def test_threads_run_concurrently(tiny, tmp_path):
     for t in threads:
         t.join()
     assert results[0] == results[1]
+
+
+def test_plan_says_what_the_runs_will_cost():
+    # A 2 x 1 x 0.5 mm sample at 0.25 mm (a 9 x 5 x 3 grid of nodes); its uniaxial test ramps for
+    # 0.01 / (1000 /s) = 1e-5 s, holds 2e-5 s and releases over 1e-5 s: 100 + 200 + 100 explicit
+    # steps of 1e-7 s (each phase in equal steps that end on its end).
+    sample = """
+[geometry]
+kind = "sample"
+sample_tissue = "muscle"
+size_mm = [2.0, 1.0]
+sample_thickness_mm = 0.5
+spacing_mm = 0.25
+[protocol.pull]
+kind = "uniaxial"
+max_strain = 0.01
+strain_rate_per_s = 1000.0
+hold_s = 2e-5
+release_s = 1e-5
+"""
+    p = fascia.plan(sample + '[solver]\nintegrator = "explicit"\ndt_s = 1e-7\n')
+    assert p.nodes == 135
+    (r,) = p.runs
+    assert (r.name, r.protocol, r.explicit_steps) == ("pull", "uniaxial", 400)
+    assert r.explicit_s == pytest.approx(4e-5) and r.explicit_dt == 1e-7 and r.implicit_s == 0.0
+    # "auto": a material test's phases are slow, so implicit.
+    (a,) = fascia.plan(sample).runs
+    assert a.explicit_steps == 0 and a.explicit_dt == 0.0 and a.implicit_s == pytest.approx(4e-5)
+    # The checks run() makes: a fixed step above the stability limit is refused, naming the key.
+    with pytest.raises(fascia.InputError, match="solver.dt_s"):
+        fascia.plan(sample + '[solver]\nintegrator = "explicit"\ndt_s = 1e-3\n')
