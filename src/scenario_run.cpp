@@ -517,9 +517,6 @@ struct PreparedScenario {
   std::vector<Prepared> runs;
 };
 
-/// The explicit step of a run with explicit phases: solver.dt_s where set (at most the stability
-/// limit of this lattice), else solver.safety times that limit. Refused when the explicit phases
-/// would need more than 5e7 steps.
 /// Simulated time a run spends in explicit (true) or implicit (false) phases [s].
 double phase_time(const Prepared& p, Integration integration, bool explicit_phases) {
   double t = 0.0;
@@ -528,7 +525,9 @@ double phase_time(const Prepared& p, Integration integration, bool explicit_phas
   return t;
 }
 
-
+/// The explicit step of a run with explicit phases: solver.dt_s where set (at most the stability
+/// limit of this lattice), else solver.safety times that limit. Refused when the explicit phases
+/// would need more than 5e7 steps.
 double explicit_step(const Prepared& p, const SolverSpec& solver, Integration integration) {
   const double critical = critical_time_step(*p.sys);
   if (solver.dt_s > critical)
@@ -676,12 +675,11 @@ ScenarioPlan check_scenario(const ScenarioSpec& spec, const RunOptions& options)
   ScenarioPlan plan;
   plan.nodes = prepared.lattice.num_nodes();
   for (const Prepared& p : prepared.runs) {
-    ScenarioPlan::Run r{p.spec->name, p.spec->kind, 0.0, p.explicit_dt, 0, phase_time(p, integration, false)};
-    for (const auto& ph : p.phases()) {
-      if (!use_explicit(integration, ph)) continue;
-      r.explicit_s += ph.duration();
-      r.explicit_steps += explicit_steps(ph.duration(), p.explicit_dt);
-    }
+    ScenarioPlan::Run r{p.spec->name, p.spec->kind, phase_time(p, integration, true), p.explicit_dt, 0,
+                        phase_time(p, integration, false)};
+    for (const auto& ph : p.phases())
+      if (use_explicit(integration, ph) && ph.duration() > 0.0)
+        r.explicit_steps += explicit_steps(ph.duration(), p.explicit_dt);
     plan.runs.push_back(r);
   }
   return plan;

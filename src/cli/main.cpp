@@ -264,9 +264,10 @@ std::string plan_lines(const fascia::ScenarioPlan& plan) {
   os << "  model: " << plan.nodes << " nodes\n";
   for (const auto& r : plan.runs) {
     os << "  " << r.name << ": ";
-    if (r.explicit_s > 0.0)
-      os << "explicit " << format_number(r.explicit_s) << " s in "
-         << r.explicit_steps << " steps of at most " << format_number(r.explicit_dt) << " s" << (r.implicit_s > 0.0 ? "; " : "");
+    if (r.explicit_s > 0.0) {
+      os << "explicit " << format_number(r.explicit_s) << " s in " << r.explicit_steps << " steps of at most "
+         << format_number(r.explicit_dt) << " s" << (r.implicit_s > 0.0 ? "; " : "");
+    }
     if (r.implicit_s > 0.0) os << "implicit " << format_number(r.implicit_s) << " s (adaptive steps)";
     os << "\n";
   }
