@@ -677,9 +677,9 @@ ScenarioPlan check_scenario(const ScenarioSpec& spec, const RunOptions& options)
   for (const Prepared& p : prepared.runs) {
     ScenarioPlan::Run r{p.spec->name, p.spec->kind, phase_time(p, integration, true), p.explicit_dt, 0,
                         phase_time(p, integration, false)};
+    // The runner's own count (advance_phase): every explicit phase, at least one step each.
     for (const auto& ph : p.phases())
-      if (use_explicit(integration, ph) && ph.duration() > 0.0)
-        r.explicit_steps += explicit_steps(ph.duration(), p.explicit_dt);
+      if (use_explicit(integration, ph)) r.explicit_steps += explicit_steps(ph.duration(), p.explicit_dt);
     plan.runs.push_back(r);
   }
   return plan;
