@@ -8,10 +8,12 @@
 //   forces, end_step) with fibres that relax (fiber_relaxation = "tissue", the default), the
 //   work of a finite-element elastography or ripple run;
 // - BM_HexCompression: the static compression of an n^3 hex8 neo-Hookean block by 20 % (bottom
-//   fixed, top face moved down, sides free) in 10 load steps of the quasi-static implicit Newton,
-//   with CHOLMOD (solver:0) or hypre's AMG-CG (solver:1): unknowns, Newton iterations, AMG setups, time per
-//   iteration, total time and peak memory. Run one case per process (--benchmark_filter) for its
-//   own peak memory (docs/performance.md "Implicit solves at scale").
+//   fixed, top face moved down, sides free) in `steps` load steps (1 or 10) of the quasi-static
+//   implicit Newton to a relative residual of 1e-8, with CHOLMOD (solver:0) or hypre's AMG-CG
+//   (solver:1): unknowns, Newton iterations, AMG setups, time per iteration, total time, peak
+//   memory, and the answer (the force on the top face) so that runs compare in accuracy as well
+//   as time. Run one case per process (--benchmark_filter) for its own peak memory
+//   (docs/performance.md "Implicit solves at scale").
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
@@ -98,6 +100,7 @@ void BM_LatticeSpringForces(benchmark::State& state) {
 void BM_HexCompression(benchmark::State& state) {
   const Index n = Index(state.range(0));
   const LinearSolver solver = state.range(1) ? LinearSolver::amg : LinearSolver::cholmod;
+  const int steps = int(state.range(2));
   const auto available = available_linear_solvers();
   if (std::find(available.begin(), available.end(), solver) == available.end()) {
     state.SkipWithError("solver not available in this build");
@@ -105,7 +108,7 @@ void BM_HexCompression(benchmark::State& state) {
   }
   const Lattice block = hex_block(n, false);
   std::int64_t newton = 0, linear = 0, setups = 0;
-  double solve_seconds = 0.0;
+  double solve_seconds = 0.0, top_force = 0.0;
   std::int64_t unknowns = 0;
   for (auto _ : state) {
     System sys(block, 1);
@@ -118,13 +121,16 @@ void BM_HexCompression(benchmark::State& state) {
     ImplicitOptions opt;
     opt.linear_solver = solver;
     opt.quasi_static = true;
-    opt.dt_initial = 0.1;
-    opt.dt_max = 0.1;
+    opt.dt_initial = opt.dt_max = 1.0 / steps;
     opt.tolerance = 1e-8;
     ImplicitIntegrator integ(sys, opt);
     const auto t0 = std::chrono::steady_clock::now();
-    for (int s = 0; s < 10; ++s) newton += integ.step(load, 0.1).newton_iterations;
+    for (int s = 0; s < steps; ++s) newton += integ.step(load, 1.0 / steps).newton_iterations;
     solve_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<double> f;
+    internal_forces(sys, view(sys.positions), f);
+    top_force = 0.0;  // the block pushes its top face up with this force [N] (f = -dE/dx)
+    for (Index q : top) top_force += f[3 * q + 2];
     linear += integ.linear_iterations();
     setups += integ.preconditioner_setups();
     unknowns = 0;
@@ -138,6 +144,7 @@ void BM_HexCompression(benchmark::State& state) {
   state.counters["solve_s"] = benchmark::Counter(solve_seconds, benchmark::Counter::kAvgIterations);
   state.counters["cg_iterations"] = benchmark::Counter(double(linear), benchmark::Counter::kAvgIterations);
   state.counters["amg_setups"] = benchmark::Counter(double(setups), benchmark::Counter::kAvgIterations);
+  state.counters["top_force_n"] = top_force;
   state.SetLabel(std::string(linear_solver_name(solver)));
   state.counters["peak_rss_mb"] = double(usage.ru_maxrss) / 1024.0;
 }
@@ -146,8 +153,8 @@ BENCHMARK(BM_HexForces)->ArgsProduct({{16, 32}, {0, 1}})->ArgNames({"n", "fibres
 BENCHMARK(BM_HexExplicitStep)->Arg(16)->ArgName("n")->UseRealTime();
 BENCHMARK(BM_LatticeSpringForces)->Arg(16)->Arg(32)->ArgName("n")->UseRealTime();
 BENCHMARK(BM_HexCompression)
-    ->ArgsProduct({{8, 16, 24, 32, 40, 48}, {0, 1}})
-    ->ArgNames({"n", "solver"})
+    ->ArgsProduct({{8, 16, 24, 32, 40, 48}, {0, 1}, {1, 10}})
+    ->ArgNames({"n", "solver", "steps"})
     ->Unit(benchmark::kSecond)
     ->Iterations(1)
     ->UseRealTime();

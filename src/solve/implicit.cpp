@@ -285,7 +285,7 @@ Eigen::Index ImplicitIntegrator::reduced_slot(Eigen::Index row, Eigen::Index col
 // One function (70 lines, ten of them the modified-Newton comment): the loop's reuse state (before,
 // last_kept, reuse) and the shift mu live across its iterations and its inner retry; the pieces
 // (predict, residual, newton_direction, kept_factor_direction, line_search, accept) are their own.
-bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport& report) {
+bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, bool linearise, bool& linearised, StepReport& report) {
   Workspace& w = *ws_;
   const StepContext ctx{h, sys_.time, sys_.step, sys_.seed, true};
   begin_step(sys_, ctx);
@@ -300,10 +300,10 @@ bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, StepReport&
                                           std::sqrt(double(std::max<std::size_t>(m, 1))),
                                       std::numeric_limits<double>::min());
   w.exact_refused = w.full_step = false;
-  double e_x = predict(h);
-  if (!std::isfinite(e_x)) return fail(AttemptFailure::no_valid_start);
-
   w.g.resize(Eigen::Index(m));
+  double e_x = predict(h);
+  linearised = linearise && opt_.quasi_static && opt_.linear_predictor && linearised_start(h, e_x, report);
+  if (!std::isfinite(e_x)) return fail(AttemptFailure::no_valid_start);
   double mu = 0.0;  // diagonal shift, kept between iterations once needed
   double relative = 0.0;
   // Modified Newton (docs/solvers.md "Reusing the factorisation"): the kept factorisation of an
@@ -376,6 +376,64 @@ double ImplicitIntegrator::predict(double h) {
   return internal_energy(s, view(w.x));
 }
 
+bool ImplicitIntegrator::linearised_start(double h, double& e_x, StepReport& report) {
+  // Where the prescribed DOFs x_p move by e_p beyond their extrapolation x_e = x_n + h v_n, the
+  // start x_pred puts all of e_p into the elements along the boundary and Newton spends its first
+  // iterations (for a long step, halvings) spreading it into the body. Newton's iteration at x_e
+  // with e_p in the linearisation spreads it in one solve:
+  //   K_ff du_f = -(g_f(x_e) + K_fp e_p),   start x_0 = (x_e,f + du_f, x_p(t_{n+1})),
+  // kept when Phi(x_0) < Phi(x_pred) or x_pred inverts an element (a prescribed move longer than
+  // the elements along the boundary are tall). Quasi-static: Phi = E - f_ext . x, no inertia.
+  Workspace& w = *ws_;
+  System& s = sys_;
+  const std::size_t n = s.num_dofs();
+  Eigen::VectorXd shift = Eigen::VectorXd::Zero(Eigen::Index(n));
+  double largest = 0.0;
+  w.trial = w.x;  // x_pred: the plain start
+  for (std::size_t d = 0; d < n; ++d) {
+    if (!s.fixed[d]) continue;
+    const double extrapolated = s.positions[d] + h * s.velocities[d];
+    shift[Eigen::Index(d)] = w.x_pred[d] - extrapolated;
+    largest = std::max(largest, std::abs(shift[Eigen::Index(d)]));
+    w.x[d] = extrapolated;
+  }
+  const auto keep_plain_start = [&] {
+    w.x.swap(w.trial);
+    return false;
+  };
+  // Below position rounding the extrapolation is the motion (a steady ramp): nothing to spread.
+  if (largest <= 1e-12 * w.length_scale || !std::isfinite(internal_energy(s, view(w.x)))) return keep_plain_start();
+  double g_sq = 0.0;
+  residual(0.0, std::numeric_limits<double>::min(), g_sq);
+  const std::size_t m = w.free.size();
+  Eigen::VectorXd rhs = Eigen::VectorXd::Zero(Eigen::Index(m));
+  bool solved = false;
+  for (const HessianMode mode : {HessianMode::exact, HessianMode::projected}) {
+    if (mode == HessianMode::exact && !opt_.exact_hessian) continue;
+    const SpMat hess = internal_hessian(s, view(w.x), mode);
+    const double diag_max = load_newton_matrix(hess, 0.0);
+    double* av = w.a.valuePtr();
+    for (std::size_t r = 0; r < m; ++r) av[w.diag_slot[r]] += 1e-10 * diag_max;  // rigid modes, as Newton's
+    const Eigen::VectorXd coupling = hess * shift;
+    for (std::size_t r = 0; r < m; ++r) rhs[Eigen::Index(r)] = -(w.g[Eigen::Index(r)] + coupling[w.free[r]]);
+    ++report.factorisations;
+    solved = linear_->solve(w.a, rhs, w.d, 1e-2) && w.d.allFinite();
+    if (solved) break;
+  }
+  ++report.newton_iterations;
+  w.factor_kept = false;  // the matrix of x_e, not of an iterate
+  if (!solved) return keep_plain_start();
+  for (std::size_t r = 0; r < m; ++r) w.x[std::size_t(w.free[r])] += w.d[Eigen::Index(r)];
+  for (std::size_t d = 0; d < n; ++d)
+    if (s.fixed[d]) w.x[d] = w.x_pred[d];
+  const double e_0 = internal_energy(s, view(w.x));
+  w.x.swap(w.trial);  // the plain start is the iterate phi_change measures from
+  if (!std::isfinite(e_0) || (std::isfinite(e_x) && phi_change(w.trial, e_0, e_x, 0.0) >= 0.0)) return false;
+  w.x.swap(w.trial);
+  e_x = e_0;
+  return true;
+}
+
 double ImplicitIntegrator::residual(double inertia, double force_floor, double& g_sq) {
   Workspace& w = *ws_;
   System& s = sys_;
@@ -394,8 +452,11 @@ double ImplicitIntegrator::residual(double inertia, double force_floor, double& 
 }
 
 double ImplicitIntegrator::assemble_newton_matrix(HessianMode mode, double inertia) {
+  return load_newton_matrix(internal_hessian(sys_, view(ws_->x), mode), inertia);
+}
+
+double ImplicitIntegrator::load_newton_matrix(const SpMat& hess, double inertia) {
   Workspace& w = *ws_;
-  const SpMat hess = internal_hessian(sys_, view(w.x), mode);
   if (std::size_t(hess.nonZeros()) != w.h_inner.size() ||
       std::memcmp(hess.outerIndexPtr(), w.h_outer.data(), w.h_outer.size() * sizeof(SpMat::StorageIndex)) ||
       std::memcmp(hess.innerIndexPtr(), w.h_inner.data(), w.h_inner.size() * sizeof(SpMat::StorageIndex)))
@@ -579,6 +640,7 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
   abandoned_ = false;
   const double start_dissipation = numerical_dissipation_;
   const StatisticsTally tally{statistics_, report};  // counts the work of whichever return
+  bool linearise = true;  // the next attempt may start from the linearised predictor
   for (int tries = 0;; ++tries) {
     const double remaining = t_end - sys_.time;
     if (!(remaining > 1e-12 * dt)) break;
@@ -596,7 +658,9 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
     const double h = last ? remaining : size;
     transfer_state(true);
     const int iterations_before = report.newton_iterations, factorisations_before = report.factorisations;
-    if (attempt(load, h, report)) {
+    bool linearised = false;
+    if (attempt(load, h, linearise, linearised, report)) {
+      linearise = true;
       if (last) sys_.time = t_end;
       // The first accepted substep of a step that goes on: `saved` holds the step's start (no
       // substep was accepted before); abandon_step may need it, and the next attempt overwrites
@@ -611,6 +675,13 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
       if (quick && h >= size) size = std::min(opt_.dt_max, size * opt_.growth);
     } else {
       transfer_state(false);
+      if (linearised) {
+        // Newton failed from the linearised start: the same step once more from the
+        // extrapolation before it is halved (docs/solvers.md "Linearised predictor").
+        linearise = false;
+        continue;
+      }
+      linearise = true;
       ++report.halvings;
       if (0.5 * h < opt_.dt_min)
         throw SimulationError("implicit step failed at t = " + detail::to_text(sys_.time) + " s: " +

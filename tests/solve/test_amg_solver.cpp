@@ -97,12 +97,15 @@ TEST(AmgSolver, NewtonSystemOfACompressedHexBlockMatchesTheDirectSolveToTheCgTol
   ASSERT_GT(lambda.minCoeff(), 0.0);
   const double condition = lambda.maxCoeff() / lambda.minCoeff();
   EXPECT_LE((x_amg - x_direct).norm(), condition * tolerance * x_direct.norm()) << "cond(A) = " << condition;
-  // The V-cycle is a preconditioner worth its setup: several times fewer iterations than CG with
-  // the diagonal (Jacobi) preconditioner to the same tolerance.
+  // The V-cycle is a preconditioner worth its setup: fewer than half the iterations of CG with the
+  // diagonal (Jacobi) preconditioner to the same tolerance. (Measured: 15 against 42 with the
+  // aggressive coarsening of the finest level, which trades a few iterations for a cheaper
+  // hierarchy; the bound was 3x fewer before it. On this 648-unknown block that trade does not pay, at 24^3
+  // and beyond it does: docs/performance.md.)
   Eigen::ConjugateGradient<Eigen::SparseMatrix<double>, Eigen::Lower | Eigen::Upper> jacobi(a);
   jacobi.setTolerance(tolerance);
   const Eigen::VectorXd x_jacobi = jacobi.solve(b);
-  EXPECT_LT(3 * amg->iterations(), jacobi.iterations()) << "amg " << amg->iterations() << ", jacobi " << jacobi.iterations();
+  EXPECT_LT(2 * amg->iterations(), jacobi.iterations()) << "amg " << amg->iterations() << ", jacobi " << jacobi.iterations();
   EXPECT_GT(amg->iterations(), 0);
 }
 

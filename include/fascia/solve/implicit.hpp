@@ -40,6 +40,12 @@ struct ImplicitOptions {
   LinearSolver linear_solver = LinearSolver::automatic;
   SolverThresholds thresholds;  ///< where `automatic` leaves the direct solvers, each >= 0
   bool quasi_static = false;  ///< drop the inertia term (static equilibrium at every step)
+  /// Quasi-static steps only: where the prescribed DOFs move other than the extrapolation
+  /// x_n + h v_n (the first step of a ramp, a change of rate), Newton starts from the linearised
+  /// response of the body to that motion (one more Newton-matrix solve; docs/solvers.md
+  /// "Linearised predictor"). With inertia the extrapolation stays the start: within a step the
+  /// mass keeps the body from following its boundary at once.
+  bool linear_predictor = true;
   /// Newton matrix from the exact Hessian (quadratic convergence) while it is positive definite;
   /// false, or where it is not: HessianMode::projected (positive semi-definite, linear convergence).
   bool exact_hessian = true;
@@ -79,7 +85,7 @@ struct ImplicitOptions {
 struct StepReport {
   double dt = 0.0;                ///< time advanced [s]
   int substeps = 0;               ///< accepted backward-Euler steps
-  int halvings = 0;               ///< failed attempts (each halved the step)
+  int halvings = 0;               ///< failed attempts that halved the step (a failed linearised start is retried unhalved)
   int newton_iterations = 0;      ///< over all attempts, failed ones included
   int factorisations = 0;         ///< numeric factorisations (shifted retries included), all attempts
   double residual = 0.0;          ///< relative residual of the last accepted substep
@@ -140,7 +146,7 @@ public:
   /// Why a step attempt failed (each halves the step; the last one is reported at dt_min).
   enum class AttemptFailure {
     none,
-    no_valid_start,           ///< the predictor and x_n both invert an element
+    no_valid_start,           ///< every start (the predictors, x_n) inverts an element
     non_finite_residual,      ///< forces not finite at an iterate
     not_converged,            ///< max_newton_iterations reached
     no_descent_direction,     ///< the Newton matrix stayed indefinite after every shift
@@ -154,12 +160,19 @@ private:
     last_failure_ = why;
     return false;
   }
-  /// One backward-Euler step of size h from the saved state: predict, then Newton iterations
-  /// (residual, direction, line search) until converged, then accept. False: retry with h/2.
-  bool attempt(const LoadFunction& load, double h, StepReport& report);
+  /// One backward-Euler step of size h from the saved state: predict (with `linearise`, the
+  /// linearised predictor where it applies; `linearised` says whether Newton started from it),
+  /// then Newton iterations (residual, direction, line search) until converged, then accept.
+  /// False: retry (from the extrapolation when it was linearised, else with h/2).
+  bool attempt(const LoadFunction& load, double h, bool linearise, bool& linearised, StepReport& report);
   /// x_pred = x_n + h v_n (prescribed DOFs at their targets) and the first iterate; returns the
   /// elements' energy at it (+inf when no valid start exists).
   double predict(double h);
+  /// The linearised predictor (ImplicitOptions::linear_predictor): replaces the iterate predict()
+  /// set when the prescribed DOFs' extrapolation misses their targets and the linearised start
+  /// lowers Phi (or predict() found no valid start); true when it did. e_x is the energy at the
+  /// iterate either way.
+  bool linearised_start(double h, double& e_x, StepReport& report);
   /// Reduced gradient g of Phi at the iterate (into the workspace); returns |g| relative to the
   /// force scale, and |g|^2 through `g_sq`.
   double residual(double inertia, double force_floor, double& g_sq);
@@ -171,6 +184,8 @@ private:
   bool kept_factor_direction();
   /// Fills the reduced Newton matrix A = M/h^2 + H(mode); returns its largest |diagonal| (1 if 0).
   double assemble_newton_matrix(HessianMode mode, double inertia);
+  /// The same from H (all DOFs) already assembled at the iterate.
+  double load_newton_matrix(const Eigen::SparseMatrix<double>& hess, double inertia);
   /// Armijo backtracking along d; on success the iterate moves and e_x is its energy.
   bool line_search(double inertia, double g_sq, double& e_x);
   /// Phi(xt) - Phi(x) for the current iterate x with energies e_t, e_x (term by term).
