@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 #include <type_traits>
 
@@ -104,38 +105,66 @@ void internal_forces(System& sys, ConstNodes x, std::vector<double>& f) {
 
 namespace {
 
-/// The assembled Hessian's CSC pattern and each element-matrix entry's slot in it: sort the
-/// (column, row) keys of all entries once per element structure, then map every entry.
+/// The assembled Hessian's CSC pattern and each element-matrix entry's slot in it. Element
+/// matrices are full 3k x 3k blocks, so the pattern is node by node: DOF (r, c) is a nonzero when
+/// the nodes of r and c share an element. The nodes' neighbour lists (sorted) give the pattern
+/// column by column (3 rows per neighbour, in node order: the CSC order), and an entry's slot is
+/// its column's start plus three times its row node's place in the column node's list. Node pairs
+/// instead of DOF pairs: 9 times fewer keys to sort (the 40^3 block's were 37 M, 0.6 GB).
 void build_hessian_pattern(const System& sys, std::size_t entries, HessianPatternCache& cache) {
-  const std::int64_t n_dofs = std::int64_t(sys.num_dofs());
-  std::vector<std::pair<std::int64_t, std::int64_t>> keys(entries);  // (col * n_dofs + row, entry)
+  const std::size_t n_nodes = sys.num_nodes();
+  // Neighbour lists (CSR over nodes): counts with repeats, fill, then sort and unique per node.
+  std::vector<std::int64_t> start(n_nodes + 1, 0);
+  for_each_group(sys.groups, [&](const auto& g) {
+    using G = std::decay_t<decltype(g)>;
+    for (std::size_t e = 0; e < g.size(); ++e)
+      for (const Index a : g.nodes(Index(e))) start[std::size_t(a) + 1] += G::kNodes;
+  });
+  for (std::size_t i = 0; i < n_nodes; ++i) start[i + 1] += start[i];
+  std::vector<Index> neighbour(static_cast<std::size_t>(start[n_nodes]));
+  std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
+  for_each_group(sys.groups, [&](const auto& g) {
+    for (std::size_t e = 0; e < g.size(); ++e) {
+      const auto nd = g.nodes(Index(e));
+      for (const Index a : nd)
+        for (const Index b : nd) neighbour[std::size_t(fill[std::size_t(a)]++)] = b;
+    }
+  });
+  std::vector<std::int64_t> degree(n_nodes, 0);
+  for (std::size_t i = 0; i < n_nodes; ++i) {
+    const auto first = neighbour.begin() + start[i], last = neighbour.begin() + start[i + 1];
+    std::sort(first, last);
+    degree[i] = std::unique(first, last) - first;
+  }
+  // Columns 3 i + c: rows 3 j + r for the neighbours j of i, r = 0, 1, 2.
+  cache.outer.assign(3 * n_nodes + 1, 0);
+  for (std::size_t col = 0; col < 3 * n_nodes; ++col) cache.outer[col + 1] = cache.outer[col] + int(3 * degree[col / 3]);
+  cache.inner.resize(std::size_t(cache.outer.back()));
+  for (std::size_t col = 0; col < 3 * n_nodes; ++col) {
+    int k = cache.outer[col];
+    const std::size_t i = col / 3;
+    for (std::int64_t q = 0; q < degree[i]; ++q)
+      for (int r = 0; r < 3; ++r) cache.inner[std::size_t(k++)] = int(3 * neighbour[std::size_t(start[i] + q)] + r);
+  }
+  // Slots, in the element matrices' order (column-major 3k x 3k per element).
+  cache.slot.resize(entries);
   std::size_t t = 0;
   for_each_group(sys.groups, [&](const auto& g) {
     using G = std::decay_t<decltype(g)>;
     constexpr int n = 3 * G::kNodes;
+    std::array<int, G::kNodes * G::kNodes> place;  // node ia's place in node ib's list
     for (std::size_t e = 0; e < g.size(); ++e) {
       const auto nd = g.nodes(Index(e));
-      for (int b = 0; b < n; ++b)
-        for (int a = 0; a < n; ++a, ++t) {
-          const std::int64_t row = 3 * nd[a / 3] + a % 3, col = 3 * nd[b / 3] + b % 3;
-          keys[t] = {col * n_dofs + row, std::int64_t(t)};
-        }
+      for (int ib = 0; ib < G::kNodes; ++ib) {
+        const auto first = neighbour.begin() + start[std::size_t(nd[ib])], last = first + degree[std::size_t(nd[ib])];
+        for (int ia = 0; ia < G::kNodes; ++ia) place[ib * G::kNodes + ia] = int(std::lower_bound(first, last, nd[ia]) - first);
+      }
+      for (int b = 0; b < n; ++b) {
+        const int column_start = cache.outer[3 * std::size_t(nd[b / 3]) + std::size_t(b % 3)];
+        for (int a = 0; a < n; ++a, ++t) cache.slot[t] = column_start + 3 * place[(b / 3) * G::kNodes + a / 3] + a % 3;
+      }
     }
   });
-  std::sort(keys.begin(), keys.end());
-  cache.slot.assign(entries, 0);
-  cache.outer.assign(std::size_t(n_dofs) + 1, 0);
-  cache.inner.clear();
-  std::int64_t last = -1;
-  for (const auto& [key, entry] : keys) {
-    if (key != last) {
-      cache.inner.push_back(int(key % n_dofs));
-      ++cache.outer[std::size_t(key / n_dofs) + 1];
-      last = key;
-    }
-    cache.slot[std::size_t(entry)] = std::int64_t(cache.inner.size()) - 1;
-  }
-  for (std::size_t c = 0; c < std::size_t(n_dofs); ++c) cache.outer[c + 1] += cache.outer[c];
   cache.entries = entries;
 }
 

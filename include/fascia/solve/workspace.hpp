@@ -27,7 +27,7 @@ struct Incidence {
 /// pattern's value array: lets Newton re-assemble values without re-sorting triplets.
 struct HessianPatternCache {
   std::size_t entries = 0;                 ///< element-matrix entries the cache was built for
-  std::vector<std::int64_t> slot;          ///< entry -> index into the value array
+  std::vector<int> slot;                   ///< entry -> index into the value array (< nnz, an int as `inner`)
   std::vector<int> outer, inner;           ///< CSC pattern (n_dofs + 1, nnz)
   std::vector<double> entry_values;        ///< scratch: element-matrix entries, in element order
 };
