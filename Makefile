@@ -13,7 +13,7 @@ APT_PACKAGES := cmake g++ make git libeigen3-dev libhdf5-dev hdf5-tools libgtest
   clang-14 libfuzzer-14-dev libclang-rt-14-dev libomp-14-dev \
   libhypre-dev libopenmpi-dev
 
-.PHONY: deps build demo test sanitize sanitize-all fuzz bench bench-body docs clean
+.PHONY: deps build demo test sanitize sanitize-all fuzz bench bench-solve bench-body docs clean
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -64,6 +64,10 @@ fuzz: deps
 
 bench: build
 	./scripts/bench.sh $(BUILD)
+
+# Implicit-solve benchmark (issue 10): the N^3 hex8 compression, AMG-CG and CHOLMOD, 8^3 to 48^3.
+bench-solve:
+	./scripts/bench_solve.sh $(BUILD)
 
 # Body-scale speed benchmark (issue 12): lacrosse ball on the thigh, fascia compare, time/memory/ledger.
 bench-body:
