@@ -619,6 +619,21 @@ void ImplicitIntegrator::accept(double h, const StepContext& ctx, double relativ
   report.residual = relative;
 }
 
+bool ImplicitIntegrator::quick(const StepReport& report, int iterations_before, int factorisations_before) const {
+  // Few Newton iterations; with modified Newton, few factorisations (what costs).
+  const int work = opt_.reuse_factorisation && linear_->keeps_factor() ? report.factorisations - factorisations_before
+                                                                       : report.newton_iterations - iterations_before;
+  return work <= opt_.quick_iterations;
+}
+
+std::string ImplicitIntegrator::failure_below_dt_min(double t, double h) const {
+  return "implicit step failed at t = " + detail::to_text(t) + " s: " + describe(last_failure_, opt_.max_newton_iterations) +
+         " even with dt = " + detail::to_text(h) + " s (dt_min = " + detail::to_text(opt_.dt_min) + " s); " +
+         (last_failure_ == AttemptFailure::refused_by_step_control
+              ? "the load may move the indenter too fast for the mesh; ramp it more slowly or refine the mesh"
+              : "the load may be too abrupt or the tissue may have failed");
+}
+
 namespace {
 /// Adds a step's report to the integrator's running totals when the step ends, by whichever return.
 struct StatisticsTally {
@@ -667,12 +682,7 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
       // `saved`, so it moves to step_start (a swap of vectors: no copy).
       if (report.substeps == 0 && !last && opt_.abandon_step) std::swap(ws_->saved, ws_->step_start);
       ++report.substeps;
-      // Quick: few Newton iterations; with modified Newton, few factorisations (what costs).
-      const int work = opt_.reuse_factorisation && linear_->keeps_factor()
-                           ? report.factorisations - factorisations_before
-                           : report.newton_iterations - iterations_before;
-      const bool quick = work <= opt_.quick_iterations;
-      if (quick && h >= size) size = std::min(opt_.dt_max, size * opt_.growth);
+      if (quick(report, iterations_before, factorisations_before) && h >= size) size = std::min(opt_.dt_max, size * opt_.growth);
     } else {
       transfer_state(false);
       if (linearised) {
@@ -683,13 +693,7 @@ StepReport ImplicitIntegrator::step(const LoadFunction& load, double dt) {
       }
       linearise = true;
       ++report.halvings;
-      if (0.5 * h < opt_.dt_min)
-        throw SimulationError("implicit step failed at t = " + detail::to_text(sys_.time) + " s: " +
-                              describe(last_failure_, opt_.max_newton_iterations) + " even with dt = " + detail::to_text(h) +
-                              " s (dt_min = " + detail::to_text(opt_.dt_min) + " s); " +
-                              (last_failure_ == AttemptFailure::refused_by_step_control
-                                   ? "the load may move the indenter too fast for the mesh; ramp it more slowly or refine the mesh"
-                                   : "the load may be too abrupt or the tissue may have failed"));
+      if (0.5 * h < opt_.dt_min) throw SimulationError(failure_below_dt_min(sys_.time, h));
       size = 0.5 * h;
     }
   }

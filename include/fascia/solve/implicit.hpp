@@ -190,6 +190,10 @@ private:
   bool line_search(double inertia, double g_sq, double& e_x);
   /// Phi(xt) - Phi(x) for the current iterate x with energies e_t, e_x (term by term).
   double phi_change(const std::vector<double>& xt, double e_t, double e_x, double inertia) const;
+  /// The attempt since these counts converged quickly enough for the step to grow.
+  bool quick(const StepReport& report, int iterations_before, int factorisations_before) const;
+  /// The SimulationError's message when a step would be halved below dt_min at time t.
+  std::string failure_below_dt_min(double t, double h) const;
   /// Velocities, energy ledger and numerical dissipation, history update (end_step).
   void accept(double h, const StepContext& ctx, double relative, StepReport& report);
   /// save = true: live state -> saved copy; false: saved copy -> live state. The copy is the one
