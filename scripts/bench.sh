@@ -7,10 +7,9 @@
 #   usage: scripts/bench.sh [BUILD_DIR]        env: REPS (default 3), STEPS (LAMMPS, default 500)
 set -euo pipefail
 build=${1:-build}
-here=$(cd "$(dirname "$0")/.." && pwd)
-cd "$here"
-[ -f "$build/CMakeCache.txt" ] || cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DFASCIA_BUILD_BENCHMARKS=ON
-cmake --build "$build" -j "$(nproc)" --target bench_explicit
+cd "$(dirname "$0")/.."
+. scripts/bench_common.sh
+bench_build "$build" bench_explicit
 mkdir -p out
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on this machine skew absolute numbers)"

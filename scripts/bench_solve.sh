@@ -11,10 +11,9 @@
 #        STEPS (default "1 10"), OMP_NUM_THREADS (default 2)
 set -euo pipefail
 build=${1:-build}
-here=$(cd "$(dirname "$0")/.." && pwd)
-cd "$here"
-[ -f "$build/CMakeCache.txt" ] || cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DFASCIA_BUILD_BENCHMARKS=ON
-cmake --build "$build" -j "$(nproc)" --target bench_fem
+cd "$(dirname "$0")/.."
+. scripts/bench_common.sh
+bench_build "$build" bench_fem
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-2} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
