@@ -36,8 +36,9 @@ if row.get("error_occurred") == "true":
     print(f"| {n} | {'amg' if solver == '1' else 'cholmod'} | {steps} | {row['error_message']} |")
     sys.exit()
 f = lambda k: float(row[k])
+cg = f"{f('cg_iterations'):.0f}" if solver == "1" else "–"  # a direct solver has none
 print(f"| {n} | {row['label']} | {steps} | {f('unknowns'):.0f} | {f('newton_iterations'):.0f} | "
-      f"{f('cg_iterations'):.0f} | {f('real_time'):.3g} | {float(cpu_user) + float(cpu_sys):.3g} | "
+      f"{cg} | {f('real_time'):.3g} | {float(cpu_user) + float(cpu_sys):.3g} | "
       f"{f('s_per_newton_iteration'):.3g} | {int(rss_kb) / 1024:.0f} | {f('top_force_n') * 1e3:.5f} mN |")
 PY
     done

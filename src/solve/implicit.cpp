@@ -282,7 +282,7 @@ Eigen::Index ImplicitIntegrator::reduced_slot(Eigen::Index row, Eigen::Index col
   return Eigen::Index(std::lower_bound(begin, end, SpMat::StorageIndex(row)) - inner);
 }
 
-// One function (70 lines, ten of them the modified-Newton comment): the loop's reuse state (before,
+// One function (72 lines, ten of them the modified-Newton comment): the loop's reuse state (before,
 // last_kept, reuse) and the shift mu live across its iterations and its inner retry; the pieces
 // (predict, residual, newton_direction, kept_factor_direction, line_search, accept) are their own.
 bool ImplicitIntegrator::attempt(const LoadFunction& load, double h, bool linearise, bool& linearised, StepReport& report) {
@@ -387,22 +387,23 @@ bool ImplicitIntegrator::linearised_start(double h, double& e_x, StepReport& rep
   Workspace& w = *ws_;
   System& s = sys_;
   const std::size_t n = s.num_dofs();
-  Eigen::VectorXd shift = Eigen::VectorXd::Zero(Eigen::Index(n));
+  Eigen::VectorXd shift = Eigen::VectorXd::Zero(Eigen::Index(n));  // e_p on the prescribed DOFs
   double largest = 0.0;
+  for (std::size_t d = 0; d < n; ++d)
+    if (s.fixed[d]) {
+      shift[Eigen::Index(d)] = w.x_pred[d] - (s.positions[d] + h * s.velocities[d]);
+      largest = std::max(largest, std::abs(shift[Eigen::Index(d)]));
+    }
+  // Below position rounding the extrapolation is the motion (a steady ramp): nothing to spread.
+  if (largest <= 1e-12 * w.length_scale) return false;
   w.trial = w.x;  // x_pred: the plain start
-  for (std::size_t d = 0; d < n; ++d) {
-    if (!s.fixed[d]) continue;
-    const double extrapolated = s.positions[d] + h * s.velocities[d];
-    shift[Eigen::Index(d)] = w.x_pred[d] - extrapolated;
-    largest = std::max(largest, std::abs(shift[Eigen::Index(d)]));
-    w.x[d] = extrapolated;
-  }
+  for (std::size_t d = 0; d < n; ++d)
+    if (s.fixed[d]) w.x[d] = s.positions[d] + h * s.velocities[d];  // x_e
   const auto keep_plain_start = [&] {
     w.x.swap(w.trial);
     return false;
   };
-  // Below position rounding the extrapolation is the motion (a steady ramp): nothing to spread.
-  if (largest <= 1e-12 * w.length_scale || !std::isfinite(internal_energy(s, view(w.x)))) return keep_plain_start();
+  if (!std::isfinite(internal_energy(s, view(w.x)))) return keep_plain_start();
   double g_sq = 0.0;
   residual(0.0, std::numeric_limits<double>::min(), g_sq);
   const std::size_t m = w.free.size();
