@@ -404,19 +404,29 @@ private:
     const HexMaterial& m = materials[std::size_t(material[e])];
     const HexCoordinates xe = coordinates(e, x);
     const bool exact = mode == HessianMode::exact;
+    std::array<Mat3, 8> F;
+    for (int g = 0; g < 8; ++g) F[std::size_t(g)] = xe * gradients[8 * std::size_t(e) + g].transpose();
+    // The exact Hessian of V U(Jbar) is U''/V dV dV^T + U' d2V, d2V = sum_g W_g d2J_g/dF2 gathered
+    // through B like the tangent: U'(Jbar) is known before the loop, so each point adds U' d2J_g/dF2
+    // to its A and the element needs one B^T A B product per point instead of two.
+    double volume_slope = 0.0;  // U'(Jbar), exact mode with mean dilatation
+    if (h && mean_dilatation && exact) {
+      double vol = 0.0;
+      for (int g = 0; g < 8; ++g) vol += point_volume[8 * std::size_t(e) + g] * F[std::size_t(g)].determinant();
+      const double jbar = vol / rest_volume[e];
+      if (!(jbar > 0.0)) return std::numeric_limits<double>::infinity();
+      volume_slope = m.bulk_modulus * std::log(jbar) / jbar;
+    }
     double w_total = 0.0, vol = 0.0;
     HexGradients dvol = HexGradients::Zero();  // d(sum_g W_g J_g)/dx
-    ElementHessian<8> curvature;                // d^2(sum_g W_g J_g)/dx^2 (exact mode)
-    if (h && mean_dilatation && exact) curvature.setZero();
     if (f) f->setZero();
     if (h) h->setZero();
     for (int g = 0; g < 8; ++g) {
       const std::size_t p = 8 * std::size_t(e) + g;
       const double w = point_volume[p];
       const HexGradients& gr = gradients[p];
-      const Mat3 F = xe * gr.transpose();
-      if (!(F.determinant() > 0.0)) return std::numeric_limits<double>::infinity();
-      PointState s = PointState::at(F);
+      if (!(F[std::size_t(g)].determinant() > 0.0)) return std::numeric_limits<double>::infinity();
+      PointState s = PointState::at(F[std::size_t(g)]);
       detail::add_isochoric_neo_hookean(m.shear_modulus, s, h != nullptr);
       if (m.stiffening.active()) detail::add_compression_stiffening(m.stiffening, m.shear_modulus, s, h != nullptr);
       add_prony_terms(e, g, m, mode, stored, s, h != nullptr);
@@ -426,12 +436,13 @@ private:
       vol += w * s.J;
       if (mean_dilatation) {
         if (f || h) dvol += w * s.J * s.H * gr;
+        if (volume_slope != 0.0) add_volume_curvature(volume_slope, s);
       } else {
         add_point_volumetric(m, exact, s, h != nullptr);
       }
       w_total += w * s.psi;
       if (f) f->noalias() -= w * s.P * gr;
-      if (h) gather_point_hessian(w, gr, s, mean_dilatation && exact, *h, curvature);
+      if (h) detail::add_gradient_product(w, gr, s.A, *h);
     }
     if (mean_dilatation) {
       const double V = rest_volume[e], jbar = vol / V, lj = std::log(jbar), K = m.bulk_modulus;
@@ -444,7 +455,6 @@ private:
         if (!exact) d2u = std::max(d2u, 0.0);
         const Eigen::Map<const Eigen::Matrix<double, 24, 1>> dv(dvol.data());
         h->noalias() += d2u / V * dv * dv.transpose();
-        if (exact) h->noalias() += du * curvature;
       }
     }
     return w_total;
@@ -537,21 +547,15 @@ private:
                                                   : std::max(0.0, K * (1.0 - lj)) * H(i, J_) * H(k, L);
   }
 
-  /// The point's tangent into the element Hessian, B^T A B W_g; with mean dilatation (exact), its
-  /// d^2 J share into `curvature` (times U'(Jbar) after the loop).
-  static void gather_point_hessian(double w, const HexGradients& gr, const PointState& s, bool volume_curvature,
-                                   ElementHessian<8>& h, ElementHessian<8>& curvature) {
+  /// Adds U'(Jbar) d2J/dF2 to the point's tangent: d2J / dF_iJ dF_kL = J (H_iJ H_kL - H_iL H_kJ).
+  static void add_volume_curvature(double volume_slope, PointState& s) {
     using detail::fidx;
-    detail::add_gradient_product(w, gr, s.A, h);
-    if (!volume_curvature) return;
-    // d^2 J / dF_iJ dF_kL = J (H_iJ H_kL - H_iL H_kJ), per point.
     const Mat3& H = s.H;
-    detail::Mat9 av;
+    const double c = volume_slope * s.J;
     for (int i = 0; i < 3; ++i)
       for (int J_ = 0; J_ < 3; ++J_)
         for (int k = 0; k < 3; ++k)
-          for (int L = 0; L < 3; ++L) av(fidx(i, J_), fidx(k, L)) = s.J * (H(i, J_) * H(k, L) - H(i, L) * H(k, J_));
-    detail::add_gradient_product(w, gr, av, curvature);
+          for (int L = 0; L < 3; ++L) s.A(fidx(i, J_), fidx(k, L)) += c * (H(i, J_) * H(k, L) - H(i, L) * H(k, J_));
   }
 };
 
