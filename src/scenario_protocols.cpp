@@ -60,7 +60,7 @@ CompressorSettings compressor_settings(const ProtocolSpec& ps, const GeometrySpe
   s.amplitude = ps.amplitude_mm * 1e-3;
   s.frequency = ps.frequency_hz;
   s.active_stress = ps.active_stress_kpa * 1e3;
-  s.friction = ps.friction;
+  s.friction = {ps.friction, ps.elastic_slip_mm * 1e-3};
   s.lateral_fixed = geometry.lateral_boundary == "fixed";
   return s;
 }

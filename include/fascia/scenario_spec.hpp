@@ -326,6 +326,7 @@ struct ProtocolSpec {
   double frequency_hz = 0.5;
   int cycles = 10;
   double friction = 0.5;              ///< Coulomb coefficient compressor/skin
+  double elastic_slip_mm = 0.0;       ///< friction's elastic slip; 0 = stick stiffness k_t = k_n [mm]
   std::string drive = "base";         ///< active shear: "base" (the muscle base slides) or "contraction"
   double active_stress_kpa = 20.0;    ///< peak active muscle stress for drive = "contraction" [kPa]
   // impulse
@@ -380,6 +381,7 @@ struct schema::Schema<ProtocolSpec> {
         {"release_s", &S::release_s, "s", closed(0, 1e6), "unload ramp; material tests: 0 = none", released, "compressors: > 0"},
         {"recover_s", &S::recover_s, "s", closed(0, 1e6), "rest after release (healing acts)", compressor},
         {"friction", &S::friction, "", closed(0, 10), "Coulomb coefficient between compressor and skin", compressor},
+        {"elastic_slip_mm", &S::elastic_slip_mm, "mm", closed(0, 10), "the slip at which a sticking skin node reaches the Coulomb limit (the stick stiffness is `friction` F_n / slip, a regularisation of Coulomb's law, docs/model.md 3.7); 0 = the normal penalty's stiffness, so a node sticks up to `friction` times its penetration", compressor},
         {"force_n", &S::force_n, "N", open_closed(0, 1e5), "impulse: peak force of the Gaussian pulse; compressor: total pressing force (force control), exactly one of `force_n` and `pressure_kpa`", {}, "not with pressure_kpa", "0.5 (impulse)"},
         {"indenter", &S::indenter, "", Choices{"disc", "sphere", "cylinder", "ellipsoid"}, "the rigid indenter (docs/model.md 3.7-3.8): a flat disc of `radius_mm`, a ball of `radius_mm`, a roller of `radius_mm` and `length_mm` with its axis along y, a heel or foot of `semi_axes_mm`; its footprint pressed through the tissue above the muscle must fit the patch (a roller may be longer than it along y)", compressor},
         {"length_mm", &S::length_mm, "mm", open_closed(0, 1e4), "cylinder length along its axis (y)", compressor},

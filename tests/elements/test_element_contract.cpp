@@ -232,7 +232,7 @@ Case<ContactGroup> make_case(bool history) {
   // enter every check (w ~ 0.4 and 0.2; the band is 8e6 FD steps wide).
   const double h = 0.4 * kLength;
   c.rest = {0, 0, 0, -0.30 * kLength, 0.10 * kLength, h, kLength, 0, 0, 1.05 * kLength, -0.33 * kLength, h};
-  c.group.friction = 0.5;
+  c.group.friction.coefficient = 0.5;
   c.group.radius = 0.3 * kLength;
   c.group.edge = 0.1 * kLength;
   const double kn = 1e4, kt = 5e3;
@@ -273,7 +273,7 @@ Case<CurvedContactGroup> make_case(bool history) {
   // One shape that exercises every term: an ellipsoid (all three semi-axes different) with a
   // finite length along y, so that both surface nodes (0 and 2) lie in the end band
   // |q_y| in (0.3, 0.7) L where the weight w(q_y) and its derivatives enter. Indenter nodes 1, 3.
-  c.group.friction = 0.5;
+  c.group.friction.coefficient = 0.5;
   c.group.shape = CurvedShape{Vec3(0.8 * kLength, 1.2 * kLength, 0.6 * kLength), 1.0 * kLength, 0.2 * kLength};
   const double h = c.group.shape.centre_height();
   const Vec3 dir0 = Vec3(0.2, 0.45, -0.5), dir1 = Vec3(-0.3, -0.5, -0.45);  // q_y / L ~ 0.46, -0.52

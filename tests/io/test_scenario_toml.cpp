@@ -386,6 +386,8 @@ TEST(ScenarioToml, OutOfRangeValues) {
       {active + "pressure_kpa = 20000\n", "protocol.active.pressure_kpa", "20000"},
       {active + "ramp_s = 0\n", "protocol.active.ramp_s", "0"},
       {active + "friction = -0.1\n", "protocol.active.friction", "-0.1"},
+      {active + "elastic_slip_mm = -0.01\n", "protocol.active.elastic_slip_mm", "-0.01"},
+      {active + "elastic_slip_mm = 11\n", "protocol.active.elastic_slip_mm", "11"},
       {active + "recover_s = nan\n", "protocol.active.recover_s", "nan"},
       {kProtocol + "radius_mm = 0\n", "protocol.tap.radius_mm", "0"},
       {kProtocol + "force_n = -0.5\n", "protocol.tap.force_n", "-0.5"},

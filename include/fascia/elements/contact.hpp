@@ -19,9 +19,9 @@
 ///
 /// Tangential relative displacement u = (x_i - x_c)_t - (X_i - X_c)_t, with a stick anchor a
 /// (history): regularised Coulomb friction with the normal force F_n = w k_n <p>_+ lagged to the
-/// start of the step (a standard return mapping; Wriggers, Computational Contact Mechanics 2006, §5.2):
-///   W_t = k_t |u - a|^2 / 2                      for |u - a| <= delta = mu F_n / k_t   (stick)
-///   W_t = mu F_n (|u - a| - delta / 2)           beyond                                 (slip)
+/// start of the step, on the slip d = u - a (a standard return mapping, the law and its stick
+/// stiffness in fascia/elements/detail/stick_slip.hpp):
+///   W_t = k_t |d|^2 / 2 for |d| <= delta = mu F_n / k_t (stick), mu F_n (|d| - delta / 2) beyond,
 /// which is convex and C1, so Newton converges. After the step the anchor moves so that the
 /// tangential force does not exceed mu F_n; the energy released is the friction dissipation. The
 /// weight enters friction only through F_n (frozen for the step), so W_t needs no weight terms.
@@ -37,6 +37,7 @@
 #include <limits>
 #include <vector>
 
+#include "fascia/elements/detail/stick_slip.hpp"
 #include "fascia/elements/detail/two_node.hpp"
 
 namespace fascia {
@@ -46,7 +47,7 @@ struct ContactGroup {
   static constexpr std::string_view kName = "compressor_contacts";
   static constexpr bool kHasState = true;
 
-  double friction = 0.5;  ///< Coulomb coefficient mu
+  Friction friction;      ///< Coulomb coefficient mu and elastic slip
   double radius = std::numeric_limits<double>::infinity();  ///< patch radius r [m] (infinite: a plate)
   double edge = 0.0;      ///< half-width eps of the band where w falls from 1 to 0 [m]; 0 < eps < r
   std::vector<std::array<Index, 2>> connectivity;  ///< (surface node, compressor node)
@@ -112,7 +113,7 @@ struct ContactGroup {
       // The stiffest tangent the element can reach: in full contact (w = 1) and sticking. The
       // weight's own terms are O(p / eps) smaller than k_n.
       k(2, 2) = normal_stiffness[e];
-      k(0, 0) = k(1, 1) = tangential_stiffness[e];
+      k(0, 0) = k(1, 1) = law(e, frozen_normal[e]).kt;
       return detail::two_node_block(k);
     }
     if (idle(e, r)) return ElementHessian<2>::Zero();
@@ -167,12 +168,10 @@ struct ContactGroup {
       return 0.0;
     }
     const double before = energy(e, x);
-    const double kt = tangential_stiffness[e];
-    const double limit = friction * limit_force;
-    Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
-    const double dn = d.norm();
-    if (kt * dn > limit) {
-      const Eigen::Vector2d keep = dn > 0 ? Eigen::Vector2d(d / dn * (limit / kt)) : Eigen::Vector2d::Zero();
+    const detail::StickSlip after = law(e, limit_force);
+    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
+    if (after.slides(d.norm())) {
+      const Eigen::Vector2d keep = after.kept(d);
       anchor[e].x() = r.x() - keep.x();
       anchor[e].y() = r.y() - keep.y();
     }
@@ -218,33 +217,27 @@ private:
     q.ddw = 60.0 * t * (1.0 - t) * (1.0 - 2.0 * t) * s * s;
     return q;
   }
+  detail::StickSlip law(Index e, double normal_force) const {
+    return detail::StickSlip::at(friction, normal_force, tangential_stiffness[e]);
+  }
+  Eigen::Vector2d slip(Index e, const Vec3& r) const {
+    return Eigen::Vector2d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
+  }
   double tangential_energy(Index e, const Vec3& r) const {
     const double fn = frozen_normal[e];
-    if (fn == 0.0) return 0.0;  // delta = 0 and mu F_n = 0: both branches vanish
-    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
-    const double kt = tangential_stiffness[e], delta = friction * fn / kt;
-    const double dn = d.norm();
-    return dn <= delta ? 0.5 * kt * dn * dn : friction * fn * (dn - 0.5 * delta);
+    if (fn == 0.0) return 0.0;  // mu F_n = 0: both branches vanish
+    return law(e, fn).energy(slip(e, r).norm());
   }
   Vec3 tangential_gradient(Index e, const Vec3& r) const {
     const double fn = frozen_normal[e];
     if (fn == 0.0) return Vec3::Zero();
-    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
-    const double kt = tangential_stiffness[e], delta = friction * fn / kt;
-    const double dn = d.norm();
-    Eigen::Vector2d g = dn <= delta ? Eigen::Vector2d(kt * d) : Eigen::Vector2d(friction * fn * d / dn);
+    const Eigen::Vector2d g = law(e, fn).gradient(slip(e, r));
     return Vec3(g.x(), g.y(), 0.0);
   }
   Eigen::Matrix2d tangential_hessian(Index e, const Vec3& r) const {
     const double fn = frozen_normal[e];
     if (fn == 0.0) return Eigen::Matrix2d::Zero();
-    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
-    const double kt = tangential_stiffness[e], delta = friction * fn / kt;
-    const double dn = d.norm();
-    if (dn <= delta) return kt * Eigen::Matrix2d::Identity();
-    // slip: W = mu F_n |d| -> Hessian mu F_n / |d| (I - n n^T)
-    const Eigen::Vector2d n = d / dn;
-    return friction * fn / dn * (Eigen::Matrix2d::Identity() - n * n.transpose());
+    return law(e, fn).hessian(slip(e, r), Eigen::Matrix2d::Identity().eval());
   }
 };
 

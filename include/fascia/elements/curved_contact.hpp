@@ -19,9 +19,9 @@
 ///
 /// Friction (the same regularised Coulomb law as the disc, Wriggers 2006 §5.2): a stick anchor a
 /// in the indenter's frame (so a node that sticks moves with the indenter), the tangential slip
-/// d = P (q - a), P = I - n n^T with n and F_n frozen at the start of the step:
-///   W_t = k_t |d|^2 / 2               for |d| <= delta = mu F_n / k_t   (stick)
-///   W_t = mu F_n (|d| - delta / 2)    beyond                             (slip)
+/// d = P (q - a), P = I - n n^T with n and F_n frozen at the start of the step, and the law and
+/// its stick stiffness of fascia/elements/detail/stick_slip.hpp:
+///   W_t = k_t |d|^2 / 2 for |d| <= delta = mu F_n / k_t (stick), mu F_n (|d| - delta / 2) beyond.
 /// After the step the anchor moves so that the tangential force does not exceed mu F_n (the
 /// released energy is the friction dissipation), and n, F_n are refrozen. A node that leaves the
 /// surface ends the step with F_n = 0: its history is dropped, as for the disc.
@@ -32,6 +32,7 @@
 
 #include <Eigen/Eigenvalues>
 
+#include "fascia/elements/detail/stick_slip.hpp"
 #include "fascia/elements/detail/two_node.hpp"
 
 namespace fascia {
@@ -61,7 +62,7 @@ struct CurvedContactGroup {
   static constexpr std::string_view kName = "indenter_contacts";
   static constexpr bool kHasState = true;
 
-  double friction = 0.5;  ///< Coulomb coefficient mu
+  Friction friction;      ///< Coulomb coefficient mu and elastic slip
   CurvedShape shape;
   std::vector<std::array<Index, 2>> connectivity;  ///< (surface node, indenter node)
   std::vector<double> normal_stiffness, tangential_stiffness;  ///< k_n, k_t [N/m]
@@ -119,7 +120,7 @@ struct CurvedContactGroup {
     if (mode == HessianMode::stability) {
       // The stiffest tangent the element can reach: full contact and sticking (the curvature
       // terms are O(p / R) smaller).
-      return detail::two_node_block(std::max(normal_stiffness[e], tangential_stiffness[e]) * Mat3::Identity());
+      return detail::two_node_block(std::max(normal_stiffness[e], law(e, frozen_normal[e]).kt) * Mat3::Identity());
     }
     const Vec3 q = relative(e, x);
     if (idle(e, q)) return ElementHessian<2>::Zero();
@@ -156,11 +157,10 @@ struct CurvedContactGroup {
     }
     const double before = tangential_energy(e, q);
     freeze(e, q);
-    const double kt = tangential_stiffness[e], limit = friction * limit_force;
+    const detail::StickSlip after = law(e, limit_force);
     const Mat3 proj = Mat3::Identity() - frozen_direction[e] * frozen_direction[e].transpose();
     const Vec3 d = proj * (q - anchor[e]);
-    const double dn = d.norm();
-    if (kt * dn > limit) anchor[e] = q - (dn > 0.0 ? Vec3(d / dn * (limit / kt)) : Vec3::Zero());
+    if (after.slides(d.norm())) anchor[e] = q - after.kept(d);
     if (limit_force == 0.0) anchor[e] = q;
     return std::max(0.0, before - tangential_energy(e, q));
   }
@@ -222,12 +222,13 @@ private:
     const Vec3 u = q - anchor[e];
     return u - n * n.dot(u);
   }
+  detail::StickSlip law(Index e, double normal_force) const {
+    return detail::StickSlip::at(friction, normal_force, tangential_stiffness[e]);
+  }
   double tangential_energy(Index e, const Vec3& q) const {
     const double fn = frozen_normal[e];
     if (fn == 0.0) return 0.0;
-    const double kt = tangential_stiffness[e], delta = friction * fn / kt;
-    const double dn = slip(e, q).norm();
-    return dn <= delta ? 0.5 * kt * dn * dn : friction * fn * (dn - 0.5 * delta);
+    return law(e, fn).energy(slip(e, q).norm());
   }
   /// dW/dq (normal and tangential parts).
   Vec3 gradient(Index e, const Vec3& q) const {
@@ -239,25 +240,14 @@ private:
       out.y() += g.dw * 0.5 * kn * g.p * g.p;
     }
     const double fn = frozen_normal[e];
-    if (fn != 0.0) {
-      const double kt = tangential_stiffness[e], delta = friction * fn / kt;
-      const Vec3 d = slip(e, q);
-      const double dn = d.norm();
-      out += dn <= delta ? Vec3(kt * d) : Vec3(friction * fn * d / dn);
-    }
+    if (fn != 0.0) out += law(e, fn).gradient(slip(e, q));
     return out;
   }
   Mat3 tangential_hessian(Index e, const Vec3& q) const {
     const double fn = frozen_normal[e];
     if (fn == 0.0) return Mat3::Zero();
     const Vec3& n = frozen_direction[e];
-    const Mat3 proj = Mat3::Identity() - n * n.transpose();
-    const double kt = tangential_stiffness[e], delta = friction * fn / kt;
-    const Vec3 d = slip(e, q);
-    const double dn = d.norm();
-    if (dn <= delta) return kt * proj;
-    const Vec3 m = d / dn;  // slip: W = mu F_n |P(q - a)| -> mu F_n / |d| (P - m m^T)
-    return friction * fn / dn * (proj - m * m.transpose());
+    return law(e, fn).hessian(slip(e, q), Mat3(Mat3::Identity() - n * n.transpose()));
   }
 };
 

@@ -44,7 +44,7 @@ struct CompressorSettings {
   double amplitude;            ///< sliding amplitude [m]
   double frequency;            ///< sliding or contraction frequency [Hz]
   double active_stress;        ///< peak active stress of a contraction [Pa]
-  double friction;             ///< Coulomb coefficient indenter / skin
+  Friction friction;           ///< indenter / skin: Coulomb coefficient and elastic slip
   bool lateral_fixed;          ///< the lateral faces are held
 };
 

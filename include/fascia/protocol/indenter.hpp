@@ -124,7 +124,7 @@ struct Indenter {
   /// with every surface node. Penalty stiffness per node: `penalty_modulus` A_i / top_cell_height
   /// (docs/model.md "Indenters"). The band where the disc's rim (or a roller's ends) lets go is
   /// eps = half the smaller node spacing, at most r/2.
-  static Indenter attach(System& sys, const SurfacePatch& patch, const IndenterShape& shape, double friction,
+  static Indenter attach(System& sys, const SurfacePatch& patch, const IndenterShape& shape, const Friction& friction,
                          double penalty_modulus, double spacing);
 
   /// Contact totals at the current positions.
@@ -147,7 +147,7 @@ struct Indenter {
 
 // ---------------------------------------------------------------------------------------------
 
-inline Indenter Indenter::attach(System& sys, const SurfacePatch& patch, const IndenterShape& shape, double friction,
+inline Indenter Indenter::attach(System& sys, const SurfacePatch& patch, const IndenterShape& shape, const Friction& friction,
                                  double penalty_modulus, double spacing) {
   Indenter ind;
   ind.shape = shape;
