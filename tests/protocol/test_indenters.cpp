@@ -342,12 +342,37 @@ TEST(Indenters, SlidingSphereDragsWithTheCoulombForce) {
 }
 
 // The same drag with the stick stiffness set by an elastic slip of 20 um, below Mindlin's stick
-// range (~50 um): once the whole contact slides the drag is Coulomb's whatever the regularisation
-// (measured: see the test's output), same bound.
+// range (~50 um): once the whole contact slides the drag is Coulomb's whatever the regularisation,
+// same bound (measured 2.86 %, as with k_t = k_n).
 TEST(Indenters, SlidingSphereWithAnElasticSlipDragsWithTheCoulombForce) {
   const double worst = sliding_drag_error(20e-6);
   RecordProperty("drag_over_mu_normal_worst", std::to_string(1.0 + worst));
   EXPECT_LT(worst, 0.05);
+}
+
+TEST(Indenters, AnElasticSlipSetsTheCurvedContactsStickStiffness) {
+  // One surface node under a ball (R = 10 mm) pressed p = 1 um, F_n = k_n p frozen at the start of
+  // the step, then moved sideways by s. With an elastic slip s_e = 5 um the friction force is
+  // mu F_n s / s_e up to s_e and mu F_n beyond; with k_t = k_n (s_e = 0) the half slip would give
+  // k_n s_e / 2, ten times more here. The normal force (tilted by s / R) is taken out exactly.
+  constexpr double kRadius = 10e-3, kPress = 1e-6, kSlip = 5e-6, kMuBall = 0.5, kKn = 1e4;
+  CurvedContactGroup g;
+  g.friction = {kMuBall, kSlip};
+  g.shape = CurvedShape::sphere(kRadius);
+  g.add(0, 1, kKn, kKn, 1e-6);
+  std::vector<double> x = {0.0, 0.0, kPress, 0.0, 0.0, 0.0};  // surface node, indenter's lowest point
+  g.begin_step(0, view(x), StepContext{1e-3, 0, 0, 1});
+  const double fn = g.frozen_normal[0];
+  // Guard: pressed as set up (p = R - |q| loses ~R / p = 1e4 ulps: 1e-12 relative; bound 1e-9).
+  ASSERT_NEAR(fn, kKn * kPress, 1e-9 * kKn * kPress);
+  for (const double s : {0.5 * kSlip, 2.0 * kSlip}) {
+    x[0] = s;
+    const Vec3 tangential = g.forces(0, view(x)).col(0) - g.normal_force_vector(0, view(x));
+    const double expected = kMuBall * fn * std::min(s / kSlip, 1.0);
+    // Round-off of the slip (s ~ 1e-6 m beside R ~ 1e-2 m in q): ~1e-10 relative; bound 1e-8.
+    EXPECT_NEAR(-tangential.x(), expected, 1e-8 * expected) << "slip " << s;
+    EXPECT_NEAR(tangential.y(), 0.0, 1e-8 * expected);
+  }
 }
 
 }  // namespace
