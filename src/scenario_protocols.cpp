@@ -81,7 +81,8 @@ MaterialTestSettings material_test_settings(const ProtocolSpec& ps) {
 }
 
 ElastographySettings elastography_settings(const ProtocolSpec& ps) {
-  return {ps.name, ps.push_depth_mm * 1e-3, ps.push_duration_s, ps.track_direction_deg};
+  return {ps.name, ps.push_depth_mm * 1e-3, ps.push_duration_s, ps.track_direction_deg, ps.pre_strain,
+          ps.strain_rate_per_s};
 }
 
 namespace {

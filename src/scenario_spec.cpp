@@ -375,6 +375,9 @@ void ScenarioSpec::validate() const {
     if (material_test && geometry.kind != "sample")
       throw InputError(key + ".kind", "value \"" + pr.kind + "\" is a material test and needs geometry.kind = "
                                       "\"sample\" (now \"" + geometry.kind + "\")");
+    if (pr.kind == "elastography" && pr.pre_strain > 0.0 && geometry.kind != "sample")
+      throw InputError(key + ".pre_strain", "value " + num(pr.pre_strain) + " needs geometry.kind = \"sample\" (now \"" +
+                                                geometry.kind + "\"); allowed on a slab: 0 (no pre-stretch)");
     if (geometry.kind == "sample" && !material_test && pr.kind != "elastography")
       throw InputError(key + ".kind", "value \"" + pr.kind + "\" is not allowed on a sample; allowed \"uniaxial\", "
                                       "\"biaxial\", \"simple_shear\", \"confined_compression\", \"elastography\"");

@@ -346,6 +346,7 @@ struct ProtocolSpec {
   double push_depth_mm = 0.5;         ///< push depth below the top surface [mm]
   double push_duration_s = 2e-4;      ///< push duration [s]
   double track_direction_deg = 0.0;   ///< tracking line from the x axis [deg]
+  double pre_strain = 0.0;            ///< engineering strain along x before the push; 0 = none
   double frame_interval_s = 0.0;      ///< 0 = use output.frame_interval_s
   void validate(const std::string& prefix) const;
 };
@@ -366,6 +367,8 @@ struct schema::Schema<ProtocolSpec> {
                                                     "compression_passive_shear", "uniaxial", "biaxial",
                                                     "simple_shear", "confined_compression"};
     const std::vector<std::string_view> elastography = {"elastography"};
+    const std::vector<std::string_view> strained = {"uniaxial", "biaxial", "simple_shear", "confined_compression",
+                                                    "elastography"};
     static const Keys<S> k = {
         {"kind", &S::kind, "", Choices{"impulse", "static_pressure", "compression_active_shear", "compression_passive_shear", "uniaxial", "biaxial", "simple_shear", "confined_compression", "elastography"}, "what the run does (below)", {}, "", "(required)"},
         {"radius_mm", &S::radius_mm, "mm", open_closed(0, 1000), "compressor radius, or the loaded patch of an impulse"},
@@ -390,10 +393,11 @@ struct schema::Schema<ProtocolSpec> {
         {"end_s", &S::end_s, "s", above("duration_s", 1e6), "simulated time (the run must outlast the pulse)", impulse},
         {"direction", &S::direction, "", finite(), "force direction; all zero = default (slab: -z, sheet: +x)", impulse},
         {"max_strain", &S::max_strain, "", open_closed(0, 1), "engineering strain (simple shear: the shear strain; confined compression: positive in compression) at the end of the ramp", material_test, "confined_compression: <= 0.5"},
-        {"strain_rate_per_s", &S::strain_rate_per_s, "1/s", open_closed(0, 1000), "engineering strain rate of the ramp; the ramp lasts `max_strain / strain_rate_per_s`", material_test},
+        {"strain_rate_per_s", &S::strain_rate_per_s, "1/s", open_closed(0, 1000), "engineering strain rate of the ramp; the ramp lasts `max_strain / strain_rate_per_s` (elastography: `pre_strain / strain_rate_per_s`)", strained},
         {"push_depth_mm", &S::push_depth_mm, "mm", open_closed(0, 1000), "depth of the push below the top surface (inside the tissue to be measured)", elastography, "inside the tissue"},
         {"push_duration_s", &S::push_duration_s, "s", open_closed(0, 0.01), "length of the push (a Hann-shaped body-force pulse; a push, not a press)", elastography},
         {"track_direction_deg", &S::track_direction_deg, "deg", closed(-180, 180), "the line along which the shear wave is tracked, from the x axis", elastography},
+        {"pre_strain", &S::pre_strain, "", closed(0, 1), "engineering strain along x the sample is pulled to before the push (the uniaxial test's grips, lateral contraction free; the base follows the stretch along x, held along z): a tissue under tension, as a tendon or the iliotibial band in vivo; 0 = none, the base held", elastography, "geometry.kind = \"sample\" when > 0"},
     };
     return k;
   }

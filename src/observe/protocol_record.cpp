@@ -205,6 +205,7 @@ void CompressorRecord::metrics(const System& sys, bool complete, Metrics& out) c
 void ShearWaveRecord::metrics(const System&, bool complete, Metrics& out) const {
   if (!complete) return;
   if (auto c = protocol_->shear_wave_speed()) out["shear_wave_speed_m_s"] = *c;
+  if (auto s = protocol_->pre_stress()) out["pre_stress_pa"] = *s;
 }
 
 // ---------------------------------------------------------------------------------------------

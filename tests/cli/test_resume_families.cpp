@@ -5,7 +5,7 @@
 // (tests/cli/test_cli_resume.cpp covers the lattice's explicit and implicit phases with adhesions,
 // killed and signalled through the CLI): Biot pore water, the finite-element hexahedra (their Prony
 // and fibre history) in a material test, a curved indenter's friction anchors (a ball sliding on
-// the lattice), and elastography's tracked velocities.
+// the lattice), and elastography's tracked velocities (and, pre-stretched, the stress at the push).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -91,6 +91,25 @@ spacing_mm = 0.5
 kind = "elastography"
 push_depth_mm = 1.5
 push_duration_s = 2e-4
+[output]
+frame_interval_s = 2e-4
+)", 40},
+    // Pre-stretched first (an implicit phase), then pushed: the stress at the push is kept.
+    {"elastography_pre_stretched", R"(
+[material]
+water_bulk_modulus_mpa = 0.0
+[geometry]
+kind = "sample"
+sample_tissue = "muscle"
+size_mm = [12.0, 4.0]
+sample_thickness_mm = 3.0
+spacing_mm = 0.5
+[protocol.swe]
+kind = "elastography"
+push_depth_mm = 1.5
+push_duration_s = 2e-4
+pre_strain = 0.02
+strain_rate_per_s = 1.0
 [output]
 frame_interval_s = 2e-4
 )", 40},

@@ -391,6 +391,10 @@ TEST(MaterialTests, ScenarioBadInputIsOneLineNamingTheKey) {
             std::string::npos);  // a material test on a slab
   EXPECT_NE(error_of(sample + "[protocol.p]\nkind = \"elastography\"\npush_duration_s = 0.5\n")
                 .find("protocol.p.push_duration_s"), std::string::npos);
+  EXPECT_NE(error_of(sample + "[protocol.p]\nkind = \"elastography\"\npre_strain = 1.5\n").find("protocol.p.pre_strain"),
+            std::string::npos);
+  EXPECT_NE(error_of("[protocol.p]\nkind = \"elastography\"\npre_strain = 0.01\n").find("protocol.p.pre_strain"),
+            std::string::npos);  // a pre-stretch needs a sample
 }
 
 TEST(FemSample, NeoHookeanUniaxialTensionMatchesClosedForm) {

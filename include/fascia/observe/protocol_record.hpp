@@ -116,7 +116,10 @@ public:
   void every_step(System& sys) { protocol_->observe(sys); }
   void sample(const System&) {}
   std::optional<std::string> problem(const System&) const { return std::nullopt; }
-  void series(const System& sys, Series& row) const { row["applied_force_n"] = protocol_->pulse(sys.time); }
+  void series(const System& sys, Series& row) const {
+    row["applied_force_n"] = protocol_->pulse(sys.time);
+    if (protocol_->stretch) row["strain"] = protocol_->stretch->strain(sys.time);
+  }
   void at_hold(const System&) {}
   void metrics(const System& sys, bool complete, Metrics& out) const;
   void resume_state(CheckpointIO& io) { protocol_->resume_state(io); }

@@ -20,6 +20,19 @@
 /// candidate wave, half the smallest shear speed of the tissues present, takes to cross it.
 /// Nodes are selected from rest positions (the bounding box's top plane and centre), so the
 /// protocol works on any engine with nodes.
+///
+/// Pre-stretch (`pre_strain` > 0, a sample only): before the push the sample is pulled along x to
+/// the engineering strain `pre_strain` at `strain_rate_per_s`, quasi-statically, with the grips of
+/// the uniaxial test (material_test.hpp: x faces held along x, lateral contraction free), and
+/// pushed at the end of the stretch. Its base stays held along z and along x, where it follows the
+/// stretch (bonded to a bed stretched with it), and is free along y, so that the stretch is
+/// homogeneous (the tension uniform, lateral contraction free) and, for the wave, the base holds
+/// the motions in the x-z plane as the unstretched sample's fully held base does. A shear
+/// wave running along a tension sigma, polarised across it, travels at rho c^2 = mu + sigma in a
+/// fibre-reinforced solid (the fibres act as a string under tension; Ogden & Singh 2011, J Mech
+/// Mater Struct 6:453), which is how tension raises the speed a scanner reads along a tendon or
+/// the iliotibial band (docs/model.md §6.6). The nominal stress at the push is the metric
+/// `pre_stress_pa`.
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -31,6 +44,7 @@
 #include "fascia/core/checkpoint.hpp"
 #include "fascia/core/error.hpp"
 #include "fascia/model/system.hpp"
+#include "fascia/protocol/material_test.hpp"
 #include "fascia/protocol/phases.hpp"
 
 namespace fascia {
@@ -41,6 +55,8 @@ struct ElastographySettings {
   double push_depth = 0.5e-3;       ///< below the top surface, inside the tissue [m]
   double push_duration_s = 2e-4;    ///< T [s]
   double track_direction_deg = 0.0; ///< tracking line direction from the x axis [deg]
+  double pre_strain = 0.0;          ///< engineering strain along x before the push; 0 = none
+  double strain_rate_per_s = 0.01;  ///< rate of the pre-stretch [1/s]
 };
 
 class ElastographyProtocol {
@@ -51,7 +67,10 @@ public:
   std::vector<Index> track_nodes;     ///< along the tracking line, by distance
   std::vector<double> track_distance; ///< lateral distance from the push centre [m]
   double force = 0.0, duration = 0.0, beam_radius = 0.0;
+  double push_start = 0.0;            ///< the end of the pre-stretch; 0 without one [s]
   Vec3 centre;                        ///< push centre at the push depth [m]
+  std::optional<MaterialTestProtocol> stretch;  ///< the pre-stretch's grips and ramp, if any
+  std::vector<Index> base;            ///< with a pre-stretch: the base, moved along x with it
 
   /// @param shear_modulus_at  shear modulus [Pa] of the tissue at a rest height z
   /// @param slowest_shear_speed  smallest bulk shear speed of the tissues present [m/s]
@@ -78,13 +97,26 @@ public:
     const double r_max = p.place_push_and_track(sys, s.track_direction_deg, spacing, lo, hi);
     constexpr double kTargetDisplacement = 1e-6;  // [m], an ARFI-sized push (assumed)
     p.force = 2.0 * std::numbers::pi * shear_modulus_at(p.centre.z()) * p.beam_radius * kTargetDisplacement;
-    const double t_end = p.duration + r_max / (0.5 * slowest_shear_speed);
-    p.phases = {{"push", 0.0, p.duration, PhaseSpeed::fast}, {"track", p.duration, t_end, PhaseSpeed::fast}};
-    // The base is held (on bone), as in every slab protocol.
     std::vector<Index> bottom;
     for (std::size_t i = 0; i < sys.num_tissue_nodes(); ++i)
       if (X[Index(i)].z() < lo.z() + 1e-12 * std::max(1.0, height)) bottom.push_back(Index(i));
-    sys.fix_nodes(bottom);
+    if (s.pre_strain > 0.0) {
+      // The uniaxial test's ramp and grips (no hold, no release); the base held along z and x (moved).
+      p.stretch = MaterialTestProtocol::make({s.name, MaterialTestMode::uniaxial, s.pre_strain, s.strain_rate_per_s, 0.0, 0.0}, sys);
+      p.push_start = p.stretch->ramp;
+      p.phases = {{"stretch", 0.0, p.push_start, PhaseSpeed::slow}};
+      for (Index n : bottom)
+        for (int c : {0, 2}) {
+          sys.fixed[3 * n + c] = 1;
+          sys.prescribed[3 * n + c] = sys.rest_positions[3 * n + c];
+        }
+      p.base = std::move(bottom);
+    } else {
+      sys.fix_nodes(bottom);  // the base is held (on bone), as in every slab protocol
+    }
+    const double push_end = p.push_start + p.duration;
+    p.phases.push_back({"push", p.push_start, push_end, PhaseSpeed::fast});
+    p.phases.push_back({"track", push_end, push_end + r_max / (0.5 * slowest_shear_speed), PhaseSpeed::fast});
     return p;
   }
 
@@ -142,21 +174,36 @@ public:
   }
 
   double pulse(double t) const {
+    t -= push_start;
     if (t <= 0.0 || t >= duration) return 0.0;
     const double s = std::sin(std::numbers::pi * t / duration);
     return force * s * s;
   }
   void apply(double t, System& sys) const {
+    if (stretch) {
+      stretch->apply(t, sys);
+      const double ox = stretch->origin.x(), factor = 1.0 + stretch->strain(t);
+      for (Index n : base) sys.prescribed[3 * n] = ox + (sys.rest_positions[3 * n] - ox) * factor;
+    }
     const double f = pulse(t);
     for (std::size_t q = 0; q < push_nodes.size(); ++q) sys.external_forces[3 * push_nodes[q] + 2] = -f * push_weights[q];
   }
 
-  /// Records the particle velocity along the push, -v_z, of the tracked nodes; call after every
-  /// explicit step. Signed, so that the wave's leading (downward) lobe is timed at every distance.
-  void observe(const System& sys) {
+  /// Records the particle velocity along the push, -v_z, of the tracked nodes after the push
+  /// began; call after every step. Signed, so that the wave's leading (downward) lobe is timed at
+  /// every distance. During a pre-stretch it keeps the nominal stress of the latest step instead:
+  /// at the push, that is `pre_stress_pa`.
+  void observe(System& sys) {
+    if (sys.time <= push_start) {
+      if (stretch) pre_stress_ = stretch->stress(sys);
+      return;
+    }
     times_.push_back(sys.time);
     for (Index n : track_nodes) velocity_.push_back(-sys.velocities[3 * n + 2]);
   }
+  /// Nominal stress along x at the push [Pa] (the grips' reaction over the x face's rest area);
+  /// absent without a pre-stretch.
+  std::optional<double> pre_stress() const { return stretch ? std::optional<double>(pre_stress_) : std::nullopt; }
 
   /// Time of the leading peak at each tracked node: the first local maximum of -v_z that reaches
   /// 30 % of the node's largest value (later, larger maxima are waves reflected from the surfaces or
@@ -203,11 +250,13 @@ public:
   void resume_state(CheckpointIO& io) {
     io("elastography.times", times_);
     io("elastography.velocity", velocity_);
+    if (stretch) io("elastography.pre_stress", pre_stress_);
   }
 
 private:
   std::vector<double> times_;     ///< after each step [s]
   std::vector<double> velocity_;  ///< -v_z per step and tracked node (step-major) [m/s]
+  double pre_stress_ = 0.0;       ///< nominal stress along x at the latest pre-stretch step [Pa]
 };
 
 }  // namespace fascia
