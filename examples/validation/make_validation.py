@@ -154,7 +154,7 @@ def page(cli, out_dir):
     w("")
     w(HEAD)
     w(RULE)
-    w(f"| stress along / across | 6.6 | {fmt(ratio)} | {err(ratio, 6.6)} | {fmt(fe_ratio)} | {err(fe_ratio, 6.6)} | **disagrees**: with equal plies at 0°/78°/0° the transverse direction has one ply of three nearly along it; the measured anisotropy needs a thinner or less aligned crossing ply. The ratio follows from the architecture (`sample_plies`, `crossing_angle_deg`, `dispersion_kappa`), not from the moduli |")
+    w(f"| stress along / across | 6.6 | {fmt(ratio)} | {err(ratio, 6.6)} | {fmt(fe_ratio)} | {err(fe_ratio, 6.6)} | **disagrees**: with equal plies at 0°/78°/0° the transverse direction has one ply of three nearly along it; the measured anisotropy needs a thinner or less aligned crossing ply. The ratio follows from the architecture (`sample_plies`, `crossing_angle_deg`, `dispersion_kappa`), not from the moduli. Fibre counts alone would not give it either: Otsuka et al. 2018 (abstract) counted 28–32 % of the fascia lata's fibres longitudinal and 20–27 % in each other direction (transverse and both diagonals), a nearly even spread that, loaded affinely, is close to isotropic, against their several-fold moduli ratio; what makes the measured anisotropy (crimp, bundle continuity along the thigh) is not in this model |")
     w("")
     w("## Stress relaxation of dense fascia — Pavan et al. 2014, Comput Math Methods Med 530242")
     w("")
