@@ -26,6 +26,26 @@ struct Family {
   int stop_after_steps;  ///< a step inside the run's second phase or later
 };
 
+// The elastography families: a drained muscle sample pushed at mid-depth (its [protocol.swe] table
+// stays open for a family's own keys), and their output table.
+const std::string kMuscleElastography = R"(
+[material]
+water_bulk_modulus_mpa = 0.0
+[geometry]
+kind = "sample"
+sample_tissue = "muscle"
+size_mm = [12.0, 4.0]
+sample_thickness_mm = 3.0
+spacing_mm = 0.5
+[protocol.swe]
+kind = "elastography"
+push_depth_mm = 1.5
+push_duration_s = 2e-4
+)";
+const std::string kElastographyOutput = R"([output]
+frame_interval_s = 2e-4
+)";
+
 // The slab of the lattice families: 2 x 2 mm, two dense layers, 1 mm of muscle (its [material]
 // table stays open for a family's own keys).
 const std::string kSmallSlab = R"(
@@ -78,41 +98,10 @@ release_s = 0.2
 [output]
 frame_interval_s = 0.1
 )", 20},
-    {"elastography", R"(
-[material]
-water_bulk_modulus_mpa = 0.0
-[geometry]
-kind = "sample"
-sample_tissue = "muscle"
-size_mm = [12.0, 4.0]
-sample_thickness_mm = 3.0
-spacing_mm = 0.5
-[protocol.swe]
-kind = "elastography"
-push_depth_mm = 1.5
-push_duration_s = 2e-4
-[output]
-frame_interval_s = 2e-4
-)", 40},
+    {"elastography", kMuscleElastography + kElastographyOutput, 40},
     // Pre-stretched first (an implicit phase), then pushed: the stress at the push is kept.
-    {"elastography_pre_stretched", R"(
-[material]
-water_bulk_modulus_mpa = 0.0
-[geometry]
-kind = "sample"
-sample_tissue = "muscle"
-size_mm = [12.0, 4.0]
-sample_thickness_mm = 3.0
-spacing_mm = 0.5
-[protocol.swe]
-kind = "elastography"
-push_depth_mm = 1.5
-push_duration_s = 2e-4
-pre_strain = 0.02
-strain_rate_per_s = 1.0
-[output]
-frame_interval_s = 2e-4
-)", 40},
+    {"elastography_pre_stretched", kMuscleElastography + "pre_strain = 0.02\nstrain_rate_per_s = 1.0\n" +
+                                       kElastographyOutput, 40},
     // Newton limited to two iterations, so that steps fail and are halved: the stop request,
     // polled before every attempt, comes inside a step, which is abandoned and its start
     // checkpointed (ImplicitOptions::abandon_step). Stopping at poll 20 was checked to abandon a
