@@ -284,8 +284,9 @@ void advance_phase(Prepared& p, const Phase& phase, const SolverSpec& solver, bo
     }
     return;
   }
-  // A lab test (material tests) wants equilibrium at every step.
-  const bool quasi_static = std::holds_alternative<MaterialTestProtocol>(p.protocol);
+  // A lab test (material tests, an elastography's pre-stretch) wants equilibrium at every step.
+  const bool quasi_static =
+      std::holds_alternative<MaterialTestProtocol>(p.protocol) || std::holds_alternative<ElastographyProtocol>(p.protocol);
   ImplicitOptions opt = implicit_options(solver, phase, at.start_time, quasi_static);
   if (const auto* compressor = std::get_if<CompressorProtocol>(&p.protocol))  // step control at first touch (protocol/indenter.hpp)
     opt.accept_step = [&ind = compressor->indenter](const System& start, const std::vector<double>& end) {

@@ -6,6 +6,7 @@
 # each repeats, on a larger lattice or a second thread count, what faster tests already cover.
 set(FASCIA_SANITIZER_SKIP
   CompressorProtocols.BitwiseIdenticalAtOneAndTwoThreads
+  Elastography.ATensionAlongTheTrackRaisesTheSpeedAsAStringWould
   CompressorProtocols.SlidingCompressorTakesItsContactSetAlong
   CompressorProtocols.ShearWithVanishingAmplitudeIsStaticPressure
   CompressorProtocols.EnergyBalanceClosesWithinOnePercent

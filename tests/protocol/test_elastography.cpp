@@ -111,8 +111,9 @@ TEST(Elastography, APreStretchLoadsTheSampleAsTheUniaxialTestDoes) {
   // pre_strain pulls the sample with the uniaxial test's ramp and grips before the push, its base
   // held along z and moved with the stretch along x (protocol/elastography.hpp). Every holding
   // face is a symmetry plane of the homogeneous stretch, so the tension at the push must be the
-  // uniaxial test's stress at the same strain. Tolerance 2 %: on the hexahedra the two agree to
-  // 1e-6 (the same affine state to the Newton tolerance); the lattice's surface cells contract a
+  // uniaxial test's stress at the same strain, less what relaxes during the settling step (a
+  // sixteenth of the 0.1 s ramp against the dense Prony time of 60 s: ~4e-5). Tolerance 2 %: on
+  // the hexahedra the two agree to 4e-5 (the same affine state); the lattice's surface cells contract a
   // little unlike its interior, so holding the base shifts its state (measured 0.91 % on this 1 mm
   // sample, 0.45 % on a 2 mm one). The
   // dense tissue is pulled along its fibres into the toe, where the stress is far from linear in
@@ -158,6 +159,61 @@ strain_rate_per_s = 0.04
     std::filesystem::remove(out);
     std::filesystem::remove(std::filesystem::path(out).replace_extension(".xdmf"));
   }
+}
+
+TEST(Elastography, ATensionAlongTheTrackRaisesTheSpeedAsAStringWould) {
+  // A shear wave along a tension sigma, polarised across it, in a fibre-reinforced solid:
+  // rho c^2 = mu + sigma (the tensed fibres act as a string; Ogden & Singh 2011; the matrix's own
+  // change at 5 % is of order mu e). A dense block with soft fibres, so that the tension is of the
+  // order of mu and the explicit step stays long: dense_matrix_shear_kpa = 10 (mu = 10 kPa at the
+  // default composition), fiber_modulus_mpa = 0.5, rho = 1080 kg/m^3, drained; the block of the
+  // validation page (20 x 10 x 8 mm, 0.5 mm, 1 ms push at mid-depth), where the scanner reads the
+  // bulk wave: unstretched (base held) it must read sqrt(mu/rho) = 3.04 m/s within 5 % (measured
+  // -3.4 %; the muscle block of the same shape read +2 %), and stretched 5 % along the fibres, at 0.5/s,
+  // sqrt((mu + sigma)/rho) with sigma its own pre_stress_pa (18.8 kPa: 5.17 m/s) within 8 % (the
+  // scanner's near-field bias, +7.6 % on the isotropic block above; measured -3.9 %). The stretch
+  // must end at rest: the grips' rate carried into the push once launched waves the scanner timed
+  // instead (39.7 m/s). Slow (~100 s): 18 implicit steps of 44 k unknowns.
+  const std::string text = R"(
+[material]
+water_bulk_modulus_mpa = 0.0
+fiber_modulus_mpa = 0.5
+dense_matrix_shear_kpa = 10.0
+[geometry]
+kind = "sample"
+sample_tissue = "dense"
+size_mm = [20.0, 10.0]
+sample_thickness_mm = 8.0
+spacing_mm = 0.5
+[protocol.rest]
+kind = "elastography"
+push_depth_mm = 4.0
+push_duration_s = 1e-3
+[protocol.taut]
+kind = "elastography"
+push_depth_mm = 4.0
+push_duration_s = 1e-3
+pre_strain = 0.05
+strain_rate_per_s = 0.5
+)";
+  const std::string out =
+      (std::filesystem::temp_directory_path() / ("elastography_tension_" + std::to_string(::getpid()) + ".h5")).string();
+  RunOptions options;
+  options.output_file = out;
+  const ScenarioResult r = run_scenario(parse_scenario(text), options);
+  ASSERT_EQ(r.runs.size(), 2u);
+  for (const auto& run : r.runs) ASSERT_EQ(run.status, "complete") << run.name << ": " << run.message;
+  const double mu = 10e3, rho = 1080.0;
+  const double rest = r.runs[0].metrics.at("shear_wave_speed_m_s");
+  const double sigma = r.runs[1].metrics.at("pre_stress_pa"), taut = r.runs[1].metrics.at("shear_wave_speed_m_s");
+  const double string_speed = std::sqrt((mu + sigma) / rho);
+  std::printf("rest %.4g m/s (bulk %.4g); stretched: sigma %.4g Pa, %.4g m/s (string formula %.4g)\n", rest,
+              std::sqrt(mu / rho), sigma, taut, string_speed);
+  EXPECT_NEAR(rest, std::sqrt(mu / rho), 0.05 * std::sqrt(mu / rho));
+  EXPECT_GT(sigma, mu);  // the tension is of the order of mu: the test sees it
+  EXPECT_NEAR(taut, string_speed, 0.08 * string_speed);
+  std::filesystem::remove(out);
+  std::filesystem::remove(std::filesystem::path(out).replace_extension(".xdmf"));
 }
 
 TEST(Elastography, BadInputNamesTheKey) {
