@@ -169,7 +169,7 @@ struct ContactGroup {
     }
     const double before = energy(e, x);
     const detail::StickSlip after = law(e, limit_force);
-    const Eigen::Vector2d d(r.x() - anchor[e].x(), r.y() - anchor[e].y());
+    const Eigen::Vector2d d = slip(e, r);
     if (after.slides(d.norm())) {
       const Eigen::Vector2d keep = after.kept(d);
       anchor[e].x() = r.x() - keep.x();

@@ -24,7 +24,7 @@
 /// Pre-stretch (`pre_strain` > 0, a sample only): before the push the sample is pulled along x to
 /// the engineering strain `pre_strain` at `strain_rate_per_s`, quasi-statically, with the grips of
 /// the uniaxial test (material_test.hpp: x faces held along x, lateral contraction free), and
-/// pushed at the end of the stretch. Its base stays held along z and along x, where it follows the
+/// pushed after it (below). Its base stays held along z and along x, where it follows the
 /// stretch (bonded to a bed stretched with it), and is free along y, so that the stretch is
 /// homogeneous (the tension uniform, lateral contraction free) and, for the wave, the base holds
 /// the motions in the x-z plane as the unstretched sample's fully held base does. The stretch is
@@ -72,7 +72,7 @@ public:
   std::vector<Index> track_nodes;     ///< along the tracking line, by distance
   std::vector<double> track_distance; ///< lateral distance from the push centre [m]
   double force = 0.0, duration = 0.0, beam_radius = 0.0;
-  double push_start = 0.0;            ///< the end of the pre-stretch; 0 without one [s]
+  double push_start = 0.0;            ///< the end of the pre-stretch and its settling step; 0 without one [s]
   Vec3 centre;                        ///< push centre at the push depth [m]
   std::optional<MaterialTestProtocol> stretch;  ///< the pre-stretch's grips and ramp, if any
   std::vector<Index> base;            ///< with a pre-stretch: the base, moved along x with it
