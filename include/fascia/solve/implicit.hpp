@@ -178,6 +178,8 @@ private:
   double residual(double inertia, double force_floor, double& g_sq);
   /// Newton direction d solving A d = -g with the exact, then projected Hessian, then diagonal
   /// shifts `mu` (kept between iterations). False when no descent direction was found.
+  /// The relative residual the iterative linear solve of this Newton iteration must reach.
+  double forcing_term(double relative);
   bool newton_direction(double inertia, double relative, double& mu, StepReport& report);
   /// Modified Newton direction d = -A_old^{-1} g with the kept factorisation; false when there is
   /// none or d is no usable descent direction (the caller then refactorises).
