@@ -14,9 +14,12 @@ Two problems, each run with `fascia run` at several spacings with geometry.engin
     50 kPa on a 1.5 mm disc), the case where the engines disagreed.
 
 usage: /usr/bin/python3 scripts/fem_convergence.py [BUILD_DIR] [block|slab ...]
+  env: CASE_TIMEOUT_S (default: none) stops a case after that many seconds of wall time; its row
+       then says "stopped after N s" instead of a depth.
 Writes the tables between the markers of docs/engines.md.
 """
 import math
+import os
 import pathlib
 import re
 import subprocess
@@ -106,7 +109,12 @@ def run(problem, engine, spacing, coarsest):
     toml = tmp / "run.toml"
     toml.write_text(TEMPLATE[problem].format(engine=engine, spacing=spacing, coarsest=coarsest, out=out))
     start = time.monotonic()
-    subprocess.run(["nice", str(BUILD / "fascia"), "run", str(toml)], check=True, stdout=subprocess.DEVNULL)
+    limit = float(os.environ["CASE_TIMEOUT_S"]) if os.environ.get("CASE_TIMEOUT_S") else None
+    try:
+        subprocess.run(["nice", str(BUILD / "fascia"), "run", str(toml)], check=True, stdout=subprocess.DEVNULL,
+                       timeout=limit)
+    except subprocess.TimeoutExpired:
+        return None, None, limit, f"stopped after {limit:.0f} s"
     wall = time.monotonic() - start
     with h5py.File(out, "r") as f:
         run_group = next(iter(f["runs"].values()))
@@ -121,6 +129,10 @@ def table(problem):
              "|---|---|---|---|---|---|"]
     for engine, spacing, coarsest in CASES[problem]:
         d, n, wall, status = run(problem, engine, spacing, coarsest)
+        if d is None:
+            lines.append(f"| {engine} | {spacing:g} | {coarsest:g} | – | {status} | – |")
+            print(lines[-1], flush=True)
+            continue
         note = "" if status == "complete" else f" ({status})"
         lines.append(f"| {engine} | {spacing:g} | {coarsest:g} | {n} | {d * 1e6:.2f}{note} | {wall:.0f} |")
         print(lines[-1], flush=True)
