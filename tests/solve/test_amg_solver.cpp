@@ -162,7 +162,10 @@ CompressionRun compress_block(LinearSolver solver) {
   opt.tolerance = 1e-8;
   ImplicitIntegrator integ(sys, opt);
   CompressionRun run;
-  run.newton = integ.step([&](double t, System& s) { for (Index q : top) s.prescribed[3 * q + 2] = 1e-3 * (1.0 - 0.2 * std::min(t, 1.0)); }, 1.0).newton_iterations;
+  const LoadFunction squeeze = [&](double t, System& s) {
+    for (Index q : top) s.prescribed[3 * q + 2] = 1e-3 * (1.0 - 0.2 * std::min(t, 1.0));
+  };
+  run.newton = integ.step(squeeze, 1.0).newton_iterations;
   run.linear = integ.linear_iterations();
   std::vector<double> f;
   internal_forces(sys, view(sys.positions), f);

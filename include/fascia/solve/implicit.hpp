@@ -176,10 +176,10 @@ private:
   /// Reduced gradient g of Phi at the iterate (into the workspace); returns |g| relative to the
   /// force scale, and |g|^2 through `g_sq`.
   double residual(double inertia, double force_floor, double& g_sq);
-  /// Newton direction d solving A d = -g with the exact, then projected Hessian, then diagonal
-  /// shifts `mu` (kept between iterations). False when no descent direction was found.
   /// The relative residual the iterative linear solve of this Newton iteration must reach.
   double forcing_term(double relative);
+  /// Newton direction d solving A d = -g with the exact, then projected Hessian, then diagonal
+  /// shifts `mu` (kept between iterations). False when no descent direction was found.
   bool newton_direction(double inertia, double relative, double& mu, StepReport& report);
   /// Modified Newton direction d = -A_old^{-1} g with the kept factorisation; false when there is
   /// none or d is no usable descent direction (the caller then refactorises).
