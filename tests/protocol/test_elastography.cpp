@@ -24,6 +24,21 @@ namespace {
 
 using namespace fascia;
 
+/// Runs a two-protocol scenario through the CLI's path into a temporary file (removed after),
+/// asserting that both runs complete; `stem` names the file.
+ScenarioResult run_two_protocols(const std::string& text, const std::string& stem) {
+  const std::string out =
+      (std::filesystem::temp_directory_path() / (stem + "_" + std::to_string(::getpid()) + ".h5")).string();
+  RunOptions options;
+  options.output_file = out;
+  const ScenarioResult r = run_scenario(parse_scenario(text), options);
+  std::filesystem::remove(out);
+  std::filesystem::remove(std::filesystem::path(out).replace_extension(".xdmf"));
+  EXPECT_EQ(r.runs.size(), 2u) << stem;
+  for (const auto& run : r.runs) EXPECT_EQ(run.status, "complete") << stem << " " << run.name << ": " << run.message;
+  return r;
+}
+
 /// Runs the protocol with the explicit integrator at 0.4 x the stable step; returns the speed.
 std::optional<double> run_swe(System& sys, ElastographyProtocol& p) {
   const LoadFunction load = [&](double t, System& s) { p.apply(t, s); };
@@ -142,22 +157,14 @@ push_duration_s = 5e-4
 pre_strain = 0.004
 strain_rate_per_s = 0.04
 )";
-    const std::string out = (std::filesystem::temp_directory_path() /
-                             ("elastography_pre_stretch_" + engine + "_" + std::to_string(::getpid()) + ".h5"))
-                                .string();
-    RunOptions options;
-    options.output_file = out;
-    const ScenarioResult r = run_scenario(parse_scenario(text), options);
-    ASSERT_EQ(r.runs.size(), 2u);
-    for (const auto& run : r.runs) ASSERT_EQ(run.status, "complete") << engine << " " << run.name << ": " << run.message;
+    const ScenarioResult r = run_two_protocols(text, "elastography_pre_stretch_" + engine);
+    ASSERT_EQ(r.runs.size(), 2u) << engine;
     const double pulled = r.runs[0].metrics.at("peak_stress_pa");
     ASSERT_TRUE(r.runs[1].metrics.count("pre_stress_pa")) << engine;
     EXPECT_GT(pulled, 0.0) << engine;
     EXPECT_NEAR(r.runs[1].metrics.at("pre_stress_pa"), pulled, 0.02 * pulled) << engine;
     std::printf("%s: uniaxial %.6g Pa, pre-stretched elastography %.6g Pa\n", engine.c_str(), pulled,
                 r.runs[1].metrics.at("pre_stress_pa"));
-    std::filesystem::remove(out);
-    std::filesystem::remove(std::filesystem::path(out).replace_extension(".xdmf"));
   }
 }
 
@@ -196,13 +203,8 @@ push_duration_s = 1e-3
 pre_strain = 0.05
 strain_rate_per_s = 0.5
 )";
-  const std::string out =
-      (std::filesystem::temp_directory_path() / ("elastography_tension_" + std::to_string(::getpid()) + ".h5")).string();
-  RunOptions options;
-  options.output_file = out;
-  const ScenarioResult r = run_scenario(parse_scenario(text), options);
+  const ScenarioResult r = run_two_protocols(text, "elastography_tension");
   ASSERT_EQ(r.runs.size(), 2u);
-  for (const auto& run : r.runs) ASSERT_EQ(run.status, "complete") << run.name << ": " << run.message;
   const double mu = 10e3, rho = 1080.0;
   const double rest = r.runs[0].metrics.at("shear_wave_speed_m_s");
   const double sigma = r.runs[1].metrics.at("pre_stress_pa"), taut = r.runs[1].metrics.at("shear_wave_speed_m_s");
@@ -212,8 +214,6 @@ strain_rate_per_s = 0.5
   EXPECT_NEAR(rest, std::sqrt(mu / rho), 0.05 * std::sqrt(mu / rho));
   EXPECT_GT(sigma, mu);  // the tension is of the order of mu: the test sees it
   EXPECT_NEAR(taut, string_speed, 0.08 * string_speed);
-  std::filesystem::remove(out);
-  std::filesystem::remove(std::filesystem::path(out).replace_extension(".xdmf"));
 }
 
 TEST(Elastography, BadInputNamesTheKey) {
