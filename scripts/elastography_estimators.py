@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Compare shear-wave speed estimators on one virtual-elastography block (docs/model.md §6.6).
+
+Runs the drained dense block of the test Elastography.ATensionAlongTheTrackRaisesTheSpeedAsAStringWould
+(20 x 10 x 8 mm, 0.5 mm, mu = 10 kPa, bulk shear speed 3.04 m/s, pushed 1 ms at mid-depth) with
+each CLI given and each drained Poisson ratio, writing velocity and displacement frames every
+10 us, and reduces the tracking line offline with the protocol's window (r_beam + 2 spacings to
+0.6 of the distance to the edge) three ways:
+  * velocity time-to-peak: the protocol's own rule (first local maximum of -v_z reaching 30 % of
+    the node's largest, parabola-refined), least-squares slope; equals the run's metric;
+  * displacement time-to-peak: the same rule on -u_z (Palmeri et al. 2008, Ultrasound Med Biol
+    34:546);
+  * cross-correlation: delay of each node's -v_z trace against the nearest node's.
+
+usage: /usr/bin/python3 scripts/elastography_estimators.py --cli build/fascia [--cli OTHER] [--nu 0.25 0.3 ...]
+"""
+import argparse
+import pathlib
+import subprocess
+import tempfile
+
+import h5py
+import numpy as np
+
+BLOCK = """
+[material]
+water_bulk_modulus_mpa = 0.0
+fiber_modulus_mpa = 0.5
+dense_matrix_shear_kpa = 10.0
+matrix_poisson = {nu}
+[geometry]
+kind = "sample"
+sample_tissue = "dense"
+size_mm = [20.0, 10.0]
+sample_thickness_mm = 8.0
+spacing_mm = 0.5
+[protocol.rest]
+kind = "elastography"
+push_depth_mm = 4.0
+push_duration_s = 1e-3
+[output]
+file = "{out}"
+frame_interval_s = 1e-5
+"""
+SIZE_MM, THICKNESS_MM, PUSH_DEPTH_MM, SPACING_MM = (20.0, 10.0), 8.0, 4.0, 0.5
+
+
+def tracking_line(path):
+    """Times, lateral distances [m] and -v_z, -u_z on the protocol's tracking line; the run's metric."""
+    with h5py.File(path, "r") as f:
+        X = f["model/rest_positions"][()]
+        run = f["runs/rest"]
+        z = (THICKNESS_MM - PUSH_DEPTH_MM) * 1e-3
+        planes = np.unique(X[:, 2])
+        z = planes[np.argmin(abs(planes - z))]
+        y = SIZE_MM[1] * 0.5e-3
+        x0 = SIZE_MM[0] * 0.5e-3
+        r_min = (1.5 + 2.0) * SPACING_MM * 1e-3
+        r_max = 0.6 * x0
+        on = np.where((abs(X[:, 2] - z) < 1e-9) & (abs(X[:, 1] - y) < 1e-9) & (X[:, 0] - x0 >= r_min - 1e-9) &
+                      (X[:, 0] - x0 <= r_max + 1e-9))[0]
+        on = on[np.argsort(X[on, 0])]
+        v = -run["frames/velocity"][:, :, 2][:, on]
+        u = -run["frames/displacement"][:, :, 2][:, on]
+        return run["time"][()], X[on, 0] - x0, v, u, float(run["metrics/shear_wave_speed_m_s"][()])
+
+
+def leading_peak(t, s, fraction=0.3):
+    """The protocol's rule: first local maximum reaching `fraction` of the largest, parabola-refined."""
+    top = s.max()
+    for k in range(1, len(s) - 1):
+        if s[k] >= fraction * top and s[k] >= s[k - 1] and s[k] >= s[k + 1]:
+            den = s[k - 1] - 2 * s[k] + s[k + 1]
+            shift = np.clip(0.5 * (s[k - 1] - s[k + 1]) / den, -1, 1) if den != 0 else 0.0
+            return t[k] + shift * (t[k + 1] - t[k])
+    return None
+
+
+def slope_speed(d, times):
+    keep = [i for i, x in enumerate(times) if x is not None]
+    return 1.0 / np.polyfit(d[keep], np.array(times, dtype=object)[keep].astype(float), 1)[0]
+
+
+def xcorr_speed(t, d, s):
+    delays = [0.0]
+    for i in range(1, len(d)):
+        c = np.correlate(s[:, i], s[:, 0], "full")
+        k = int(np.argmax(c))
+        lag = float(k - (len(t) - 1))
+        if 0 < k < len(c) - 1 and c[k - 1] - 2 * c[k] + c[k + 1] != 0:
+            lag += 0.5 * (c[k - 1] - c[k + 1]) / (c[k - 1] - 2 * c[k] + c[k + 1])
+        delays.append(lag * (t[1] - t[0]))
+    return 1.0 / np.polyfit(d, delays, 1)[0]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cli", action="append", required=True, help="a fascia binary (repeat to compare builds)")
+    ap.add_argument("--nu", nargs="+", type=float, default=[0.25, 0.3, 0.4, 0.45, 0.49])
+    args = ap.parse_args()
+    print("| CLI | ν | metric [m/s] | velocity time-to-peak | displacement time-to-peak | cross-correlation |")
+    print("|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for cli in args.cli:
+            for nu in args.nu:
+                out = pathlib.Path(tmp) / "run.h5"
+                toml = pathlib.Path(tmp) / "run.toml"
+                toml.write_text(BLOCK.format(nu=nu, out=out))
+                subprocess.run([cli, "run", str(toml), "--threads", "1", "-q"], check=True, stdout=subprocess.DEVNULL)
+                t, d, v, u, metric = tracking_line(out)
+                vel = slope_speed(d, [leading_peak(t, v[:, i]) for i in range(len(d))])
+                disp = slope_speed(d, [leading_peak(t, u[:, i]) for i in range(len(d))])
+                print(f"| {cli} | {nu:g} | {metric:.3f} | {vel:.3f} | {disp:.3f} | {xcorr_speed(t, d, v):.3f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
