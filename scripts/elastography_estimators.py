@@ -23,6 +23,7 @@ import pathlib
 import re
 import subprocess
 import tempfile
+import tomllib
 
 import h5py
 import numpy as np
@@ -44,27 +45,31 @@ def scenario(nu, out, soft):
     return re.sub(r"(?m)^frame_interval_s = .*$", "frame_interval_s = 1e-5", text)
 
 
-SIZE_MM, THICKNESS_MM, PUSH_DEPTH_MM, SPACING_MM = (20.0, 10.0), 8.0, 4.0, 0.5
+PUSH_DEPTH_M = tomllib.loads(SCENARIO.read_text())["protocol"]["swe"]["push_depth_mm"] * 1e-3
 
 
 def tracking_line(path):
-    """Times, lateral distances [m] and -v_z, -u_z on the protocol's tracking line; the run's metric."""
+    """Times, lateral distances [m] and -v_z, -u_z on the protocol's tracking line; the run's metric.
+
+    The line as protocol/elastography.hpp places it: on the node plane nearest the push depth,
+    through the box's centre along x, from the beam radius (1.5 spacings) + 2 spacings out to 0.6
+    of the distance to the edge."""
     with h5py.File(path, "r") as f:
         X = f["model/rest_positions"][()]
-        run = f["runs/swe"]
-        z = (THICKNESS_MM - PUSH_DEPTH_MM) * 1e-3
+        run = f["runs"]["swe"]
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        centre = 0.5 * (lo + hi)
+        spacing = np.diff(np.unique(X[:, 0])).min()
         planes = np.unique(X[:, 2])
-        z = planes[np.argmin(abs(planes - z))]
-        y = SIZE_MM[1] * 0.5e-3
-        x0 = SIZE_MM[0] * 0.5e-3
-        r_min = (1.5 + 2.0) * SPACING_MM * 1e-3
-        r_max = 0.6 * x0
-        on = np.where((abs(X[:, 2] - z) < 1e-9) & (abs(X[:, 1] - y) < 1e-9) & (X[:, 0] - x0 >= r_min - 1e-9) &
-                      (X[:, 0] - x0 <= r_max + 1e-9))[0]
-        on = on[np.argsort(X[on, 0])]
+        z = planes[np.argmin(abs(planes - (hi[2] - PUSH_DEPTH_M)))]
+        r_min, r_max = (1.5 + 2.0) * spacing, 0.6 * (hi[0] - centre[0])
+        r = X[:, 0] - centre[0]
+        on = np.where((abs(X[:, 2] - z) < 1e-9) & (abs(X[:, 1] - centre[1]) <= 0.5 * spacing) &
+                      (r >= r_min - 1e-9) & (r <= r_max + 1e-9))[0]
+        on = on[np.argsort(r[on])]
         v = -run["frames/velocity"][:, :, 2][:, on]
         u = -run["frames/displacement"][:, :, 2][:, on]
-        return run["time"][()], X[on, 0] - x0, v, u, float(run["metrics/shear_wave_speed_m_s"][()])
+        return run["time"][()], r[on], v, u, float(run["metrics/shear_wave_speed_m_s"][()])
 
 
 def leading_peak(t, s, fraction=0.3):
@@ -80,7 +85,7 @@ def leading_peak(t, s, fraction=0.3):
 
 def slope_speed(d, times):
     keep = [i for i, x in enumerate(times) if x is not None]
-    return 1.0 / np.polyfit(d[keep], np.array(times, dtype=object)[keep].astype(float), 1)[0]
+    return 1.0 / np.polyfit(d[keep], [times[i] for i in keep], 1)[0]
 
 
 def xcorr_speed(t, d, s):

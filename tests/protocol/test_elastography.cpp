@@ -24,8 +24,8 @@ namespace {
 
 using namespace fascia;
 
-/// Runs a two-protocol scenario through the CLI's path into a temporary file (removed after),
-/// asserting that both runs complete; `stem` names the file.
+/// Runs a two-protocol scenario through the CLI's path into a temporary file (removed after, with
+/// its XDMF sidecars), asserting that both runs complete; `stem` names the file.
 ScenarioResult run_two_protocols(const std::string& text, const std::string& stem) {
   const std::string out =
       (std::filesystem::temp_directory_path() / (stem + "_" + std::to_string(::getpid()) + ".h5")).string();
@@ -33,7 +33,7 @@ ScenarioResult run_two_protocols(const std::string& text, const std::string& ste
   options.output_file = out;
   const ScenarioResult r = run_scenario(parse_scenario(text), options);
   std::filesystem::remove(out);
-  std::filesystem::remove(std::filesystem::path(out).replace_extension(".xdmf"));
+  for (const auto& sidecar : r.xdmf_files) std::filesystem::remove(sidecar);  // the model's and each run's
   EXPECT_EQ(r.runs.size(), 2u) << stem;
   for (const auto& run : r.runs) EXPECT_EQ(run.status, "complete") << stem << " " << run.name << ": " << run.message;
   return r;

@@ -43,7 +43,7 @@ fascia::ScenarioResult run_complete(const std::string& name, const std::string& 
     }
   }
   fs::remove(out);
-  fs::remove(fs::path(out).replace_extension(".xdmf"));
+  for (const auto& sidecar : result.xdmf_files) fs::remove(sidecar);
   return result;
 }
 

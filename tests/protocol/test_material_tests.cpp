@@ -353,7 +353,7 @@ hold_s = 1.0
   EXPECT_FALSE(r.runs[1].metrics.count("relaxation_fraction"));  // no hold: absent, not zero
   EXPECT_GT(r.runs[3].metrics.at("peak_stress_pa"), 0.0);        // compression reported positive
   std::filesystem::remove(out);
-  std::filesystem::remove(std::filesystem::path(out).replace_extension(".xdmf"));
+  for (const auto& sidecar : r.xdmf_files) std::filesystem::remove(sidecar);
   }
 }
 
