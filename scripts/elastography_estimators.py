@@ -2,21 +2,22 @@
 """Compare shear-wave speed estimators on one virtual-elastography block (docs/model.md §6.6).
 
 Runs the validation page's dense block (examples/validation/dense_elastography.toml: 20 x 10 x 8 mm,
-0.5 mm, drained, bulk shear speed 6.5 m/s, pushed 1 ms at mid-depth) with each CLI given and each
+0.5 mm, drained, bulk shear speed 6.5 m/s, pushed at mid-depth) with each CLI given and each
 drained Poisson ratio (with --soft: the softer block of the test
 Elastography.ATensionAlongTheTrackRaisesTheSpeedAsAStringWould, bulk speed 3.04 m/s), writing
-velocity and displacement frames every 10 us, and reduces the tracking line offline with the protocol's window (r_beam + 2 spacings to
-0.6 of the distance to the edge) three ways:
-  * velocity time-to-peak: the protocol's own rule (first local maximum of -v_z reaching 30 % of
-    the node's largest, parabola-refined), least-squares slope; equals the run's metric;
+velocity and displacement frames every 10 us, and reduces the tracking line offline with the
+protocol's window (r_beam + 2 spacings to 0.6 of the distance to the edge) four ways:
+  * Radon sum: the protocol's rule (protocol/wave_trajectory.hpp: the straight line through the
+    -v_z traces with the largest sum, leaving the push centre while the push acts); equals the
+    run's metric to the sampling (the protocol samples every explicit step);
+  * velocity time-to-peak: the protocol's former rule (first local maximum of -v_z reaching 30 % of
+    the node's largest, parabola-refined), least-squares slope;
   * displacement time-to-peak: the same rule on -u_z (Palmeri et al. 2008, Ultrasound Med Biol
     34:546);
   * cross-correlation: delay of each node's -v_z trace against the nearest node's.
 
-The offline columns sample the traces every 10 us, the protocol every explicit step: on the
-stiffer validation block the offline velocity reading can differ from the metric by a few percent.
-
 usage: /usr/bin/python3 scripts/elastography_estimators.py --cli build/fascia [--cli OTHER] [--nu 0.25 0.3 ...] [--soft]
+       [--push-duration SECONDS]
 """
 import argparse
 import pathlib
@@ -37,15 +38,20 @@ SCENARIO = ROOT / "examples" / "validation" / "dense_elastography.toml"
 SOFT = "fiber_modulus_mpa = 0.5\ndense_matrix_shear_kpa = 10.0\n"
 
 
-def scenario(nu, out, soft):
+def scenario(nu, out, soft, push_duration=None):
     """The validation page's dense block with the drained Poisson ratio `nu` and frames every 10 us."""
     extra = f"matrix_poisson = {nu}\n" + (SOFT if soft else "")
     text = SCENARIO.read_text().replace("[material]\n", "[material]\n" + extra, 1)
+    if push_duration is not None:
+        text = re.sub(r"(?m)^push_duration_s = .*$", f"push_duration_s = {push_duration}", text)
     text = re.sub(r"(?m)^file = .*$", f'file = "{out}"', text)
     return re.sub(r"(?m)^frame_interval_s = .*$", "frame_interval_s = 1e-5", text)
 
 
-PUSH_DEPTH_M = tomllib.loads(SCENARIO.read_text())["protocol"]["swe"]["push_depth_mm"] * 1e-3
+SWE = tomllib.loads(SCENARIO.read_text())["protocol"]["swe"]
+PUSH_DEPTH_M = SWE["push_depth_mm"] * 1e-3
+# Bulk shear speeds sqrt(mu/rho) of the two blocks [m/s]; the protocol searches from half of it.
+BULK_SPEED = {False: 6.5, True: 3.04}
 
 
 def tracking_line(path):
@@ -100,25 +106,41 @@ def xcorr_speed(t, d, s):
     return 1.0 / np.polyfit(d, delays, 1)[0]
 
 
+def radon_speed(t, d, s, c_lo, push_duration, n_speeds=800):
+    """The protocol's rule (protocol/wave_trajectory.hpp): the straight line t = t_s + d/c with the
+    largest summed signal (Radon sum, Rouze et al. 2010), t_s within the push [0, T], c >= c_lo."""
+    starts = np.linspace(0.0, push_duration, 101)
+    best, best_c = -np.inf, None
+    for c in np.geomspace(c_lo, d[-1] / (push_duration / 100), n_speeds):
+        total = sum(np.interp(starts + d[i] / c, t, s[:, i], right=np.nan) for i in range(len(d)))
+        if np.isfinite(total).any() and np.nanmax(total) > best:
+            best, best_c = np.nanmax(total), c
+    return best_c
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", action="append", required=True, help="a fascia binary (repeat to compare builds)")
     ap.add_argument("--nu", nargs="+", type=float, default=[0.25, 0.3, 0.4, 0.45, 0.49])
     ap.add_argument("--soft", action="store_true", help="the tension test's soft block (bulk speed 3.04 m/s)")
+    ap.add_argument("--push-duration", type=float, help="push_duration_s [s]; default the block's (the soft block's test: 1 ms)")
     args = ap.parse_args()
-    print("| CLI | ν | metric [m/s] | velocity time-to-peak | displacement time-to-peak | cross-correlation |")
-    print("|---|---|---|---|---|---|")
+    push = args.push_duration or (1e-3 if args.soft else SWE["push_duration_s"])
+    print("| CLI | ν | metric [m/s] | Radon sum | velocity time-to-peak | displacement time-to-peak | cross-correlation |")
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for cli in args.cli:
             for nu in args.nu:
                 out = pathlib.Path(tmp) / "run.h5"
                 toml = pathlib.Path(tmp) / "run.toml"
-                toml.write_text(scenario(nu, out, args.soft))
+                toml.write_text(scenario(nu, out, args.soft, push))
                 subprocess.run([cli, "run", str(toml), "--threads", "1", "-q"], check=True, stdout=subprocess.DEVNULL)
                 t, d, v, u, metric = tracking_line(out)
                 vel = slope_speed(d, [leading_peak(t, v[:, i]) for i in range(len(d))])
                 disp = slope_speed(d, [leading_peak(t, u[:, i]) for i in range(len(d))])
-                print(f"| {cli} | {nu:g} | {metric:.3f} | {vel:.3f} | {disp:.3f} | {xcorr_speed(t, d, v):.3f} |", flush=True)
+                radon = radon_speed(t, d, v, 0.5 * BULK_SPEED[args.soft], push)
+                print(f"| {cli} | {nu:g} | {metric:.3f} | {radon:.3f} | {vel:.3f} | {disp:.3f} | {xcorr_speed(t, d, v):.3f} |",
+                      flush=True)
 
 
 if __name__ == "__main__":

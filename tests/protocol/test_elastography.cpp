@@ -11,12 +11,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "fascia/core/error.hpp"
 #include "fascia/lattice/builder.hpp"
 #include "fascia/lattice/sample.hpp"
 #include "fascia/mesh/sample_mesh.hpp"
 #include "fascia/protocol/elastography.hpp"
+#include "fascia/protocol/wave_trajectory.hpp"
 #include "fascia/scenario.hpp"
 #include "fascia/solve/explicit.hpp"
 
@@ -76,37 +78,83 @@ Block isotropic_block(double mu, double nu, double length_mm, double width_mm, d
   return b;
 }
 
+/// Synthetic traces along 10 points 2-6.5 mm from a source acting over [0, 1 ms]: a Gaussian lobe
+/// (standard deviation 0.2 ms) travelling at `c` and leaving the source at 0.4 ms, plus what a
+/// finite drained block adds (protocol/wave_trajectory.hpp): a stray lobe of 40 % arriving 0.6 ms
+/// earlier at the two farthest points (a P wave reflected from the faces) and a late reverberation
+/// of 1.2 times the wave's amplitude reaching every point at once at 5 ms.
+struct SyntheticRecord {
+  std::vector<double> times, traces, distance;
+};
+SyntheticRecord travelling_lobe(double c) {
+  SyntheticRecord r;
+  for (int q = 0; q < 10; ++q) r.distance.push_back(2e-3 + 0.5e-3 * q);
+  auto lobe = [](double t, double at) { return std::exp(-0.5 * std::pow((t - at) / 0.2e-3, 2)); };
+  for (int k = 0; k <= 6000; ++k) {
+    const double t = 1e-6 * k;
+    r.times.push_back(t);
+    for (std::size_t q = 0; q < r.distance.size(); ++q) {
+      const double arrival = 0.4e-3 + r.distance[q] / c;
+      const double stray = q >= 8 ? 0.4 * lobe(t, arrival - 0.6e-3) : 0.0;
+      r.traces.push_back(lobe(t, arrival) + stray + 1.2 * lobe(t, 5e-3));
+    }
+  }
+  return r;
+}
+
+TEST(Elastography, TheScannersTrajectoryIgnoresStrayLobesAndReverberation) {
+  // On these traces the per-point rules fail: the first local maximum reaching 30 % of each
+  // point's largest picks the stray lobe at the two farthest points (a least-squares fit then
+  // reads 4.52, 23.9 and -29.5 m/s for 3, 6.5 and 12.8 m/s), the largest maximum the
+  // reverberation everywhere (no slope). The line through all the traces reads each speed within
+  // 0.2 % (the stray lobes' tails pull it slightly; measured offline, scripts/
+  // elastography_estimators.py's rule): tolerance 1 %, and the start within two grid samples
+  // (T/100 = 10 us). At 1.5 m/s the wave reaches the farthest points with the reverberation and
+  // the two interfere (-2.3 %), so the test stays at and above 3 m/s.
+  for (const double c : {3.0, 6.5, 12.8}) {
+    const SyntheticRecord r = travelling_lobe(c);
+    const auto w = find_wave_trajectory(r.times, r.traces, r.distance, 0.5, 0.0, 1e-3);
+    ASSERT_TRUE(w.has_value()) << c;
+    EXPECT_NEAR(w->speed, c, 0.01 * c);
+    EXPECT_NEAR(w->start, 0.4e-3, 0.02e-3) << c;
+  }
+  // A record with no positive signal has no wave.
+  SyntheticRecord quiet = travelling_lobe(3.0);
+  for (double& v : quiet.traces) v = -v;
+  EXPECT_FALSE(find_wave_trajectory(quiet.times, quiet.traces, quiet.distance, 0.5, 0.0, 1e-3).has_value());
+}
+
 TEST(Elastography, HomogeneousBlockReadsTheBulkShearSpeed) {
   // Isotropic matrix, mu = 10 kPa, rho = 1000 kg/m^3, nu = 0.45 (P waves 3.3 x faster, so v_z on
   // the lateral line, where a vertical force radiates no far-field P motion, is the shear wave):
-  // c_s = sqrt(mu/rho) = 3.162 m/s. Tolerance 12 %: a point push read by time-to-peak is biased
-  // high in the near field (the window starts at 2 mm, about half a wavelength of the 1 ms push):
-  // over 2-6.5 mm the fit gave 3.40 m/s (+7.6 %); farther out, waves reflected from the block's
-  // faces 4 mm away arrive within the pulse, which the leading-peak rule only partly separates.
+  // c_s = sqrt(mu/rho) = 3.162 m/s. Tolerance 5 %: a point push read in its near field is biased
+  // high; Stokes's solution for a point force in an infinite solid (Aki & Richards 2002, eq. 4.23)
+  // with this 1 ms Hann push, read the same way over a window of 0.55-1.8 wavelengths, gives up to
+  // +3.5 %. On both engines; measured +0.7 % on the lattice and +0.1 % on the hexahedra (the former
+  // per-point leading-peak rule read +7.6 % and -24 %: it timed reflections from the faces).
   const double mu = 10e3;
   const Block b = isotropic_block(mu, 0.45, 40.0, 8.0, 8.0);
-  System sys(build_sample(b.geometry, b.mat), 1);
-  ElastographySettings s;
-  s.push_depth = 4.0e-3;
-  s.push_duration_s = 1e-3;
-  auto p = ElastographyProtocol::make(s, sys, 0.5e-3, [&](double) { return mu; }, std::sqrt(mu / 1000.0));
-  const auto c = run_swe(sys, p);
-  ASSERT_TRUE(c.has_value());
   const double expected = std::sqrt(mu / 1000.0);
-  std::string times;
-  for (std::size_t q = 0; q < p.track_nodes.size(); ++q)
-    times += std::to_string(p.track_distance[q] * 1e3) + " mm: " + std::to_string(p.peak_times()[q] * 1e3) + " ms; ";
-  EXPECT_NEAR(*c, expected, 0.12 * expected) << "measured " << *c << "; " << times;
+  for (const bool fem : {false, true}) {
+    System sys(fem ? build_sample_mesh(b.geometry, b.mat) : build_sample(b.geometry, b.mat), 1);
+    ElastographySettings s;
+    s.push_depth = 4.0e-3;
+    s.push_duration_s = 1e-3;
+    auto p = ElastographyProtocol::make(s, sys, 0.5e-3, [&](double) { return mu; }, expected);
+    const auto c = run_swe(sys, p);
+    ASSERT_TRUE(c.has_value()) << (fem ? "fem" : "lattice");
+    std::printf("%s: read %.4g m/s (bulk %.4g), leaving the push at %.3g ms\n", fem ? "fem" : "lattice", *c, expected,
+                p.wave_trajectory()->start * 1e3);
+    EXPECT_NEAR(*c, expected, 0.05 * expected) << (fem ? "fem" : "lattice");
+  }
 }
 
 TEST(Elastography, BothEnginesReadTheBulkShearSpeedOnTheValidationBlock) {
   // The muscle block of examples/validation/muscle_elastography.toml (20 x 10 x 6 mm, spacing
   // 0.5 mm, push 1 ms at mid-depth), drained, mu = 10 kPa, nu = 0.3, rho = 1000 kg/m^3:
   // c_s = 3.162 m/s on the lattice and on the hexahedra (mesh/sample_mesh.hpp). Tolerance 5 %:
-  // with the default muscle (rho = 1060) the two engines read +2.0 % and +1.1 % of the bulk speed.
-  // The reading depends on the block's shape (side-face reflections inside the tracking window,
-  // docs/model.md §6.6): on the 40 x 8 x 8 mm block above at nu = 0.45 the hexahedra read 2.41 m/s,
-  // so this test pins the geometry the validation page uses, not every block.
+  // the near-field bias above (up to +3.5 %) and the side faces 5 mm away; measured +1.4 % and
+  // -0.2 %. This pins the geometry the validation page uses; the test above another one.
   const double mu = 10e3;
   const Block b = isotropic_block(mu, 0.3, 20.0, 10.0, 6.0);
   const double expected = std::sqrt(mu / 1000.0);
@@ -118,6 +166,7 @@ TEST(Elastography, BothEnginesReadTheBulkShearSpeedOnTheValidationBlock) {
     auto p = ElastographyProtocol::make(s, sys, 0.5e-3, [&](double) { return mu; }, expected);
     const auto c = run_swe(sys, p);
     ASSERT_TRUE(c.has_value()) << (fem ? "fem" : "lattice");
+    std::printf("%s: read %.4g m/s (bulk %.4g)\n", fem ? "fem" : "lattice", *c, expected);
     EXPECT_NEAR(*c, expected, 0.05 * expected) << (fem ? "fem" : "lattice");
   }
 }
@@ -175,10 +224,11 @@ TEST(Elastography, ATensionAlongTheTrackRaisesTheSpeedAsAStringWould) {
   // order of mu and the explicit step stays long: dense_matrix_shear_kpa = 10 (mu = 10 kPa at the
   // default composition), fiber_modulus_mpa = 0.5, rho = 1080 kg/m^3, drained; the block of the
   // validation page (20 x 10 x 8 mm, 0.5 mm, 1 ms push at mid-depth), where the scanner reads the
-  // bulk wave: unstretched (base held) it must read sqrt(mu/rho) = 3.04 m/s within 5 % (measured
-  // -3.4 %; the muscle block of the same shape read +2 %), and stretched 5 % along the fibres, at 0.5/s,
-  // sqrt((mu + sigma)/rho) with sigma its own pre_stress_pa (18.8 kPa: 5.17 m/s) within 8 % (the
-  // scanner's near-field bias, +7.6 % on the isotropic block above; measured -3.9 %). The stretch
+  // bulk wave: unstretched (base held) it must read sqrt(mu/rho) = 3.04 m/s within 5 % (the
+  // near-field bias above, up to +3.5 %; measured +1.0 %; at drained nu 0.25-0.49 it read -3.2 to
+  // +2.6 %, docs/model.md §6.6), and stretched 5 % along the fibres, at 0.5/s, sqrt((mu + sigma)/rho)
+  // with sigma its own pre_stress_pa (18.8 kPa: 5.17 m/s) within 8 % (measured -3.4 %: the stretched
+  // block is gripped at its x faces, which the string formula ignores). The stretch
   // must end at rest: the grips' rate carried into the push once launched waves the scanner timed
   // instead (39.7 m/s). Slow (~100 s): 18 implicit steps of 44 k unknowns.
   const std::string text = R"(

@@ -3,9 +3,9 @@
 /// @file Virtual shear-wave elastography (`kind = "elastography"`, docs/model.md §6.6), done the
 /// way an ultrasound scanner does it: a short acoustic-radiation-force push along the beam (-z) at
 /// a depth inside the tissue, then the axial particle velocity v_z tracked at that depth along a
-/// lateral line; the time-to-peak of -v_z (the velocity along the push) against lateral distance is fitted by least squares and
-/// the reported speed is the inverse slope (a group speed, what scanners call the shear-wave
-/// speed). In a layer thinner than the wavelength the tracked wave is a guided wave, not the bulk
+/// lateral line; the peak of -v_z (the velocity along the push) is followed across the line as
+/// one straight trajectory in time against lateral distance (a Radon sum, wave_trajectory below),
+/// and its speed is reported (a group speed, what scanners call the shear-wave speed). In a layer thinner than the wavelength the tracked wave is a guided wave, not the bulk
 /// shear wave: docs/model.md §6.6 says how the two relate.
 ///
 /// Push: body force on the nodes of the node plane nearest the push depth within a beam radius of
@@ -13,7 +13,7 @@
 /// mass, with a Hann time profile F(t) = F0 sin^2(pi t / T) over the push duration T. F0 is sized
 /// for about 1 um of displacement (F0 = 2 pi mu r_beam 1e-6 m, mu the shear modulus at the push):
 /// the response of a linear, or bimodular (tension-only fibres), tissue scales with F0, so the
-/// time-to-peak does not depend on it.
+/// trajectory does not depend on it.
 /// Tracking window: lateral distances from r_beam + 2 spacings to 0.6 x the distance from the
 /// centre to the sample's edge along the line, so that the edge's reflection arrives after the
 /// direct wave's peak everywhere in the window. The run lasts the push plus the time the slowest
@@ -51,6 +51,7 @@
 #include "fascia/model/system.hpp"
 #include "fascia/protocol/material_test.hpp"
 #include "fascia/protocol/phases.hpp"
+#include "fascia/protocol/wave_trajectory.hpp"
 
 namespace fascia {
 
@@ -97,6 +98,7 @@ public:
     // the depth depends on the tissue, so it is checked here.
     ElastographyProtocol p;
     p.duration = s.push_duration_s;
+    p.slowest_shear_speed_ = slowest_shear_speed;
     p.centre = Vec3(0.5 * (lo.x() + hi.x()), 0.5 * (lo.y() + hi.y()), nearest_plane(X, sys.num_tissue_nodes(), hi.z() - depth));
     p.beam_radius = 1.5 * spacing;
     const double r_max = p.place_push_and_track(sys, s.track_direction_deg, spacing, lo, hi);
@@ -211,45 +213,18 @@ public:
   /// absent without a pre-stretch.
   std::optional<double> pre_stress() const { return stretch ? std::optional<double>(pre_stress_) : std::nullopt; }
 
-  /// Time of the leading peak at each tracked node: the first local maximum of -v_z that reaches
-  /// 30 % of the node's largest value (later, larger maxima are waves reflected from the surfaces or
-  /// the edges, or guided modes built from them, not the direct wave), refined by a parabola
-  /// through it and its two neighbours. 0 where the node never moved downwards.
-  std::vector<double> peak_times() const {
-    const std::size_t m = track_nodes.size(), steps = times_.size();
-    std::vector<double> out(m, 0.0);
-    for (std::size_t q = 0; q < m; ++q) {
-      auto v = [&](std::size_t k) { return velocity_[k * m + q]; };
-      double vmax = 0.0;
-      for (std::size_t k = 0; k < steps; ++k) vmax = std::max(vmax, v(k));
-      if (vmax <= 0.0) continue;
-      for (std::size_t k = 1; k + 1 < steps; ++k)
-        if (v(k) >= 0.3 * vmax && v(k) >= v(k - 1) && v(k) >= v(k + 1)) {
-          const double denom = v(k - 1) - 2.0 * v(k) + v(k + 1);
-          const double shift = denom != 0.0 ? std::clamp(0.5 * (v(k - 1) - v(k + 1)) / denom, -1.0, 1.0) : 0.0;
-          out[q] = times_[k] + shift * (times_[k + 1] - times_[k]);
-          break;
-        }
-    }
-    return out;
+  /// The wave the scanner times (wave_trajectory.hpp): the straight line through the tracked
+  /// -v_z traces with the largest sum, over speeds from half the slowest shear speed of the tissues
+  /// present (the record's length is set by it) up, among the lines that pass the push centre
+  /// while the push is on (the wave was launched by the push).
+  std::optional<WaveTrajectory> wave_trajectory() const {
+    return find_wave_trajectory(times_, velocity_, track_distance, 0.5 * slowest_shear_speed_, push_start, duration);
   }
 
-  /// Group speed: inverse slope of time-to-peak vs lateral distance (least squares) [m/s];
-  /// absent when fewer than 3 nodes saw a peak or the fit is not increasing.
+  /// The group speed a scanner reports: the wave trajectory's [m/s].
   std::optional<double> shear_wave_speed() const {
-    const std::vector<double> peaks = peak_times();
-    double sw = 0, sr = 0, st = 0, srr = 0, srt = 0;
-    for (std::size_t q = 0; q < track_nodes.size(); ++q) {
-      if (peaks[q] <= 0.0) continue;
-      const double r = track_distance[q], t = peaks[q];
-      sw += 1, sr += r, st += t, srr += r * r, srt += r * t;
-    }
-    if (sw < 3) return std::nullopt;
-    const double var = srr - sr * sr / sw;
-    if (var <= 0) return std::nullopt;
-    const double slope = (srt - sr * st / sw) / var;
-    if (!(slope > 0)) return std::nullopt;
-    return 1.0 / slope;
+    const auto w = wave_trajectory();
+    return w ? std::optional<double>(w->speed) : std::nullopt;
   }
 
   /// Saves or restores the tracked velocities (a checkpoint, fascia/core/checkpoint.hpp).
@@ -263,6 +238,7 @@ private:
   std::vector<double> times_;     ///< after each step [s]
   std::vector<double> velocity_;  ///< -v_z per step and tracked node (step-major) [m/s]
   double pre_stress_ = 0.0;       ///< nominal stress along x at the latest pre-stretch step [Pa]
+  double slowest_shear_speed_ = 0.0;  ///< of the tissues present: the lowest speed searched [m/s]
 };
 
 }  // namespace fascia
