@@ -217,17 +217,14 @@ struct Builder {
       }
   }
 
-  /// The water of 3-D cell `c` (number `cell` of the lattice's cells), its drained volumetric
-  /// term and its six Kuhn tetrahedra (neo-Hookean, or nothing next to springs).
+  /// The water of 3-D cell `c` (number `cell` of the lattice's cells) and its six Kuhn tetrahedra:
+  /// bulk simplices next to springs, or neo-Hookean tetrahedra.
   void add_cell_solid_3d(const std::array<Index, 8>& c, std::size_t cell, const MatrixCells& m, const LayerMaterial& mat) {
     const ConstNodes X = view(lat.rest_positions);
-    // Every volumetric term is one element per cell, never one per tetrahedron: six volume
-    // constraints per cell lock the lattice as the matrix or the water nears incompressibility
-    // (docs/engines.md "Mesh convergence under a compressor"); one per cell is the Q1/P0 idea
-    // (see detail::hex_measure).
-    const double det = detail::hex_measure(X, c, false).det;
-    const double volume = det / 6.0;
+    // Water: one volumetric Maxwell element per cell (no locking of the near-incompressible
+    // undrained response; see detail::hex_measure).
     if (m.bulk_water > 0.0) {
+      const double det = detail::hex_measure(X, c, false).det;
       if (poro.enabled) {
         // Biot water: the same undrained stiffness, M = K_u - K_d (alpha = 1), but the
         // water moves between cells instead of relaxing in place.
@@ -237,18 +234,22 @@ struct Builder {
         pores.add(c, det, poro.flow == WaterFlow::drained ? 0.0 : m.bulk_water, water_fraction,
                   mat.drained_bulk + 4.0 / 3.0 * mat.shear_modulus);
       } else {
-        std::get<CellWaterGroup>(lat.groups).add(c, det, m.bulk_water * volume, mat.drainage_time);
+        std::get<CellWaterGroup>(lat.groups).add(c, det, m.bulk_water * det / 6.0, mat.drainage_time);
       }
     }
-    // Drained matrix: the springs' missing bulk stiffness, or the neo-Hookean lambda term.
-    const double lambda = mat.drained_bulk - 2.0 / 3.0 * m.mu0;
-    if (m.use_springs && m.delta_bulk != 0.0) std::get<BulkCellGroup>(lat.groups).add(c, det, m.delta_bulk * volume);
-    if (!m.use_springs) std::get<NeoHookeanVolumeCellGroup>(lat.groups).add(c, det, lambda * volume);
     for (const auto& kuhn : detail::kKuhnTetrahedra) {
       std::array<Index, 4> t = {c[kuhn.corners[0]], c[kuhn.corners[1]], c[kuhn.corners[2]], c[kuhn.corners[3]]};
-      if (detail::rest_det<3>(X, t) < 0) std::swap(t[1], t[2]);
-      // Shear part of the neo-Hookean solid per tetrahedron (lambda = 0: its lambda is per cell).
-      if (!m.use_springs) std::get<NeoHookeanGroup<3>>(lat.groups).add(t, X, detail::rest_det<3>(X, t) / 6.0, m.mu0, 0.0);
+      double det = detail::rest_det<3>(X, t);
+      if (det < 0) {
+        std::swap(t[1], t[2]);
+        det = -det;
+      }
+      const double v = det / 6.0;
+      if (m.use_springs) {
+        if (m.delta_bulk != 0.0) std::get<BulkGroup<3>>(lat.groups).add(t, det, m.delta_bulk * v);
+      } else {
+        std::get<NeoHookeanGroup<3>>(lat.groups).add(t, X, v, m.mu0, mat.drained_bulk - 2.0 / 3.0 * m.mu0);
+      }
       // The fat's stiffening under compression, on top of the matrix (elements/fat_stiffening.hpp).
       if (mat.stiffening.active()) {
         auto& fat = std::get<FatStiffeningGroup>(lat.groups);
@@ -270,7 +271,7 @@ struct Builder {
       }
       const double v = 0.5 * det * thickness2d;
       if (m.use_springs) {
-        if (m.delta_bulk != 0.0) std::get<BulkTriangleGroup>(lat.groups).add(t, det, m.delta_bulk * v);
+        if (m.delta_bulk != 0.0) std::get<BulkGroup<2>>(lat.groups).add(t, det, m.delta_bulk * v);
       } else {
         // Plane-stress neo-Hookean: lambda* = 2 mu lambda / (lambda + 2 mu).
         const double lam = mat.drained_bulk - 2.0 / 3.0 * m.mu0;

@@ -321,7 +321,7 @@ Case<G> simplex_case(bool history) {
   for (std::size_t e = 0; e < elems.size(); ++e) {
     const double det = detail::rest_det<D>(view(c.rest), elems[e]);
     const double v = measure * det * thickness;
-    if constexpr (std::is_same_v<G, BulkTriangleGroup>) {
+    if constexpr (std::is_same_v<G, BulkGroup<D>>) {
       c.group.add(elems[e], det, (e == 0 ? 1.0e6 : -0.3e6) * v);  // c may be negative (see header)
     } else if constexpr (std::is_same_v<G, BulkMaxwellGroup<D>>) {
       c.group.add(elems[e], det, (e == 0 ? 2.0e6 : 5.0e6) * v, e == 0 ? 0.2 : 2.0);
@@ -335,60 +335,60 @@ Case<G> simplex_case(bool history) {
 }
 
 template <>
-Case<BulkTriangleGroup> make_case(bool h) { return simplex_case<BulkTriangleGroup, 2>(h); }
+Case<BulkGroup<3>> make_case(bool h) { return simplex_case<BulkGroup<3>, 3>(h); }
+template <>
+Case<BulkGroup<2>> make_case(bool h) { return simplex_case<BulkGroup<2>, 2>(h); }
 template <>
 Case<BulkMaxwellGroup<3>> make_case(bool h) { return simplex_case<BulkMaxwellGroup<3>, 3>(h); }
 template <>
 Case<BulkMaxwellGroup<2>> make_case(bool h) { return simplex_case<BulkMaxwellGroup<2>, 2>(h); }
-/// Two hexahedral cells sharing a face (box edges kLength x `ry` kLength x `rz` kLength), randomly
-/// deformed; add(e, cell, det) adds element e.
-template <class G, class Add>
-Case<G> two_cells(double ry, double rz, Add add) {
-  Case<G> c;
+template <>
+Case<CellWaterGroup> make_case(bool history) {
+  // Two unit-ish cells sharing a face, randomly deformed; Maxwell history as for the simplices.
+  Case<CellWaterGroup> c;
+  std::vector<double> rest;
   for (int k = 0; k < 2; ++k)
     for (int j = 0; j < 2; ++j)
-      for (int i = 0; i < 3; ++i) c.rest.insert(c.rest.end(), {i * kLength, j * ry * kLength, k * rz * kLength});
+      for (int i = 0; i < 3; ++i) {
+        rest.push_back(i * kLength);
+        rest.push_back(j * 0.8 * kLength);
+        rest.push_back(k * 1.1 * kLength);
+      }
+  c.rest = rest;
   auto id = [](int i, int j, int k) { return Index((k * 2 + j) * 3 + i); };
   for (int e = 0; e < 2; ++e) {
     std::array<Index, 8> cell;
     for (int b = 0; b < 8; ++b) cell[b] = id(e + (b & 1), (b >> 1) & 1, (b >> 2) & 1);
-    add(c.group, e, cell, detail::hex_measure(view(c.rest), cell, false).det);
+    const double det = detail::hex_measure(view(c.rest), cell, false).det;
+    c.group.add(cell, det, (e == 0 ? 2.0e6 : 5.0e6) * det / 6.0, e == 0 ? 0.2 : 2.0);
   }
   c.deformed = c.rest;
   for (double& q : c.deformed) q += 0.05 * kLength * (random_vec(1.0).x());
-  return c;
-}
-
-template <>
-Case<CellWaterGroup> make_case(bool history) {
-  // Maxwell history as for the simplices.
-  auto c = two_cells<CellWaterGroup>(0.8, 1.1, [](auto& g, int e, const std::array<Index, 8>& cell, double det) {
-    g.add(cell, det, (e == 0 ? 2.0e6 : 5.0e6) * det / 6.0, e == 0 ? 0.2 : 2.0);
-  });
   if (history) with_midpoint_history(c);
   return c;
-}
-template <>
-Case<BulkCellGroup> make_case(bool) {
-  return two_cells<BulkCellGroup>(0.8, 1.1, [](auto& g, int e, const std::array<Index, 8>& cell, double det) {
-    g.add(cell, det, (e == 0 ? 1.0e6 : -0.3e6) * det / 6.0);  // c may be negative (see header)
-  });
-}
-template <>
-Case<NeoHookeanVolumeCellGroup> make_case(bool) {
-  return two_cells<NeoHookeanVolumeCellGroup>(0.7, 1.2, [](auto& g, int e, const std::array<Index, 8>& cell, double det) {
-    g.add(cell, det, (e == 0 ? 2.0e6 : 0.5e6) * det / 6.0);
-  });
 }
 
 template <>
 Case<PoroCellGroup> make_case(bool history) {
-  // "History" here is a fluid content (water gained by one cell, lost by the other), which shifts
-  // the pore pressure at rest.
-  auto c = two_cells<PoroCellGroup>(0.9, 1.2, [](auto& g, int e, const std::array<Index, 8>& cell, double det) {
-    g.add(cell, det, e == 0 ? 3.0e6 : 1.0e6, 0.7, 1e5);
-  });
-  if (history) c.group.fluid_content = {0.02, -0.03};
+  // Two cells sharing a face, randomly deformed. "History" here is a fluid content (water gained
+  // by one cell, lost by the other), which shifts the pore pressure at rest.
+  Case<PoroCellGroup> c;
+  std::vector<double> rest;
+  for (int k = 0; k < 2; ++k)
+    for (int j = 0; j < 2; ++j)
+      for (int i = 0; i < 3; ++i) rest.insert(rest.end(), {i * kLength, j * 0.9 * kLength, k * 1.2 * kLength});
+  c.rest = rest;
+  auto id = [](int i, int j, int k) { return Index((k * 2 + j) * 3 + i); };
+  for (int e = 0; e < 2; ++e) {
+    std::array<Index, 8> cell;
+    for (int b = 0; b < 8; ++b) cell[b] = id(e + (b & 1), (b >> 1) & 1, (b >> 2) & 1);
+    c.group.add(cell, detail::hex_measure(view(c.rest), cell, false).det, e == 0 ? 3.0e6 : 1.0e6, 0.7, 1e5);
+  }
+  if (history) {
+    c.group.fluid_content = {0.02, -0.03};
+  }
+  c.deformed = c.rest;
+  for (double& q : c.deformed) q += 0.05 * kLength * (random_vec(1.0).x());
   return c;
 }
 

@@ -128,7 +128,7 @@ TEST(CubicCell, BuiltLatticeHasInteriorSpringsOfMuTimesSpacing) {
   }
   EXPECT_GT(interior, 20);
   // nu = 1/4: the bulk correction vanishes (to round-off of the 15-component fit).
-  const auto& bulk = std::get<BulkCellGroup>(lat.groups);
+  const auto& bulk = std::get<BulkGroup<3>>(lat.groups);
   for (double c : bulk.coefficient) EXPECT_LE(std::abs(c), 1e-9 * mat.shear_modulus * a * a * a);
   EXPECT_EQ(lat.blocks.at(0).matrix_model, BlockMatrix::springs);
 }

@@ -20,7 +20,7 @@
 namespace fascia {
 
 using ElementGroups = std::tuple<SpringGroup, MaxwellSpringGroup, FiberGroup, InterfaceGroup, AdhesionGroup, ContactGroup,
-                                 BulkCellGroup, BulkTriangleGroup, NeoHookeanVolumeCellGroup, CellWaterGroup, PoroCellGroup, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
+                                 BulkGroup<3>, BulkGroup<2>, CellWaterGroup, PoroCellGroup, BulkMaxwellGroup<3>, BulkMaxwellGroup<2>,
                                  NeoHookeanGroup<3>, NeoHookeanGroup<2>, CurvedContactGroup, Hex8Group,
                                  FatStiffeningGroup>;
 

@@ -1,23 +1,19 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// @file Volumetric elements, all functions of the volume ratio J = V / V_0 of a hexahedral
-/// cell of the slab (detail::hex_measure), a tetrahedron or a triangle (area ratio, 2-D sheet):
-/// - BulkGroup: U = c u(J). With u = (J - 1)^2 / 2 and c = Delta K V_0 it adds the bulk stiffness
-///   the spring network lacks, whose central springs alone fix Poisson's ratio (docs/model.md §4
-///   "The lattice"); with u = ln^2 J / 2 and c = lambda V_0 it is the neo-Hookean tetrahedra's
-///   volumetric term. One per cell in 3-D (no locking near incompressibility).
+/// @file Volumetric simplex elements, all functions of the volume ratio J = V / V_0 of a
+/// tetrahedron (or the area ratio of a triangle in a 2-D sheet):
+/// - BulkGroup: U = c/2 (J - 1)^2 with c = Delta K V_0. Adds bulk stiffness to the spring
+///   network, whose central springs alone fix Poisson's ratio (docs/model.md §4 "The lattice"). c may be negative
+///   (a network stiffer in bulk than the target), as long as the sum stays positive definite.
 /// - VolumetricMaxwellGroup (BulkMaxwellGroup on triangles, CellWaterGroup on the slab's hexahedral
 ///   cells): the water's volumetric Maxwell element (docs/model.md §5 "Water"): undrained loading sees
 ///   K_u - K_d more than drained; it relaxes with the drainage time tau_d. Same exact update as
 ///   fascia/elements/maxwell.hpp with J in place of the length.
 /// - NeoHookeanGroup: compressible neo-Hookean solid W = mu/2 (I1 - D) - mu ln J + lambda/2 ln^2 J
-///   (the finite-element lattice, matrix_model = "tets"); in 3-D the lattice builds it with
-///   lambda = 0 and puts lambda on NeoHookeanVolumeCellGroup, one per cell.
-#include <algorithm>
+///   (the finite-element lattice, matrix_model = "tets").
+#include <tuple>
 #include <cmath>
 #include <limits>
-#include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "fascia/elements/detail/simplex.hpp"
@@ -55,6 +51,36 @@ ElementHessian<N> volumetric_hessian(const Measure<N>& m, double rest, double du
 }
 }  // namespace detail
 
+template <int D>
+struct BulkGroup : detail::SimplexBase<D> {
+  static constexpr std::string_view kName = D == 3 ? "bulk_tets" : "bulk_triangles";
+  static constexpr bool kHasState = false;
+  std::vector<double> coefficient;  ///< c = Delta K V_0 [J]
+
+  void add(const std::array<Index, D + 1>& nd, double rest, double c) {
+    this->connectivity.push_back(nd);
+    this->rest_measure.push_back(rest);
+    coefficient.push_back(c);
+  }
+  double energy(Index e, ConstNodes x) const {
+    const double j = this->volume_ratio(e, x) - 1.0;
+    return 0.5 * coefficient[e] * j * j;
+  }
+  ElementForces<D + 1> forces(Index e, ConstNodes x) const {
+    const auto m = detail::simplex_measure<D>(x, this->connectivity[e], false);
+    const double j = m.det / this->rest_measure[e];
+    return detail::volumetric_forces<D + 1>(m, this->rest_measure[e], coefficient[e] * (j - 1.0));
+  }
+  ElementHessian<D + 1> hessian(Index e, ConstNodes x, HessianMode mode) const {
+    const auto m = detail::simplex_measure<D>(x, this->connectivity[e], mode == HessianMode::exact);
+    const double j = m.det / this->rest_measure[e];
+    const double c = mode == HessianMode::exact ? coefficient[e] : std::max(0.0, coefficient[e]);
+    return detail::volumetric_hessian<D + 1>(m, this->rest_measure[e], coefficient[e] * (j - 1.0), c, mode);
+  }
+  void begin_step(Index, ConstNodes, const StepContext&) {}
+  double end_step(Index, ConstNodes, const StepContext&) { return 0.0; }
+};
+
 /// Stencils of the water's volumetric Maxwell element: a simplex (triangle in a sheet) or a
 /// hexahedral cell of the slab (see detail::hex_measure).
 template <int D>
@@ -74,73 +100,6 @@ struct HexStencil {
     return detail::hex_measure(x, nd, hess);
   }
 };
-
-/// Volumetric potentials U = c u(J) of BulkGroup.
-/// QuadraticVolume, u = (J - 1)^2 / 2: the bulk stiffness the spring network lacks, c = Delta K V_0.
-struct QuadraticVolume {
-  template <class Stencil>
-  static constexpr std::string_view kName = Stencil::kNodes == 8   ? "bulk_cells"
-                                            : Stencil::kNodes == 4 ? "bulk_tets"
-                                                                   : "bulk_triangles";
-  static double u(double j) { return 0.5 * (j - 1.0) * (j - 1.0); }
-  static double du(double j) { return j - 1.0; }
-  static double d2u(double) { return 1.0; }
-};
-/// LogVolume, u = ln^2 J / 2: the lambda term of the neo-Hookean solid (NeoHookeanGroup), c = lambda V_0.
-struct LogVolume {
-  template <class Stencil>
-  static constexpr std::string_view kName = "neo_hookean_volume_cells";
-  static double u(double j) { return j > 0.0 ? 0.5 * std::log(j) * std::log(j) : std::numeric_limits<double>::infinity(); }
-  static double du(double j) { return std::log(j) / j; }
-  static double d2u(double j) { return (1.0 - std::log(j)) / (j * j); }
-};
-
-/// U = c u(J) on one volume ratio J per stencil. On a hexahedral cell (the lattice's cells) it is
-/// one volume constraint per cell, as the water's (HexStencil): the Q1/P0 idea, so a nearly
-/// incompressible drained matrix does not lock the lattice as six per-tetrahedron terms per cell
-/// did (docs/engines.md "Mesh convergence under a compressor"). c may be negative (a network
-/// stiffer in bulk than the target), as long as the sum stays positive definite.
-template <class Stencil, class Potential>
-struct BulkGroup {
-  static constexpr int kNodes = Stencil::kNodes;
-  static constexpr std::string_view kName = Potential::template kName<Stencil>;
-  static constexpr bool kHasState = false;
-  std::vector<std::array<Index, kNodes>> connectivity;
-  std::vector<double> rest_measure;  ///< det_0 (positive)
-  std::vector<double> coefficient;   ///< c [J]
-
-  std::size_t size() const { return connectivity.size(); }
-  std::array<Index, kNodes> nodes(Index e) const { return connectivity[e]; }
-  void add(const std::array<Index, kNodes>& nd, double rest, double c) {
-    connectivity.push_back(nd);
-    rest_measure.push_back(rest);
-    coefficient.push_back(c);
-  }
-  double volume_ratio(Index e, ConstNodes x) const {
-    return Stencil::measure(x, connectivity[e], false).det / rest_measure[e];
-  }
-  double energy(Index e, ConstNodes x) const { return coefficient[e] * Potential::u(volume_ratio(e, x)); }
-  ElementForces<kNodes> forces(Index e, ConstNodes x) const {
-    const auto m = Stencil::measure(x, connectivity[e], false);
-    const double j = m.det / rest_measure[e];
-    return detail::volumetric_forces<kNodes>(m, rest_measure[e], coefficient[e] * Potential::du(j));
-  }
-  ElementHessian<kNodes> hessian(Index e, ConstNodes x, HessianMode mode) const {
-    const auto m = Stencil::measure(x, connectivity[e], mode == HessianMode::exact);
-    const double j = m.det / rest_measure[e];
-    double d2u = coefficient[e] * Potential::d2u(j);
-    if (mode != HessianMode::exact) d2u = std::max(d2u, 0.0);
-    return detail::volumetric_hessian<kNodes>(m, rest_measure[e], coefficient[e] * Potential::du(j), d2u, mode);
-  }
-  void begin_step(Index, ConstNodes, const StepContext&) {}
-  double end_step(Index, ConstNodes, const StepContext&) { return 0.0; }
-};
-/// The lattice's drained bulk correction next to its springs, one per hexahedral cell (3-D) or
-/// per triangle (a 2-D sheet in plane stress, where near-incompressibility constrains nothing).
-using BulkCellGroup = BulkGroup<HexStencil, QuadraticVolume>;
-using BulkTriangleGroup = BulkGroup<SimplexStencil<2>, QuadraticVolume>;
-/// The neo-Hookean tetrahedra's lambda term, one per hexahedral cell (NeoHookeanGroup).
-using NeoHookeanVolumeCellGroup = BulkGroup<HexStencil, LogVolume>;
 
 template <class Stencil>
 struct VolumetricMaxwellGroup {
