@@ -58,6 +58,7 @@
 #include "fascia/protocol/compressor.hpp"
 #include "fascia/protocol/indenter.hpp"
 #include "fascia/protocol/material_test.hpp"
+#include "fascia/protocol/wave_trajectory.hpp"
 #include "fascia/protocol/elastography.hpp"
 #include "fascia/protocol/protocol.hpp"
 #include "fascia/observe/health.hpp"
