@@ -5,8 +5,9 @@
 /// a depth inside the tissue, then the axial particle velocity v_z tracked at that depth along a
 /// lateral line; the peak of -v_z (the velocity along the push) is followed across the line as
 /// one straight trajectory in time against lateral distance (a Radon sum, wave_trajectory below),
-/// and its speed is reported (a group speed, what scanners call the shear-wave speed). In a layer thinner than the wavelength the tracked wave is a guided wave, not the bulk
-/// shear wave: docs/model.md §6.6 says how the two relate.
+/// and its speed is reported (a group speed, what scanners call the shear-wave speed). In a layer
+/// thinner than the wavelength the tracked wave is a guided wave, not the bulk shear wave:
+/// docs/model.md §6.6 says how the two relate.
 ///
 /// Push: body force on the nodes of the node plane nearest the push depth within a beam radius of
 /// 1.5 lattice spacings of the centre (a focused beam about 3 spacings wide), shared by lumped

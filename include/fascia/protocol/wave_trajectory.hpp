@@ -31,7 +31,8 @@ struct WaveTrajectory {
 /// @param traces     the signal per recording time and point, time-major (times.size() x distance.size())
 /// @param distance   each point's distance from the source, increasing [m]
 /// @param slowest    the lowest speed searched [m/s]; the highest is where a line is flat within one
-///                   sample (source_duration / 100) across the points
+///                   sample (source_duration / 100, or a tenth of the record's mean step if coarser)
+///                   across the points
 /// Speeds are searched 0.5 % apart and refined by a parabola in ln c through the best and its
 /// neighbours. Absent with fewer than 3 points or 2 times, or when no line sums to a positive signal.
 inline std::optional<WaveTrajectory> find_wave_trajectory(const std::vector<double>& times,
@@ -40,9 +41,12 @@ inline std::optional<WaveTrajectory> find_wave_trajectory(const std::vector<doub
                                                           double source_start, double source_duration) {
   const std::size_t m = distance.size();
   if (times.size() < 2 || m < 3 || !(slowest > 0.0) || !(source_duration > 0.0)) return std::nullopt;
-  // The traces on a uniform grid of T/100 (a recorded step is usually finer; a peak lasts ~T).
-  constexpr std::size_t kStartsPerSource = 100;
-  const double dt = source_duration / double(kStartsPerSource), t0 = times.front();
+  // The traces on a uniform grid of T/100 (a peak lasts ~T; linear interpolation between recorded
+  // steps), never finer than a tenth of the record's mean step: a push a few steps long is not
+  // resolved anyway, and a finer grid would only cost memory (T is allowed down to ~0).
+  const double t0 = times.front(), mean_step = (times.back() - t0) / double(times.size() - 1);
+  const double dt = std::max(source_duration / 100.0, 0.1 * mean_step);
+  const auto intercepts = std::size_t(source_duration / dt);
   const auto samples = std::size_t((times.back() - t0) / dt) + 1;
   if (samples < 2) return std::nullopt;
   std::vector<double> grid(samples * m);
@@ -62,7 +66,7 @@ inline std::optional<WaveTrajectory> find_wave_trajectory(const std::vector<doub
   // The largest sum over the source-time intercepts at one speed; NaN when no such line fits the record.
   auto best_sum = [&](double c, double& start) {
     double best = std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t i = 0; i <= kStartsPerSource; ++i) {
+    for (std::size_t i = 0; i <= intercepts; ++i) {
       const double ts = source_start + double(i) * dt;
       double sum = 0.0;
       for (std::size_t q = 0; q < m; ++q) sum += at(ts + distance[q] / c, q);
