@@ -6,10 +6,9 @@ Runs the validation page's dense block (examples/validation/dense_elastography.t
 drained Poisson ratio (with --soft: the softer block of the test
 Elastography.ATensionAlongTheTrackRaisesTheSpeedAsAStringWould, bulk speed 3.04 m/s), writing
 velocity and displacement frames every 10 us, and reduces the tracking line offline with the
-protocol's window (r_beam + 2 spacings to 0.6 of the distance to the edge) four ways:
-  * Radon sum: the protocol's rule (protocol/wave_trajectory.hpp: the straight line through the
-    -v_z traces with the largest sum, leaving the push centre while the push acts); equals the
-    run's metric to the sampling (the protocol samples every explicit step);
+protocol's window (r_beam + 2 spacings to 0.6 of the distance to the edge) three ways, beside the
+run's metric (the protocol's own rule, protocol/wave_trajectory.hpp: the straight line through the
+-v_z traces with the largest sum, read from every explicit step):
   * velocity time-to-peak: the protocol's former rule (first local maximum of -v_z reaching 30 % of
     the node's largest, parabola-refined), least-squares slope;
   * displacement time-to-peak: the same rule on -u_z (Palmeri et al. 2008, Ultrasound Med Biol
@@ -50,8 +49,6 @@ def scenario(nu, out, soft, push_duration=None):
 
 SWE = tomllib.loads(SCENARIO.read_text())["protocol"]["swe"]
 PUSH_DEPTH_M = SWE["push_depth_mm"] * 1e-3
-# Bulk shear speeds sqrt(mu/rho) of the two blocks [m/s]; the protocol searches from half of it.
-BULK_SPEED = {False: 6.5, True: 3.04}
 
 
 def tracking_line(path):
@@ -106,18 +103,6 @@ def xcorr_speed(t, d, s):
     return 1.0 / np.polyfit(d, delays, 1)[0]
 
 
-def radon_speed(t, d, s, c_lo, push_duration, n_speeds=800):
-    """The protocol's rule (protocol/wave_trajectory.hpp): the straight line t = t_s + d/c with the
-    largest summed signal (Radon sum, Rouze et al. 2010), t_s within the push [0, T], c >= c_lo."""
-    starts = np.linspace(0.0, push_duration, 101)
-    best, best_c = -np.inf, None
-    for c in np.geomspace(c_lo, d[-1] / (push_duration / 100), n_speeds):
-        total = sum(np.interp(starts + d[i] / c, t, s[:, i], right=np.nan) for i in range(len(d)))
-        if np.isfinite(total).any() and np.nanmax(total) > best:
-            best, best_c = np.nanmax(total), c
-    return best_c
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", action="append", required=True, help="a fascia binary (repeat to compare builds)")
@@ -126,8 +111,8 @@ def main():
     ap.add_argument("--push-duration", type=float, help="push_duration_s [s]; default the block's (the soft block's test: 1 ms)")
     args = ap.parse_args()
     push = args.push_duration or (1e-3 if args.soft else SWE["push_duration_s"])
-    print("| CLI | ν | metric [m/s] | Radon sum | velocity time-to-peak | displacement time-to-peak | cross-correlation |")
-    print("|---|---|---|---|---|---|---|")
+    print("| CLI | ν | metric [m/s] | velocity time-to-peak | displacement time-to-peak | cross-correlation |")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for cli in args.cli:
             for nu in args.nu:
@@ -138,9 +123,7 @@ def main():
                 t, d, v, u, metric = tracking_line(out)
                 vel = slope_speed(d, [leading_peak(t, v[:, i]) for i in range(len(d))])
                 disp = slope_speed(d, [leading_peak(t, u[:, i]) for i in range(len(d))])
-                radon = radon_speed(t, d, v, 0.5 * BULK_SPEED[args.soft], push)
-                print(f"| {cli} | {nu:g} | {metric:.3f} | {radon:.3f} | {vel:.3f} | {disp:.3f} | {xcorr_speed(t, d, v):.3f} |",
-                      flush=True)
+                print(f"| {cli} | {nu:g} | {metric:.3f} | {vel:.3f} | {disp:.3f} | {xcorr_speed(t, d, v):.3f} |", flush=True)
 
 
 if __name__ == "__main__":
